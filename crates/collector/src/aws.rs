@@ -1,0 +1,125 @@
+//! AWS SDK configuration in one place: the base config from the standard credential chain, the
+//! HTTP client, retries and timeouts, the per-service clients, and the two adjustments an
+//! endpoint override (an emulator) needs: path-style S3 and a fixed S3 Control endpoint.
+
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_s3control::config::endpoint::{Endpoint, EndpointFuture, Params, ResolveEndpoint};
+use aws_sdk_sts::config::{Credentials, SharedCredentialsProvider};
+
+/// Settings that change how the SDK is reached. Credentials still come from the standard chain
+/// unless `static_credentials` is set (tests against an emulator only).
+#[derive(Debug, Clone, Default)]
+pub struct AwsSettings {
+    /// Endpoint override (an emulator). `None` uses the SDK's own resolution, which also
+    /// honours `AWS_ENDPOINT_URL`.
+    pub endpoint_url: Option<String>,
+    /// Region for global calls (Organizations, IAM, STS) and the default client region.
+    pub region: Option<String>,
+    /// `(access key, secret key)`, for tests only.
+    pub static_credentials: Option<(String, String)>,
+    /// Total attempts per call, including the first; `None` keeps the adaptive default of 5.
+    pub max_attempts: Option<u32>,
+    /// Timeout of one attempt.
+    pub attempt_timeout: Option<Duration>,
+}
+
+/// Loads the base configuration: standard credential chain, rustls+ring HTTP client, adaptive
+/// retries (for throttling) and timeouts.
+pub async fn load_base_config(settings: &AwsSettings) -> SdkConfig {
+    let http = aws_smithy_http_client::Builder::new()
+        .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
+            aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
+        ))
+        .build_https();
+    let retry = RetryConfig::adaptive()
+        .with_max_attempts(settings.max_attempts.unwrap_or(5))
+        .with_initial_backoff(Duration::from_millis(200));
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .operation_attempt_timeout(settings.attempt_timeout.unwrap_or(Duration::from_secs(30)))
+        .build();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http)
+        .retry_config(retry)
+        .timeout_config(timeouts);
+    if let Some(url) = &settings.endpoint_url {
+        loader = loader.endpoint_url(url.clone());
+    }
+    if let Some(region) = &settings.region {
+        loader = loader.region(Region::new(region.clone()));
+    }
+    if let Some((key, secret)) = &settings.static_credentials {
+        loader = loader.credentials_provider(Credentials::new(
+            key.clone(),
+            secret.clone(),
+            None,
+            None,
+            "perimeter-static",
+        ));
+    }
+    let config = loader.load().await;
+    if config.region().is_none() {
+        return config.to_builder().region(Region::new("us-east-1")).build();
+    }
+    config
+}
+
+/// A config with the same settings and other credentials (an assumed role's).
+pub fn with_credentials(base: &SdkConfig, credentials: Credentials) -> SdkConfig {
+    base.to_builder().credentials_provider(SharedCredentialsProvider::new(credentials)).build()
+}
+
+/// A config for another region.
+pub fn in_region(config: &SdkConfig, region: &str) -> SdkConfig {
+    config.to_builder().region(Region::new(region.to_string())).build()
+}
+
+/// The service clients of one account and region.
+#[derive(Debug, Clone)]
+pub struct Clients {
+    pub organizations: aws_sdk_organizations::Client,
+    pub sts: aws_sdk_sts::Client,
+    pub s3: aws_sdk_s3::Client,
+    pub s3control: aws_sdk_s3control::Client,
+    pub iam: aws_sdk_iam::Client,
+    pub kms: aws_sdk_kms::Client,
+    pub lambda: aws_sdk_lambda::Client,
+    pub sqs: aws_sdk_sqs::Client,
+}
+
+impl Clients {
+    pub fn new(config: &SdkConfig) -> Clients {
+        let overridden = config.endpoint_url().is_some();
+        let s3 = aws_sdk_s3::config::Builder::from(config).force_path_style(overridden).build();
+        let mut s3control = aws_sdk_s3control::config::Builder::from(config);
+        if let Some(url) = config.endpoint_url() {
+            // S3 Control's endpoint rules prefix `<account>.` to every host, which an emulator
+            // on an IP address cannot serve; with an override, send everything to it as is.
+            s3control = s3control.endpoint_resolver(FixedEndpoint(url.to_string()));
+        }
+        Clients {
+            organizations: aws_sdk_organizations::Client::new(config),
+            sts: aws_sdk_sts::Client::new(config),
+            s3: aws_sdk_s3::Client::from_conf(s3),
+            s3control: aws_sdk_s3control::Client::from_conf(s3control.build()),
+            iam: aws_sdk_iam::Client::new(config),
+            kms: aws_sdk_kms::Client::new(config),
+            lambda: aws_sdk_lambda::Client::new(config),
+            sqs: aws_sdk_sqs::Client::new(config),
+        }
+    }
+}
+
+/// Resolves every S3 Control request to one fixed URL (endpoint overrides only).
+#[derive(Debug)]
+struct FixedEndpoint(String);
+
+impl ResolveEndpoint for FixedEndpoint {
+    fn resolve_endpoint<'a>(&'a self, _params: &'a Params) -> EndpointFuture<'a> {
+        EndpointFuture::ready(Ok(Endpoint::builder().url(self.0.clone()).build()))
+    }
+}

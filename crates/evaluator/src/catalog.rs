@@ -1,0 +1,77 @@
+//! The action catalog: every action of s3, sts, kms, lambda and sqs with its access level and
+//! the resource types it applies to, as facts from the AWS Service Authorization Reference
+//! (`data/actions.tsv`, see `data/README.md` for the source). Used to expand wildcards into the
+//! actions a principal really gets.
+
+use std::sync::LazyLock;
+
+/// One action of the catalog.
+#[derive(Debug, Clone)]
+pub struct ActionInfo {
+    /// As AWS spells it: `s3:GetObject`.
+    pub name: &'static str,
+    pub access_level: &'static str,
+    /// SAR resource type names (`bucket`, `object`, `key`, …); empty when the action takes none.
+    pub resource_types: Vec<&'static str>,
+}
+
+impl ActionInfo {
+    pub fn service(&self) -> &'static str {
+        self.name.split_once(':').map_or(self.name, |(s, _)| s)
+    }
+
+    pub fn applies_to(&self, resource_type: &str) -> bool {
+        self.resource_types.contains(&resource_type)
+    }
+}
+
+static CATALOG: LazyLock<Vec<ActionInfo>> = LazyLock::new(|| {
+    include_str!("../data/actions.tsv")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|line| {
+            let mut fields = line.split('\t');
+            let name = fields.next()?;
+            let access_level = fields.next()?;
+            let resources = fields.next().unwrap_or("-");
+            let resource_types =
+                if resources == "-" { Vec::new() } else { resources.split(',').map(str::trim).collect() };
+            Some(ActionInfo { name, access_level, resource_types })
+        })
+        .collect()
+});
+
+/// Every action in the catalog.
+pub fn all() -> &'static [ActionInfo] {
+    &CATALOG
+}
+
+/// Finds an action by name, without regard to case.
+pub fn lookup(action: &str) -> Option<&'static ActionInfo> {
+    CATALOG.iter().find(|a| a.name.eq_ignore_ascii_case(action))
+}
+
+/// The actions of `service` that apply to any of `resource_types`.
+pub fn actions_on(service: &str, resource_types: &[&str]) -> Vec<&'static ActionInfo> {
+    CATALOG
+        .iter()
+        .filter(|a| a.service() == service && resource_types.iter().any(|r| a.applies_to(r)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalog_knows_the_common_actions() {
+        assert!(all().len() > 300);
+        let get = lookup("S3:GETOBJECT").expect("s3:GetObject");
+        assert_eq!(get.name, "s3:GetObject");
+        assert_eq!(get.access_level, "Read");
+        assert!(get.applies_to("object"));
+        assert!(lookup("s3:ListBucket").is_some_and(|a| a.applies_to("bucket")));
+        assert!(lookup("lambda:InvokeFunctionUrl").is_some());
+        assert!(lookup("s3:NoSuchAction").is_none());
+    }
+}

@@ -1,0 +1,45 @@
+//! The evaluator's one error type: a policy document that cannot be analysed, with the place in
+//! the document (a JSON pointer) and what was expected there.
+
+use perimeter_model::ErrorCode;
+
+/// Largest policy document accepted, in bytes. AWS allows 20 KB for S3 and SQS, 32 KB for KMS,
+/// 20 KB for Lambda; anything far beyond is not a policy AWS would have stored.
+pub const MAX_DOCUMENT_BYTES: usize = 128 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// The document is not a valid IAM policy.
+    #[error("{message} (at `{pointer}`)")]
+    Parse { pointer: String, message: String },
+    /// The document is larger than [`MAX_DOCUMENT_BYTES`].
+    #[error("the policy document is {size} bytes, over the limit of {limit} bytes")]
+    TooLarge { size: usize, limit: usize },
+}
+
+impl Error {
+    pub(crate) fn parse(pointer: &str, message: impl Into<String>) -> Error {
+        Error::Parse { pointer: pointer.to_string(), message: message.into() }
+    }
+
+    /// The error code reported in the findings' `error` column.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::Parse { .. } => ErrorCode::ParseError,
+            Error::TooLarge { .. } => ErrorCode::LimitExceeded,
+        }
+    }
+
+    /// The JSON pointer of the offending place (empty for the whole document).
+    pub fn pointer(&self) -> &str {
+        match self {
+            Error::Parse { pointer, .. } => pointer,
+            Error::TooLarge { .. } => "",
+        }
+    }
+}
+
+/// Escapes one JSON pointer segment (RFC 6901).
+pub(crate) fn segment(s: &str) -> String {
+    s.replace('~', "~0").replace('/', "~1")
+}

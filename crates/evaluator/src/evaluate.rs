@@ -1,0 +1,247 @@
+//! The concrete request evaluator: for one fully specified request, does the policy allow it,
+//! deny it explicitly, or leave it implicitly denied, and which statements decided.
+
+use perimeter_model::{Request, RequestPrincipal};
+
+use crate::condition::{self, Family, SetQualifier, Value};
+use crate::policy::{Condition, Effect, Policy, PrincipalClause, PrincipalEntry, ResourceClause, Statement};
+
+/// The outcome of evaluating one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    ImplicitDeny,
+    ExplicitDeny,
+}
+
+/// A decision and the statements (by index) that made it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evaluation {
+    pub decision: Decision,
+    pub statements: Vec<usize>,
+}
+
+/// Request context keyed by lowercased condition key.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Context {
+    entries: Vec<(String, Vec<String>)>,
+}
+
+impl Context {
+    pub fn from_request(request: &Request) -> Context {
+        let mut ctx = Context::default();
+        for (k, v) in &request.context {
+            ctx.set(&k.to_ascii_lowercase(), v.clone());
+        }
+        ctx
+    }
+
+    /// Values of a key (lowercase); `None` when absent.
+    pub fn get(&self, key_lc: &str) -> Option<&[String]> {
+        self.entries.iter().find(|(k, _)| k == key_lc).map(|(_, v)| v.as_slice())
+    }
+
+    pub fn set(&mut self, key_lc: &str, values: Vec<String>) {
+        match self.entries.iter_mut().find(|(k, _)| k == key_lc) {
+            Some(entry) => entry.1 = values,
+            None => self.entries.push((key_lc.to_string(), values)),
+        }
+    }
+
+    pub fn remove(&mut self, key_lc: &str) {
+        self.entries.retain(|(k, _)| k != key_lc);
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &[String])> {
+        self.entries.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
+    }
+}
+
+/// Evaluates one request against one policy.
+pub fn evaluate(policy: &Policy, request: &Request) -> Evaluation {
+    let ctx = Context::from_request(request);
+    evaluate_parts(policy, &request.principal, &request.action, &request.resource, &ctx)
+}
+
+pub(crate) fn evaluate_parts(
+    policy: &Policy,
+    principal: &RequestPrincipal,
+    action: &str,
+    resource: &str,
+    ctx: &Context,
+) -> Evaluation {
+    let mut allows = Vec::new();
+    let mut denies = Vec::new();
+    for st in &policy.statements {
+        if statement_matches(st, principal, action, resource, ctx) {
+            match st.effect {
+                Effect::Allow => allows.push(st.index),
+                Effect::Deny => denies.push(st.index),
+            }
+        }
+    }
+    if !denies.is_empty() {
+        Evaluation { decision: Decision::ExplicitDeny, statements: denies }
+    } else if !allows.is_empty() {
+        Evaluation { decision: Decision::Allow, statements: allows }
+    } else {
+        Evaluation { decision: Decision::ImplicitDeny, statements: Vec::new() }
+    }
+}
+
+/// Whether a statement applies to the request (principal, action, resource and conditions).
+pub fn statement_matches(
+    st: &Statement,
+    principal: &RequestPrincipal,
+    action: &str,
+    resource: &str,
+    ctx: &Context,
+) -> bool {
+    principal_matches(&st.principal, principal)
+        && st.action.matches(action)
+        && st.resource.as_ref().is_none_or(|r| resource_matches(r, resource, ctx))
+        && conditions_hold(&st.conditions, ctx)
+}
+
+pub fn principal_matches(clause: &PrincipalClause, principal: &RequestPrincipal) -> bool {
+    match clause {
+        PrincipalClause::Principal(entries) => entries.iter().any(|e| entry_matches(e, principal)),
+        PrincipalClause::NotPrincipal(entries) => !entries.iter().any(|e| entry_matches(e, principal)),
+        PrincipalClause::Missing => false,
+    }
+}
+
+pub fn entry_matches(entry: &PrincipalEntry, principal: &RequestPrincipal) -> bool {
+    match (entry, principal) {
+        (PrincipalEntry::Anyone, _) => true,
+        (PrincipalEntry::Account(a), RequestPrincipal::Aws { account, .. }) => a == account,
+        (PrincipalEntry::Arn { arn, .. }, RequestPrincipal::Aws { arn: request_arn, .. }) => {
+            arn_principal_matches(arn, request_arn)
+        }
+        (PrincipalEntry::UniqueId(u), RequestPrincipal::Aws { unique_id: Some(id), .. }) => u == id,
+        (PrincipalEntry::CanonicalUser(c), RequestPrincipal::Aws { canonical_id: Some(id), .. }) => c == id,
+        (PrincipalEntry::Service(s), RequestPrincipal::Service { service }) => s.eq_ignore_ascii_case(service),
+        (PrincipalEntry::Federated(f), RequestPrincipal::Federated { provider }) => f == provider,
+        _ => false,
+    }
+}
+
+/// A role ARN in a policy also matches the sessions of that role
+/// (`arn:aws:sts::<account>:assumed-role/<name>/<session>`).
+fn arn_principal_matches(policy_arn: &str, request_arn: &str) -> bool {
+    if policy_arn == request_arn {
+        return true;
+    }
+    let (Some((p_prefix, p_res)), Some((r_prefix, r_res))) = (split_arn(policy_arn), split_arn(request_arn)) else {
+        return false;
+    };
+    let (Some(role), Some(session_role)) = (p_res.strip_prefix("role/"), r_res.strip_prefix("assumed-role/")) else {
+        return false;
+    };
+    let role_name = role.rsplit('/').next().unwrap_or(role);
+    let session_role_name = session_role.split('/').next().unwrap_or(session_role);
+    p_prefix.0 == r_prefix.0 && p_prefix.1 == r_prefix.1 && role_name == session_role_name
+}
+
+/// (partition, account) and the resource part of an IAM/STS ARN.
+fn split_arn(arn: &str) -> Option<((&str, &str), &str)> {
+    let mut parts = arn.splitn(6, ':');
+    let (_, partition, _, _, account, resource) =
+        (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    Some(((partition, account), resource))
+}
+
+pub fn resource_matches(clause: &ResourceClause, resource: &str, ctx: &Context) -> bool {
+    let lookup = |k: &str| ctx.get(k);
+    let hit = clause.values.iter().any(|v| match v {
+        Value::Text { pattern: Some(p), .. } => p.matches(resource),
+        Value::Text { pattern: None, template: Some(t) } => {
+            condition::resolve_template(t, true, false, lookup).is_some_and(|p| p.matches(resource))
+        }
+        _ => false,
+    });
+    hit != clause.negated
+}
+
+pub fn conditions_hold(conditions: &[Condition], ctx: &Context) -> bool {
+    conditions.iter().all(|c| condition_holds(c, ctx))
+}
+
+/// One condition against the request's values for its key (semantics.md section 3).
+pub fn condition_holds(c: &Condition, ctx: &Context) -> bool {
+    let values = ctx.get(&c.key_lc).filter(|v| !v.is_empty());
+    let op = c.operator;
+    if op.base.family() == Family::Null {
+        let present = values.is_some();
+        return c.values.iter().any(|v| matches!(v, Value::Bool(true)) != present);
+    }
+    let lookup = |k: &str| ctx.get(k);
+    let matches_one = |rv: &str| c.values.iter().any(|v| condition::value_matches(op.base, v, rv, &lookup));
+    let negated = op.base.is_negated();
+    let Some(values) = values else {
+        return match op.qualifier {
+            Some(SetQualifier::ForAllValues) => true,
+            Some(SetQualifier::ForAnyValue) => op.if_exists,
+            None => op.if_exists || negated,
+        };
+    };
+    match op.qualifier {
+        None if negated => !values.iter().any(|rv| matches_one(rv)),
+        None => values.iter().any(|rv| matches_one(rv)),
+        Some(SetQualifier::ForAllValues) => values.iter().all(|rv| matches_one(rv) != negated),
+        Some(SetQualifier::ForAnyValue) => values.iter().any(|rv| matches_one(rv) != negated),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    fn request(principal: RequestPrincipal, context: &[(&str, &[&str])]) -> Request {
+        Request {
+            principal,
+            action: "s3:GetObject".into(),
+            resource: "arn:aws:s3:::b/k".into(),
+            context: context
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.iter().map(|s| s.to_string()).collect()))
+                .collect::<BTreeMap<_, _>>(),
+        }
+    }
+
+    fn stranger() -> RequestPrincipal {
+        RequestPrincipal::Aws {
+            account: "444455556666".into(),
+            arn: "arn:aws:iam::444455556666:role/x".into(),
+            unique_id: None,
+            canonical_id: None,
+        }
+    }
+
+    #[test]
+    fn deny_outside_org_fences_allow_star() {
+        let p = Policy::parse(
+            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},
+            {"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringNotEquals":{"aws:PrincipalOrgID":"o-own"}}}]}"#,
+        )
+        .expect("valid");
+        assert_eq!(evaluate(&p, &request(stranger(), &[])).decision, Decision::ExplicitDeny);
+        assert_eq!(evaluate(&p, &request(RequestPrincipal::Anonymous, &[])).decision, Decision::ExplicitDeny);
+        let inside = request(stranger(), &[("aws:PrincipalOrgID", &["o-own"])]);
+        assert_eq!(evaluate(&p, &inside).decision, Decision::Allow);
+    }
+
+    #[test]
+    fn set_qualifiers_and_if_exists() {
+        let p = Policy::parse(
+            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Condition":{
+               "ForAllValues:StringEquals":{"aws:TagKeys":["a","b"]},"StringEqualsIfExists":{"aws:SourceVpc":"vpc-1"}}}]}"#,
+        )
+        .expect("valid");
+        assert_eq!(evaluate(&p, &request(stranger(), &[])).decision, Decision::Allow);
+        assert_eq!(evaluate(&p, &request(stranger(), &[("aws:TagKeys", &["a", "c"])])).decision, Decision::ImplicitDeny);
+        assert_eq!(evaluate(&p, &request(stranger(), &[("aws:SourceVpc", &["vpc-2"])])).decision, Decision::ImplicitDeny);
+    }
+}

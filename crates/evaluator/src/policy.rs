@@ -1,0 +1,420 @@
+//! The policy document: an AST of statements, principals, action and resource clauses and
+//! conditions, parsed strictly from JSON. Every error names the JSON pointer of its place.
+
+use serde_json::{Map, Value as Json};
+
+use perimeter_model::Principal;
+
+use crate::condition::{self, BaseOp, Operator, Value};
+use crate::error::{segment, Error, MAX_DOCUMENT_BYTES};
+use crate::pattern::Pattern;
+
+/// A parsed policy document.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub statements: Vec<Statement>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+#[derive(Debug, Clone)]
+pub struct Statement {
+    /// Position in the document's `Statement` list.
+    pub index: usize,
+    pub sid: Option<String>,
+    pub effect: Effect,
+    pub principal: PrincipalClause,
+    pub action: ActionClause,
+    /// `None` when the statement has neither `Resource` nor `NotResource` (trust policies):
+    /// it applies to the resource the policy is attached to.
+    pub resource: Option<ResourceClause>,
+    pub conditions: Vec<Condition>,
+}
+
+/// `Principal`, `NotPrincipal`, or neither (identity-policy style; matches nobody in a
+/// resource policy).
+#[derive(Debug, Clone)]
+pub enum PrincipalClause {
+    Principal(Vec<PrincipalEntry>),
+    NotPrincipal(Vec<PrincipalEntry>),
+    Missing,
+}
+
+/// One principal as the policy names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrincipalEntry {
+    /// `*`, `{"AWS": "*"}`, or an ARN with a wildcard (which IAM treats as anyone).
+    Anyone,
+    /// Every principal of an account (`123456789012` or `arn:aws:iam::123456789012:root`).
+    Account(String),
+    /// A user, role, session or other IAM ARN.
+    Arn { arn: String, account: String },
+    /// A unique ID left where a deleted principal was (`AROA…`, `AIDA…`).
+    UniqueId(String),
+    Service(String),
+    Federated(String),
+    CanonicalUser(String),
+}
+
+impl PrincipalEntry {
+    /// The principal as a finding reports it (docs/findings.md).
+    pub fn reported(&self) -> Principal {
+        match self {
+            PrincipalEntry::Anyone => Principal::anyone(),
+            PrincipalEntry::Account(a) => Principal::Aws(a.clone()),
+            PrincipalEntry::Arn { arn, .. } => Principal::Aws(arn.clone()),
+            PrincipalEntry::UniqueId(u) => Principal::Aws(u.clone()),
+            PrincipalEntry::Service(s) => Principal::Service(s.clone()),
+            PrincipalEntry::Federated(f) => Principal::Federated(f.clone()),
+            PrincipalEntry::CanonicalUser(c) => Principal::CanonicalUser(c.clone()),
+        }
+    }
+}
+
+/// `Action` (positive) or `NotAction`.
+#[derive(Debug, Clone)]
+pub struct ActionClause {
+    pub negated: bool,
+    pub patterns: Vec<Pattern>,
+    pub written: Vec<String>,
+}
+
+impl ActionClause {
+    pub fn matches(&self, action: &str) -> bool {
+        self.patterns.iter().any(|p| p.matches(action)) != self.negated
+    }
+}
+
+/// `Resource` or `NotResource`.
+#[derive(Debug, Clone)]
+pub struct ResourceClause {
+    pub negated: bool,
+    pub values: Vec<Value>,
+    pub written: Vec<String>,
+}
+
+/// One (operator, key, values) of a `Condition` block.
+#[derive(Debug, Clone)]
+pub struct Condition {
+    pub operator: Operator,
+    /// The operator as written, for reports.
+    pub operator_name: String,
+    /// The key as written.
+    pub key: String,
+    /// The key lowercased (keys compare without regard to case).
+    pub key_lc: String,
+    /// The values as written (numbers and booleans as text).
+    pub written: Vec<String>,
+    pub values: Vec<Value>,
+    /// JSON pointer of this key in the document.
+    pub pointer: String,
+}
+
+impl Condition {
+    pub fn base(&self) -> BaseOp {
+        self.operator.base
+    }
+}
+
+impl Policy {
+    /// Parses a policy document from its JSON text.
+    pub fn parse(text: &str) -> Result<Policy, Error> {
+        if text.len() > MAX_DOCUMENT_BYTES {
+            return Err(Error::TooLarge { size: text.len(), limit: MAX_DOCUMENT_BYTES });
+        }
+        let json: Json = serde_json::from_str(text).map_err(|e| {
+            Error::parse("", format!("not valid JSON: {e}"))
+        })?;
+        Policy::from_json(&json)
+    }
+
+    /// Parses a policy document already read as JSON.
+    pub fn from_json(json: &Json) -> Result<Policy, Error> {
+        let top = json.as_object().ok_or_else(|| Error::parse("", "a policy must be a JSON object"))?;
+        for (key, value) in top {
+            match key.as_str() {
+                "Version" => {
+                    let v = value.as_str().ok_or_else(|| Error::parse("/Version", "`Version` must be a string"))?;
+                    if v != "2012-10-17" && v != "2008-10-17" {
+                        return Err(Error::parse("/Version", format!("unknown policy version `{v}`")));
+                    }
+                }
+                "Id" => {
+                    value.as_str().ok_or_else(|| Error::parse("/Id", "`Id` must be a string"))?;
+                }
+                "Statement" => {}
+                other => {
+                    return Err(Error::parse(
+                        &format!("/{}", segment(other)),
+                        format!("unknown policy element `{other}`"),
+                    ))
+                }
+            }
+        }
+        let statements = match top.get("Statement") {
+            None => return Err(Error::parse("", "a policy needs a `Statement`")),
+            Some(Json::Array(list)) => list
+                .iter()
+                .enumerate()
+                .map(|(i, s)| parse_statement(s, i, &format!("/Statement/{i}")))
+                .collect::<Result<Vec<_>, _>>()?,
+            Some(s @ Json::Object(_)) => vec![parse_statement(s, 0, "/Statement")?],
+            Some(_) => return Err(Error::parse("/Statement", "`Statement` must be an object or a list of objects")),
+        };
+        Ok(Policy { statements })
+    }
+}
+
+fn parse_statement(json: &Json, index: usize, at: &str) -> Result<Statement, Error> {
+    let obj = json.as_object().ok_or_else(|| Error::parse(at, "a statement must be a JSON object"))?;
+    for key in obj.keys() {
+        if !matches!(
+            key.as_str(),
+            "Sid" | "Effect" | "Principal" | "NotPrincipal" | "Action" | "NotAction" | "Resource"
+                | "NotResource" | "Condition"
+        ) {
+            return Err(Error::parse(&format!("{at}/{}", segment(key)), format!("unknown statement element `{key}`")));
+        }
+    }
+    let sid = match obj.get("Sid") {
+        None => None,
+        Some(Json::String(s)) => Some(s.clone()),
+        Some(_) => return Err(Error::parse(&format!("{at}/Sid"), "`Sid` must be a string")),
+    };
+    let effect = match obj.get("Effect") {
+        Some(Json::String(s)) if s == "Allow" => Effect::Allow,
+        Some(Json::String(s)) if s == "Deny" => Effect::Deny,
+        Some(other) => {
+            return Err(Error::parse(&format!("{at}/Effect"), format!("`Effect` must be `Allow` or `Deny`, not {other}")))
+        }
+        None => return Err(Error::parse(at, "a statement needs an `Effect`")),
+    };
+    let principal = match (obj.get("Principal"), obj.get("NotPrincipal")) {
+        (Some(_), Some(_)) => {
+            return Err(Error::parse(at, "a statement cannot have both `Principal` and `NotPrincipal`"))
+        }
+        (Some(p), None) => PrincipalClause::Principal(parse_principal(p, &format!("{at}/Principal"))?),
+        (None, Some(p)) => PrincipalClause::NotPrincipal(parse_principal(p, &format!("{at}/NotPrincipal"))?),
+        (None, None) => PrincipalClause::Missing,
+    };
+    let action = match (obj.get("Action"), obj.get("NotAction")) {
+        (Some(_), Some(_)) => return Err(Error::parse(at, "a statement cannot have both `Action` and `NotAction`")),
+        (Some(a), None) => parse_actions(a, false, &format!("{at}/Action"))?,
+        (None, Some(a)) => parse_actions(a, true, &format!("{at}/NotAction"))?,
+        (None, None) => return Err(Error::parse(at, "a statement needs `Action` or `NotAction`")),
+    };
+    let resource = match (obj.get("Resource"), obj.get("NotResource")) {
+        (Some(_), Some(_)) => {
+            return Err(Error::parse(at, "a statement cannot have both `Resource` and `NotResource`"))
+        }
+        (Some(r), None) => Some(parse_resources(r, false, &format!("{at}/Resource"))?),
+        (None, Some(r)) => Some(parse_resources(r, true, &format!("{at}/NotResource"))?),
+        (None, None) => None,
+    };
+    let conditions = match obj.get("Condition") {
+        None => Vec::new(),
+        Some(c) => parse_conditions(c, &format!("{at}/Condition"))?,
+    };
+    Ok(Statement { index, sid, effect, principal, action, resource, conditions })
+}
+
+/// A string or a non-empty list of strings.
+fn strings<'a>(json: &'a Json, at: &str, what: &str) -> Result<Vec<(&'a str, String)>, Error> {
+    match json {
+        Json::String(s) => Ok(vec![(s.as_str(), at.to_string())]),
+        Json::Array(list) if !list.is_empty() => list
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                v.as_str()
+                    .map(|s| (s, format!("{at}/{i}")))
+                    .ok_or_else(|| Error::parse(&format!("{at}/{i}"), format!("{what} must be a string")))
+            })
+            .collect(),
+        Json::Array(_) => Err(Error::parse(at, format!("{what} list is empty"))),
+        _ => Err(Error::parse(at, format!("{what} must be a string or a list of strings"))),
+    }
+}
+
+fn parse_principal(json: &Json, at: &str) -> Result<Vec<PrincipalEntry>, Error> {
+    match json {
+        Json::String(s) if s == "*" => Ok(vec![PrincipalEntry::Anyone]),
+        Json::String(s) => Err(Error::parse(at, format!("a principal string must be `*`, not `{s}`"))),
+        Json::Object(map) if map.is_empty() => Err(Error::parse(at, "the principal is empty")),
+        Json::Object(map) => {
+            let mut entries = Vec::new();
+            for (kind, value) in map {
+                let here = format!("{at}/{}", segment(kind));
+                for (text, pointer) in strings(value, &here, "a principal")? {
+                    entries.push(parse_principal_entry(kind, text, &pointer)?);
+                }
+            }
+            Ok(entries)
+        }
+        _ => Err(Error::parse(at, "a principal must be `*` or an object")),
+    }
+}
+
+fn parse_principal_entry(kind: &str, text: &str, at: &str) -> Result<PrincipalEntry, Error> {
+    let text = text.trim();
+    match kind {
+        "AWS" => parse_aws_principal(text, at),
+        "Service" if !text.is_empty() => Ok(if text == "*" {
+            PrincipalEntry::Anyone
+        } else {
+            PrincipalEntry::Service(text.to_string())
+        }),
+        "Federated" if !text.is_empty() => Ok(PrincipalEntry::Federated(text.to_string())),
+        "CanonicalUser" if !text.is_empty() => Ok(if text == "*" {
+            PrincipalEntry::Anyone
+        } else {
+            PrincipalEntry::CanonicalUser(text.to_string())
+        }),
+        "Service" | "Federated" | "CanonicalUser" => Err(Error::parse(at, format!("empty `{kind}` principal"))),
+        other => Err(Error::parse(at, format!("unknown principal type `{other}`"))),
+    }
+}
+
+fn parse_aws_principal(text: &str, at: &str) -> Result<PrincipalEntry, Error> {
+    if text == "*" {
+        return Ok(PrincipalEntry::Anyone);
+    }
+    if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(PrincipalEntry::Account(text.to_string()));
+    }
+    if let Some(rest) = text.strip_prefix("arn:") {
+        let parts: Vec<&str> = rest.splitn(5, ':').collect();
+        if parts.len() != 5 || parts[0].is_empty() || !(parts[1] == "iam" || parts[1] == "sts") {
+            return Err(Error::parse(at, format!("`{text}` is not an IAM principal ARN")));
+        }
+        if text.contains(['*', '?']) {
+            // IAM allows no partial wildcard in a principal: treated as anyone (semantics.md 2).
+            return Ok(PrincipalEntry::Anyone);
+        }
+        let account = parts[3];
+        if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Error::parse(at, format!("`{text}` has no 12-digit account")));
+        }
+        if parts[4] == "root" {
+            return Ok(PrincipalEntry::Account(account.to_string()));
+        }
+        return Ok(PrincipalEntry::Arn { arn: text.to_string(), account: account.to_string() });
+    }
+    if text.len() >= 16
+        && text.starts_with('A')
+        && text.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    {
+        return Ok(PrincipalEntry::UniqueId(text.to_string()));
+    }
+    Err(Error::parse(at, format!("`{text}` is not an account ID, IAM ARN or unique ID")))
+}
+
+fn parse_actions(json: &Json, negated: bool, at: &str) -> Result<ActionClause, Error> {
+    let list = strings(json, at, "an action")?;
+    let mut patterns = Vec::with_capacity(list.len());
+    let mut written = Vec::with_capacity(list.len());
+    for (text, pointer) in list {
+        if text != "*" && !text.contains(':') {
+            return Err(Error::parse(&pointer, format!("`{text}` is not an action (`service:Action`)")));
+        }
+        patterns.push(Pattern::new(text, true));
+        written.push(text.to_string());
+    }
+    Ok(ActionClause { negated, patterns, written })
+}
+
+fn parse_resources(json: &Json, negated: bool, at: &str) -> Result<ResourceClause, Error> {
+    let list = strings(json, at, "a resource")?;
+    let mut values = Vec::with_capacity(list.len());
+    let mut written = Vec::with_capacity(list.len());
+    for (text, pointer) in list {
+        if text != "*" && !text.starts_with("arn:") {
+            return Err(Error::parse(&pointer, format!("`{text}` is not a resource ARN")));
+        }
+        values.push(condition::parse_value(BaseOp::StringLike, text, &pointer)?);
+        written.push(text.to_string());
+    }
+    Ok(ResourceClause { negated, values, written })
+}
+
+fn parse_conditions(json: &Json, at: &str) -> Result<Vec<Condition>, Error> {
+    let block: &Map<String, Json> =
+        json.as_object().ok_or_else(|| Error::parse(at, "`Condition` must be an object"))?;
+    let mut conditions = Vec::new();
+    for (name, keys) in block {
+        let op_at = format!("{at}/{}", segment(name));
+        let operator = Operator::parse(name, &op_at)?;
+        let keys = keys
+            .as_object()
+            .ok_or_else(|| Error::parse(&op_at, format!("`{name}` must map condition keys to values")))?;
+        for (key, values) in keys {
+            let key_at = format!("{op_at}/{}", segment(key));
+            if key.is_empty() {
+                return Err(Error::parse(&key_at, "empty condition key"));
+            }
+            let raw: Vec<(String, String)> = match values {
+                Json::Array(list) => list
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| scalar(v, &format!("{key_at}/{i}")))
+                    .collect::<Result<_, _>>()?,
+                other => vec![scalar(other, &key_at)?],
+            };
+            let mut parsed = Vec::with_capacity(raw.len());
+            let mut written = Vec::with_capacity(raw.len());
+            for (text, pointer) in raw {
+                parsed.push(condition::parse_value(operator.base, &text, &pointer)?);
+                written.push(text);
+            }
+            conditions.push(Condition {
+                operator,
+                operator_name: name.clone(),
+                key: key.clone(),
+                key_lc: key.to_ascii_lowercase(),
+                written,
+                values: parsed,
+                pointer: key_at,
+            });
+        }
+    }
+    Ok(conditions)
+}
+
+fn scalar(json: &Json, at: &str) -> Result<(String, String), Error> {
+    match json {
+        Json::String(s) => Ok((s.clone(), at.to_string())),
+        Json::Number(n) => Ok((n.to_string(), at.to_string())),
+        Json::Bool(b) => Ok((b.to_string(), at.to_string())),
+        _ => Err(Error::parse(at, "a condition value must be a string, number or boolean")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_name_the_place() {
+        let e = Policy::parse(r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Condition":{"StringEqualz":{"a":"b"}}}]}"#)
+            .expect_err("unknown operator");
+        assert_eq!(e.pointer(), "/Statement/0/Condition/StringEqualz");
+        let e = Policy::parse(r#"{"Statement":{"Effect":"Permit","Principal":"*","Action":"s3:GetObject"}}"#)
+            .expect_err("bad effect");
+        assert_eq!(e.pointer(), "/Statement/Effect");
+        assert!(matches!(Policy::parse(&"x".repeat(MAX_DOCUMENT_BYTES + 1)), Err(Error::TooLarge { .. })));
+    }
+
+    #[test]
+    fn principals_normalise() {
+        let p = Policy::parse(r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::444455556666:root","arn:aws:iam::*:root","AROAEXAMPLEID1234567"]},"Action":"sts:AssumeRole"}}"#)
+            .expect("valid");
+        let PrincipalClause::Principal(entries) = &p.statements[0].principal else { panic!("principal") };
+        assert_eq!(entries[0], PrincipalEntry::Account("444455556666".into()));
+        assert_eq!(entries[1], PrincipalEntry::Anyone);
+        assert_eq!(entries[2], PrincipalEntry::UniqueId("AROAEXAMPLEID1234567".into()));
+    }
+}

@@ -1,0 +1,195 @@
+//! Runs every case of the hand-written corpus (`tests/corpus/**.json`, format in its README):
+//! the findings must equal the expected ones, and every witness must be allowed by the
+//! concrete evaluator on the document it came from.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use perimeter_evaluator::{analyze, evaluate, Decision, Policy};
+use perimeter_model::{Finding, ResourceInputs, ResourceRecord, SharedVia, Zone};
+use serde_json::Value;
+
+fn corpus_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.map(|e| e.path()).unwrap_or_default())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            corpus_files(&path, out);
+        } else if path.extension().is_some_and(|x| x == "json") {
+            out.push(path);
+        }
+    }
+}
+
+/// Policies written as objects become the JSON text the collector would have read.
+fn stringify_policies(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                if matches!(key.as_str(), "policy" | "trust_policy") && v.is_object() {
+                    *v = Value::String(v.to_string());
+                } else {
+                    stringify_policies(v);
+                }
+            }
+        }
+        Value::Array(list) => list.iter_mut().for_each(stringify_policies),
+        _ => {}
+    }
+}
+
+fn zone_of(case: &Value) -> Zone {
+    let z = &case["zone"];
+    let strings = |key: &str| -> Vec<String> {
+        z[key].as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()).unwrap_or_default()
+    };
+    let mut zone = Zone::of_accounts(z["org_id"].as_str(), strings("accounts"));
+    zone.canonical_ids = strings("canonical_ids").into_iter().collect();
+    zone.principal_ids = strings("principal_ids").into_iter().collect();
+    zone
+}
+
+/// Every document of the resource, parsed, to check witnesses against.
+fn documents(record: &ResourceRecord) -> Vec<Policy> {
+    let texts: Vec<&str> = match &record.inputs {
+        ResourceInputs::S3Bucket(b) => b.policy.iter().map(String::as_str).collect(),
+        ResourceInputs::IamRole(r) => vec![r.trust_policy.as_str()],
+        ResourceInputs::KmsKey(k) => k.policy.iter().map(String::as_str).collect(),
+        ResourceInputs::LambdaFunction(f) => f.policies.iter().map(|p| p.policy.as_str()).collect(),
+        ResourceInputs::LambdaLayerVersion(l) => l.policy.iter().map(String::as_str).collect(),
+        ResourceInputs::SqsQueue(q) => q.policy.iter().map(String::as_str).collect(),
+    };
+    texts.into_iter().filter_map(|t| Policy::parse(t).ok()).collect()
+}
+
+fn check_case(path: &Path) -> Result<(), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let mut case: Value = serde_json::from_str(&text).map_err(|e| format!("not JSON: {e}"))?;
+    stringify_policies(&mut case["resource"]);
+    let record: ResourceRecord =
+        serde_json::from_value(case["resource"].clone()).map_err(|e| format!("bad resource record: {e}"))?;
+    let zone = zone_of(&case);
+    let analysis = analyze(&record, &zone);
+
+    if let Some(expected_error) = case.get("expected_error") {
+        let Some(error) = analysis.errors.first() else {
+            return Err(format!("expected error {expected_error}, got findings {:#?}", summary(&analysis.findings)));
+        };
+        if expected_error["code"].as_str() != Some(error.code.as_str()) {
+            return Err(format!("expected error code {}, got {error:?}", expected_error["code"]));
+        }
+        if let Some(pointer) = expected_error.get("pointer").and_then(Value::as_str) {
+            if pointer != error.pointer {
+                return Err(format!("expected error at `{pointer}`, got `{}` ({})", error.pointer, error.message));
+            }
+        }
+        if let Some(part) = expected_error.get("message_contains").and_then(Value::as_str) {
+            if !error.message.contains(part) {
+                return Err(format!("error message `{}` lacks `{part}`", error.message));
+            }
+        }
+        return Ok(());
+    }
+    if let Some(error) = analysis.errors.first() {
+        return Err(format!("unexpected error: {error}"));
+    }
+
+    // Witnesses: each is allowed by a document of the resource (synthetic ACL and grant
+    // policies are checked inside the analysis itself).
+    let docs = documents(&record);
+    for f in &analysis.findings {
+        match (&f.witness, &f.conservative) {
+            (Some(w), _) if matches!(f.shared_via, SharedVia::Policy | SharedVia::FunctionUrl | SharedVia::S3AccessPointAccount) => {
+                if !docs.iter().any(|d| evaluate(d, w).decision == Decision::Allow) {
+                    return Err(format!("the witness of {} is not allowed: {w:#?}", f.principal));
+                }
+            }
+            (None, None) => return Err(format!("finding for {} has neither witness nor reason", f.principal)),
+            _ => {}
+        }
+    }
+
+    let expected = case["expected"].as_array().ok_or("no `expected` list")?;
+    let mut unmatched: Vec<&Finding> = analysis.findings.iter().collect();
+    for exp in expected {
+        let principal: perimeter_model::Principal = serde_json::from_value(exp["principal"].clone())
+            .or_else(|_| if exp["principal"] == "*" { Ok(perimeter_model::Principal::anyone()) } else { Err(()) })
+            .map_err(|_| format!("bad expected principal {}", exp["principal"]))?;
+        let via = exp["shared_via"].as_str().unwrap_or("POLICY");
+        let pos = unmatched.iter().position(|f| {
+            f.principal == principal
+                && f.shared_via.as_str() == via
+                && exp.get("condition").is_none_or(|c| serde_json::to_value(&f.condition).ok().as_ref() == Some(c))
+                && exp.get("is_public").is_none_or(|p| p.as_bool() == Some(f.is_public))
+        });
+        let Some(pos) = pos else {
+            return Err(format!(
+                "expected finding not reported: {exp}\nreported: {:#?}",
+                summary(&analysis.findings)
+            ));
+        };
+        let f = unmatched.remove(pos);
+        let got: BTreeSet<&str> = f.actions.iter().map(String::as_str).collect();
+        let list = |k: &str| -> Option<BTreeSet<String>> {
+            exp.get(k).and_then(Value::as_array).map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        };
+        if let Some(actions) = list("actions") {
+            let want: BTreeSet<&str> = actions.iter().map(String::as_str).collect();
+            if want != got {
+                return Err(format!("actions for {principal}: expected {want:?}, got {got:?}"));
+            }
+        }
+        for a in list("actions_include").unwrap_or_default() {
+            if !got.contains(a.as_str()) {
+                return Err(format!("actions for {principal} lack {a}: {got:?}"));
+            }
+        }
+        for a in list("actions_exclude").unwrap_or_default() {
+            if got.contains(a.as_str()) {
+                return Err(format!("actions for {principal} include excluded {a}"));
+            }
+        }
+        if exp.get("conservative").and_then(Value::as_bool).unwrap_or(false) != f.conservative.is_some() {
+            return Err(format!("conservative flag differs for {principal}: {:?}", f.conservative));
+        }
+    }
+    if !unmatched.is_empty() {
+        return Err(format!("unexpected findings: {:#?}", summary(&unmatched.into_iter().cloned().collect::<Vec<_>>())));
+    }
+    Ok(())
+}
+
+fn summary(findings: &[Finding]) -> Vec<String> {
+    findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} public={} via={} condition={} actions={:?} witness={}",
+                f.principal,
+                f.is_public,
+                f.shared_via.as_str(),
+                serde_json::to_string(&f.condition).unwrap_or_default(),
+                f.actions,
+                f.witness.as_ref().map(|w| serde_json::to_string(w).unwrap_or_default()).unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn corpus() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let mut files = Vec::new();
+    corpus_files(&root, &mut files);
+    assert!(files.len() >= 100, "the corpus has only {} cases", files.len());
+    let mut failures = Vec::new();
+    for path in &files {
+        if let Err(e) = check_case(path) {
+            failures.push(format!("{}: {e}", path.strip_prefix(&root).unwrap_or(path).display()));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} corpus cases failed:\n\n{}", failures.len(), files.len(), failures.join("\n\n"));
+}

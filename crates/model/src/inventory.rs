@@ -1,0 +1,68 @@
+//! Inventory records: the JSON Lines stream the collector writes and the pipeline reads, with
+//! error records in the same stream so that nothing unread can pass for clean.
+
+use serde::{Deserialize, Serialize};
+
+use crate::finding::ErrorCode;
+use crate::resource::{ResourceRecord, ResourceType};
+use crate::zone::Zone;
+
+/// One line of an inventory.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "record", rename_all = "snake_case")]
+pub enum InventoryRecord {
+    /// The zone of trust as discovered (organization, accounts, canonical and unique IDs).
+    Zone(Zone),
+    Account(AccountRecord),
+    Resource(ResourceRecord),
+    /// A scope (account, region, resource type) that was read to the end.
+    Scope(ScopeRecord),
+    Error(ErrorRecord),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AccountStatus {
+    Active,
+    Suspended,
+    PendingClosure,
+    Other,
+}
+
+/// An account of the organization and whether it was scanned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountRecord {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub status: AccountStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_path: Option<String>,
+    /// Why the account was not scanned, when it was not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScopeRecord {
+    pub account: String,
+    pub region: String,
+    pub resource_type: ResourceType,
+}
+
+/// Something that could not be read or analysed: as wide as the failure and no wider.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorRecord {
+    pub account: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<ResourceType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_arn: Option<String>,
+    pub code: ErrorCode,
+    pub message: String,
+}

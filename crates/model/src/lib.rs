@@ -1,0 +1,18 @@
+//! Plain data shared by every perimeter crate: the zone of trust, the inventory records the
+//! collector produces, and the findings the evaluator derives from them. Serde only, no logic
+//! beyond small lookups, so that every other crate can depend on it cheaply.
+
+pub mod finding;
+pub mod inventory;
+pub mod resource;
+pub mod zone;
+
+pub use finding::{ErrorCode, Finding, Principal, Request, RequestPrincipal, SharedVia};
+pub use inventory::{AccountRecord, AccountStatus, ErrorRecord, InventoryRecord, ScopeRecord};
+pub use resource::{
+    AclGrant, AclGrantee, AclPermission, BlockPublicAccess, FunctionUrl, GrantConstraints,
+    IamRoleInputs, KmsGrant, KmsKeyInputs, LambdaFunctionInputs, LambdaLayerVersionInputs,
+    NetworkOrigin, ObjectOwnership, QualifiedPolicy, ResourceInputs, ResourceRecord,
+    ResourceType, S3AccessPoint, S3Acl, S3BucketInputs, SqsQueueInputs,
+};
+pub use zone::{Zone, ZoneAccount, ZoneAccountKind};

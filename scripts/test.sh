@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The project's test command (the README's second quick-start command; CI runs it too).
+# Builds in debug and runs every test of the workspace, the emulator tests included: each of
+# those starts its own moto server on a free loopback port (scripts/moto-server), so moto must be
+# installed (`pip install "moto[server]"`, which .ci/run does).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! python3 -c "import moto, boto3" 2>/dev/null; then
+  echo "moto is not installed: run  pip install 'moto[server]'  first" >&2
+  exit 2
+fi
+
+# A clean AWS environment: the tests must never reach a real account or a user's profile.
+unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ENDPOINT_URL AWS_SESSION_TOKEN
+export AWS_EC2_METADATA_DISABLED=true
+
+cargo test --workspace --locked "$@"
