@@ -1,0 +1,992 @@
+#!/usr/bin/env python3
+"""Seed moto's server with perimeter's demo AWS Organization.
+
+Usage:
+    scripts/seed-demo-org.py --endpoint http://127.0.0.1:5055 --manifest demo-org.json
+
+Start the emulator first (`scripts/moto-server -H 127.0.0.1 -p 5055`) and give the seeder a fresh
+one (`curl -X POST http://127.0.0.1:5055/moto-api/reset`): bucket names are global in moto, so a
+second run against the same state fails on the first bucket.
+
+What it builds (tests/fixtures/demo-org/README.md has the table): an organization (FeatureSet ALL)
+whose management account is the caller's (moto maps every unknown access key to 123456789012),
+two OUs, three member accounts `prod`, `dev`, `shared` made with CreateAccount, and one resource per
+behaviour of semantics.md section 6 in us-east-1 and eu-west-1, each in the account and region its
+manifest key names. Members are reached by assuming
+`arn:aws:iam::<id>:role/OrganizationAccountAccessRole`.
+
+The manifest (JSON, written to --manifest) records every account and every resource with exactly
+what was written, so that a test can read each item back through the SDK and compare. The
+seeder does that itself at the end (skip with --no-verify), so nothing can fail silently; any
+boto3 error is raised, never caught. Retries are off: a moto 500 fails at once.
+
+The only dependency is boto3. Credentials are dummy ones set here; the caller's AWS environment
+(profiles, config files, endpoint variables) is ignored.
+"""
+import argparse
+import io
+import json
+import os
+import sys
+import time
+import zipfile
+from urllib.parse import urlsplit, urlunsplit
+
+# The caller's AWS environment must not matter: no profile, no config or credential files, no
+# instance metadata, no endpoint override other than --endpoint.
+for _var in list(os.environ):
+    if _var.startswith("AWS_"):
+        del os.environ[_var]
+os.environ["AWS_CONFIG_FILE"] = os.devnull
+os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+
+import boto3  # noqa: E402
+from botocore.config import Config  # noqa: E402
+from botocore.exceptions import ClientError  # noqa: E402
+
+REGIONS = ["us-east-1", "eu-west-1"]
+MEMBERS = ["prod", "dev", "shared"]
+OUS = {"Workloads": ["prod", "dev"], "Infrastructure": ["shared"]}
+MANAGEMENT_ACCOUNT = "123456789012"
+ROLE_NAME = "OrganizationAccountAccessRole"
+
+# Outside the zone of trust.
+FOREIGN_ACCOUNT = "444455556666"
+FOREIGN_ACCOUNT_2 = "777788889999"
+FOREIGN_ORG_ID = "o-foreign0001"
+FOREIGN_CANONICAL_ID = "f0" * 32  # 64 hex digits, nobody's canonical user ID
+
+ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
+AUTHENTICATED_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
+GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
+GITHUB_THUMBPRINT = "6938fd4d98bab03faadb97b34396831e3780aea1"
+EXTERNAL_ID = "perimeter-demo-7f3a"
+VPC_ID = "vpc-0a1b2c3d4e5f60718"
+
+NO_BPA = {
+    "block_public_acls": False,
+    "ignore_public_acls": False,
+    "block_public_policy": False,
+    "restrict_public_buckets": False,
+}
+
+CLIENT_CONFIG = Config(
+    retries={"max_attempts": 1, "mode": "standard"},
+    s3={"addressing_style": "path"},
+    connect_timeout=5,
+    read_timeout=30,
+)
+
+
+def bpa(**on):
+    """Block Public Access settings in the manifest's (snake_case) form; unnamed flags are off."""
+    unknown = set(on) - set(NO_BPA)
+    if unknown:
+        raise ValueError(f"unknown Block Public Access flags {sorted(unknown)}")
+    return {**NO_BPA, **on}
+
+
+def bpa_api(settings):
+    return {
+        "BlockPublicAcls": settings["block_public_acls"],
+        "IgnorePublicAcls": settings["ignore_public_acls"],
+        "BlockPublicPolicy": settings["block_public_policy"],
+        "RestrictPublicBuckets": settings["restrict_public_buckets"],
+    }
+
+
+def bpa_from_api(api):
+    return {
+        "block_public_acls": api.get("BlockPublicAcls", False),
+        "ignore_public_acls": api.get("IgnorePublicAcls", False),
+        "block_public_policy": api.get("BlockPublicPolicy", False),
+        "restrict_public_buckets": api.get("RestrictPublicBuckets", False),
+    }
+
+
+def policy(*statements):
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def root(account):
+    return f"arn:aws:iam::{account}:root"
+
+
+def grant(grantee, permission):
+    return {"grantee": grantee, "permission": permission}
+
+
+def canonical(cid):
+    return {"type": "CanonicalUser", "id": cid}
+
+
+def group(uri):
+    return {"type": "Group", "uri": uri}
+
+
+def grant_api(g):
+    gr = g["grantee"]
+    if gr["type"] == "CanonicalUser":
+        grantee = {"Type": "CanonicalUser", "ID": gr["id"]}
+    else:
+        grantee = {"Type": "Group", "URI": gr["uri"]}
+    return {"Grantee": grantee, "Permission": g["permission"]}
+
+
+def grant_from_api(g):
+    gr = g["Grantee"]
+    if gr["Type"] == "CanonicalUser":
+        grantee = canonical(gr["ID"])
+    else:
+        grantee = group(gr["URI"])
+    return grant(grantee, g["Permission"])
+
+
+def lambda_zip():
+    """A tiny deterministic deployment package, built in memory."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        info = zipfile.ZipInfo("index.py", date_time=(2020, 1, 1, 0, 0, 0))
+        z.writestr(info, "def handler(event, context):\n    return {'statusCode': 200}\n")
+    return buf.getvalue()
+
+
+def expect(what, got, want):
+    if got != want:
+        raise AssertionError(
+            f"read-back mismatch for {what}:\n  wrote {json.dumps(want, sort_keys=True)}\n"
+            f"  read  {json.dumps(got, sort_keys=True)}"
+        )
+
+
+def sort_grants(grants):
+    return sorted(grants, key=lambda g: json.dumps(g, sort_keys=True))
+
+
+class Seeder:
+    def __init__(self, endpoint):
+        self.endpoint = endpoint.rstrip("/")
+        self.sessions = {}
+        self.clients = {}
+        self.accounts = {}  # alias -> manifest account entry
+        self.resources = []
+        self.supporting = []
+        self.account_bpa = {}
+        self.org_id = None
+        self.calls = 0
+        self.zip = lambda_zip()
+
+    # ---- sessions and clients -------------------------------------------------------------
+
+    def _session(self, **creds):
+        return boto3.Session(region_name=REGIONS[0], **creds)
+
+    def client(self, alias, service, region=REGIONS[0]):
+        key = (alias, service, region)
+        if key not in self.clients:
+            c = self.sessions[alias].client(
+                service, region_name=region, endpoint_url=self.endpoint, config=CLIENT_CONFIG
+            )
+            c.meta.events.register("before-call", self._count)
+            if service == "s3control":
+                # S3 Control's endpoint rules prepend "<AccountId>." to the host, also for a custom
+                # endpoint; send the request to the plain emulator address instead.
+                c.meta.events.register("before-send.s3-control", self._plain_endpoint)
+            if service == "lambda":
+                c.meta.events.register(
+                    "before-call.lambda.AddLayerVersionPermission", self._principal_org_id
+                )
+            self.clients[key] = c
+        return self.clients[key]
+
+    def _count(self, **_kwargs):
+        self.calls += 1
+
+    def _plain_endpoint(self, request, **_kwargs):
+        url, ep = urlsplit(request.url), urlsplit(self.endpoint)
+        if url.netloc != ep.netloc:
+            request.url = urlunsplit((ep.scheme, ep.netloc, url.path, url.query, url.fragment))
+
+    @staticmethod
+    def _principal_org_id(params, **_kwargs):
+        # moto copies the request field OrganizationId into the statement as a top-level key, but
+        # turns a field named PrincipalOrgID into the Condition real Lambda writes
+        # ({"StringEquals": {"aws:PrincipalOrgID": ...}}). Rename it on the wire.
+        body = json.loads(params["body"] or b"{}")
+        if "OrganizationId" in body:
+            body["PrincipalOrgID"] = body.pop("OrganizationId")
+            params["body"] = json.dumps(body).encode()
+
+    # ---- organization ----------------------------------------------------------------------
+
+    def organization(self):
+        self.sessions["management"] = self._session(
+            aws_access_key_id="testing", aws_secret_access_key="testing"
+        )
+        caller = self.client("management", "sts").get_caller_identity()["Account"]
+        if caller != MANAGEMENT_ACCOUNT:
+            raise RuntimeError(f"caller is account {caller}, expected {MANAGEMENT_ACCOUNT}")
+        org = self.client("management", "organizations")
+        o = org.create_organization(FeatureSet="ALL")["Organization"]
+        if o["MasterAccountId"] != MANAGEMENT_ACCOUNT or o["FeatureSet"] != "ALL":
+            raise RuntimeError(f"unexpected organization {o}")
+        self.org_id = o["Id"]
+        root_id = org.list_roots()["Roots"][0]["Id"]
+        mgmt = org.describe_account(AccountId=MANAGEMENT_ACCOUNT)["Account"]
+        self.accounts["management"] = {
+            "id": MANAGEMENT_ACCOUNT,
+            "name": mgmt["Name"],
+            "email": mgmt["Email"],
+            "ou_name": None,
+            "ou_path": f"{self.org_id}/{root_id}/",
+        }
+        ou_of = {}
+        for ou_name, members in OUS.items():
+            ou = org.create_organizational_unit(ParentId=root_id, Name=ou_name)
+            for alias in members:
+                ou_of[alias] = (ou_name, ou["OrganizationalUnit"]["Id"])
+        for alias in MEMBERS:
+            status = org.create_account(Email=f"{alias}@example.com", AccountName=alias)[
+                "CreateAccountStatus"
+            ]
+            if status.get("State") != "SUCCEEDED" or not status.get("AccountId"):
+                status = org.describe_create_account_status(CreateAccountRequestId=status["Id"])[
+                    "CreateAccountStatus"
+                ]
+            if status["State"] != "SUCCEEDED":
+                raise RuntimeError(f"CreateAccount {alias} did not succeed: {status}")
+            account_id = status["AccountId"]
+            ou_name, ou_id = ou_of[alias]
+            org.move_account(
+                AccountId=account_id, SourceParentId=root_id, DestinationParentId=ou_id
+            )
+            self.accounts[alias] = {
+                "id": account_id,
+                "name": alias,
+                "email": f"{alias}@example.com",
+                "ou_name": ou_name,
+                "ou_path": f"{self.org_id}/{root_id}/{ou_id}/",
+            }
+            creds = self.client("management", "sts").assume_role(
+                RoleArn=f"arn:aws:iam::{account_id}:role/{ROLE_NAME}",
+                RoleSessionName="perimeter-demo-seed",
+            )["Credentials"]
+            self.sessions[alias] = self._session(
+                aws_access_key_id=creds["AccessKeyId"],
+                aws_secret_access_key=creds["SecretAccessKey"],
+                aws_session_token=creds["SessionToken"],
+            )
+            got = self.client(alias, "sts").get_caller_identity()["Account"]
+            if got != account_id:
+                raise RuntimeError(f"assumed role in {alias} acts as {got}, not {account_id}")
+
+    def id(self, alias):
+        return self.accounts[alias]["id"]
+
+    def add(self, alias, region, rtype, name, arn, written, created_by="seeder"):
+        self.resources.append(
+            {
+                "key": f"{alias}/{region}/{name}",
+                "account": alias,
+                "account_id": self.id(alias),
+                "region": region,
+                "type": rtype,
+                "arn": arn,
+                "name": name,
+                "created_by": created_by,
+                "written": written,
+            }
+        )
+
+    # ---- S3 ---------------------------------------------------------------------------------
+
+    def bucket(
+        self,
+        alias,
+        region,
+        name,
+        *,
+        policy_doc=None,
+        acl_grants=None,
+        ownership_at_create=None,
+        ownership_after=None,
+        bucket_bpa=None,
+        access_points=(),
+    ):
+        """Creates a bucket and writes, in this order: policy, ACL, Object Ownership, Block Public
+        Access, access points (each with its own Block Public Access and policy)."""
+        s3 = self.client(alias, "s3", region)
+        create = {"Bucket": name}
+        if region != "us-east-1":
+            create["CreateBucketConfiguration"] = {"LocationConstraint": region}
+        if ownership_at_create:
+            create["ObjectOwnership"] = ownership_at_create
+        s3.create_bucket(**create)
+        if policy_doc is not None:
+            s3.put_bucket_policy(Bucket=name, Policy=json.dumps(policy_doc))
+        acl = None
+        if acl_grants is not None:
+            owner = s3.get_bucket_acl(Bucket=name)["Owner"]
+            grants = [grant(canonical(owner["ID"]), "FULL_CONTROL")] + list(acl_grants)
+            s3.put_bucket_acl(
+                Bucket=name,
+                AccessControlPolicy={
+                    "Owner": owner,
+                    "Grants": [grant_api(g) for g in grants],
+                },
+            )
+            acl = {"owner_id": owner["ID"], "grants": grants}
+        if ownership_after:
+            s3.put_bucket_ownership_controls(
+                Bucket=name,
+                OwnershipControls={"Rules": [{"ObjectOwnership": ownership_after}]},
+            )
+        if bucket_bpa is not None:
+            s3.put_public_access_block(
+                Bucket=name, PublicAccessBlockConfiguration=bpa_api(bucket_bpa)
+            )
+        aps = []
+        for ap in access_points:
+            s3c = self.client(alias, "s3control", region)
+            req = {
+                "AccountId": self.id(alias),
+                "Name": ap["name"],
+                "Bucket": name,
+                "PublicAccessBlockConfiguration": bpa_api(ap["block_public_access"]),
+            }
+            if ap.get("vpc_id"):
+                req["VpcConfiguration"] = {"VpcId": ap["vpc_id"]}
+            arn = s3c.create_access_point(**req)["AccessPointArn"]
+            ap_policy = ap["policy"](arn)
+            s3c.put_access_point_policy(
+                AccountId=self.id(alias), Name=ap["name"], Policy=json.dumps(ap_policy)
+            )
+            aps.append(
+                {
+                    "name": ap["name"],
+                    "arn": arn,
+                    "account_id": self.id(alias),
+                    "policy": ap_policy,
+                    "network_origin": "VPC" if ap.get("vpc_id") else "Internet",
+                    "vpc_id": ap.get("vpc_id"),
+                    "block_public_access": ap["block_public_access"],
+                }
+            )
+        self.add(
+            alias,
+            region,
+            "AWS::S3::Bucket",
+            name,
+            f"arn:aws:s3:::{name}",
+            {
+                "policy": policy_doc,
+                "acl": acl,
+                "block_public_access": bucket_bpa,
+                "object_ownership": ownership_after or ownership_at_create,
+                "access_points": aps,
+            },
+        )
+
+    def account_block_public_access(self, alias, settings):
+        self.client(alias, "s3control").put_public_access_block(
+            AccountId=self.id(alias), PublicAccessBlockConfiguration=bpa_api(settings)
+        )
+        self.account_bpa[alias] = settings
+
+    def s3(self):
+        prod, dev = self.id("prod"), self.id("dev")
+        org = self.org_id
+
+        def objects(b):
+            return f"arn:aws:s3:::{b}/*"
+
+        def bucket_arn(b):
+            return f"arn:aws:s3:::{b}"
+
+        # management
+        b = "mgmt-org-fenced-deny"
+        self.bucket("management", "us-east-1", b, policy_doc=policy(
+            {"Sid": "AllowEveryone", "Effect": "Allow", "Principal": "*",
+             "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": [bucket_arn(b), objects(b)]},
+            {"Sid": "DenyOutsideOrg", "Effect": "Deny", "Principal": "*",
+             "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": [bucket_arn(b), objects(b)],
+             "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": org}}},
+        ))
+        b = "mgmt-cloudtrail-org-logs"
+        self.bucket("management", "eu-west-1", b, policy_doc=policy(
+            {"Sid": "CloudTrailAclCheck", "Effect": "Allow",
+             "Principal": {"Service": "cloudtrail.amazonaws.com"},
+             "Action": ["s3:GetBucketAcl"], "Resource": bucket_arn(b)},
+            {"Sid": "CloudTrailWriteForOrg", "Effect": "Allow",
+             "Principal": {"Service": "cloudtrail.amazonaws.com"},
+             "Action": ["s3:PutObject"], "Resource": f"arn:aws:s3:::{b}/AWSLogs/*",
+             "Condition": {"StringEquals": {"aws:SourceOrgID": org}}},
+        ))
+
+        # prod
+        b = "prod-public-read-policy"
+        self.bucket("prod", "us-east-1", b, policy_doc=policy(
+            {"Sid": "PublicRead", "Effect": "Allow", "Principal": "*",
+             "Action": ["s3:GetObject"], "Resource": objects(b)},
+        ))
+        b = "prod-cross-account-policy"
+        self.bucket("prod", "eu-west-1", b, policy_doc=policy(
+            {"Sid": "PartnerRead", "Effect": "Allow",
+             "Principal": {"AWS": [root(FOREIGN_ACCOUNT),
+                                   f"arn:aws:iam::{FOREIGN_ACCOUNT_2}:role/auditor"]},
+             "Action": ["s3:GetObject", "s3:ListBucket"],
+             "Resource": [bucket_arn(b), objects(b)]},
+        ))
+        self.bucket("prod", "us-east-1", "prod-public-acl-read",
+                    ownership_at_create="ObjectWriter",
+                    acl_grants=[grant(group(ALL_USERS), "READ")])
+        self.bucket("prod", "eu-west-1", "prod-public-acl-ignored",
+                    ownership_at_create="ObjectWriter",
+                    acl_grants=[grant(group(ALL_USERS), "READ")],
+                    bucket_bpa=bpa(ignore_public_acls=True))
+        b = "prod-restrict-public-buckets"
+        self.bucket("prod", "us-east-1", b, policy_doc=policy(
+            {"Sid": "PublicRead", "Effect": "Allow", "Principal": "*",
+             "Action": ["s3:GetObject"], "Resource": objects(b)},
+            {"Sid": "PartnerList", "Effect": "Allow", "Principal": {"AWS": root(FOREIGN_ACCOUNT_2)},
+             "Action": ["s3:ListBucket"], "Resource": bucket_arn(b)},
+        ), bucket_bpa=bpa(restrict_public_buckets=True))
+
+        def delegate_to(account, b):
+            return policy(
+                {"Sid": "DelegateToAccessPoints", "Effect": "Allow", "Principal": "*",
+                 "Action": ["s3:GetObject", "s3:ListBucket"],
+                 "Resource": [bucket_arn(b), objects(b)],
+                 "Condition": {"StringEquals": {"s3:DataAccessPointAccount": account}}},
+            )
+
+        def ap_public_read(arn):
+            return policy(
+                {"Sid": "AnyoneReads", "Effect": "Allow", "Principal": "*",
+                 "Action": ["s3:GetObject"], "Resource": f"{arn}/object/*"},
+            )
+
+        b = "prod-ap-internet"
+        self.bucket("prod", "us-east-1", b, policy_doc=delegate_to(prod, b), access_points=[
+            {"name": "prod-public-ap", "block_public_access": bpa(), "policy": ap_public_read},
+        ])
+        b = "prod-ap-vpc"
+        self.bucket("prod", "us-east-1", b, policy_doc=delegate_to(prod, b), access_points=[
+            {"name": "prod-vpc-ap", "vpc_id": VPC_ID, "block_public_access": bpa(),
+             "policy": ap_public_read},
+        ])
+        b = "prod-delegate-foreign-ap-restricted"
+        self.bucket("prod", "eu-west-1", b, policy_doc=policy(
+            {"Sid": "DelegateToPartnerAccessPoints", "Effect": "Allow", "Principal": "*",
+             "Action": ["s3:GetObject"], "Resource": objects(b),
+             "Condition": {"StringEquals": {"s3:DataAccessPointAccount": FOREIGN_ACCOUNT}}},
+        ), bucket_bpa=bpa(restrict_public_buckets=True))
+
+        # dev
+        b = "dev-internal-member-policy"
+        self.bucket("dev", "us-east-1", b, policy_doc=policy(
+            {"Sid": "ProdReads", "Effect": "Allow", "Principal": {"AWS": root(prod)},
+             "Action": ["s3:GetObject"], "Resource": objects(b)},
+        ))
+        b = "dev-internal-org-policy"
+        self.bucket("dev", "eu-west-1", b, policy_doc=policy(
+            {"Sid": "OrgReads", "Effect": "Allow", "Principal": "*",
+             "Action": ["s3:GetObject"], "Resource": objects(b),
+             "Condition": {"StringEquals": {"aws:PrincipalOrgID": org}}},
+        ))
+        self.bucket("dev", "us-east-1", "dev-authenticated-users-acl",
+                    ownership_at_create="ObjectWriter",
+                    acl_grants=[grant(group(AUTHENTICATED_USERS), "WRITE")])
+        self.bucket("dev", "eu-west-1", "dev-foreign-canonical-acl",
+                    ownership_at_create="BucketOwnerPreferred",
+                    acl_grants=[grant(canonical(FOREIGN_CANONICAL_ID), "FULL_CONTROL")])
+        self.bucket("dev", "us-east-1", "dev-acl-owner-enforced",
+                    ownership_at_create="ObjectWriter",
+                    acl_grants=[grant(group(ALL_USERS), "READ"),
+                                grant(canonical(FOREIGN_CANONICAL_ID), "READ")],
+                    ownership_after="BucketOwnerEnforced")
+        b = "dev-delegate-foreign-ap"
+        self.bucket("dev", "us-east-1", b, policy_doc=policy(
+            {"Sid": "DelegateToPartnerAccessPoints", "Effect": "Allow", "Principal": "*",
+             "Action": ["s3:GetObject"], "Resource": objects(b),
+             "Condition": {"StringEquals": {"s3:DataAccessPointAccount": FOREIGN_ACCOUNT}}},
+        ))
+        _ = dev
+
+        # shared: buckets first, then the account-level Block Public Access over all of them
+        b = "shared-acct-bpa-public-policy"
+        self.bucket("shared", "us-east-1", b, policy_doc=policy(
+            {"Sid": "PublicRead", "Effect": "Allow", "Principal": "*",
+             "Action": ["s3:GetObject"], "Resource": objects(b)},
+        ))
+        self.bucket("shared", "us-east-1", "shared-acct-bpa-acl",
+                    ownership_at_create="ObjectWriter",
+                    acl_grants=[grant(group(ALL_USERS), "READ"),
+                                grant(canonical(FOREIGN_CANONICAL_ID), "READ_ACP")])
+        b = "shared-acct-bpa-cross-account-policy"
+        self.bucket("shared", "eu-west-1", b, policy_doc=policy(
+            {"Sid": "PartnerReadWrite", "Effect": "Allow",
+             "Principal": {"AWS": root(FOREIGN_ACCOUNT_2)},
+             "Action": ["s3:GetObject", "s3:PutObject"], "Resource": objects(b)},
+        ))
+        self.account_block_public_access(
+            "shared", bpa(ignore_public_acls=True, restrict_public_buckets=True)
+        )
+
+    # ---- IAM --------------------------------------------------------------------------------
+
+    def role(self, alias, name, trust, description):
+        iam = self.client(alias, "iam")
+        arn = iam.create_role(
+            RoleName=name, AssumeRolePolicyDocument=json.dumps(trust), Description=description
+        )["Role"]["Arn"]
+        self.add(alias, "global", "AWS::IAM::Role", name, arn, {"trust_policy": trust})
+        return arn
+
+    def iam(self):
+        prod, dev, shared = self.id("prod"), self.id("dev"), self.id("shared")
+        lambda_trust = policy(
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+             "Action": "sts:AssumeRole"},
+        )
+        for alias in ("prod", "dev"):
+            self.role(alias, "lambda-exec", lambda_trust, "execution role of the demo functions")
+        self.role("prod", "trust-foreign-account-externalid", policy(
+            {"Sid": "VendorAssumes", "Effect": "Allow", "Principal": {"AWS": root(FOREIGN_ACCOUNT)},
+             "Action": "sts:AssumeRole",
+             "Condition": {"StringEquals": {"sts:ExternalId": EXTERNAL_ID}}},
+        ), "a vendor account assumes it with an external ID")
+        self.role("prod", "trust-member-account", policy(
+            {"Sid": "SharedAssumes", "Effect": "Allow", "Principal": {"AWS": root(shared)},
+             "Action": "sts:AssumeRole"},
+        ), "another member account assumes it")
+        provider = self.client("dev", "iam").create_open_id_connect_provider(
+            Url=f"https://{GITHUB_OIDC_HOST}",
+            ClientIDList=["sts.amazonaws.com"],
+            ThumbprintList=[GITHUB_THUMBPRINT],
+        )["OpenIDConnectProviderArn"]
+        expected = f"arn:aws:iam::{dev}:oidc-provider/{GITHUB_OIDC_HOST}"
+        if provider != expected:
+            raise RuntimeError(f"OIDC provider ARN {provider}, expected {expected}")
+        self.supporting.append({"account": "dev", "region": "global",
+                                "type": "AWS::IAM::OIDCProvider", "arn": provider})
+        self.role("dev", "github-oidc-aud-only", policy(
+            {"Sid": "GitHubActions", "Effect": "Allow", "Principal": {"Federated": provider},
+             "Action": "sts:AssumeRoleWithWebIdentity",
+             "Condition": {"StringEquals": {f"{GITHUB_OIDC_HOST}:aud": "sts.amazonaws.com"}}},
+        ), "GitHub Actions, audience only: any repository on GitHub")
+        self.role("dev", "github-oidc-fixed-sub", policy(
+            {"Sid": "GitHubActionsMainBranch", "Effect": "Allow",
+             "Principal": {"Federated": provider},
+             "Action": "sts:AssumeRoleWithWebIdentity",
+             "Condition": {"StringEquals": {
+                 f"{GITHUB_OIDC_HOST}:aud": "sts.amazonaws.com",
+                 f"{GITHUB_OIDC_HOST}:sub": "repo:example-org/infra:ref:refs/heads/main"}}},
+        ), "GitHub Actions, one repository and branch")
+        self.role("shared", "trust-anyone", policy(
+            {"Sid": "Anyone", "Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"},
+        ), "anyone may assume it")
+        _ = prod
+        # The role CreateAccount made in every member: scanned too, so listed (never written here).
+        for alias in MEMBERS:
+            role = self.client(alias, "iam").get_role(RoleName=ROLE_NAME)["Role"]
+            self.add(alias, "global", "AWS::IAM::Role", ROLE_NAME, role["Arn"],
+                     {"trust_policy": role["AssumeRolePolicyDocument"]},
+                     created_by="organizations:CreateAccount")
+
+    # ---- KMS --------------------------------------------------------------------------------
+
+    def key(self, alias, region, name, statements, grants=()):
+        kms = self.client(alias, "kms", region)
+        doc = policy(
+            {"Sid": "EnableIamPolicies", "Effect": "Allow", "Principal": {"AWS": root(self.id(alias))},
+             "Action": "kms:*", "Resource": "*"},
+            *statements,
+        )
+        meta = kms.create_key(Policy=json.dumps(doc), Description=name)["KeyMetadata"]
+        kms.create_alias(AliasName=f"alias/{name}", TargetKeyId=meta["KeyId"])
+        written_grants = []
+        for g in grants:
+            req = {"KeyId": meta["KeyId"], "Name": g["name"],
+                   "GranteePrincipal": g["grantee_principal"], "Operations": g["operations"]}
+            if g.get("retiring_principal"):
+                req["RetiringPrincipal"] = g["retiring_principal"]
+            if g.get("constraints"):
+                req["Constraints"] = g["constraints"]
+            grant_id = kms.create_grant(**req)["GrantId"]
+            written_grants.append({"grant_id": grant_id, "name": g["name"],
+                                   "grantee_principal": g["grantee_principal"],
+                                   "retiring_principal": g.get("retiring_principal"),
+                                   "operations": g["operations"],
+                                   "constraints": g.get("constraints")})
+        self.add(alias, region, "AWS::KMS::Key", name, meta["Arn"],
+                 {"key_id": meta["KeyId"], "alias": f"alias/{name}", "policy": doc,
+                  "grants": written_grants})
+
+    def kms(self):
+        prod, dev = self.id("prod"), self.id("dev")
+        self.key("prod", "us-east-1", "key-cross-account-policy", [
+            {"Sid": "PartnerDecrypts", "Effect": "Allow", "Principal": {"AWS": root(FOREIGN_ACCOUNT)},
+             "Action": ["kms:Decrypt", "kms:DescribeKey"], "Resource": "*"},
+        ])
+        self.key("prod", "eu-west-1", "key-caller-account-internal", [
+            {"Sid": "DevAccountUses", "Effect": "Allow", "Principal": {"AWS": "*"},
+             "Action": ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], "Resource": "*",
+             "Condition": {"StringEquals": {"kms:CallerAccount": dev}}},
+        ])
+        self.key("dev", "us-east-1", "key-via-service-anyone", [
+            {"Sid": "AnyoneThroughS3", "Effect": "Allow", "Principal": {"AWS": "*"},
+             "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": "*",
+             "Condition": {"StringEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}}},
+        ])
+        self.key("dev", "eu-west-1", "key-grant-foreign-role", [], grants=[
+            {"name": "partner-decrypt",
+             "grantee_principal": f"arn:aws:iam::{FOREIGN_ACCOUNT}:role/partner-decrypt",
+             "operations": ["Decrypt", "GenerateDataKey"],
+             "constraints": {"EncryptionContextEquals": {"project": "alpha"}}},
+        ])
+        self.key("shared", "us-east-1", "key-grant-member-role", [], grants=[
+            {"name": "prod-lambda",
+             "grantee_principal": f"arn:aws:iam::{prod}:role/lambda-exec",
+             "operations": ["Decrypt", "Encrypt"]},
+        ])
+        self.key("shared", "eu-west-1", "key-grant-retiring-outside", [], grants=[
+            {"name": "dev-lambda-retired-by-partner",
+             "grantee_principal": f"arn:aws:iam::{dev}:role/lambda-exec",
+             "retiring_principal": f"arn:aws:iam::{FOREIGN_ACCOUNT_2}:role/grant-retirer",
+             "operations": ["Decrypt"]},
+        ])
+
+    # ---- Lambda -----------------------------------------------------------------------------
+
+    def function(self, alias, region, name, permissions=(), url_auth_type=None):
+        lam = self.client(alias, "lambda", region)
+        arn = lam.create_function(
+            FunctionName=name, Runtime="python3.12", Handler="index.handler",
+            Role=f"arn:aws:iam::{self.id(alias)}:role/lambda-exec",
+            Code={"ZipFile": self.zip}, Publish=False,
+        )["FunctionArn"]
+        url = None
+        if url_auth_type:
+            lam.create_function_url_config(FunctionName=name, AuthType=url_auth_type)
+            url = {"auth_type": url_auth_type}
+        written = []
+        for p in permissions:
+            req = {"FunctionName": name, "StatementId": p["statement_id"],
+                   "Principal": p["principal"], "Action": p["action"]}
+            for field, api in (("source_account", "SourceAccount"), ("source_arn", "SourceArn"),
+                               ("function_url_auth_type", "FunctionUrlAuthType")):
+                if p.get(field):
+                    req[api] = p[field]
+            lam.add_permission(**req)
+            written.append(dict(p))
+        self.add(alias, region, "AWS::Lambda::Function", name, arn,
+                 {"runtime": "python3.12", "permissions": written, "url": url})
+
+    def layer(self, alias, region, name, permissions):
+        lam = self.client(alias, "lambda", region)
+        out = lam.publish_layer_version(
+            LayerName=name, Content={"ZipFile": self.zip}, CompatibleRuntimes=["python3.12"]
+        )
+        version = out["Version"]
+        written = []
+        for p in permissions:
+            req = {"LayerName": name, "VersionNumber": version, "StatementId": p["statement_id"],
+                   "Principal": p["principal"], "Action": p["action"]}
+            if p.get("organization_id"):
+                req["OrganizationId"] = p["organization_id"]
+            lam.add_layer_version_permission(**req)
+            written.append(dict(p))
+        self.add(alias, region, "AWS::Lambda::LayerVersion", name, out["LayerVersionArn"],
+                 {"layer_name": name, "version": version, "permissions": written})
+
+    def lambdas(self):
+        prod = self.id("prod")
+        self.function("prod", "us-east-1", "fn-invoke-foreign-account", [
+            {"statement_id": "PartnerInvokes", "principal": root(FOREIGN_ACCOUNT),
+             "action": "lambda:InvokeFunction"},
+        ])
+        self.function("prod", "us-east-1", "fn-s3-trigger-foreign-source", [
+            {"statement_id": "PartnerBucketNotifies", "principal": "s3.amazonaws.com",
+             "action": "lambda:InvokeFunction", "source_account": FOREIGN_ACCOUNT_2},
+        ])
+        self.function("prod", "eu-west-1", "fn-s3-trigger-own-source", [
+            {"statement_id": "OwnBucketNotifies", "principal": "s3.amazonaws.com",
+             "action": "lambda:InvokeFunction", "source_account": prod},
+        ])
+        # moto stores FunctionUrlAuthType as a top-level statement key, not as a Condition; see
+        # the fixture README for the exact read-back.
+        self.function("dev", "us-east-1", "fn-url-public", [
+            {"statement_id": "FunctionURLAllowPublicAccess", "principal": "*",
+             "action": "lambda:InvokeFunctionUrl", "function_url_auth_type": "NONE"},
+        ], url_auth_type="NONE")
+        self.function("dev", "eu-west-1", "fn-url-iam", [
+            {"statement_id": "FunctionURLAllowPublicAccess", "principal": "*",
+             "action": "lambda:InvokeFunctionUrl", "function_url_auth_type": "NONE"},
+        ], url_auth_type="AWS_IAM")
+
+        self.layer("shared", "us-east-1", "layer-public", [
+            {"statement_id": "Everyone", "principal": "*", "action": "lambda:GetLayerVersion"},
+        ])
+        self.layer("shared", "us-east-1", "layer-foreign-account", [
+            {"statement_id": "Partner", "principal": root(FOREIGN_ACCOUNT),
+             "action": "lambda:GetLayerVersion"},
+        ])
+        self.layer("shared", "eu-west-1", "layer-org-only", [
+            {"statement_id": "OwnOrganization", "principal": "*",
+             "action": "lambda:GetLayerVersion", "organization_id": self.org_id},
+        ])
+        self.layer("shared", "eu-west-1", "layer-foreign-org", [
+            {"statement_id": "PartnerOrganization", "principal": "*",
+             "action": "lambda:GetLayerVersion", "organization_id": FOREIGN_ORG_ID},
+        ])
+
+    # ---- SQS --------------------------------------------------------------------------------
+
+    def queue(self, alias, region, name, statements):
+        arn = f"arn:aws:sqs:{region}:{self.id(alias)}:{name}"
+        doc = policy(*[{**s, "Resource": arn} for s in statements])
+        url = self.client(alias, "sqs", region).create_queue(
+            QueueName=name, Attributes={"Policy": json.dumps(doc)}
+        )["QueueUrl"]
+        self.add(alias, region, "AWS::SQS::Queue", name, arn, {"url": url, "policy": doc})
+
+    def sqs(self):
+        topic = self.client("dev", "sns", "us-east-1").create_topic(Name="dev-events")["TopicArn"]
+        self.supporting.append({"account": "dev", "region": "us-east-1",
+                                "type": "AWS::SNS::Topic", "arn": topic})
+        # Every statement has a Sid (moto's SQS AddPermission fails on one without).
+        self.queue("management", "us-east-1", "queue-public-send", [
+            {"Sid": "AnyoneSends", "Effect": "Allow", "Principal": "*",
+             "Action": "sqs:SendMessage"},
+        ])
+        self.queue("prod", "eu-west-1", "queue-cross-account", [
+            {"Sid": "PartnerConsumes", "Effect": "Allow", "Principal": {"AWS": root(FOREIGN_ACCOUNT)},
+             "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]},
+        ])
+        self.queue("dev", "us-east-1", "queue-sns-own-topic", [
+            {"Sid": "OwnTopicSends", "Effect": "Allow", "Principal": "*",
+             "Action": "sqs:SendMessage",
+             "Condition": {"ArnEquals": {"aws:SourceArn": topic}}},
+        ])
+        self.queue("shared", "eu-west-1", "queue-sns-foreign-topic", [
+            {"Sid": "PartnerTopicSends", "Effect": "Allow",
+             "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage",
+             "Condition": {"ArnEquals": {
+                 "aws:SourceArn": f"arn:aws:sns:eu-west-1:{FOREIGN_ACCOUNT}:partner-events"}}},
+        ])
+
+    # ---- read-back --------------------------------------------------------------------------
+
+    def verify(self):
+        """Reads every written item back through the SDK and compares it with the manifest."""
+        for alias in self.accounts:
+            s3c = self.client(alias, "s3control")
+            want = self.account_bpa.get(alias)
+            try:
+                got = bpa_from_api(s3c.get_public_access_block(AccountId=self.id(alias))[
+                    "PublicAccessBlockConfiguration"])
+            except ClientError as e:
+                if e.response["Error"]["Code"] != "NoSuchPublicAccessBlockConfiguration":
+                    raise
+                got = None
+            expect(f"account Block Public Access of {alias}", got, want)
+        for r in self.resources:
+            check = getattr(self, "_verify_" + r["type"].split("::", 1)[1].replace("::", "_"))
+            check(r)
+
+    def _verify_S3_Bucket(self, r):
+        s3 = self.client(r["account"], "s3", r["region"])
+        w, b = r["written"], r["name"]
+        loc = s3.get_bucket_location(Bucket=b)["LocationConstraint"] or "us-east-1"
+        expect(f"{r['key']} location", loc, r["region"])
+        try:
+            got = json.loads(s3.get_bucket_policy(Bucket=b)["Policy"])
+        except ClientError as e:
+            if e.response["Error"]["Code"] != "NoSuchBucketPolicy":
+                raise
+            got = None
+        expect(f"{r['key']} policy", got, w["policy"])
+        acl = s3.get_bucket_acl(Bucket=b)
+        if w["acl"] is not None:
+            expect(f"{r['key']} ACL owner", acl["Owner"]["ID"], w["acl"]["owner_id"])
+            expect(f"{r['key']} ACL grants",
+                   sort_grants([grant_from_api(g) for g in acl["Grants"]]),
+                   sort_grants(w["acl"]["grants"]))
+        else:
+            others = [g for g in acl["Grants"]
+                      if g["Grantee"].get("ID") != acl["Owner"]["ID"]]
+            expect(f"{r['key']} default ACL", others, [])
+        try:
+            got = bpa_from_api(s3.get_public_access_block(Bucket=b)[
+                "PublicAccessBlockConfiguration"])
+        except ClientError as e:
+            if e.response["Error"]["Code"] != "NoSuchPublicAccessBlockConfiguration":
+                raise
+            got = None
+        expect(f"{r['key']} Block Public Access", got, w["block_public_access"])
+        try:
+            got = s3.get_bucket_ownership_controls(Bucket=b)["OwnershipControls"]["Rules"][0][
+                "ObjectOwnership"]
+        except ClientError as e:
+            if e.response["Error"]["Code"] != "OwnershipControlsNotFoundError":
+                raise
+            got = None
+        expect(f"{r['key']} Object Ownership", got, w["object_ownership"])
+        s3c = self.client(r["account"], "s3control", r["region"])
+        listed = s3c.list_access_points(AccountId=r["account_id"], Bucket=b)["AccessPointList"]
+        expect(f"{r['key']} access points", sorted(a["Name"] for a in listed),
+               sorted(a["name"] for a in w["access_points"]))
+        for ap in w["access_points"]:
+            got = s3c.get_access_point(AccountId=r["account_id"], Name=ap["name"])
+            expect(f"{r['key']} access point {ap['name']}",
+                   {"arn": got["AccessPointArn"], "network_origin": got["NetworkOrigin"],
+                    "vpc_id": got.get("VpcConfiguration", {}).get("VpcId"),
+                    "block_public_access": bpa_from_api(got["PublicAccessBlockConfiguration"])},
+                   {k: ap[k] for k in ("arn", "network_origin", "vpc_id", "block_public_access")})
+            got = json.loads(s3c.get_access_point_policy(
+                AccountId=r["account_id"], Name=ap["name"])["Policy"])
+            expect(f"{r['key']} access point {ap['name']} policy", got, ap["policy"])
+
+    def _verify_IAM_Role(self, r):
+        role = self.client(r["account"], "iam").get_role(RoleName=r["name"])["Role"]
+        expect(f"{r['key']} ARN", role["Arn"], r["arn"])
+        expect(f"{r['key']} trust policy", role["AssumeRolePolicyDocument"],
+               r["written"]["trust_policy"])
+
+    def _verify_KMS_Key(self, r):
+        kms = self.client(r["account"], "kms", r["region"])
+        w = r["written"]
+        meta = kms.describe_key(KeyId=w["alias"])["KeyMetadata"]
+        expect(f"{r['key']} key", (meta["KeyId"], meta["Arn"], meta["KeyManager"]),
+               (w["key_id"], r["arn"], "CUSTOMER"))
+        got = json.loads(kms.get_key_policy(KeyId=w["key_id"], PolicyName="default")["Policy"])
+        expect(f"{r['key']} key policy", got, w["policy"])
+        got = [{"grant_id": g["GrantId"], "name": g.get("Name"),
+                "grantee_principal": g["GranteePrincipal"],
+                "retiring_principal": g.get("RetiringPrincipal"),
+                "operations": g["Operations"], "constraints": g.get("Constraints")}
+               for g in kms.list_grants(KeyId=w["key_id"])["Grants"]]
+        expect(f"{r['key']} grants", sorted(got, key=lambda g: g["grant_id"]),
+               sorted(w["grants"], key=lambda g: g["grant_id"]))
+
+    def _verify_Lambda_Function(self, r):
+        lam = self.client(r["account"], "lambda", r["region"])
+        w = r["written"]
+        expect(f"{r['key']} ARN",
+               lam.get_function(FunctionName=r["name"])["Configuration"]["FunctionArn"], r["arn"])
+        stored = json.loads(lam.get_policy(FunctionName=r["name"])["Policy"])["Statement"]
+        expect(f"{r['key']} statement IDs", sorted(s["Sid"] for s in stored),
+               sorted(p["statement_id"] for p in w["permissions"]))
+        by_sid = {s["Sid"]: s for s in stored}
+        for p in w["permissions"]:
+            s = by_sid[p["statement_id"]]
+            principal = s["Principal"]
+            if isinstance(principal, dict):
+                (principal,) = principal.values()
+            cond = s.get("Condition", {})
+            got = {"statement_id": s["Sid"], "principal": principal, "action": s["Action"]}
+            if "StringEquals" in cond and "AWS:SourceAccount" in cond["StringEquals"]:
+                got["source_account"] = cond["StringEquals"]["AWS:SourceAccount"]
+            if "ArnLike" in cond and "AWS:SourceArn" in cond["ArnLike"]:
+                got["source_arn"] = cond["ArnLike"]["AWS:SourceArn"]
+            if "FunctionUrlAuthType" in s:  # moto's quirk: a top-level key, not a Condition
+                got["function_url_auth_type"] = s["FunctionUrlAuthType"]
+            expect(f"{r['key']} permission {p['statement_id']}", got, p)
+        try:
+            got = {"auth_type": lam.get_function_url_config(FunctionName=r["name"])["AuthType"]}
+        except lam.exceptions.ResourceNotFoundException:
+            got = None
+        expect(f"{r['key']} function URL", got, w["url"])
+
+    def _verify_Lambda_LayerVersion(self, r):
+        lam = self.client(r["account"], "lambda", r["region"])
+        w = r["written"]
+        stored = json.loads(lam.get_layer_version_policy(
+            LayerName=w["layer_name"], VersionNumber=w["version"])["Policy"])["Statement"]
+        got = []
+        for s in stored:
+            principal = s["Principal"]
+            if isinstance(principal, dict):
+                (principal,) = principal.values()
+            p = {"statement_id": s["Sid"], "principal": principal, "action": s["Action"]}
+            if "OrganizationId" in s:
+                raise AssertionError(f"{r['key']}: OrganizationId stored as a top-level key: {s}")
+            org = s.get("Condition", {}).get("StringEquals", {}).get("aws:PrincipalOrgID")
+            if org:
+                p["organization_id"] = org
+            got.append(p)
+        expect(f"{r['key']} layer permissions", got, w["permissions"])
+
+    def _verify_SQS_Queue(self, r):
+        sqs = self.client(r["account"], "sqs", r["region"])
+        w = r["written"]
+        attrs = sqs.get_queue_attributes(QueueUrl=w["url"], AttributeNames=["Policy", "QueueArn"])[
+            "Attributes"]
+        expect(f"{r['key']} ARN", attrs["QueueArn"], r["arn"])
+        expect(f"{r['key']} policy", json.loads(attrs["Policy"]), w["policy"])
+
+    # ---- manifest ---------------------------------------------------------------------------
+
+    def manifest(self):
+        return {
+            "org_id": self.org_id,
+            "management_account": MANAGEMENT_ACCOUNT,
+            "regions": REGIONS,
+            "accounts": self.accounts,
+            "outside": {
+                "accounts": [FOREIGN_ACCOUNT, FOREIGN_ACCOUNT_2],
+                "org_id": FOREIGN_ORG_ID,
+                "canonical_id": FOREIGN_CANONICAL_ID,
+            },
+            "account_block_public_access": {a: self.account_bpa.get(a) for a in self.accounts},
+            "resources": self.resources,
+            "supporting": self.supporting,
+        }
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--endpoint", required=True, help="moto server URL, e.g. http://127.0.0.1:5055")
+    ap.add_argument("--manifest", required=True, help="where to write the manifest (JSON)")
+    ap.add_argument("--no-verify", action="store_true",
+                    help="skip reading every item back and comparing it with the manifest")
+    args = ap.parse_args()
+
+    start = time.monotonic()
+    seeder = Seeder(args.endpoint)
+    seeder.organization()
+    seeder.iam()  # first: Lambda functions need their execution roles
+    seeder.s3()
+    seeder.kms()
+    seeder.lambdas()
+    seeder.sqs()
+    seeded_in = time.monotonic() - start
+    seed_calls = seeder.calls
+    if not args.no_verify:
+        seeder.verify()
+    manifest = seeder.manifest()
+    with open(args.manifest, "w", encoding="utf-8") as f:
+        json.dump(manifest, f, indent=2)
+        f.write("\n")
+
+    counts = {}
+    for r in seeder.resources:
+        if r["created_by"] == "seeder":
+            counts[r["type"]] = counts.get(r["type"], 0) + 1
+    by_type = ", ".join(f"{t.split('::', 1)[1]} {n}" for t, n in counts.items())
+    auto = sum(1 for r in seeder.resources if r["created_by"] != "seeder")
+    verified = "not verified" if args.no_verify else \
+        f"verified by read-back ({seeder.calls - seed_calls} calls)"
+    print(
+        f"seeded organization {seeder.org_id}: {len(seeder.accounts)} accounts, "
+        f"{len(REGIONS)} regions, {sum(counts.values())} resources ({by_type}) "
+        f"+ {auto} {ROLE_NAME} roles, {seed_calls} calls in {seeded_in:.1f} s; {verified}; "
+        f"total {time.monotonic() - start:.1f} s",
+        file=sys.stderr,
+    )
+
+
+if __name__ == "__main__":
+    main()
