@@ -1,2 +1,39 @@
-//! The `perimeter` command line.
-fn main() {}
+//! The `perimeter` command line: parses arguments into a plan, runs it, prints, and turns the
+//! outcome into an exit code. Only this crate prints.
+
+mod check_policy;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Scan an AWS Organization and report every resource that lets someone outside in.
+#[derive(Debug, Parser)]
+#[command(name = "perimeter", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Analyse one policy document without AWS access (for CI pipelines and tests).
+    CheckPolicy(check_policy::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::CheckPolicy(args) => check_policy::run(&args),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(e) => {
+            #[expect(clippy::print_stderr, reason = "the cli reports fatal errors on stderr")]
+            {
+                eprintln!("perimeter: error: {e:#}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
