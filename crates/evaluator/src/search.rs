@@ -78,7 +78,7 @@ pub struct RawFinding {
 /// Runs the search over every Allow statement of the policy.
 pub fn search(policy: &Policy, scope: &Scope<'_>) -> Vec<RawFinding> {
     let universe = Universe::new(policy, scope);
-    let groups = group_targets(policy, scope.gate.as_ref().map(|g| g.policy), scope.targets);
+    let groups = group_targets(policy, scope.gate.as_ref().map(|g| g.policy), scope.targets, scope.rule);
     let mut found = Vec::new();
     for st in policy.statements.iter().filter(|s| s.effect == Effect::Allow) {
         let entries: Vec<(PrincipalEntry, Principal)> = match &st.principal {
@@ -140,7 +140,7 @@ struct Group<'t> {
     denied_by: Vec<usize>,
 }
 
-fn group_targets<'t>(policy: &Policy, gate: Option<&Policy>, targets: &'t [Target]) -> Vec<Group<'t>> {
+fn group_targets<'t>(policy: &Policy, gate: Option<&Policy>, targets: &'t [Target], rule: ActionRule) -> Vec<Group<'t>> {
     let mut groups: Vec<(Vec<usize>, &Target, Group<'t>)> = Vec::new();
     for target in targets {
         let matching: Vec<usize> =
@@ -159,7 +159,12 @@ fn group_targets<'t>(policy: &Policy, gate: Option<&Policy>, targets: &'t [Targe
             continue;
         }
         let existing = groups.iter_mut().find(|(m, t, _)| {
-            *m == signature && t.resources == target.resources && t.fixed == target.fixed && t.known == target.known
+            *m == signature
+                && t.resources == target.resources
+                && t.fixed == target.fixed
+                && t.known == target.known
+                // Under the trust-policy rule each action has its own callers: never grouped.
+                && (rule == ActionRule::Any || t.action == target.action)
         });
         match existing {
             Some((_, _, group)) => group.targets.push(target),
@@ -206,6 +211,9 @@ struct Universe<'a> {
     named_accounts: Vec<(String, bool)>,
     /// ARNs for `aws:PrincipalArn`: (arn, account, pins).
     named_arns: Vec<(String, String, bool)>,
+    /// The `aws:PrincipalArn` values as written (variables resolved), to instantiate for a
+    /// given account.
+    arn_patterns: Vec<String>,
     /// Organization choices for AWS callers: (org id, org path, pins).
     orgs: Vec<(Option<String>, Option<String>, bool)>,
     /// Unique IDs for `aws:userid`: (value, pins).
@@ -248,6 +256,7 @@ impl<'a> Universe<'a> {
             fresh_org,
             named_accounts: Vec::new(),
             named_arns: Vec::new(),
+            arn_patterns: Vec::new(),
             orgs: Vec::new(),
             user_ids: Vec::new(),
             services: BTreeSet::new(),
@@ -293,6 +302,7 @@ impl<'a> Universe<'a> {
             }
             (KeyClass::Identity, "aws:principalarn") => {
                 for (w, _) in &fixed_values {
+                    self.arn_patterns.push(self.resolve_identity_variables(w));
                     let (arn, pins) = self.arn_instance(&self.resolve_identity_variables(w));
                     let pins = pins && !w.contains("${");
                     if let Some(account) = arn_account(&arn) {
@@ -498,6 +508,23 @@ impl<'a> Universe<'a> {
         }
     }
 
+    /// Instances of the `aws:PrincipalArn` values that can name a principal of `account`.
+    fn arns_in_account(&self, account: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for written in &self.arn_patterns {
+            let parts: Vec<&str> = written.splitn(6, ':').collect();
+            if parts.len() == 6 && Pattern::new(parts[4], false).matches(account) {
+                let mut inst: Vec<String> = parts.iter().map(|p| Pattern::new(p, false).instance("perimeter")).collect();
+                inst[4] = account.to_string();
+                let arn = inst.join(":");
+                if !out.contains(&arn) {
+                    out.push(arn);
+                }
+            }
+        }
+        out
+    }
+
     /// Concrete callers from outside the zone that the entry covers.
     fn profiles(&self, entry: &PrincipalEntry) -> Vec<Profile> {
         let mut out = Vec::new();
@@ -511,6 +538,9 @@ impl<'a> Universe<'a> {
                 }
                 for (account, pins) in &self.named_accounts {
                     self.aws_profiles(account, None, None, *pins, &mut out);
+                    for arn in self.arns_in_account(account) {
+                        self.aws_profiles(account, Some(&arn), None, true, &mut out);
+                    }
                 }
                 for (arn, account, pins) in &self.named_arns {
                     self.aws_profiles(account, Some(arn), None, *pins, &mut out);
@@ -529,10 +559,8 @@ impl<'a> Universe<'a> {
             }
             PrincipalEntry::Account(a) => {
                 self.aws_profiles(a, None, None, true, &mut out);
-                for (arn, account, _) in &self.named_arns {
-                    if account == a {
-                        self.aws_profiles(a, Some(arn), None, true, &mut out);
-                    }
+                for arn in self.arns_in_account(a) {
+                    self.aws_profiles(a, Some(&arn), None, true, &mut out);
                 }
             }
             PrincipalEntry::Arn { arn, account } => self.aws_profiles(account, Some(arn), None, true, &mut out),
@@ -720,7 +748,7 @@ impl<'a> Universe<'a> {
     /// Checks one concrete request: from outside the zone, matched by the statement, allowed
     /// by the whole policy (and by the gate).
     fn try_request(&self, st: &Statement, profile: &Profile, target: &Target, resource: &str, ctx: &Context) -> Option<Request> {
-        if !self.is_external(&profile.principal, ctx) {
+        if !self.is_external(st, &profile.principal, ctx) {
             return None;
         }
         if !evaluate::statement_matches(st, &profile.principal, &target.action, resource, ctx) {
@@ -750,9 +778,9 @@ impl<'a> Universe<'a> {
     }
 
     /// A request is external when its caller is outside the zone and it does not come through
-    /// an access point of the zone. A service is outside only when it acts for a source the
-    /// policy names outside the zone.
-    fn is_external(&self, principal: &RequestPrincipal, ctx: &Context) -> bool {
+    /// an access point of the zone. A service is outside only when it acts for a source that
+    /// the granting statement names, outside the zone.
+    fn is_external(&self, st: &Statement, principal: &RequestPrincipal, ctx: &Context) -> bool {
         let zone = self.scope.zone;
         if let Some(v) = ctx.get("s3:dataaccesspointaccount") {
             if v.iter().any(|a| zone.contains_account(a)) {
@@ -765,21 +793,20 @@ impl<'a> Universe<'a> {
             }
         }
         match principal {
-            RequestPrincipal::Service { .. } => keys::SOURCE_KEYS.iter().any(|k| {
-                ctx.get(k).is_some_and(|values| {
-                    values.iter().any(|v| self.named_source(k, v) && !keys::source_inside(zone, k, v))
-                })
-            }),
+            RequestPrincipal::Service { .. } => {
+                // Outside when the granting statement names a source outside the zone, and no
+                // source value of the request places it inside (a bucket ARN has no account;
+                // `aws:SourceAccount` then tells).
+                let sources = || keys::SOURCE_KEYS.iter().filter_map(|k| ctx.get(k).map(|v| (*k, v)));
+                let named_outside = sources()
+                    .any(|(k, values)| values.iter().any(|v| named_by(st, k, v, ctx) && !keys::source_inside(zone, k, v)));
+                let inside = sources().any(|(k, values)| values.iter().any(|v| keys::source_inside(zone, k, v)));
+                named_outside && !inside
+            }
             _ => true,
         }
     }
 
-    /// Whether the value of a source key was named by the policy (not a fresh value).
-    fn named_source(&self, key: &str, value: &str) -> bool {
-        self.candidates.get(key).is_some_and(|list| {
-            list.iter().any(|c| c.pins && c.values.as_ref().is_some_and(|v| v.iter().any(|x| x == value)))
-        })
-    }
 
     fn action_allowed(&self, principal: &RequestPrincipal, action: &str) -> bool {
         match self.scope.rule {
@@ -796,6 +823,16 @@ impl<'a> Universe<'a> {
             }
         }
     }
+}
+
+/// Whether a positive condition of the statement on `key` names `value`.
+fn named_by(st: &Statement, key: &str, value: &str, ctx: &Context) -> bool {
+    let lookup = |k: &str| ctx.get(k);
+    st.conditions.iter().any(|c| {
+        c.key_lc == key
+            && !c.base().is_negated()
+            && c.values.iter().any(|v| condition::value_matches(c.base(), v, value, &lookup))
+    })
 }
 
 fn service_profile(service: &str) -> Profile {
