@@ -151,7 +151,7 @@ fn s3_bucket(record: &ResourceRecord, b: &S3BucketInputs, zone: &Zone, out: &mut
 
     let policy = b.policy.as_deref().and_then(|text| out.parse("bucket policy", text));
     if let Some(policy) = &policy {
-        let objects = object_resources(policy, &bucket_arn, &format!("{bucket_arn}/"));
+        let objects = object_resources(policy, &format!("{bucket_arn}/"));
         let targets = s3_targets(policy, &["bucket"], &["object"], &bucket_arn, &objects);
         let scope = Scope { zone, targets: &targets, gate: None, rule: ActionRule::Any, federated_callers: false };
         let raws = search::search(policy, &scope);
@@ -232,7 +232,7 @@ fn s3_bucket(record: &ResourceRecord, b: &S3BucketInputs, zone: &Zone, out: &mut
         let document = format!("access point {} policy", ap.name);
         let Some(ap_policy) = out.parse(&document, text) else { continue };
         let Some(bucket_policy) = &policy else { continue }; // no delegation: no access through it
-        let ap_objects = object_resources(&ap_policy, &ap.arn, &format!("{}/object/", ap.arn));
+        let ap_objects = object_resources(&ap_policy, &format!("{}/object/", ap.arn));
         let targets = s3_targets(&ap_policy, &["accesspoint"], &["accesspointobject"], &ap.arn, &ap_objects);
         let ap_prefix = format!("{}/object/", ap.arn);
         let bucket_for = |resource: &str| match resource.strip_prefix(&ap_prefix) {
@@ -302,9 +302,8 @@ fn s3_targets(policy: &Policy, container: &[&str], object: &[&str], container_ar
 }
 
 /// Object ARNs to try: an instance of every object pattern the policy names, and a default.
-fn object_resources(policy: &Policy, container_arn: &str, prefix: &str) -> Vec<String> {
+fn object_resources(policy: &Policy, prefix: &str) -> Vec<String> {
     let mut out = vec![format!("{prefix}perimeter-witness-object")];
-    let _ = container_arn;
     for st in &policy.statements {
         for written in st.resource.iter().flat_map(|r| &r.written) {
             // Policy variables resolve to what the witness caller carries.
