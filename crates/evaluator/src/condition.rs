@@ -488,7 +488,7 @@ pub fn value_matches<'a>(
 /// ARN matching: the request value must be an ARN (six colon-separated parts); the pattern is
 /// then matched against the whole ARN. (IAM matches the six parts one by one; the two differ
 /// only for patterns whose wildcard spans a colon between parts, which real policies do not
-/// write: documented in docs/semantics.md.)
+/// write: documented in docs/findings.md.)
 fn arn_matches(pattern: &Pattern, request_value: &str) -> bool {
     if request_value.splitn(6, ':').count() != 6 {
         return false;
