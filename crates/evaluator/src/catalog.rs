@@ -3,6 +3,7 @@
 //! (`data/actions.tsv`, see `data/README.md` for the source). Used to expand wildcards into the
 //! actions a principal really gets.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// One action of the catalog.
@@ -41,6 +42,19 @@ static CATALOG: LazyLock<Vec<ActionInfo>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Position of each action in [`CATALOG`], by lowercase name.
+static BY_NAME: LazyLock<HashMap<String, usize>> =
+    LazyLock::new(|| CATALOG.iter().enumerate().map(|(i, a)| (a.name.to_ascii_lowercase(), i)).collect());
+
+/// Positions in [`CATALOG`] of each service's actions.
+static BY_SERVICE: LazyLock<HashMap<&'static str, Vec<usize>>> = LazyLock::new(|| {
+    let mut map: HashMap<&'static str, Vec<usize>> = HashMap::new();
+    for (i, a) in CATALOG.iter().enumerate() {
+        map.entry(a.service()).or_default().push(i);
+    }
+    map
+});
+
 /// Every action in the catalog.
 pub fn all() -> &'static [ActionInfo] {
     &CATALOG
@@ -48,14 +62,17 @@ pub fn all() -> &'static [ActionInfo] {
 
 /// Finds an action by name, without regard to case.
 pub fn lookup(action: &str) -> Option<&'static ActionInfo> {
-    CATALOG.iter().find(|a| a.name.eq_ignore_ascii_case(action))
+    BY_NAME.get(&action.to_ascii_lowercase()).map(|i| &CATALOG[*i])
 }
 
 /// The actions of `service` that apply to any of `resource_types`.
 pub fn actions_on(service: &str, resource_types: &[&str]) -> Vec<&'static ActionInfo> {
-    CATALOG
-        .iter()
-        .filter(|a| a.service() == service && resource_types.iter().any(|r| a.applies_to(r)))
+    BY_SERVICE
+        .get(service)
+        .into_iter()
+        .flatten()
+        .map(|i| &CATALOG[*i])
+        .filter(|a| resource_types.iter().any(|r| a.applies_to(r)))
         .collect()
 }
 

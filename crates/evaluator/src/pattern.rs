@@ -85,33 +85,31 @@ impl Pattern {
                 lit == text
             };
         }
-        let chars: Vec<char> = if self.ignore_case {
-            text.chars().map(|c| c.to_ascii_lowercase()).collect()
-        } else {
-            text.chars().collect()
-        };
-        glob(&self.tokens, &chars)
+        glob(&self.tokens, text, self.ignore_case)
     }
 
     /// One string that matches the pattern: wildcards are filled with `fill` (for `*`) and
     /// `x` (for `?`).
     pub fn instance(&self, fill: &str) -> String {
-        self.tokens
-            .iter()
-            .map(|t| match t {
-                Token::Literal(c) => c.to_string(),
-                Token::Star => fill.to_string(),
-                Token::Question => "x".to_string(),
-            })
-            .collect()
+        let mut out = String::with_capacity(self.tokens.len() + fill.len());
+        for t in &self.tokens {
+            match t {
+                Token::Literal(c) => out.push(*c),
+                Token::Star => out.push_str(fill),
+                Token::Question => out.push('x'),
+            }
+        }
+        out
     }
 }
 
-/// Iterative wildcard match with one backtracking point (linear for `*`-only patterns).
-fn glob(pattern: &[Token], text: &[char]) -> bool {
+/// Iterative wildcard match with one backtracking point (linear for `*`-only patterns), over
+/// the characters of `text` without copying it. `t` is a byte offset into `text`.
+fn glob(pattern: &[Token], text: &str, ignore_case: bool) -> bool {
     let (mut p, mut t) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
-    while t < text.len() {
+    while let Some(c) = text[t..].chars().next() {
+        let c = if ignore_case { c.to_ascii_lowercase() } else { c };
         match pattern.get(p) {
             Some(Token::Star) => {
                 star = Some((p, t));
@@ -119,17 +117,19 @@ fn glob(pattern: &[Token], text: &[char]) -> bool {
             }
             Some(Token::Question) => {
                 p += 1;
-                t += 1;
+                t += c.len_utf8();
             }
-            Some(Token::Literal(c)) if *c == text[t] => {
+            Some(Token::Literal(l)) if *l == c => {
                 p += 1;
-                t += 1;
+                t += c.len_utf8();
             }
             _ => match star {
                 Some((sp, st)) => {
+                    // The star takes one more character of the text.
+                    let skipped = text[st..].chars().next().map_or(1, char::len_utf8);
                     p = sp + 1;
-                    t = st + 1;
-                    star = Some((sp, st + 1));
+                    t = st + skipped;
+                    star = Some((sp, t));
                 }
                 None => return false,
             },
@@ -156,6 +156,9 @@ mod tests {
         assert!(!Pattern::new("Abc", false).matches("abc"));
         assert!(Pattern::literal("a*", false).matches("a*"));
         assert!(!Pattern::literal("a*", false).matches("ab"));
+        assert!(Pattern::new("é*ü?", false).matches("éxxüß"));
+        assert!(Pattern::new("*ß", true).matches("ÄÖß"));
+        assert!(!Pattern::new("a*é", false).matches("aéb"));
     }
 
     #[test]

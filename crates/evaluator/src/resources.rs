@@ -1,7 +1,9 @@
 //! Per resource type: which documents are read, which actions and resources a request can
 //! name, and how the results combine (semantics.md section 6).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use perimeter_model::{
     AclGrantee, AclPermission, ErrorCode, FunctionUrl, KmsKeyInputs, LambdaFunctionInputs, NetworkOrigin, Principal,
@@ -71,7 +73,7 @@ pub fn analyze_inputs(record: &ResourceRecord, zone: &Zone) -> PathResults {
             if let Some(policy) = out.parse("trust policy", &r.trust_policy) {
                 let targets: Vec<Target> = ["sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity"]
                     .iter()
-                    .map(|a| target(a, vec![record.arn.clone()]))
+                    .map(|a| target(a, Arc::from([record.arn.clone()])))
                     .collect();
                 let scope = Scope { zone, targets: &targets, gate: None, rule: ActionRule::TrustPolicy, federated_callers: true };
                 out.add(search::search(&policy, &scope), SharedVia::Policy);
@@ -97,26 +99,28 @@ pub fn analyze_inputs(record: &ResourceRecord, zone: &Zone) -> PathResults {
     out
 }
 
-fn target(action: &str, resources: Vec<String>) -> Target {
-    let info = catalog::lookup(action);
-    Target {
-        action: info.map_or_else(|| action.to_string(), |i| i.name.to_string()),
-        known: info.is_some(),
-        resources,
-        fixed: Vec::new(),
+fn target(action: &str, resources: Arc<[String]>) -> Target {
+    match catalog::lookup(action) {
+        Some(info) => catalog_target(info, resources),
+        None => Target { action: Cow::Owned(action.to_string()), known: false, resources, fixed: Vec::new() },
     }
+}
+
+fn catalog_target(info: &'static catalog::ActionInfo, resources: Arc<[String]>) -> Target {
+    Target { action: Cow::Borrowed(info.name), known: true, resources, fixed: Vec::new() }
 }
 
 /// Targets for every catalog action of `service` on `resource_types`, all on `resources`, plus
 /// literal actions of the policy that the catalog does not know.
 fn targets_for(policy: &Policy, service: &str, resource_types: &[&str], resources: &[String]) -> Vec<Target> {
+    let shared: Arc<[String]> = resources.into();
     let mut targets: Vec<Target> =
-        catalog::actions_on(service, resource_types).into_iter().map(|a| target(a.name, resources.to_vec())).collect();
-    add_unknown_literals(policy, service, resources, &mut targets);
+        catalog::actions_on(service, resource_types).into_iter().map(|a| catalog_target(a, shared.clone())).collect();
+    add_unknown_literals(policy, service, &shared, &mut targets);
     targets
 }
 
-fn add_unknown_literals(policy: &Policy, service: &str, resources: &[String], targets: &mut Vec<Target>) {
+fn add_unknown_literals(policy: &Policy, service: &str, resources: &Arc<[String]>, targets: &mut Vec<Target>) {
     for st in &policy.statements {
         if st.action.negated {
             continue;
@@ -127,7 +131,7 @@ fn add_unknown_literals(policy: &Policy, service: &str, resources: &[String], ta
                 continue;
             }
             if catalog::lookup(written).is_none() && !targets.iter().any(|t| t.action.eq_ignore_ascii_case(written)) {
-                targets.push(target(written, resources.to_vec()));
+                targets.push(target(written, resources.clone()));
             }
         }
     }
@@ -206,12 +210,13 @@ fn s3_bucket(record: &ResourceRecord, b: &S3BucketInputs, zone: &Zone, out: &mut
                 }
                 let synthetic = json!({"Version": "2012-10-17", "Statement": [statement]});
                 let Ok(policy) = Policy::from_json(&synthetic) else { continue };
-                let objects = vec![format!("{bucket_arn}/perimeter-witness-object")];
+                let object_list: Arc<[String]> = Arc::from([format!("{bucket_arn}/perimeter-witness-object")]);
+                let bucket_only: Arc<[String]> = Arc::from([bucket_arn.clone()]);
                 let targets: Vec<Target> = actions
                     .iter()
                     .map(|a| {
                         let object_level = catalog::lookup(a).is_some_and(|i| i.applies_to("object"));
-                        target(a, if object_level { objects.clone() } else { vec![bucket_arn.clone()] })
+                        target(a, if object_level { object_list.clone() } else { bucket_only.clone() })
                     })
                     .collect();
                 let scope = Scope { zone, targets: &targets, gate: None, rule: ActionRule::Any, federated_callers: false };
@@ -282,21 +287,23 @@ fn ap_account_of(r: &RawFinding) -> Option<String> {
 fn s3_targets(policy: &Policy, container: &[&str], object: &[&str], container_arn: &str, objects: &[String]) -> Vec<Target> {
     let mut all_types: Vec<&str> = container.to_vec();
     all_types.extend_from_slice(object);
+    let container_only: Arc<[String]> = Arc::from([container_arn.to_string()]);
+    let objects_only: Arc<[String]> = objects.into();
+    let every: Arc<[String]> = std::iter::once(container_arn.to_string()).chain(objects.iter().cloned()).collect();
     let mut targets: Vec<Target> = catalog::actions_on("s3", &all_types)
         .into_iter()
         .map(|a| {
-            let mut resources = Vec::new();
-            if container.iter().any(|t| a.applies_to(t)) {
-                resources.push(container_arn.to_string());
-            }
-            if object.iter().any(|t| a.applies_to(t)) {
-                resources.extend(objects.iter().cloned());
-            }
-            target(a.name, resources)
+            let on_container = container.iter().any(|t| a.applies_to(t));
+            let on_objects = object.iter().any(|t| a.applies_to(t));
+            let resources = match (on_container, on_objects) {
+                (true, true) => every.clone(),
+                (true, false) => container_only.clone(),
+                (false, true) => objects_only.clone(),
+                (false, false) => Arc::from([]),
+            };
+            catalog_target(a, resources)
         })
         .collect();
-    let mut every = vec![container_arn.to_string()];
-    every.extend(objects.iter().cloned());
     add_unknown_literals(policy, "s3", &every, &mut targets);
     targets
 }
@@ -396,7 +403,7 @@ fn kms_key(record: &ResourceRecord, k: &KmsKeyInputs, zone: &Zone, out: &mut Pat
                     continue;
                 }
             };
-            let targets: Vec<Target> = actions.iter().map(|a| target(a, vec![record.arn.clone()])).collect();
+            let targets: Vec<Target> = actions.iter().map(|a| target(a, Arc::from([record.arn.clone()]))).collect();
             let scope = Scope { zone, targets: &targets, gate: None, rule: ActionRule::Any, federated_callers: false };
             let mut raws = search::search(&policy, &scope);
             for r in &mut raws {

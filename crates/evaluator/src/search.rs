@@ -4,7 +4,9 @@
 //! A request with no pinning value (no named account, organization, network or federated
 //! subject) makes the access public; one that needs such a value makes it cross-account.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::Arc;
 
 use perimeter_model::{Principal, Request, RequestPrincipal, Zone};
 
@@ -18,14 +20,21 @@ use crate::policy::{Effect, Policy, PrincipalClause, PrincipalEntry, Statement};
 /// and reports the access conservatively.
 pub const SEARCH_BOUND: usize = 20_000;
 
+/// Callers tried for one principal entry (accounts, ARNs, unique IDs and organization choices
+/// that the policy names multiply); past it the rest are not tried, and a search that found
+/// nothing among those tried reports the access conservatively.
+pub const PROFILE_BOUND: usize = 2_000;
+
 /// One action the resource can be asked for, with the resources and fixed context it comes with.
 #[derive(Debug, Clone)]
 pub struct Target {
-    pub action: String,
+    /// As the catalog spells it (borrowed from the catalog), or as written when unknown.
+    pub action: Cow<'static, str>,
     /// The catalog knows it (otherwise it is kept as written and flagged).
     pub known: bool,
     /// Concrete resource ARNs a request for this action may name.
-    pub resources: Vec<String>,
+    /// Shared between the targets that take the same resources.
+    pub resources: Arc<[String]>,
     /// Context keys (lowercase) whose value the resource fixes for this action; `None` = absent.
     pub fixed: Vec<(String, Option<String>)>,
 }
@@ -80,6 +89,7 @@ pub fn search(policy: &Policy, scope: &Scope<'_>) -> Vec<RawFinding> {
     let universe = Universe::new(policy, scope);
     let groups = group_targets(policy, scope.gate.as_ref().map(|g| g.policy), scope.targets, scope.rule);
     let mut found = Vec::new();
+    let mut settled_searches: HashSet<String> = HashSet::new();
     for st in policy.statements.iter().filter(|s| s.effect == Effect::Allow) {
         let entries: Vec<(PrincipalEntry, Principal)> = match &st.principal {
             PrincipalClause::Principal(list) => list.iter().map(|e| (e.clone(), e.reported())).collect(),
@@ -91,15 +101,35 @@ pub fn search(policy: &Policy, scope: &Scope<'_>) -> Vec<RawFinding> {
             if universe.entry_is_internal(&entry) {
                 continue;
             }
-            let profiles = universe.profiles(&entry);
-            for group in groups.iter().filter(|g| g.allowed_by.contains(&st.index)) {
-                let outcome = universe.find_witness(st, &entry, &profiles, group);
+            let (profiles, capped) = universe.profiles(&entry);
+            let can_be_public = matches!(entry, PrincipalEntry::Anyone | PrincipalEntry::Federated(_));
+            for (group_index, group) in groups.iter().enumerate().filter(|(_, g)| g.allowed_by.contains(&st.index)) {
+                // An earlier statement with the same principal and condition already proved the
+                // best outcome for this group: this one would merge into the same finding.
+                let settled = format!("{reported}|{}|{group_index}", serde_json::to_string(&condition).unwrap_or_default());
+                if settled_searches.contains(&settled) {
+                    continue;
+                }
+                let outcome = universe.find_witness(st, can_be_public, &profiles, group);
                 let (witness, is_public, conservative) = match outcome {
-                    Outcome::Found { request, public } => (Some(request), public, None),
+                    Outcome::Found { request, public } => {
+                        if public || !can_be_public {
+                            settled_searches.insert(settled);
+                        }
+                        (Some(request), public, None)
+                    }
+                    Outcome::None if capped => (
+                        None,
+                        can_be_public,
+                        Some(format!(
+                            "the principal names more than {PROFILE_BOUND} callers to try; none of those tried \
+                             was allowed, and the access is reported without proof for the rest"
+                        )),
+                    ),
                     Outcome::None => continue,
                     Outcome::GaveUp => (
                         None,
-                        matches!(entry, PrincipalEntry::Anyone | PrincipalEntry::Federated(_)),
+                        can_be_public,
                         Some(format!(
                             "the search for a concrete request stopped at its bound of {SEARCH_BOUND} requests; \
                              the access is reported without proof that a Deny does not remove it"
@@ -116,7 +146,7 @@ pub fn search(policy: &Policy, scope: &Scope<'_>) -> Vec<RawFinding> {
                     principal: reported.clone(),
                     condition: condition.clone(),
                     is_public,
-                    actions: group.targets.iter().map(|t| t.action.clone()).collect(),
+                    actions: group.targets.iter().map(|t| t.action.to_string()).collect(),
                     witness,
                     conservative,
                     notes,
@@ -160,7 +190,7 @@ fn group_targets<'t>(policy: &Policy, gate: Option<&Policy>, targets: &'t [Targe
         }
         let existing = groups.iter_mut().find(|(m, t, _)| {
             *m == signature
-                && t.resources == target.resources
+                && (Arc::ptr_eq(&t.resources, &target.resources) || t.resources == target.resources)
                 && t.fixed == target.fixed
                 && t.known == target.known
                 // Under the trust-policy rule each action has its own callers: never grouped.
@@ -526,7 +556,8 @@ impl<'a> Universe<'a> {
     }
 
     /// Concrete callers from outside the zone that the entry covers.
-    fn profiles(&self, entry: &PrincipalEntry) -> Vec<Profile> {
+    /// The callers to try for one principal entry, and whether [`PROFILE_BOUND`] cut the list.
+    fn profiles(&self, entry: &PrincipalEntry) -> (Vec<Profile>, bool) {
         let mut out = Vec::new();
         match entry {
             PrincipalEntry::Anyone => {
@@ -537,6 +568,9 @@ impl<'a> Universe<'a> {
                     self.aws_profiles(&self.fresh_account, Some(&user), None, false, &mut out);
                 }
                 for (account, pins) in &self.named_accounts {
+                    if out.len() > PROFILE_BOUND {
+                        break;
+                    }
                     self.aws_profiles(account, None, None, *pins, &mut out);
                     for arn in self.arns_in_account(account) {
                         self.aws_profiles(account, Some(&arn), None, true, &mut out);
@@ -583,13 +617,15 @@ impl<'a> Universe<'a> {
             PrincipalEntry::Service(s) => out.push(service_profile(s)),
             PrincipalEntry::Federated(f) => out.push(federated_profile(f)),
         }
-        out
+        let capped = out.len() > PROFILE_BOUND;
+        out.truncate(PROFILE_BOUND);
+        (out, capped)
     }
 
     /// AWS callers of one account outside the zone, in every organization choice.
     fn aws_profiles(&self, account: &str, arn: Option<&String>, user_id: Option<&String>, pins: bool, out: &mut Vec<Profile>) {
         let zone = self.scope.zone;
-        if zone.contains_account(account) {
+        if zone.contains_account(account) || out.len() > PROFILE_BOUND {
             return;
         }
         if let Some(id) = user_id {
@@ -639,8 +675,7 @@ impl<'a> Universe<'a> {
 
     /// Searches one (statement, principal, action group) for an allowed external request:
     /// first one with no pinning value (public), then any.
-    fn find_witness(&self, st: &Statement, entry: &PrincipalEntry, profiles: &[Profile], group: &Group<'_>) -> Outcome {
-        let can_be_public = matches!(entry, PrincipalEntry::Anyone | PrincipalEntry::Federated(_));
+    fn find_witness(&self, st: &Statement, can_be_public: bool, profiles: &[Profile], group: &Group<'_>) -> Outcome {
         let mut budget = SEARCH_BOUND;
         if can_be_public {
             match self.search_pass(st, profiles, group, true, &mut budget) {
@@ -702,14 +737,24 @@ impl<'a> Universe<'a> {
             if choices.iter().any(Vec::is_empty) {
                 continue;
             }
-            for resource in &target.resources {
+            let base = self.base_context(profile, target);
+            let mut ctx = base.clone();
+            for resource in target.resources.iter() {
                 let mut index = vec![0usize; choices.len()];
                 loop {
                     if *budget == 0 {
                         return None;
                     }
                     *budget -= 1;
-                    let ctx = self.context(profile, target, &keys, &choices, &index);
+                    for ((key, options), i) in keys.iter().zip(&choices).zip(&index) {
+                        match &options[*i].values {
+                            Some(values) => ctx.set(key, values.clone()),
+                            None => match base.get(key) {
+                                Some(values) => ctx.set(key, values.to_vec()),
+                                None => ctx.remove(key),
+                            },
+                        }
+                    }
                     if let Some(request) = self.try_request(st, profile, target, resource, &ctx) {
                         return Some(request);
                     }
@@ -722,7 +767,9 @@ impl<'a> Universe<'a> {
         None
     }
 
-    fn context(&self, profile: &Profile, target: &Target, keys: &[&str], choices: &[Vec<&Candidate>], index: &[usize]) -> Context {
+    /// The context every request of a caller and action starts from: the caller's identity
+    /// keys and the keys the resource fixes; the search then sets the keys it varies.
+    fn base_context(&self, profile: &Profile, target: &Target) -> Context {
         let mut ctx = Context::default();
         for (k, v) in &profile.identity {
             ctx.set(k, v.clone());
@@ -735,11 +782,6 @@ impl<'a> Universe<'a> {
             match v {
                 Some(v) => ctx.set(k, vec![v.clone()]),
                 None => ctx.remove(k),
-            }
-        }
-        for ((key, options), i) in keys.iter().zip(choices).zip(index) {
-            if let Some(values) = &options[*i].values {
-                ctx.set(key, values.clone());
             }
         }
         ctx
@@ -771,7 +813,7 @@ impl<'a> Universe<'a> {
         }
         Some(Request {
             principal: profile.principal.clone(),
-            action: target.action.clone(),
+            action: target.action.to_string(),
             resource: resource.to_string(),
             context: ctx.iter().map(|(k, v)| (keys::display_name(k), v.to_vec())).collect(),
         })

@@ -2,55 +2,14 @@
 //! the findings must equal the expected ones, and every witness must be allowed by the
 //! concrete evaluator on the document it came from.
 
+mod support;
+
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use perimeter_evaluator::{analyze, evaluate, Decision, Policy};
-use perimeter_model::{Finding, ResourceInputs, ResourceRecord, SharedVia, Zone};
+use perimeter_model::{Finding, ResourceInputs, ResourceRecord, SharedVia};
 use serde_json::Value;
-
-fn corpus_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.map(|e| e.path()).unwrap_or_default())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            corpus_files(&path, out);
-        } else if path.extension().is_some_and(|x| x == "json") {
-            out.push(path);
-        }
-    }
-}
-
-/// Policies written as objects become the JSON text the collector would have read.
-fn stringify_policies(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            for (key, v) in map.iter_mut() {
-                if matches!(key.as_str(), "policy" | "trust_policy") && v.is_object() {
-                    *v = Value::String(v.to_string());
-                } else {
-                    stringify_policies(v);
-                }
-            }
-        }
-        Value::Array(list) => list.iter_mut().for_each(stringify_policies),
-        _ => {}
-    }
-}
-
-fn zone_of(case: &Value) -> Zone {
-    let z = &case["zone"];
-    let strings = |key: &str| -> Vec<String> {
-        z[key].as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()).unwrap_or_default()
-    };
-    let mut zone = Zone::of_accounts(z["org_id"].as_str(), strings("accounts"));
-    zone.canonical_ids = strings("canonical_ids").into_iter().collect();
-    zone.principal_ids = strings("principal_ids").into_iter().collect();
-    zone
-}
 
 /// Every document of the resource, parsed, to check witnesses against.
 fn documents(record: &ResourceRecord) -> Vec<Policy> {
@@ -66,12 +25,7 @@ fn documents(record: &ResourceRecord) -> Vec<Policy> {
 }
 
 fn check_case(path: &Path) -> Result<(), String> {
-    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
-    let mut case: Value = serde_json::from_str(&text).map_err(|e| format!("not JSON: {e}"))?;
-    stringify_policies(&mut case["resource"]);
-    let record: ResourceRecord =
-        serde_json::from_value(case["resource"].clone()).map_err(|e| format!("bad resource record: {e}"))?;
-    let zone = zone_of(&case);
+    let support::Case { json: case, record, zone, .. } = support::load_case(path)?;
     let analysis = analyze(&record, &zone);
 
     if let Some(expected_error) = case.get("expected_error") {
@@ -181,9 +135,8 @@ fn summary(findings: &[Finding]) -> Vec<String> {
 
 #[test]
 fn corpus() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
-    let mut files = Vec::new();
-    corpus_files(&root, &mut files);
+    let root = support::corpus_root();
+    let files = support::corpus_files(&root);
     assert!(files.len() >= 100, "the corpus has only {} cases", files.len());
     let mut failures = Vec::new();
     for path in &files {

@@ -1,0 +1,79 @@
+//! Speed of parsing plus analysis over the whole evaluator corpus, on one core.
+//!
+//! Two parts: a per-case table (median time of each case over repeated runs, then the median,
+//! 90th percentile and maximum over all cases, and the slowest cases by name), and a criterion
+//! benchmark of one pass over the whole corpus. `cargo bench -p perimeter-evaluator --bench
+//! corpus`; `-- --quick` for a short run. The analysis is single-threaded, so this is one core.
+#![allow(clippy::print_stdout, clippy::unwrap_used)]
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, Throughput};
+use perimeter_evaluator::analyze;
+
+/// Median of one case: at least 11 runs and at least 20 ms of runs.
+fn case_median(case: &support::Case) -> Duration {
+    for _ in 0..3 {
+        black_box(analyze(&case.record, &case.zone));
+    }
+    let mut samples = Vec::new();
+    let start = Instant::now();
+    while samples.len() < 11 || start.elapsed() < Duration::from_millis(20) {
+        let t = Instant::now();
+        black_box(analyze(black_box(&case.record), &case.zone));
+        samples.push(t.elapsed());
+    }
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn per_case_table(cases: &[support::Case]) {
+    let root = support::corpus_root();
+    let mut timed: Vec<(Duration, String)> = cases
+        .iter()
+        .map(|c| (case_median(c), c.path.strip_prefix(&root).unwrap_or(&c.path).display().to_string()))
+        .collect();
+    timed.sort();
+    let at = |q: f64| timed[((timed.len() - 1) as f64 * q).round() as usize].0;
+    let total: Duration = timed.iter().map(|t| t.0).sum();
+    println!("corpus: {} cases (parse + analysis, one core)", timed.len());
+    println!(
+        "  per case: median {:.2} µs, p90 {:.2} µs, max {:.2} µs; mean {:.2} µs",
+        at(0.5).as_secs_f64() * 1e6,
+        at(0.9).as_secs_f64() * 1e6,
+        at(1.0).as_secs_f64() * 1e6,
+        total.as_secs_f64() * 1e6 / timed.len() as f64
+    );
+    println!("  slowest:");
+    for (d, name) in timed.iter().rev().take(5) {
+        println!("    {:>10.2} µs  {name}", d.as_secs_f64() * 1e6);
+    }
+    let over: Vec<&String> = timed.iter().filter(|t| t.0 > Duration::from_millis(5)).map(|t| &t.1).collect();
+    println!("  cases above 5 ms: {}", over.len());
+    for name in over {
+        println!("    {name}");
+    }
+}
+
+fn main() {
+    let files = support::corpus_files(&support::corpus_root());
+    let cases: Vec<support::Case> = files.iter().map(|p| support::load_case(p).unwrap()).collect();
+    per_case_table(&cases);
+
+    let mut c = Criterion::default().configure_from_args();
+    let mut group = c.benchmark_group("corpus");
+    group.throughput(Throughput::Elements(cases.len() as u64));
+    group.bench_function("all cases", |b| {
+        b.iter(|| {
+            for case in &cases {
+                black_box(analyze(&case.record, &case.zone));
+            }
+        })
+    });
+    group.finish();
+    c.final_summary();
+}
