@@ -7,6 +7,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// Policy analysis allocates many small strings; mimalloc makes it about a third faster than the
+/// system allocator (measured with the evaluator's corpus benchmark, which uses it too).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Scan an AWS Organization and report every resource that lets someone outside in.
 #[derive(Debug, Parser)]
 #[command(name = "perimeter", version, about)]

@@ -3,8 +3,12 @@
 //! Two parts: a per-case table (median time of each case over repeated runs, then the median,
 //! 90th percentile and maximum over all cases, and the slowest cases by name), and a criterion
 //! benchmark of one pass over the whole corpus. `cargo bench -p perimeter-evaluator --bench
-//! corpus`; `-- --quick` for a short run. The analysis is single-threaded, so this is one core.
+//! corpus`; `-- --quick` for a short run; `PERIMETER_BENCH_CASES=sqs/` for a subset. The analysis is single-threaded, so this is one core.
 #![allow(clippy::print_stdout, clippy::unwrap_used)]
+
+// The allocator the `perimeter` binary ships with, so that the numbers are the user's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -48,6 +52,15 @@ fn per_case_table(cases: &[support::Case]) {
         at(1.0).as_secs_f64() * 1e6,
         total.as_secs_f64() * 1e6 / timed.len() as f64
     );
+    let mut folders: std::collections::BTreeMap<&str, Vec<Duration>> = std::collections::BTreeMap::new();
+    for (d, name) in &timed {
+        folders.entry(name.split('/').next().unwrap_or_default()).or_default().push(*d);
+    }
+    let medians: Vec<String> = folders
+        .iter()
+        .map(|(folder, ds)| format!("{folder} {:.1}", ds[ds.len() / 2].as_secs_f64() * 1e6))
+        .collect();
+    println!("  median by folder (µs): {}", medians.join(", "));
     println!("  slowest:");
     for (d, name) in timed.iter().rev().take(5) {
         println!("    {:>10.2} µs  {name}", d.as_secs_f64() * 1e6);
@@ -60,7 +73,12 @@ fn per_case_table(cases: &[support::Case]) {
 }
 
 fn main() {
-    let files = support::corpus_files(&support::corpus_root());
+    // PERIMETER_BENCH_CASES=sqs/ keeps only the cases whose path contains the text (profiling).
+    let only = std::env::var("PERIMETER_BENCH_CASES").unwrap_or_default();
+    let files: Vec<_> = support::corpus_files(&support::corpus_root())
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains(&only))
+        .collect();
     let cases: Vec<support::Case> = files.iter().map(|p| support::load_case(p).unwrap()).collect();
     per_case_table(&cases);
 

@@ -81,7 +81,7 @@ pub fn analyze(record: &ResourceRecord, zone: &Zone) -> Analysis {
                 }
             }
             None => {
-                let id = finding_id(&record.arn, &key.0, &key.1, &key.2);
+                let id = finding_id(&record.arn, &key.0, &key.1, &key.2, key.3, key.4);
                 let mut actions: Vec<String> = raw.actions.into_iter().collect();
                 actions.sort();
                 merged.insert(
@@ -119,10 +119,16 @@ pub fn analyze(record: &ResourceRecord, zone: &Zone) -> Analysis {
     Analysis { findings: merged.into_values().collect(), errors }
 }
 
-/// A stable finding ID: the same access (resource, principal, condition, path) keeps its ID
-/// from run to run. 128 bits of two FNV-1a hashes, hex.
-pub fn finding_id(resource_arn: &str, principal: &str, condition: &str, shared_via: &str) -> String {
-    let text = format!("{resource_arn}\u{1f}{principal}\u{1f}{condition}\u{1f}{shared_via}");
+/// A stable finding ID: the same access (resource, principal, condition, path, public or not,
+/// proven or conservative) keeps its ID from run to run; findings of one resource never share
+/// an ID, since these are exactly the fields that keep them apart. 128 bits of two FNV-1a
+/// hashes, hex.
+pub fn finding_id(resource_arn: &str, principal: &str, condition: &str, shared_via: &str, is_public: bool, conservative: bool) -> String {
+    let text = format!(
+        "{resource_arn}\u{1f}{principal}\u{1f}{condition}\u{1f}{shared_via}\u{1f}{}{}",
+        if is_public { "public" } else { "cross-account" },
+        if conservative { "/conservative" } else { "" }
+    );
     let fnv = |seed: u64| {
         text.bytes().fold(seed, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
     };

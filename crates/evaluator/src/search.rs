@@ -5,7 +5,7 @@
 //! subject) makes the access public; one that needs such a value makes it cross-account.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use perimeter_model::{Principal, Request, RequestPrincipal, Zone};
@@ -18,12 +18,12 @@ use crate::policy::{Effect, Policy, PrincipalClause, PrincipalEntry, Statement};
 
 /// Requests evaluated for one (statement, principal, action group) before the search gives up
 /// and reports the access conservatively.
-pub const SEARCH_BOUND: usize = 20_000;
+pub const SEARCH_BOUND: usize = 8_192;
 
 /// Callers tried for one principal entry (accounts, ARNs, unique IDs and organization choices
 /// that the policy names multiply); past it the rest are not tried, and a search that found
 /// nothing among those tried reports the access conservatively.
-pub const PROFILE_BOUND: usize = 2_000;
+pub const PROFILE_BOUND: usize = 256;
 
 /// One action the resource can be asked for, with the resources and fixed context it comes with.
 #[derive(Debug, Clone)]
@@ -89,7 +89,8 @@ pub fn search(policy: &Policy, scope: &Scope<'_>) -> Vec<RawFinding> {
     let universe = Universe::new(policy, scope);
     let groups = group_targets(policy, scope.gate.as_ref().map(|g| g.policy), scope.targets, scope.rule);
     let mut found = Vec::new();
-    let mut settled_searches: HashSet<String> = HashSet::new();
+    // (principal|condition) → action groups already proved with the best outcome.
+    let mut settled_searches: HashMap<String, HashSet<usize>> = HashMap::new();
     for st in policy.statements.iter().filter(|s| s.effect == Effect::Allow) {
         let entries: Vec<(PrincipalEntry, Principal)> = match &st.principal {
             PrincipalClause::Principal(list) => list.iter().map(|e| (e.clone(), e.reported())).collect(),
@@ -97,24 +98,25 @@ pub fn search(policy: &Policy, scope: &Scope<'_>) -> Vec<RawFinding> {
             PrincipalClause::Missing => Vec::new(),
         };
         let condition = condition_of(st);
+        let condition_key = serde_json::to_string(&condition).unwrap_or_default();
         for (entry, reported) in entries {
             if universe.entry_is_internal(&entry) {
                 continue;
             }
+            let settled_key = format!("{reported}|{condition_key}");
             let (profiles, capped) = universe.profiles(&entry);
             let can_be_public = matches!(entry, PrincipalEntry::Anyone | PrincipalEntry::Federated(_));
             for (group_index, group) in groups.iter().enumerate().filter(|(_, g)| g.allowed_by.contains(&st.index)) {
                 // An earlier statement with the same principal and condition already proved the
                 // best outcome for this group: this one would merge into the same finding.
-                let settled = format!("{reported}|{}|{group_index}", serde_json::to_string(&condition).unwrap_or_default());
-                if settled_searches.contains(&settled) {
+                if settled_searches.get(&settled_key).is_some_and(|groups| groups.contains(&group_index)) {
                     continue;
                 }
                 let outcome = universe.find_witness(st, can_be_public, &profiles, group);
                 let (witness, is_public, conservative) = match outcome {
                     Outcome::Found { request, public } => {
                         if public || !can_be_public {
-                            settled_searches.insert(settled);
+                            settled_searches.entry(settled_key.clone()).or_default().insert(group_index);
                         }
                         (Some(request), public, None)
                     }
@@ -172,20 +174,18 @@ struct Group<'t> {
 
 fn group_targets<'t>(policy: &Policy, gate: Option<&Policy>, targets: &'t [Target], rule: ActionRule) -> Vec<Group<'t>> {
     let mut groups: Vec<(Vec<usize>, &Target, Group<'t>)> = Vec::new();
+    // The statements (policy and gate) whose Action matches the target: the group signature.
+    let mut signature: Vec<usize> = Vec::new();
     for target in targets {
-        let matching: Vec<usize> =
-            policy.statements.iter().filter(|s| s.action.matches(&target.action)).map(|s| s.index).collect();
+        signature.clear();
+        signature.extend(policy.statements.iter().filter(|s| s.action.matches(&target.action)).map(|s| s.index));
+        let own = signature.len();
         // The gate's statements split groups too (offset past the policy's own indexes).
-        let gate_matching = gate.into_iter().flat_map(|g| {
+        signature.extend(gate.into_iter().flat_map(|g| {
             g.statements.iter().filter(|s| s.action.matches(&target.action)).map(|s| s.index + 1_000_000)
-        });
-        let signature: Vec<usize> = matching.iter().copied().chain(gate_matching).collect();
-        let allowed_by: Vec<usize> = matching
-            .iter()
-            .copied()
-            .filter(|i| policy.statements[*i].effect == Effect::Allow)
-            .collect();
-        if allowed_by.is_empty() {
+        }));
+        let matching = &signature[..own];
+        if !matching.iter().any(|i| policy.statements[*i].effect == Effect::Allow) {
             continue;
         }
         let existing = groups.iter_mut().find(|(m, t, _)| {
@@ -199,9 +199,9 @@ fn group_targets<'t>(policy: &Policy, gate: Option<&Policy>, targets: &'t [Targe
         match existing {
             Some((_, _, group)) => group.targets.push(target),
             None => {
-                let denied_by =
-                    matching.iter().copied().filter(|i| policy.statements[*i].effect == Effect::Deny).collect();
-                groups.push((signature, target, Group { targets: vec![target], allowed_by, denied_by }));
+                let of = |effect: Effect| matching.iter().copied().filter(|i| policy.statements[*i].effect == effect).collect();
+                let group = Group { targets: vec![target], allowed_by: of(Effect::Allow), denied_by: of(Effect::Deny) };
+                groups.push((signature.clone(), target, group));
             }
         }
     }
@@ -225,7 +225,7 @@ struct Candidate {
 #[derive(Debug, Clone)]
 struct Profile {
     principal: RequestPrincipal,
-    identity: Vec<(String, Vec<String>)>,
+    identity: Vec<(&'static str, Vec<String>)>,
     pins: bool,
 }
 
@@ -643,22 +643,22 @@ impl<'a> Universe<'a> {
             ("AssumedRole", None)
         };
         for (org, path, org_pins) in &self.orgs {
-            let mut identity: Vec<(String, Vec<String>)> = vec![
-                ("aws:principalaccount".into(), vec![account.to_string()]),
-                ("kms:calleraccount".into(), vec![account.to_string()]),
-                ("aws:principalarn".into(), vec![arn.clone()]),
-                ("aws:principaltype".into(), vec![kind.to_string()]),
-                ("aws:principalisawsservice".into(), vec!["false".to_string()]),
-                ("aws:userid".into(), vec![user_id.cloned().unwrap_or_else(|| "AROAPERIMETERWITNESS0:perimeter".into())]),
+            let mut identity: Vec<(&'static str, Vec<String>)> = vec![
+                ("aws:principalaccount", vec![account.to_string()]),
+                ("kms:calleraccount", vec![account.to_string()]),
+                ("aws:principalarn", vec![arn.clone()]),
+                ("aws:principaltype", vec![kind.to_string()]),
+                ("aws:principalisawsservice", vec!["false".to_string()]),
+                ("aws:userid", vec![user_id.cloned().unwrap_or_else(|| "AROAPERIMETERWITNESS0:perimeter".into())]),
             ];
             if let Some(u) = &username {
-                identity.push(("aws:username".into(), vec![u.clone()]));
+                identity.push(("aws:username", vec![u.clone()]));
             }
             if let Some(o) = org {
-                identity.push(("aws:principalorgid".into(), vec![o.clone()]));
+                identity.push(("aws:principalorgid", vec![o.clone()]));
             }
             if let Some(p) = path {
-                identity.push(("aws:principalorgpaths".into(), vec![p.clone()]));
+                identity.push(("aws:principalorgpaths", vec![p.clone()]));
             }
             out.push(Profile {
                 principal: RequestPrincipal::Aws {
