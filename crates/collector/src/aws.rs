@@ -10,6 +10,8 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_s3control::config::endpoint::{Endpoint, EndpointFuture, Params, ResolveEndpoint};
 use aws_sdk_sts::config::{Credentials, SharedCredentialsProvider};
 
+use crate::calls::CallLog;
+
 /// Settings that change how the SDK is reached. Credentials still come from the standard chain
 /// unless `static_credentials` is set (tests against an emulator only).
 #[derive(Debug, Clone, Default)]
@@ -78,11 +80,12 @@ pub fn in_region(config: &SdkConfig, region: &str) -> SdkConfig {
     config.to_builder().region(Region::new(region.to_string())).build()
 }
 
-/// The service clients of one account and region.
+/// The service clients of one account and region, each with the call log's interceptor.
 #[derive(Debug, Clone)]
 pub struct Clients {
     pub organizations: aws_sdk_organizations::Client,
     pub sts: aws_sdk_sts::Client,
+    pub account: aws_sdk_account::Client,
     pub s3: aws_sdk_s3::Client,
     pub s3control: aws_sdk_s3control::Client,
     pub iam: aws_sdk_iam::Client,
@@ -92,24 +95,34 @@ pub struct Clients {
 }
 
 impl Clients {
-    pub fn new(config: &SdkConfig) -> Clients {
+    /// Clients for `config`, whose calls are logged as made for `account`.
+    pub fn new(config: &SdkConfig, log: &CallLog, account: &str) -> Clients {
         let overridden = config.endpoint_url().is_some();
-        let s3 = aws_sdk_s3::config::Builder::from(config).force_path_style(overridden).build();
-        let mut s3control = aws_sdk_s3control::config::Builder::from(config);
+        let s3 = aws_sdk_s3::config::Builder::from(config)
+            .force_path_style(overridden)
+            .interceptor(log.interceptor(account))
+            .build();
+        let mut s3control = aws_sdk_s3control::config::Builder::from(config).interceptor(log.interceptor(account));
         if let Some(url) = config.endpoint_url() {
             // S3 Control's endpoint rules prefix `<account>.` to every host, which an emulator
             // on an IP address cannot serve; with an override, send everything to it as is.
             s3control = s3control.endpoint_resolver(FixedEndpoint(url.to_string()));
         }
+        macro_rules! client {
+            ($sdk:ident) => {
+                $sdk::Client::from_conf($sdk::config::Builder::from(config).interceptor(log.interceptor(account)).build())
+            };
+        }
         Clients {
-            organizations: aws_sdk_organizations::Client::new(config),
-            sts: aws_sdk_sts::Client::new(config),
+            organizations: client!(aws_sdk_organizations),
+            sts: client!(aws_sdk_sts),
+            account: client!(aws_sdk_account),
             s3: aws_sdk_s3::Client::from_conf(s3),
             s3control: aws_sdk_s3control::Client::from_conf(s3control.build()),
-            iam: aws_sdk_iam::Client::new(config),
-            kms: aws_sdk_kms::Client::new(config),
-            lambda: aws_sdk_lambda::Client::new(config),
-            sqs: aws_sdk_sqs::Client::new(config),
+            iam: client!(aws_sdk_iam),
+            kms: client!(aws_sdk_kms),
+            lambda: client!(aws_sdk_lambda),
+            sqs: client!(aws_sdk_sqs),
         }
     }
 }

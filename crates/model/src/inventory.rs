@@ -42,6 +42,9 @@ pub struct AccountRecord {
     /// Why the account was not scanned, when it was not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skipped: Option<String>,
+    /// Regions asked for that are not enabled in the account (skipped, not errors).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped_regions: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

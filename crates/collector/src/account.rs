@@ -1,0 +1,97 @@
+//! One account being scanned: its credentials, its clients per region (made once), the bound on
+//! requests in flight, and what its collection produced.
+
+use std::collections::{BTreeSet, HashMap};
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
+use aws_config::SdkConfig;
+use perimeter_model::{ErrorRecord, ResourceRecord, ResourceType, S3AccessPoint};
+use tokio::sync::Semaphore;
+
+use crate::aws::{in_region, Clients};
+use crate::calls::CallLog;
+use crate::failure::Failure;
+
+/// The scanning context of one account.
+#[derive(Debug)]
+pub struct AccountCtx {
+    pub account: String,
+    /// Region for global services (IAM, S3 ListBuckets, S3 Control account settings).
+    pub home_region: String,
+    config: SdkConfig,
+    log: CallLog,
+    permits: Arc<Semaphore>,
+    clients: Mutex<HashMap<String, Clients>>,
+}
+
+impl AccountCtx {
+    pub fn new(account: &str, home_region: &str, config: SdkConfig, log: CallLog, requests_in_flight: usize) -> AccountCtx {
+        AccountCtx {
+            account: account.to_string(),
+            home_region: home_region.to_string(),
+            config,
+            log,
+            permits: Arc::new(Semaphore::new(requests_in_flight.max(1))),
+            clients: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The clients of one region, made on first use.
+    pub fn clients(&self, region: &str) -> Clients {
+        let mut map = match self.clients.lock() {
+            Ok(map) => map,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        map.entry(region.to_string())
+            .or_insert_with(|| Clients::new(&in_region(&self.config, region), &self.log, &self.account))
+            .clone()
+    }
+
+    /// Runs one request under the account's bound on requests in flight.
+    pub async fn call<F: Future>(&self, request: F) -> F::Output {
+        let _permit = self.permits.acquire().await;
+        request.await
+    }
+
+    /// An error record of this account.
+    pub fn error(&self, region: Option<&str>, resource_type: Option<ResourceType>, arn: Option<&str>, failure: Failure) -> ErrorRecord {
+        ErrorRecord {
+            account: self.account.clone(),
+            region: region.map(str::to_string),
+            resource_type,
+            resource_arn: arn.map(str::to_string),
+            code: failure.code,
+            message: failure.message,
+        }
+    }
+}
+
+/// An access point found in a scanned account, to be attached to its bucket (which may be in
+/// another account of the organization) once every account is read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundAccessPoint {
+    pub bucket_account: String,
+    pub bucket: String,
+    pub access_point: S3AccessPoint,
+}
+
+/// What one part of a scan produced.
+#[derive(Debug, Default)]
+pub struct Collected {
+    pub resources: Vec<ResourceRecord>,
+    pub errors: Vec<ErrorRecord>,
+    pub canonical_ids: BTreeSet<String>,
+    pub principal_ids: BTreeSet<String>,
+    pub access_points: Vec<FoundAccessPoint>,
+}
+
+impl Collected {
+    pub fn merge(&mut self, other: Collected) {
+        self.resources.extend(other.resources);
+        self.errors.extend(other.errors);
+        self.canonical_ids.extend(other.canonical_ids);
+        self.principal_ids.extend(other.principal_ids);
+        self.access_points.extend(other.access_points);
+    }
+}

@@ -1,0 +1,142 @@
+//! The record of every API call the collector sends: an SDK interceptor on every client that
+//! logs (account, region, service, operation, input). It counts calls per operation, finds a
+//! call made twice for the same thing, and maps operations to the IAM actions they need (the
+//! least-privilege policy in `config/perimeter-audit-role-policy.json` is checked against it).
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use aws_config::Region;
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+
+/// One API call as sent (before retries: a retried call counts once).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Call {
+    /// The account whose credentials signed it (the scanned account).
+    pub account: String,
+    pub region: String,
+    /// SDK service name (`S3`, `IAM`, …) and operation (`GetBucketPolicy`).
+    pub service: String,
+    pub operation: String,
+    /// The request's parameters, as the SDK prints them.
+    pub input: String,
+}
+
+/// Shared log of calls; cheap to clone.
+#[derive(Debug, Clone, Default)]
+pub struct CallLog {
+    calls: Arc<Mutex<Vec<Call>>>,
+}
+
+impl CallLog {
+    /// An interceptor that records the calls of clients acting for `account`.
+    pub fn interceptor(&self, account: &str) -> CallInterceptor {
+        CallInterceptor { log: self.clone(), account: account.to_string() }
+    }
+
+    pub fn calls(&self) -> Vec<Call> {
+        self.calls.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    /// Calls per `service:operation`.
+    pub fn counts(&self) -> BTreeMap<String, usize> {
+        let mut out = BTreeMap::new();
+        for c in self.calls() {
+            *out.entry(format!("{}:{}", c.service, c.operation)).or_insert(0) += 1;
+        }
+        out
+    }
+
+    /// Calls sent more than once with the same account, region, operation and parameters.
+    pub fn repeated(&self) -> Vec<(Call, usize)> {
+        let mut seen: BTreeMap<Call, usize> = BTreeMap::new();
+        for c in self.calls() {
+            *seen.entry(c).or_insert(0) += 1;
+        }
+        seen.into_iter().filter(|(_, n)| *n > 1).collect()
+    }
+}
+
+/// The interceptor placed on every client (see [`CallLog::interceptor`]).
+#[derive(Debug)]
+pub struct CallInterceptor {
+    log: CallLog,
+    account: String,
+}
+
+impl Intercept for CallInterceptor {
+    fn name(&self) -> &'static str {
+        "perimeter-call-log"
+    }
+
+    // Not `read_before_execution`: client interceptors run that before the operation's
+    // configuration (which carries the operation's name) is in the bag.
+    fn read_before_serialization(
+        &self,
+        context: &BeforeSerializationInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let (service, operation) =
+            cfg.load::<Metadata>().map(|m| (m.service().to_string(), m.name().to_string())).unwrap_or_default();
+        let region = cfg.load::<Region>().map(|r| r.to_string()).unwrap_or_default();
+        // The SDK prints an input as `TypeErasedBox[…]:Struct { … }`; keep the struct.
+        let input = format!("{:?}", context.input());
+        let input = input.split_once("]:").map_or(input.as_str(), |(_, rest)| rest).to_string();
+        if let Ok(mut calls) = self.log.calls.lock() {
+            calls.push(Call { account: self.account.clone(), region, service, operation, input });
+        }
+        Ok(())
+    }
+}
+
+/// The IAM action an SDK operation needs, from the Service Authorization Reference (where the
+/// name differs from the operation's, the table says so). `Some("")` for an operation that needs
+/// no permission; `None` for an operation the collector is not meant to call.
+pub fn required_action(service: &str, operation: &str) -> Option<&'static str> {
+    // SDK service names are `S3`, `S3 Control`, `IAM`, …
+    let service = service.to_ascii_lowercase().replace(' ', "");
+    let action = match (service.as_str(), operation) {
+        ("sts", "GetCallerIdentity") => "", // "No permissions are required" (STS API reference)
+        ("sts", "AssumeRole") => "sts:AssumeRole",
+        ("organizations", "DescribeOrganization") => "organizations:DescribeOrganization",
+        ("organizations", "ListAccounts") => "organizations:ListAccounts",
+        ("organizations", "ListRoots") => "organizations:ListRoots",
+        ("organizations", "ListOrganizationalUnitsForParent") => "organizations:ListOrganizationalUnitsForParent",
+        ("organizations", "ListAccountsForParent") => "organizations:ListAccountsForParent",
+        ("account", "ListRegions") => "account:ListRegions",
+        ("iam", "ListRoles") => "iam:ListRoles",
+        ("iam", "ListUsers") => "iam:ListUsers",
+        ("s3", "ListBuckets") => "s3:ListAllMyBuckets",
+        ("s3", "GetBucketLocation") => "s3:GetBucketLocation",
+        ("s3", "GetBucketPolicy") => "s3:GetBucketPolicy",
+        ("s3", "GetBucketAcl") => "s3:GetBucketAcl",
+        ("s3", "GetPublicAccessBlock") => "s3:GetBucketPublicAccessBlock",
+        ("s3", "GetBucketOwnershipControls") => "s3:GetBucketOwnershipControls",
+        ("s3control", "GetPublicAccessBlock") => "s3:GetAccountPublicAccessBlock",
+        ("s3control", "ListAccessPoints") => "s3:ListAccessPoints",
+        ("s3control", "GetAccessPoint") => "s3:GetAccessPoint",
+        ("s3control", "GetAccessPointPolicy") => "s3:GetAccessPointPolicy",
+        ("kms", "ListKeys") => "kms:ListKeys",
+        ("kms", "DescribeKey") => "kms:DescribeKey",
+        ("kms", "GetKeyPolicy") => "kms:GetKeyPolicy",
+        ("kms", "ListGrants") => "kms:ListGrants",
+        ("lambda", "ListFunctions") => "lambda:ListFunctions",
+        ("lambda", "GetPolicy") => "lambda:GetPolicy",
+        ("lambda", "ListAliases") => "lambda:ListAliases",
+        ("lambda", "ListVersionsByFunction") => "lambda:ListVersionsByFunction",
+        ("lambda", "GetFunctionUrlConfig") => "lambda:GetFunctionUrlConfig",
+        ("lambda", "ListLayers") => "lambda:ListLayers",
+        ("lambda", "ListLayerVersions") => "lambda:ListLayerVersions",
+        ("lambda", "GetLayerVersionPolicy") => "lambda:GetLayerVersionPolicy",
+        ("sqs", "ListQueues") => "sqs:ListQueues",
+        ("sqs", "GetQueueAttributes") => "sqs:GetQueueAttributes",
+        _ => return None,
+    };
+    Some(action)
+}

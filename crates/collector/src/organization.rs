@@ -1,0 +1,115 @@
+//! Discovery of the organization: its ID, the management account, every account with its
+//! status and OU path (`o-…/r-…/ou-…/`). Outside an organization the zone is the caller's
+//! account alone.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_organizations::types::AccountStatus as OrgStatus;
+use perimeter_model::AccountStatus;
+
+use crate::aws::Clients;
+use crate::failure::{classify, Failure};
+
+/// One account of the organization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgAccount {
+    pub id: String,
+    pub name: Option<String>,
+    pub status: AccountStatus,
+    pub org_path: Option<String>,
+}
+
+/// What discovery found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organization {
+    /// `None` when the caller's account is not in an organization.
+    pub id: Option<String>,
+    pub management_account: String,
+    pub accounts: Vec<OrgAccount>,
+}
+
+/// Reads the organization with the base credentials; `caller` is the base credentials' account.
+pub async fn discover(clients: &Clients, caller: &str) -> Result<Organization, Failure> {
+    let org = match clients.organizations.describe_organization().send().await {
+        Ok(out) => out.organization,
+        Err(e) => {
+            let failure = classify(&e);
+            if failure.is_code(&["AWSOrganizationsNotInUseException"]) {
+                return Ok(Organization {
+                    id: None,
+                    management_account: caller.to_string(),
+                    accounts: vec![OrgAccount {
+                        id: caller.to_string(),
+                        name: None,
+                        status: AccountStatus::Active,
+                        org_path: None,
+                    }],
+                });
+            }
+            return Err(failure.reading("DescribeOrganization"));
+        }
+    };
+    let org = org.ok_or_else(|| Failure::new(perimeter_model::ErrorCode::ServiceError, "DescribeOrganization returned no organization"))?;
+    let org_id = org.id().unwrap_or_default().to_string();
+    let management_account = org.master_account_id().unwrap_or(caller).to_string();
+
+    let mut accounts = Vec::new();
+    let mut pages = clients.organizations.list_accounts().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| classify(&e).reading("ListAccounts"))?;
+        for a in page.accounts() {
+            let Some(id) = a.id() else { continue };
+            let status = match a.status() {
+                Some(OrgStatus::Active) => AccountStatus::Active,
+                Some(OrgStatus::Suspended) => AccountStatus::Suspended,
+                Some(OrgStatus::PendingClosure) => AccountStatus::PendingClosure,
+                _ => AccountStatus::Other,
+            };
+            accounts.push(OrgAccount { id: id.to_string(), name: a.name().map(str::to_string), status, org_path: None });
+        }
+    }
+    let paths = ou_paths(clients, &org_id).await?;
+    for a in &mut accounts {
+        a.org_path = paths.get(&a.id).cloned();
+    }
+    accounts.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(Organization { id: Some(org_id), management_account, accounts })
+}
+
+/// The OU path of every account, by walking the tree from the roots (two paginated calls per
+/// root or OU, fewer than one call per account in any organization with more accounts than OUs).
+async fn ou_paths(clients: &Clients, org_id: &str) -> Result<BTreeMap<String, String>, Failure> {
+    let org = &clients.organizations;
+    let mut parents: Vec<(String, String)> = Vec::new();
+    let mut pages = org.list_roots().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| classify(&e).reading("ListRoots"))?;
+        for root in page.roots() {
+            if let Some(id) = root.id() {
+                parents.push((id.to_string(), format!("{org_id}/{id}/")));
+            }
+        }
+    }
+    let mut paths = BTreeMap::new();
+    while let Some((parent, path)) = parents.pop() {
+        let mut pages = org.list_accounts_for_parent().parent_id(&parent).into_paginator().send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| classify(&e).reading(&format!("ListAccountsForParent {parent}")))?;
+            for a in page.accounts() {
+                if let Some(id) = a.id() {
+                    paths.insert(id.to_string(), path.clone());
+                }
+            }
+        }
+        let mut pages = org.list_organizational_units_for_parent().parent_id(&parent).into_paginator().send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| classify(&e).reading(&format!("ListOrganizationalUnitsForParent {parent}")))?;
+            for ou in page.organizational_units() {
+                if let Some(id) = ou.id() {
+                    parents.push((id.to_string(), format!("{path}{id}/")));
+                }
+            }
+        }
+    }
+    Ok(paths)
+}
