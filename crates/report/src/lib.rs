@@ -1,1 +1,30 @@
-//! Findings store, lifecycle, archive rules and CSV/JSON output (issue 5; not built yet).
+//! perimeter-report: the findings store (SQLite) with the finding lifecycle, archive rules, and
+//! the report files (CSV and JSON). No AWS, no printing.
+
+pub mod archive;
+pub mod output;
+pub mod store;
+
+use std::path::PathBuf;
+
+pub use archive::{ArchiveRule, Criterion};
+pub use store::{FindingFilter, ScanInput, ScanOutcome, Status, Store, StoredFinding};
+
+/// Everything that can go wrong in this crate.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("another perimeter run holds the store's lock ({}); wait for it to finish", lock.display())]
+    Locked { lock: PathBuf },
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("findings store {}: {source}", path.display())]
+    Sql { path: PathBuf, source: rusqlite::Error },
+    #[error("findings store {}: schema version {found} is newer than this perimeter supports ({supported})", path.display())]
+    Schema { path: PathBuf, found: i64, supported: i64 },
+    #[error("findings store is corrupt: {0}")]
+    Corrupt(String),
+    #[error("archive rule `{rule}`: {message}")]
+    Rule { rule: String, message: String },
+    #[error("writing the report: {0}")]
+    Output(String),
+}

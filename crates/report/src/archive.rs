@@ -1,0 +1,129 @@
+//! Archive rules: a named filter over finding fields with a required reason. A finding that
+//! matches a rule is ARCHIVED (kept, reported as archived, not counted as to-do); rules apply to
+//! existing findings as well as new ones, and a rule that matches nothing is reported.
+//!
+//! Fields: `resource_type`, `resource_arn`, `resource_owner_account`, `region`, `principal`
+//! (as the CSV writes it), `is_public` (`true`/`false`), `actions`, `condition_keys` (the
+//! `"<Operator> <key>"` names), `condition_values`, `shared_via`. Criteria: `eq`, `neq`,
+//! `contains` (substring), `exists` (true: the field has a value). On list fields (`actions`,
+//! `condition_keys`, `condition_values`) `eq` and `contains` hold when any element matches, and
+//! `neq` when no element equals. All criteria of a rule must hold.
+
+use std::collections::BTreeMap;
+
+use perimeter_model::Finding;
+use serde::{Deserialize, Serialize};
+
+use crate::Error;
+
+/// One archive rule as the config writes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArchiveRule {
+    pub name: String,
+    /// Why findings matching this rule are accepted (required, shown in the report).
+    pub reason: String,
+    /// Field name → criterion.
+    pub filter: BTreeMap<String, Criterion>,
+}
+
+/// What a field must satisfy.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Criterion {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eq: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub neq: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contains: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exists: Option<bool>,
+}
+
+const FIELDS: &[&str] = &[
+    "resource_type",
+    "resource_arn",
+    "resource_owner_account",
+    "region",
+    "principal",
+    "is_public",
+    "actions",
+    "condition_keys",
+    "condition_values",
+    "shared_via",
+];
+
+impl ArchiveRule {
+    /// Checks that the rule is usable: a reason, a non-empty filter of known fields, each with
+    /// at least one criterion.
+    pub fn validate(&self) -> Result<(), Error> {
+        let bad = |message: String| Err(Error::Rule { rule: self.name.clone(), message });
+        if self.name.trim().is_empty() {
+            return bad("a rule needs a name".into());
+        }
+        if self.reason.trim().is_empty() {
+            return bad("a rule needs a reason".into());
+        }
+        if self.filter.is_empty() {
+            return bad("a rule needs a filter (a rule matching everything would hide every finding)".into());
+        }
+        for (field, c) in &self.filter {
+            if !FIELDS.contains(&field.as_str()) {
+                return bad(format!("unknown field `{field}` (known: {})", FIELDS.join(", ")));
+            }
+            if c.eq.is_none() && c.neq.is_none() && c.contains.is_none() && c.exists.is_none() {
+                return bad(format!("field `{field}` has no criterion (eq, neq, contains, exists)"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the finding matches every criterion of the rule.
+    pub fn matches(&self, f: &Finding) -> bool {
+        self.filter.iter().all(|(field, c)| c.holds(&field_values(f, field)))
+    }
+}
+
+impl Criterion {
+    fn holds(&self, values: &[String]) -> bool {
+        if let Some(exists) = self.exists {
+            if exists == values.is_empty() {
+                return false;
+            }
+        }
+        if let Some(eq) = &self.eq {
+            if !values.iter().any(|v| eq.contains(v)) {
+                return false;
+            }
+        }
+        if let Some(neq) = &self.neq {
+            if values.iter().any(|v| neq.contains(v)) {
+                return false;
+            }
+        }
+        if let Some(parts) = &self.contains {
+            if !values.iter().any(|v| parts.iter().any(|p| v.contains(p.as_str()))) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// The values of one field of a finding, as strings (empty = no value).
+pub fn field_values(f: &Finding, field: &str) -> Vec<String> {
+    match field {
+        "resource_type" => vec![f.resource_type.as_str().to_string()],
+        "resource_arn" => vec![f.resource_arn.clone()],
+        "resource_owner_account" => vec![f.resource_owner_account.clone()],
+        "region" => vec![f.region.clone()],
+        "principal" => vec![f.principal.to_string()],
+        "is_public" => vec![f.is_public.to_string()],
+        "actions" => f.actions.clone(),
+        "condition_keys" => f.condition.keys().cloned().collect(),
+        "condition_values" => f.condition.values().flatten().cloned().collect(),
+        "shared_via" => vec![f.shared_via.as_str().to_string()],
+        _ => Vec::new(),
+    }
+}

@@ -1,0 +1,361 @@
+//! The findings store: one SQLite file that keeps every finding from run to run with its status
+//! (NEW, ACTIVE, ARCHIVED, RESOLVED), first and last seen times, and the scans made. A scan is
+//! applied in one transaction, so a scan that dies midway leaves the previous state whole, and a
+//! lock file next to the store stops two runs from overlapping.
+//!
+//! Lifecycle (semantics.md section 7): a finding seen for the first time, or seen again after it
+//! was resolved (same ID: it reopens), is NEW; seen again, ACTIVE; matching an archive rule,
+//! ARCHIVED (with the rule and its reason; recomputed every scan, so removing a rule brings its
+//! findings back); RESOLVED only when a scan read its (account, region, type) scope to the end,
+//! had no error on its resource, and did not see it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use perimeter_model::{Finding, ResourceType};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::archive::ArchiveRule;
+use crate::Error;
+
+const SCHEMA_VERSION: i64 = 1;
+
+/// A finding's lifecycle status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Status {
+    New,
+    Active,
+    Archived,
+    Resolved,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::New => "NEW",
+            Status::Active => "ACTIVE",
+            Status::Archived => "ARCHIVED",
+            Status::Resolved => "RESOLVED",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        [Status::New, Status::Active, Status::Archived, Status::Resolved].into_iter().find(|x| x.as_str().eq_ignore_ascii_case(s))
+    }
+}
+
+/// A finding as the store keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredFinding {
+    #[serde(flatten)]
+    pub finding: Finding,
+    pub status: Status,
+    pub first_seen: String,
+    pub last_seen: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archive_rule: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archive_reason: Option<String>,
+}
+
+/// What one scan saw, for the store.
+#[derive(Debug, Clone, Default)]
+pub struct ScanInput {
+    pub findings: Vec<Finding>,
+    /// (account, region, type) scopes read to the end.
+    pub complete_scopes: BTreeSet<(String, String, ResourceType)>,
+    /// Resources with a read or analysis error in this scan.
+    pub errored_resources: BTreeSet<String>,
+    /// Whether the scan as a whole had no error.
+    pub complete: bool,
+}
+
+/// What applying a scan changed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ScanOutcome {
+    pub new: usize,
+    /// NEW findings that had been resolved before (reopened under their old ID).
+    pub reopened: usize,
+    pub active: usize,
+    pub archived: usize,
+    pub resolved: usize,
+    /// Archive rules that matched no finding.
+    pub unmatched_rules: Vec<String>,
+    /// The findings of this report: everything not resolved before this scan.
+    pub findings: Vec<StoredFinding>,
+}
+
+/// The open store, holding the lock for as long as it lives.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    _lock: File,
+    path: PathBuf,
+}
+
+/// Filters for reading the store.
+#[derive(Debug, Clone, Default)]
+pub struct FindingFilter {
+    pub statuses: Vec<Status>,
+    pub resource_types: Vec<ResourceType>,
+    pub accounts: Vec<String>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `path`, takes its lock and migrates the schema.
+    pub fn open(path: &Path) -> Result<Store, Error> {
+        let lock_path = lock_path(path);
+        let lock = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| Error::Io { path: lock_path.clone(), source: e })?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => return Err(Error::Locked { lock: lock_path }),
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::Io { path: lock_path, source: e }),
+        }
+        let conn = Connection::open(path).map_err(|e| Error::Sql { path: path.to_path_buf(), source: e })?;
+        let mut store = Store { conn, _lock: lock, path: path.to_path_buf() };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn sql<T>(&self, r: rusqlite::Result<T>) -> Result<T, Error> {
+        r.map_err(|e| Error::Sql { path: self.path.clone(), source: e })
+    }
+
+    fn migrate(&mut self) -> Result<(), Error> {
+        let r = self.conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+             PRAGMA journal_mode = DELETE;",
+        );
+        self.sql(r)?;
+        let version: Option<String> =
+            self.sql(self.conn.query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0)).optional())?;
+        let version: i64 = version.and_then(|v| v.parse().ok()).unwrap_or(0);
+        if version > SCHEMA_VERSION {
+            return Err(Error::Schema { path: self.path.clone(), found: version, supported: SCHEMA_VERSION });
+        }
+        if version < 1 {
+            let r = self.conn.execute_batch(
+                "BEGIN;
+                 CREATE TABLE findings (
+                   id TEXT PRIMARY KEY,
+                   status TEXT NOT NULL,
+                   resource_type TEXT NOT NULL,
+                   resource_arn TEXT NOT NULL,
+                   account TEXT NOT NULL,
+                   region TEXT NOT NULL,
+                   first_seen TEXT NOT NULL,
+                   last_seen TEXT NOT NULL,
+                   resolved_at TEXT,
+                   archive_rule TEXT,
+                   archive_reason TEXT,
+                   finding TEXT NOT NULL
+                 );
+                 CREATE INDEX findings_scope ON findings (account, region, resource_type);
+                 CREATE TABLE scans (
+                   id INTEGER PRIMARY KEY AUTOINCREMENT,
+                   finished TEXT NOT NULL,
+                   complete INTEGER NOT NULL,
+                   outcome TEXT NOT NULL
+                 );
+                 INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', '1');
+                 COMMIT;",
+            );
+            self.sql(r)?;
+        }
+        Ok(())
+    }
+
+    /// Applies one scan in one transaction. `now` is the scan's time (RFC 3339).
+    /// `before_commit` runs inside the transaction just before it commits (tests use it to die
+    /// midway).
+    pub fn apply_scan(
+        &mut self,
+        scan: &ScanInput,
+        rules: &[ArchiveRule],
+        now: &str,
+        before_commit: &dyn Fn(),
+    ) -> Result<ScanOutcome, Error> {
+        let path = self.path.clone();
+        let sql = |e: rusqlite::Error| Error::Sql { path: path.clone(), source: e };
+        let tx = self.conn.transaction().map_err(sql)?;
+        let mut previous: BTreeMap<String, StoredFinding> = BTreeMap::new();
+        {
+            let mut stmt = tx.prepare("SELECT finding, status, first_seen, last_seen, resolved_at, archive_rule, archive_reason FROM findings").map_err(sql)?;
+            let rows = stmt.query_map([], row_to_stored).map_err(sql)?;
+            for row in rows {
+                let f = row.map_err(sql)??;
+                previous.insert(f.finding.id.clone(), f);
+            }
+        }
+        let mut outcome = ScanOutcome::default();
+        let mut rule_hits: BTreeMap<&str, usize> = rules.iter().map(|r| (r.name.as_str(), 0)).collect();
+        let mut seen = BTreeSet::new();
+        let mut report = Vec::new();
+        for f in &scan.findings {
+            seen.insert(f.id.clone());
+            let old = previous.get(&f.id);
+            let rule = rules.iter().find(|r| r.matches(f));
+            let (status, reopened) = match (rule, old.map(|o| o.status)) {
+                (Some(_), _) => (Status::Archived, false),
+                (None, None) => (Status::New, false),
+                (None, Some(Status::Resolved)) => (Status::New, true),
+                (None, Some(_)) => (Status::Active, false),
+            };
+            if let Some(r) = rule {
+                *rule_hits.entry(r.name.as_str()).or_insert(0) += 1;
+            }
+            let stored = StoredFinding {
+                finding: f.clone(),
+                status,
+                first_seen: old.map_or_else(|| now.to_string(), |o| o.first_seen.clone()),
+                last_seen: now.to_string(),
+                resolved_at: None,
+                archive_rule: rule.map(|r| r.name.clone()),
+                archive_reason: rule.map(|r| r.reason.clone()),
+            };
+            match status {
+                Status::New => outcome.new += 1,
+                Status::Active => outcome.active += 1,
+                Status::Archived => outcome.archived += 1,
+                Status::Resolved => {}
+            }
+            outcome.reopened += usize::from(reopened);
+            upsert(&tx, &stored).map_err(sql)?;
+            report.push(stored);
+        }
+        for (id, old) in &previous {
+            if seen.contains(id) || old.status == Status::Resolved {
+                continue;
+            }
+            let f = &old.finding;
+            let scope = (f.resource_owner_account.clone(), f.region.clone(), f.resource_type);
+            let mut kept = old.clone();
+            if scan.complete_scopes.contains(&scope) && !scan.errored_resources.contains(&f.resource_arn) {
+                kept.status = Status::Resolved;
+                kept.resolved_at = Some(now.to_string());
+                outcome.resolved += 1;
+            } else {
+                // Not read this time: unchanged, but the archive rules still apply to it.
+                let rule = rules.iter().find(|r| r.matches(f));
+                if let Some(r) = rule {
+                    *rule_hits.entry(r.name.as_str()).or_insert(0) += 1;
+                }
+                // NEW means "new in this scan", which a finding carried over is not.
+                kept.status = if rule.is_some() { Status::Archived } else { Status::Active };
+                kept.archive_rule = rule.map(|r| r.name.clone());
+                kept.archive_reason = rule.map(|r| r.reason.clone());
+                match kept.status {
+                    Status::New => outcome.new += 1,
+                    Status::Active => outcome.active += 1,
+                    Status::Archived => outcome.archived += 1,
+                    Status::Resolved => {}
+                }
+            }
+            upsert(&tx, &kept).map_err(sql)?;
+            report.push(kept);
+        }
+        outcome.unmatched_rules = rule_hits.into_iter().filter(|(_, n)| *n == 0).map(|(r, _)| r.to_string()).collect();
+        report.sort_by(|a, b| (&a.finding.resource_arn, &a.finding.id).cmp(&(&b.finding.resource_arn, &b.finding.id)));
+        outcome.findings = report;
+        let summary = serde_json::json!({
+            "new": outcome.new, "reopened": outcome.reopened, "active": outcome.active,
+            "archived": outcome.archived, "resolved": outcome.resolved,
+        });
+        tx.execute(
+            "INSERT INTO scans (finished, complete, outcome) VALUES (?1, ?2, ?3)",
+            params![now, scan.complete, summary.to_string()],
+        )
+        .map_err(sql)?;
+        before_commit();
+        tx.commit().map_err(sql)?;
+        Ok(outcome)
+    }
+
+    /// Findings in the store, filtered, ordered by resource and ID.
+    pub fn findings(&self, filter: &FindingFilter) -> Result<Vec<StoredFinding>, Error> {
+        let mut stmt = self.sql(self.conn.prepare(
+            "SELECT finding, status, first_seen, last_seen, resolved_at, archive_rule, archive_reason FROM findings ORDER BY resource_arn, id",
+        ))?;
+        let rows = self.sql(stmt.query_map([], row_to_stored))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let f = self.sql(row)??;
+            let keep = (filter.statuses.is_empty() || filter.statuses.contains(&f.status))
+                && (filter.resource_types.is_empty() || filter.resource_types.contains(&f.finding.resource_type))
+                && (filter.accounts.is_empty() || filter.accounts.contains(&f.finding.resource_owner_account));
+            if keep {
+                out.push(f);
+            }
+        }
+        Ok(out)
+    }
+
+    /// How many scans the store has recorded.
+    pub fn scan_count(&self) -> Result<i64, Error> {
+        self.sql(self.conn.query_row("SELECT COUNT(*) FROM scans", [], |r| r.get(0)))
+    }
+}
+
+/// The lock file of a store: `<store>.lock`.
+pub fn lock_path(store: &Path) -> PathBuf {
+    let mut name = store.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(".lock");
+    store.with_file_name(name)
+}
+
+fn upsert(tx: &rusqlite::Transaction<'_>, f: &StoredFinding) -> rusqlite::Result<usize> {
+    let json = serde_json::to_string(&f.finding).unwrap_or_default();
+    tx.execute(
+        "INSERT INTO findings (id, status, resource_type, resource_arn, account, region, first_seen, last_seen, resolved_at, archive_rule, archive_reason, finding)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+         ON CONFLICT(id) DO UPDATE SET status = ?2, first_seen = ?7, last_seen = ?8, resolved_at = ?9,
+           archive_rule = ?10, archive_reason = ?11, finding = ?12",
+        params![
+            f.finding.id,
+            f.status.as_str(),
+            f.finding.resource_type.as_str(),
+            f.finding.resource_arn,
+            f.finding.resource_owner_account,
+            f.finding.region,
+            f.first_seen,
+            f.last_seen,
+            f.resolved_at,
+            f.archive_rule,
+            f.archive_reason,
+            json
+        ],
+    )
+}
+
+type Row = Result<StoredFinding, Error>;
+
+fn row_to_stored(row: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    let json: String = row.get(0)?;
+    let status: String = row.get(1)?;
+    let finding: Finding = match serde_json::from_str(&json) {
+        Ok(f) => f,
+        Err(e) => return Ok(Err(Error::Corrupt(format!("a stored finding does not parse: {e}")))),
+    };
+    let Some(status) = Status::parse(&status) else {
+        return Ok(Err(Error::Corrupt(format!("unknown status `{status}` for finding {}", finding.id))));
+    };
+    Ok(Ok(StoredFinding {
+        finding,
+        status,
+        first_seen: row.get(2)?,
+        last_seen: row.get(3)?,
+        resolved_at: row.get(4)?,
+        archive_rule: row.get(5)?,
+        archive_reason: row.get(6)?,
+    }))
+}

@@ -1,0 +1,137 @@
+//! The findings store's lifecycle: new, active, archived, resolved only after a complete scope,
+//! reopened under the old ID; transactions that die leave the store whole; one run at a time.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use perimeter_model::{Finding, Principal, ResourceType, SharedVia};
+use perimeter_report::{ArchiveRule, Criterion, FindingFilter, ScanInput, Status, Store};
+
+fn finding(id: &str, account: &str, arn: &str) -> Finding {
+    Finding {
+        id: id.into(),
+        resource_arn: arn.into(),
+        resource_type: ResourceType::SqsQueue,
+        resource_owner_account: account.into(),
+        region: "us-east-1".into(),
+        principal: Principal::anyone(),
+        actions: vec!["sqs:SendMessage".into()],
+        condition: BTreeMap::new(),
+        is_public: true,
+        shared_via: SharedVia::Policy,
+        witness: None,
+        conservative: None,
+        notes: Vec::new(),
+    }
+}
+
+fn complete(accounts: &[&str]) -> BTreeSet<(String, String, ResourceType)> {
+    accounts.iter().map(|a| (a.to_string(), "us-east-1".to_string(), ResourceType::SqsQueue)).collect()
+}
+
+fn scan(findings: Vec<Finding>, scopes: &[&str]) -> ScanInput {
+    ScanInput { findings, complete_scopes: complete(scopes), errored_resources: BTreeSet::new(), complete: true }
+}
+
+fn status_of(store: &Store, id: &str) -> Option<Status> {
+    store.findings(&FindingFilter::default()).expect("read").into_iter().find(|f| f.finding.id == id).map(|f| f.status)
+}
+
+#[test]
+fn findings_live_from_scan_to_scan() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("perimeter.db")).expect("open");
+    let a = finding("a", "111111111111", "arn:aws:sqs:us-east-1:111111111111:q1");
+    let b = finding("b", "222222222222", "arn:aws:sqs:us-east-1:222222222222:q2");
+
+    let o = store.apply_scan(&scan(vec![a.clone(), b.clone()], &["111111111111", "222222222222"]), &[], "t1", &|| {}).expect("scan 1");
+    assert_eq!((o.new, o.active, o.resolved), (2, 0, 0));
+
+    let o = store.apply_scan(&scan(vec![a.clone(), b.clone()], &["111111111111", "222222222222"]), &[], "t2", &|| {}).expect("scan 2");
+    assert_eq!((o.new, o.active, o.resolved), (0, 2, 0));
+
+    // b is gone, but its account was not read to the end: it stays active.
+    let o = store.apply_scan(&scan(vec![a.clone()], &["111111111111"]), &[], "t3", &|| {}).expect("scan 3");
+    assert_eq!((o.active, o.resolved), (2, 0));
+    assert_eq!(status_of(&store, "b"), Some(Status::Active));
+
+    // Now its scope is complete and it is not seen: resolved.
+    let o = store.apply_scan(&scan(vec![a.clone()], &["111111111111", "222222222222"]), &[], "t4", &|| {}).expect("scan 4");
+    assert_eq!((o.active, o.resolved), (1, 1));
+    assert_eq!(status_of(&store, "b"), Some(Status::Resolved));
+
+    // It comes back: reopened under its old ID, first seen unchanged.
+    let o = store.apply_scan(&scan(vec![a.clone(), b.clone()], &["111111111111", "222222222222"]), &[], "t5", &|| {}).expect("scan 5");
+    assert_eq!((o.new, o.reopened), (1, 1));
+    let back = store.findings(&FindingFilter::default()).expect("read").into_iter().find(|f| f.finding.id == "b").expect("b");
+    assert_eq!((back.status, back.first_seen.as_str(), back.last_seen.as_str()), (Status::New, "t1", "t5"));
+
+    // An error on the resource also keeps it from resolving.
+    let mut s = scan(vec![a.clone()], &["111111111111", "222222222222"]);
+    s.errored_resources.insert(b.resource_arn.clone());
+    store.apply_scan(&s, &[], "t6", &|| {}).expect("scan 6");
+    assert_eq!(status_of(&store, "b"), Some(Status::Active));
+}
+
+#[test]
+fn archive_rules_archive_what_they_match_and_report_unused_rules() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("perimeter.db")).expect("open");
+    let a = finding("a", "111111111111", "arn:aws:sqs:us-east-1:111111111111:q1");
+    let b = finding("b", "222222222222", "arn:aws:sqs:us-east-1:222222222222:q2");
+    store.apply_scan(&scan(vec![a.clone(), b.clone()], &["111111111111"]), &[], "t1", &|| {}).expect("scan 1");
+    let rule = |name: &str, field: &str, value: &str| ArchiveRule {
+        name: name.into(),
+        reason: "accepted".into(),
+        filter: BTreeMap::from([(field.to_string(), Criterion { eq: Some(vec![value.into()]), ..Criterion::default() })]),
+    };
+    let rules = vec![rule("queue-1", "resource_arn", &a.resource_arn), rule("nothing", "region", "eu-west-3")];
+    for r in &rules {
+        r.validate().expect("valid rule");
+    }
+    let o = store.apply_scan(&scan(vec![a.clone(), b.clone()], &["111111111111"]), &rules, "t2", &|| {}).expect("scan 2");
+    assert_eq!((o.archived, o.active), (1, 1));
+    assert_eq!(o.unmatched_rules, vec!["nothing".to_string()]);
+    assert_eq!(status_of(&store, "a"), Some(Status::Archived));
+    assert_eq!(status_of(&store, "b"), Some(Status::Active));
+    // Without the rule the finding comes back.
+    store.apply_scan(&scan(vec![a.clone(), b.clone()], &["111111111111"]), &[], "t3", &|| {}).expect("scan 3");
+    assert_eq!(status_of(&store, "a"), Some(Status::Active));
+    // A rule without reason or with an unknown field is refused.
+    let mut bad = rule("x", "colour", "red");
+    assert!(bad.validate().is_err());
+    bad = rule("x", "region", "us-east-1");
+    bad.reason.clear();
+    assert!(bad.validate().is_err());
+}
+
+#[test]
+fn a_scan_that_dies_midway_leaves_the_store_whole() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("perimeter.db");
+    let a = finding("a", "111111111111", "arn:aws:sqs:us-east-1:111111111111:q1");
+    {
+        let mut store = Store::open(&path).expect("open");
+        store.apply_scan(&scan(vec![a.clone()], &["111111111111"]), &[], "t1", &|| {}).expect("scan 1");
+        let died = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let b = finding("b", "111111111111", "arn:aws:sqs:us-east-1:111111111111:q2");
+            let _ = store.apply_scan(&scan(vec![b], &["111111111111"]), &[], "t2", &|| panic!("killed midway"));
+        }));
+        assert!(died.is_err());
+    }
+    let store = Store::open(&path).expect("reopen");
+    let all = store.findings(&FindingFilter::default()).expect("read");
+    assert_eq!(all.len(), 1);
+    assert_eq!((all[0].finding.id.as_str(), all[0].status, all[0].last_seen.as_str()), ("a", Status::New, "t1"));
+    assert_eq!(store.scan_count().expect("count"), 1);
+}
+
+#[test]
+fn only_one_run_holds_the_store() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("perimeter.db");
+    let first = Store::open(&path).expect("open");
+    let second = Store::open(&path);
+    assert!(matches!(second, Err(perimeter_report::Error::Locked { .. })), "{second:?}");
+    drop(first);
+    Store::open(&path).expect("free again");
+}
