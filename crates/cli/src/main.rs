@@ -2,6 +2,9 @@
 //! outcome into an exit code. Only this crate prints.
 
 mod check_policy;
+mod config;
+mod findings;
+mod scan;
 
 use std::process::ExitCode;
 
@@ -22,6 +25,10 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Scan the organization (or a saved inventory) and report external access.
+    Scan(Box<scan::Args>),
+    /// Read the findings store.
+    Findings(findings::Args),
     /// Analyse one policy document without AWS access (for CI pipelines and tests).
     CheckPolicy(check_policy::Args),
 }
@@ -29,6 +36,8 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
+        Command::Scan(args) => scan::run(&args),
+        Command::Findings(args) => findings::run(&args),
         Command::CheckPolicy(args) => check_policy::run(&args),
     };
     match outcome {

@@ -1,0 +1,305 @@
+//! `perimeter scan`: discover and collect (live, or from a saved inventory), evaluate every
+//! resource in parallel, merge into the findings store, write findings.csv and findings.json,
+//! print a summary, and turn the outcome into the exit code (0 clean, 1 findings to report,
+//! 2 incomplete or failed: 2 wins, an incomplete scan never looks clean).
+
+use std::collections::BTreeSet;
+use std::io::{BufReader, BufWriter, IsTerminal};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, SystemTime};
+
+use anyhow::Context;
+use perimeter_collector::{AwsSettings, CollectOptions, Inventory, Progress, RoleSpec};
+use perimeter_model::{ErrorRecord, Finding, ResourceType, ZoneAccount, ZoneAccountKind};
+use perimeter_report::output::{write_csv, write_json, JsonReport};
+use perimeter_report::{ScanInput, Status, Store};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+
+/// When the exit code is 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    /// Any NEW or ACTIVE finding.
+    Active,
+    /// Only NEW findings.
+    New,
+    /// Never (errors still give 2).
+    None,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The TOML config (see config/perimeter.example.toml).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Evaluate a saved inventory (JSON Lines) instead of reading AWS.
+    #[arg(long, value_name = "FILE")]
+    from_inventory: Option<PathBuf>,
+    /// Regions to scan (comma separated); default: the regions enabled in each account.
+    #[arg(long, value_delimiter = ',')]
+    regions: Option<Vec<String>>,
+    #[arg(long)]
+    role_name: Option<String>,
+    #[arg(long)]
+    external_id: Option<String>,
+    /// Only these accounts (comma separated).
+    #[arg(long, value_delimiter = ',')]
+    accounts: Option<Vec<String>>,
+    #[arg(long, value_delimiter = ',')]
+    exclude_accounts: Option<Vec<String>>,
+    /// Resource types (comma separated Access Analyzer names).
+    #[arg(long, value_delimiter = ',')]
+    resource_types: Option<Vec<String>>,
+    /// Accounts scanned at the same time.
+    #[arg(long)]
+    concurrency: Option<usize>,
+    /// Directory for findings.csv and findings.json.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// The findings store (SQLite).
+    #[arg(long, value_name = "FILE")]
+    db: Option<PathBuf>,
+    /// Also write the inventory read (JSON Lines).
+    #[arg(long, value_name = "FILE")]
+    inventory_out: Option<PathBuf>,
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+    /// Start findings.csv with a UTF-8 byte order mark.
+    #[arg(long)]
+    csv_bom: bool,
+}
+
+/// The summary printed at the end and written into findings.json.
+#[derive(Debug, Serialize)]
+struct Summary {
+    complete: bool,
+    accounts_scanned: usize,
+    accounts_skipped: usize,
+    resources: usize,
+    new: usize,
+    reopened: usize,
+    active: usize,
+    archived: usize,
+    resolved: usize,
+    errors: usize,
+    unmatched_archive_rules: Vec<String>,
+}
+
+pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    let config = match &args.config {
+        Some(path) => Config::load(path)?,
+        None => Config::default(),
+    };
+    let db = args.db.clone().or(config.store.path.clone()).unwrap_or_else(|| PathBuf::from("perimeter.db"));
+    let out_dir = args.out.clone().or(config.output.dir.clone()).unwrap_or_else(|| PathBuf::from("perimeter-out"));
+    let fail_on = args.fail_on.or(config.scan.fail_on).unwrap_or(FailOn::Active);
+    let resource_types = parse_types(args.resource_types.as_ref().or(config.scan.resource_types.as_ref()))?;
+    // Take the store's lock before reading anything, so that overlapping runs stop at once.
+    let mut store = Store::open(&db)?;
+    let log = Log::new();
+
+    let mut inventory = match &args.from_inventory {
+        Some(path) => {
+            let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+            Inventory::read_jsonl(BufReader::new(file)).with_context(|| format!("reading {}", path.display()))?
+        }
+        None => {
+            let options = CollectOptions {
+                regions: args.regions.clone().or(config.scan.regions.clone()),
+                role: RoleSpec {
+                    name: args
+                        .role_name
+                        .clone()
+                        .or(config.scan.role_name.clone())
+                        .unwrap_or_else(|| "OrganizationAccountAccessRole".into()),
+                    external_id: args.external_id.clone().or(config.scan.external_id.clone()),
+                },
+                accounts: args.accounts.clone().unwrap_or(config.scan.accounts.clone()),
+                exclude_accounts: args.exclude_accounts.clone().unwrap_or(config.scan.exclude_accounts.clone()),
+                resource_types: resource_types.clone(),
+                account_concurrency: args.concurrency.or(config.scan.concurrency).unwrap_or(8),
+                request_concurrency: config.scan.requests_per_account.unwrap_or(16),
+            };
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")?;
+            let progress = |p: Progress| log.progress(&p);
+            runtime.block_on(perimeter_collector::collect(&AwsSettings::default(), &options, &progress))?
+        }
+    };
+    log.finish_collect();
+    if let Some(path) = &args.inventory_out {
+        let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+        inventory.write_jsonl(BufWriter::new(file))?;
+    }
+
+    // The zone: the organization plus the trusted accounts of the config.
+    for t in &config.trusted_accounts {
+        inventory
+            .zone
+            .accounts
+            .entry(t.id.clone())
+            .or_insert(ZoneAccount { name: Some(t.label.clone()), kind: ZoneAccountKind::Trusted });
+    }
+    let zone = &inventory.zone;
+    let analyses: Vec<_> = inventory
+        .resources
+        .par_iter()
+        .filter(|r| resource_types.contains(&r.resource_type()))
+        .map(|r| perimeter_evaluator::analyze(r, zone))
+        .collect();
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut errors: Vec<ErrorRecord> = inventory.errors.clone();
+    for (analysis, record) in analyses.into_iter().zip(inventory.resources.iter().filter(|r| resource_types.contains(&r.resource_type()))) {
+        findings.extend(analysis.findings);
+        errors.extend(analysis.errors.into_iter().map(|e| ErrorRecord {
+            account: record.account.clone(),
+            region: Some(record.region.clone()),
+            resource_type: Some(record.resource_type()),
+            resource_arn: Some(e.resource_arn.clone()),
+            code: e.code,
+            message: format!("{} at `{}`: {}", e.document, e.pointer, e.message),
+        }));
+    }
+    let scan_input = ScanInput {
+        findings,
+        complete_scopes: inventory.scopes.iter().map(|s| (s.account.clone(), s.region.clone(), s.resource_type)).collect(),
+        errored_resources: errors.iter().filter_map(|e| e.resource_arn.clone()).collect(),
+        complete: errors.is_empty(),
+    };
+    let now = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
+    let die = std::env::var_os("PERIMETER_TEST_DIE_BEFORE_COMMIT").is_some();
+    let outcome = store.apply_scan(&scan_input, &config.archive_rules, &now, &|| {
+        if die {
+            // Test hook: die inside the store transaction, as a killed process would.
+            std::process::abort();
+        }
+    })?;
+
+    let summary = Summary {
+        complete: errors.is_empty(),
+        accounts_scanned: inventory.accounts.iter().filter(|a| a.skipped.is_none()).count(),
+        accounts_skipped: inventory.accounts.iter().filter(|a| a.skipped.is_some()).count(),
+        resources: inventory.resources.len(),
+        new: outcome.new,
+        reopened: outcome.reopened,
+        active: outcome.active,
+        archived: outcome.archived,
+        resolved: outcome.resolved,
+        errors: errors.len(),
+        unmatched_archive_rules: outcome.unmatched_rules.clone(),
+    };
+    std::fs::create_dir_all(&out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
+    let csv_path = out_dir.join("findings.csv");
+    let json_path = out_dir.join("findings.json");
+    let file = std::fs::File::create(&csv_path).with_context(|| format!("creating {}", csv_path.display()))?;
+    write_csv(BufWriter::new(file), &outcome.findings, &errors, &now, args.csv_bom || config.output.csv_bom)?;
+    let file = std::fs::File::create(&json_path).with_context(|| format!("creating {}", json_path.display()))?;
+    write_json(BufWriter::new(file), &JsonReport { summary: &summary, findings: &outcome.findings, errors: &errors })?;
+
+    log.summary(&summary, &inventory, &errors, &csv_path, &json_path, &db);
+    let to_report = outcome.findings.iter().any(|f| match fail_on {
+        FailOn::Active => matches!(f.status, Status::New | Status::Active),
+        FailOn::New => f.status == Status::New,
+        FailOn::None => false,
+    });
+    Ok(if !summary.complete {
+        ExitCode::from(2)
+    } else if to_report {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn parse_types(names: Option<&Vec<String>>) -> anyhow::Result<Vec<ResourceType>> {
+    match names {
+        None => Ok(ResourceType::ALL.to_vec()),
+        Some(list) => list
+            .iter()
+            .map(|n| {
+                ResourceType::parse(n).ok_or_else(|| {
+                    let known: Vec<&str> = ResourceType::ALL.iter().map(|t| t.as_str()).collect();
+                    anyhow::anyhow!("unknown resource type `{n}` (known: {})", known.join(", "))
+                })
+            })
+            .collect(),
+    }
+}
+
+/// Progress and summary on stderr: a progress bar on a terminal, plain lines otherwise (cron).
+struct Log {
+    bar: Option<indicatif::ProgressBar>,
+    started: std::time::Instant,
+}
+
+#[expect(clippy::print_stderr, reason = "the cli reports progress and the summary on stderr")]
+impl Log {
+    fn new() -> Log {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} accounts {pos}/{len} {wide_bar} {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar.enable_steady_tick(Duration::from_millis(200));
+            bar
+        });
+        Log { bar, started: std::time::Instant::now() }
+    }
+
+    fn progress(&self, p: &Progress) {
+        match (p, &self.bar) {
+            (Progress::Discovered { accounts }, Some(bar)) => bar.set_length(*accounts as u64),
+            (Progress::Discovered { accounts }, None) => eprintln!("perimeter: scanning {accounts} accounts"),
+            (Progress::AccountDone { account, resources, errors }, Some(bar)) => {
+                bar.inc(1);
+                bar.set_message(format!("{account}: {resources} resources, {errors} errors"));
+            }
+            (Progress::AccountDone { account, resources, errors }, None) => {
+                eprintln!("perimeter: account {account}: {resources} resources, {errors} errors");
+            }
+        }
+    }
+
+    fn finish_collect(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+
+    fn summary(&self, s: &Summary, inventory: &Inventory, errors: &[ErrorRecord], csv: &std::path::Path, json: &std::path::Path, db: &std::path::Path) {
+        let incomplete: BTreeSet<&str> = errors.iter().map(|e| e.account.as_str()).collect();
+        eprintln!(
+            "perimeter: {} in {:.1} s: {} accounts scanned, {} skipped, {} resources",
+            if s.complete { "complete scan" } else { "INCOMPLETE scan" },
+            self.started.elapsed().as_secs_f64(),
+            s.accounts_scanned,
+            s.accounts_skipped,
+            s.resources
+        );
+        eprintln!(
+            "perimeter: findings: {} new ({} reopened), {} active, {} archived, {} resolved",
+            s.new, s.reopened, s.active, s.archived, s.resolved
+        );
+        for a in inventory.accounts.iter().filter(|a| a.skipped.is_some()) {
+            eprintln!("perimeter: skipped account {}: {}", a.id, a.skipped.as_deref().unwrap_or_default());
+        }
+        if !errors.is_empty() {
+            eprintln!(
+                "perimeter: {} errors; incomplete accounts: {} (each error is a row of the CSV)",
+                errors.len(),
+                incomplete.into_iter().collect::<Vec<_>>().join(", ")
+            );
+            for e in errors.iter().take(10) {
+                eprintln!("perimeter:   {} {} {}: {}", e.account, e.resource_arn.as_deref().unwrap_or("-"), e.code.as_str(), e.message);
+            }
+        }
+        for rule in &s.unmatched_archive_rules {
+            eprintln!("perimeter: archive rule `{rule}` matched no finding");
+        }
+        eprintln!("perimeter: report {} and {}; store {}", csv.display(), json.display(), db.display());
+    }
+}
