@@ -1,0 +1,170 @@
+//! perimeter-simulator: a simulated AWS endpoint for tests and benchmarks only, never for
+//! production. It answers exactly the API subset the collector uses, in the wire protocols the
+//! AWS SDK for Rust expects, for a synthetic organization of up to thousands of accounts
+//! generated from a seed ([`org`]), with per-request latency, fault injection and a request
+//! counter ([`faults`]).
+//!
+//! Two faces: the library, [`Simulator::handle`] (one request in, one [`Outcome`] out, no I/O),
+//! and the server, [`serve`] (hyper 1.x, HTTP/1.1), which sleeps the latency, closes the
+//! connection for [`Outcome::Drop`] and never answers [`Outcome::Hang`].
+//!
+//! Requests are not authenticated: the SigV4 credential scope only tells the access key (base
+//! credentials act as the management account; `ASIASIM<account>` keys, issued by AssumeRole,
+//! act as that account), the region and the service.
+
+pub mod config;
+pub mod error;
+pub mod faults;
+pub mod org;
+pub mod protocol;
+pub mod server;
+mod services;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+pub use config::SimConfig;
+pub use error::Error;
+pub use org::Org;
+pub use server::serve;
+
+use faults::{Fault, Faults, Ledger};
+use protocol::{error_response, ApiError, Incoming};
+use services::{Ctx, Service};
+
+/// A request as received: method, URI (path and query), headers and the whole body.
+pub type Request = http::Request<bytes::Bytes>;
+
+/// What to do with a request.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Answer, after `delay`.
+    Respond { response: http::Response<String>, delay: Duration },
+    /// Close the connection without answering (an injected fault).
+    Drop,
+    /// Never answer: the client's timeout must fire (a region in `hang_regions`).
+    Hang,
+}
+
+/// The simulated endpoint: the organization, the fault plan and the ledger of requests.
+#[derive(Debug)]
+pub struct Simulator {
+    config: SimConfig,
+    org: Org,
+    faults: Faults,
+    ledger: Ledger,
+}
+
+impl Simulator {
+    /// Generates the organization of `config` (deterministic in its seed).
+    pub fn new(config: SimConfig) -> Simulator {
+        let org = Org::generate(&config);
+        let faults = Faults::new(&config);
+        Simulator { config, org, faults, ledger: Ledger::default() }
+    }
+
+    pub fn config(&self) -> &SimConfig {
+        &self.config
+    }
+
+    pub fn org(&self) -> &Org {
+        &self.org
+    }
+
+    /// Resources that carry one grant to an outsider (cross-account or public).
+    pub fn external_grants(&self) -> usize {
+        self.org.external_grants()
+    }
+
+    /// Resources a complete scan reads (buckets, roles, customer keys, functions, layer
+    /// versions, queues).
+    pub fn resource_count(&self) -> usize {
+        self.org.resource_count()
+    }
+
+    /// Requests per `Service:Operation` (SDK service names: `S3:GetBucketPolicy`,
+    /// `S3Control:ListAccessPoints`), every attempt counted: faulted, hung and unsupported ones
+    /// too.
+    pub fn counts(&self) -> BTreeMap<String, u64> {
+        self.ledger.counts()
+    }
+
+    /// All requests received.
+    pub fn total(&self) -> u64 {
+        self.ledger.total()
+    }
+
+    /// Faults injected (throttling, internal errors, dropped connections).
+    pub fn faults(&self) -> u64 {
+        self.ledger.faults()
+    }
+
+    /// Requests left without an answer (hang regions).
+    pub fn hung(&self) -> u64 {
+        self.ledger.hung()
+    }
+
+    /// `Service:Operation` (or method and path) of every request the simulator does not implement.
+    pub fn unsupported(&self) -> Vec<String> {
+        self.ledger.unsupported_list()
+    }
+
+    /// Logical requests (`account|region|Service:Operation|parameters`) that got a real answer
+    /// more than once, with how many: empty when no API call was made twice for the same thing.
+    pub fn repeated(&self) -> Vec<(String, u64)> {
+        self.ledger.repeated()
+    }
+
+    /// Answers one request (no I/O: the caller sleeps the delay, see [`serve`]).
+    pub fn handle(&self, req: Request) -> Outcome {
+        let incoming = Incoming::new(&req);
+        let respond = |response| Outcome::Respond { response, delay: self.config.latency };
+        let Some(service) = Service::detect(&incoming) else {
+            let what = format!("Unknown:{} {}", incoming.method, incoming.path);
+            let id = self.ledger.request(&what);
+            self.ledger.unsupported(&what);
+            let err = ApiError::new(400, "UnknownService", format!("perimeter-simulator does not simulate this service ({what})"));
+            return respond(error_response(protocol::Protocol::RestJson, &err, id));
+        };
+        let protocol = service.protocol();
+        let operation = service.operation(&incoming);
+        let name = format!("{}:{}", service.name(), operation.as_ref().map_or_else(|o| o.as_str(), |o| *o));
+        let id = self.ledger.request(&name);
+        let operation = match operation {
+            Ok(op) => op,
+            Err(op) => {
+                self.ledger.unsupported(&name);
+                return respond(error_response(protocol, &service.unsupported(&op), id));
+            }
+        };
+        let region = incoming.signing.as_ref().map_or("us-east-1", |s| s.region.as_str());
+        let global = service.is_global() || (service == Service::S3 && operation == "ListBuckets");
+        if !global && self.config.hang_regions.contains(region) {
+            self.ledger.hang();
+            return Outcome::Hang;
+        }
+        let caller = incoming
+            .signing
+            .as_ref()
+            .and_then(|s| services::sts::key_account(&s.access_key))
+            .and_then(|a| self.org.account(a))
+            .unwrap_or_else(|| self.org.management());
+        let key = format!("{}|{region}|{name}|{}", caller.id, service.params(&incoming));
+        if let Some(fault) = self.faults.decide(&key) {
+            self.ledger.fault();
+            return match fault {
+                Fault::Throttle => respond(error_response(protocol, &service.throttle(), id)),
+                Fault::Error => respond(error_response(protocol, &service.internal(), id)),
+                Fault::Drop => Outcome::Drop,
+            };
+        }
+        let response = if !global && self.config.disabled_regions.contains(region) {
+            error_response(protocol, &service.region_disabled(region), id)
+        } else {
+            let ctx = Ctx { org: &self.org, config: &self.config, caller, region, req: &incoming, id };
+            service.answer(operation, &ctx).unwrap_or_else(|e| error_response(protocol, &e, id))
+        };
+        self.ledger.answered(&key);
+        respond(response)
+    }
+}

@@ -1,0 +1,605 @@
+//! The synthetic organization: accounts (management `100000000000`, members `100000000001`…),
+//! one OU per 100 member accounts, and in every (account, region) about
+//! `resources_per_account_region` resources (S3 buckets, IAM roles in the first region's share,
+//! KMS keys, Lambda functions and layer versions, SQS queues), each with a policy that lets the
+//! organization in and, at `external_grant_rate`, one grant to an outsider. Everything is drawn
+//! from one `fastrand::Rng` seeded with the configuration's seed, in a fixed order, so the same
+//! configuration always gives the same organization.
+
+use std::collections::{BTreeMap, HashMap};
+
+use fastrand::Rng;
+use serde_json::{json, Value};
+
+use crate::config::SimConfig;
+
+pub const MANAGEMENT_ACCOUNT: &str = "100000000000";
+pub const ORG_ID: &str = "o-sim0000001";
+pub const ROOT_ID: &str = "r-sim0";
+/// The outsider every cross-account grant names.
+pub const EXTERNAL_ACCOUNT: &str = "999999999999";
+/// Member accounts per OU.
+pub const ACCOUNTS_PER_OU: usize = 100;
+/// A fixed creation instant for everything (2024-01-01T00:00:00Z).
+pub const CREATED: u64 = 1_704_067_200;
+
+/// The kind of resource a slot of an (account, region) gets, in rotation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Bucket,
+    Role,
+    Key,
+    Function,
+    Layer,
+    Queue,
+}
+
+const FIRST_REGION_KINDS: [Kind; 6] = [Kind::Bucket, Kind::Role, Kind::Key, Kind::Function, Kind::Layer, Kind::Queue];
+const OTHER_REGION_KINDS: [Kind; 5] = [Kind::Bucket, Kind::Key, Kind::Function, Kind::Layer, Kind::Queue];
+
+/// An outsider's grant, if the resource got one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum External {
+    /// `"Principal": {"AWS": "arn:aws:iam::999999999999:root"}`.
+    CrossAccount,
+    /// `"Principal": "*"` without a condition (S3, SQS, Lambda only).
+    Public,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ou {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Account {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    /// The root or OU the account sits in.
+    pub parent: String,
+    /// The S3 canonical user ID (64 hex characters).
+    pub canonical_id: String,
+    /// Whether S3 Control reports an account-level Block Public Access (all off) or none (404).
+    pub has_account_bpa: bool,
+    pub roles: Vec<Role>,
+    pub users: Vec<User>,
+    pub buckets: Vec<Bucket>,
+    pub regions: BTreeMap<String, RegionResources>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Role {
+    pub name: String,
+    pub id: String,
+    pub arn: String,
+    pub trust_policy: String,
+    pub external: Option<External>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct User {
+    pub name: String,
+    pub id: String,
+    pub arn: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bucket {
+    pub name: String,
+    pub region: String,
+    pub policy: String,
+    /// ACL grant of READ to AllUsers.
+    pub acl_public: bool,
+    /// Bucket-level Block Public Access: `None` = not configured (404); `Some(b)` = all four set to `b`.
+    pub bpa: Option<bool>,
+    /// `None` = no ownership controls (404).
+    pub ownership: Option<&'static str>,
+    pub external: Option<External>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessPoint {
+    pub name: String,
+    pub bucket: String,
+    pub arn: String,
+    pub alias: String,
+    pub policy: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Key {
+    pub id: String,
+    pub arn: String,
+    pub policy: String,
+    /// AWS-managed (`KeyManager: AWS`); not a resource of the scan.
+    pub aws_managed: bool,
+    /// The one grant (to a role of the same account), for customer keys.
+    pub grant: Option<KeyGrant>,
+    pub external: Option<External>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyGrant {
+    pub id: String,
+    pub grantee: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Function {
+    pub name: String,
+    pub arn: String,
+    pub policy: String,
+    /// An alias (pointing at version 1) with its own policy and a function URL.
+    pub alias: Option<Alias>,
+    pub external: Option<External>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alias {
+    pub name: String,
+    pub policy: String,
+    pub url_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layer {
+    pub name: String,
+    pub arn: String,
+    pub version: i64,
+    pub policy: String,
+    pub external: Option<External>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Queue {
+    pub name: String,
+    pub url: String,
+    pub arn: String,
+    pub policy: String,
+    pub external: Option<External>,
+}
+
+/// The regional resources of one (account, region). Buckets live in [`Account::buckets`] (S3
+/// lists them globally) and roles in [`Account::roles`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RegionResources {
+    pub keys: Vec<Key>,
+    pub functions: Vec<Function>,
+    pub layers: Vec<Layer>,
+    pub queues: Vec<Queue>,
+    pub access_points: Vec<AccessPoint>,
+}
+
+/// The whole synthetic organization.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Org {
+    pub accounts: Vec<Account>,
+    pub ous: Vec<Ou>,
+    pub regions: Vec<String>,
+    index: HashMap<String, usize>,
+    external_grants: usize,
+    resource_count: usize,
+}
+
+impl Org {
+    /// Generates the organization of `config` (deterministic in `config.seed`).
+    pub fn generate(config: &SimConfig) -> Org {
+        let mut rng = Rng::with_seed(config.seed);
+        let count = config.accounts.max(1);
+        let ids: Vec<String> = (0..count).map(|i| format!("{}", 100_000_000_000u64 + i as u64)).collect();
+        let members = count - 1;
+        let ous: Vec<Ou> = (0..members.div_ceil(ACCOUNTS_PER_OU))
+            .map(|i| Ou { id: format!("ou-sim0-{i:08}"), name: format!("Unit {i}") })
+            .collect();
+        let mut generator = Generator { rng: &mut rng, ids: &ids, external_rate: config.external_grant_rate, external_grants: 0, resource_count: 0 };
+        let mut accounts = Vec::with_capacity(count);
+        for (i, id) in ids.iter().enumerate() {
+            let parent = if i == 0 { ROOT_ID.to_string() } else { ous[(i - 1) / ACCOUNTS_PER_OU].id.clone() };
+            accounts.push(generator.account(id, i, parent, &config.regions, config.resources_per_account_region));
+        }
+        let (external_grants, resource_count) = (generator.external_grants, generator.resource_count);
+        let index = ids.iter().enumerate().map(|(i, id)| (id.clone(), i)).collect();
+        Org { accounts, ous, regions: config.regions.clone(), index, external_grants, resource_count }
+    }
+
+    pub fn account(&self, id: &str) -> Option<&Account> {
+        self.index.get(id).map(|&i| &self.accounts[i])
+    }
+
+    pub fn management(&self) -> &Account {
+        &self.accounts[0]
+    }
+
+    /// Resources that carry an outsider's grant.
+    pub fn external_grants(&self) -> usize {
+        self.external_grants
+    }
+
+    /// Resources a complete scan reads: buckets, roles, customer keys, functions, layer
+    /// versions and queues (not users, AWS-managed keys, aliases or access points).
+    pub fn resource_count(&self) -> usize {
+        self.resource_count
+    }
+
+    /// The bucket of that name, with its account.
+    pub fn bucket(&self, name: &str) -> Option<(&Account, &Bucket)> {
+        // Names are `sim-<account>-<region>-<n>`: the account is found without a scan.
+        let account = name.strip_prefix("sim-").and_then(|r| r.get(..12)).and_then(|id| self.account(id))?;
+        account.buckets.iter().find(|b| b.name == name).map(|b| (account, b))
+    }
+
+    pub fn ou_arn(&self, ou: &str) -> String {
+        format!("arn:aws:organizations::{MANAGEMENT_ACCOUNT}:ou/{ORG_ID}/{ou}")
+    }
+
+    pub fn account_arn(&self, id: &str) -> String {
+        format!("arn:aws:organizations::{MANAGEMENT_ACCOUNT}:account/{ORG_ID}/{id}")
+    }
+}
+
+impl Account {
+    /// The regional resources of `region` (empty for a region the organization does not use).
+    pub fn region(&self, region: &str) -> Option<&RegionResources> {
+        self.regions.get(region)
+    }
+}
+
+/// The generator's state: one RNG, drawn in a fixed order.
+struct Generator<'a> {
+    rng: &'a mut Rng,
+    ids: &'a [String],
+    external_rate: f64,
+    external_grants: usize,
+    resource_count: usize,
+}
+
+impl Generator<'_> {
+    fn account(&mut self, id: &str, index: usize, parent: String, regions: &[String], per_region: usize) -> Account {
+        let name = if index == 0 { "management".to_string() } else { format!("member-{index:05}") };
+        let mut account = Account {
+            id: id.to_string(),
+            email: format!("{name}@sim.example.com"),
+            name,
+            parent,
+            canonical_id: canonical_id(id),
+            has_account_bpa: index % 2 == 0,
+            roles: Vec::new(),
+            users: Vec::new(),
+            buckets: Vec::new(),
+            regions: BTreeMap::new(),
+        };
+        for u in 0..2 {
+            let uname = format!("sim-user-{u}");
+            account.users.push(User { arn: format!("arn:aws:iam::{id}:user/{uname}"), name: uname, id: self.unique_id("AIDA") });
+        }
+        for (r, region) in regions.iter().enumerate() {
+            let kinds: &[Kind] = if r == 0 { &FIRST_REGION_KINDS } else { &OTHER_REGION_KINDS };
+            let mut res = RegionResources::default();
+            // One AWS-managed key per region (listed by ListKeys, skipped by the collector).
+            let managed_id = self.uuid();
+            res.keys.push(Key {
+                arn: format!("arn:aws:kms:{region}:{id}:key/{managed_id}"),
+                policy: policy(vec![json!({"Sid": "Allow access through the service", "Effect": "Allow",
+                    "Principal": {"AWS": "*"}, "Action": ["kms:Encrypt", "kms:Decrypt"], "Resource": "*",
+                    "Condition": {"StringEquals": {"kms:CallerAccount": id, "kms:ViaService": format!("s3.{region}.amazonaws.com")}}})]),
+                id: managed_id,
+                aws_managed: true,
+                grant: None,
+                external: None,
+            });
+            let mut buckets_here = 0usize;
+            for slot in 0..per_region {
+                let n = slot / kinds.len();
+                match kinds[slot % kinds.len()] {
+                    Kind::Bucket => {
+                        let bucket = self.bucket(id, region, n);
+                        if buckets_here % 10 == 0 {
+                            res.access_points.push(access_point(id, region, &bucket.name, buckets_here / 10));
+                        }
+                        buckets_here += 1;
+                        account.buckets.push(bucket);
+                    }
+                    Kind::Role => account.roles.push(self.role(id, n)),
+                    Kind::Key => res.keys.push(self.key(id, region)),
+                    Kind::Function => res.functions.push(self.function(id, region, n)),
+                    Kind::Layer => res.layers.push(self.layer(id, region, n)),
+                    Kind::Queue => res.queues.push(self.queue(id, region, n)),
+                }
+                self.resource_count += 1;
+            }
+            account.regions.insert(region.clone(), res);
+        }
+        account
+    }
+
+    /// Draws whether the resource gets an outsider's grant, and which.
+    fn external(&mut self, public_allowed: bool) -> Option<External> {
+        if self.rng.f64() >= self.external_rate {
+            return None;
+        }
+        self.external_grants += 1;
+        Some(if public_allowed && self.rng.bool() { External::Public } else { External::CrossAccount })
+    }
+
+    /// Another account of the organization (the same one when it is alone).
+    fn other_account(&mut self, own: &str) -> String {
+        if self.ids.len() < 2 {
+            return own.to_string();
+        }
+        loop {
+            let pick = &self.ids[self.rng.usize(..self.ids.len())];
+            if pick != own {
+                return pick.clone();
+            }
+        }
+    }
+
+    /// A statement that lets the organization in: another account, or anyone with the org's ID.
+    fn internal(&mut self, own: &str, sid: &str, action: Value, resource: Option<&str>) -> Value {
+        let mut st = if self.rng.bool() {
+            let other = self.other_account(own);
+            json!({"Sid": sid, "Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{other}:root")}, "Action": action})
+        } else {
+            json!({"Sid": sid, "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": action,
+                "Condition": {"StringEquals": {"aws:PrincipalOrgID": ORG_ID}}})
+        };
+        if let (Some(r), Some(obj)) = (resource, st.as_object_mut()) {
+            obj.insert("Resource".to_string(), json!(r));
+        }
+        st
+    }
+
+    fn bucket(&mut self, account: &str, region: &str, n: usize) -> Bucket {
+        let name = format!("sim-{account}-{region}-{n}");
+        let objects = format!("arn:aws:s3:::{name}/*");
+        let mut statements = vec![self.internal(account, "OrgRead", json!("s3:GetObject"), Some(&objects))];
+        let external = self.external(true);
+        if let Some(e) = external {
+            statements.push(outsider(e, "External", json!("s3:GetObject"), Some(&objects)));
+        }
+        let acl_public = external == Some(External::Public) && self.rng.bool();
+        let bpa = match external {
+            Some(External::Public) => if self.rng.bool() { None } else { Some(false) },
+            _ => if self.rng.bool() { None } else { Some(true) },
+        };
+        let ownership = if acl_public {
+            Some("ObjectWriter")
+        } else {
+            [None, Some("BucketOwnerEnforced"), Some("BucketOwnerPreferred")][self.rng.usize(..3)]
+        };
+        Bucket { name, region: region.to_string(), policy: policy(statements), acl_public, bpa, ownership, external }
+    }
+
+    fn role(&mut self, account: &str, n: usize) -> Role {
+        let name = format!("sim-role-{n}");
+        let mut statements = vec![self.internal(account, "OrgAssume", json!("sts:AssumeRole"), None)];
+        let external = self.external(false);
+        if let Some(e) = external {
+            statements.push(outsider(e, "External", json!("sts:AssumeRole"), None));
+        }
+        Role { arn: format!("arn:aws:iam::{account}:role/{name}"), name, id: self.unique_id("AROA"), trust_policy: policy(statements), external }
+    }
+
+    fn key(&mut self, account: &str, region: &str) -> Key {
+        let id = self.uuid();
+        let root = json!({"Sid": "Enable IAM User Permissions", "Effect": "Allow",
+            "Principal": {"AWS": format!("arn:aws:iam::{account}:root")}, "Action": "kms:*", "Resource": "*"});
+        let mut statements = vec![root, self.internal(account, "OrgDecrypt", json!(["kms:Decrypt", "kms:DescribeKey"]), Some("*"))];
+        let external = self.external(false);
+        if let Some(e) = external {
+            statements.push(outsider(e, "External", json!("kms:Decrypt"), Some("*")));
+        }
+        let grant = KeyGrant { id: format!("{:064x}", self.rng.u64(..) as u128 * 0x1_0000_0001), grantee: format!("arn:aws:iam::{account}:role/sim-role-0") };
+        Key { arn: format!("arn:aws:kms:{region}:{account}:key/{id}"), id, policy: policy(statements), aws_managed: false, grant: Some(grant), external }
+    }
+
+    fn function(&mut self, account: &str, region: &str, n: usize) -> Function {
+        let name = format!("sim-fn-{n}");
+        let arn = format!("arn:aws:lambda:{region}:{account}:function:{name}");
+        let mut statements = vec![self.internal(account, "OrgInvoke", json!("lambda:InvokeFunction"), Some(&arn))];
+        let external = self.external(true);
+        if let Some(e) = external {
+            statements.push(outsider(e, "External", json!("lambda:InvokeFunction"), Some(&arn)));
+        }
+        let alias = if self.rng.usize(..3) == 0 {
+            let alias_arn = format!("{arn}:live");
+            let st = self.internal(account, "OrgInvokeLive", json!("lambda:InvokeFunction"), Some(&alias_arn));
+            Some(Alias { name: "live".to_string(), policy: lambda_policy(vec![st]), url_id: self.lower_id(32) })
+        } else {
+            None
+        };
+        Function { name, arn, policy: lambda_policy(statements), alias, external }
+    }
+
+    fn layer(&mut self, account: &str, region: &str, n: usize) -> Layer {
+        let name = format!("sim-layer-{n}");
+        let version = 1 + self.rng.i64(0..3);
+        let arn = format!("arn:aws:lambda:{region}:{account}:layer:{name}:{version}");
+        let mut statements = vec![self.internal(account, "OrgUse", json!("lambda:GetLayerVersion"), Some(&arn))];
+        let external = self.external(true);
+        if let Some(e) = external {
+            statements.push(outsider(e, "External", json!("lambda:GetLayerVersion"), Some(&arn)));
+        }
+        Layer { name, arn, version, policy: lambda_policy(statements), external }
+    }
+
+    fn queue(&mut self, account: &str, region: &str, n: usize) -> Queue {
+        let name = format!("sim-queue-{n}");
+        let arn = format!("arn:aws:sqs:{region}:{account}:{name}");
+        let mut statements = vec![self.internal(account, "OrgSend", json!("sqs:SendMessage"), Some(&arn))];
+        let external = self.external(true);
+        if let Some(e) = external {
+            statements.push(outsider(e, "External", json!("sqs:SendMessage"), Some(&arn)));
+        }
+        Queue { url: format!("https://sqs.{region}.amazonaws.com/{account}/{name}"), name, arn, policy: policy(statements), external }
+    }
+
+    fn uuid(&mut self) -> String {
+        let a = self.rng.u64(..);
+        let b = self.rng.u64(..);
+        format!(
+            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+            a >> 32,
+            (a >> 16) & 0xffff,
+            a & 0xfff,
+            0x8000 | ((b >> 48) & 0x3fff),
+            b & 0xffff_ffff_ffff
+        )
+    }
+
+    /// An IAM unique ID: the prefix and 17 upper-case letters and digits.
+    fn unique_id(&mut self, prefix: &str) -> String {
+        let chars: String = (0..17).map(|_| if self.rng.bool() { self.rng.uppercase() } else { self.rng.digit(10) }).collect();
+        format!("{prefix}{chars}")
+    }
+
+    fn lower_id(&mut self, len: usize) -> String {
+        (0..len).map(|_| if self.rng.bool() { self.rng.lowercase() } else { self.rng.digit(10) }).collect()
+    }
+}
+
+/// The outsider's statement.
+fn outsider(e: External, sid: &str, action: Value, resource: Option<&str>) -> Value {
+    let principal = match e {
+        External::CrossAccount => json!({"AWS": format!("arn:aws:iam::{EXTERNAL_ACCOUNT}:root")}),
+        External::Public => json!("*"),
+    };
+    let mut st = json!({"Sid": sid, "Effect": "Allow", "Principal": principal, "Action": action});
+    if let (Some(r), Some(obj)) = (resource, st.as_object_mut()) {
+        obj.insert("Resource".to_string(), json!(r));
+    }
+    st
+}
+
+fn access_point(account: &str, region: &str, bucket: &str, n: usize) -> AccessPoint {
+    let name = format!("sim-ap-{n}");
+    let arn = format!("arn:aws:s3:{region}:{account}:accesspoint/{name}");
+    let policy = policy(vec![json!({"Sid": "OwnerRead", "Effect": "Allow",
+        "Principal": {"AWS": format!("arn:aws:iam::{account}:root")}, "Action": "s3:GetObject",
+        "Resource": format!("{arn}/object/*")})]);
+    AccessPoint { alias: format!("{name}-{}-s3alias", &canonical_id(&arn)[..26]), name, bucket: bucket.to_string(), arn, policy }
+}
+
+/// A policy document with the usual version.
+fn policy(statements: Vec<Value>) -> String {
+    json!({"Version": "2012-10-17", "Statement": statements}).to_string()
+}
+
+/// A Lambda resource policy as GetPolicy returns it (`Id: default`).
+fn lambda_policy(statements: Vec<Value>) -> String {
+    json!({"Version": "2012-10-17", "Id": "default", "Statement": statements}).to_string()
+}
+
+/// 64 hex characters derived from the text (FNV-1a with four salts): stable across runs.
+pub fn canonical_id(text: &str) -> String {
+    (0u8..4).map(|salt| format!("{:016x}", fnv1a(&[&[salt], text.as_bytes()]))).collect()
+}
+
+/// FNV-1a over byte slices: a stable hash (unlike `std`'s, which may change between releases).
+pub fn fnv1a(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in *part {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        h ^= 0xff;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(accounts: usize, seed: u64, rate: f64) -> SimConfig {
+        SimConfig { accounts, seed, external_grant_rate: rate, resources_per_account_region: 12, ..SimConfig::default() }
+    }
+
+    #[test]
+    fn same_seed_same_organization() {
+        let a = Org::generate(&config(25, 7, 0.2));
+        let b = Org::generate(&config(25, 7, 0.2));
+        assert_eq!(a, b);
+        let c = Org::generate(&config(25, 8, 0.2));
+        assert_ne!(a, c, "another seed gives another organization");
+    }
+
+    #[test]
+    fn shape_of_the_organization() {
+        let org = Org::generate(&config(250, 1, 0.1));
+        assert_eq!(org.accounts.len(), 250);
+        assert_eq!(org.accounts[0].id, MANAGEMENT_ACCOUNT);
+        assert_eq!(org.accounts[1].id, "100000000001");
+        assert_eq!(org.ous.len(), 3, "249 members, 100 per OU");
+        assert_eq!(org.accounts[0].parent, ROOT_ID);
+        assert_eq!(org.accounts[101].parent, org.ous[1].id);
+        // 2 regions × 12 slots per account.
+        assert_eq!(org.resource_count(), 250 * 2 * 12);
+        let a = &org.accounts[3];
+        // First region: 12 slots over 6 kinds → 2 roles; buckets: 2 + 12/5 (=3 in the second).
+        assert_eq!(a.roles.len(), 2);
+        assert_eq!(a.buckets.len(), 2 + 3);
+        let east = a.region("us-east-1").expect("region");
+        assert_eq!(east.keys.iter().filter(|k| k.aws_managed).count(), 1);
+        assert_eq!(east.access_points.len(), 1, "one per 10 buckets");
+        let counted = org.accounts.iter().map(|a| {
+            a.roles.len() + a.buckets.len()
+                + a.regions.values().map(|r| r.keys.iter().filter(|k| !k.aws_managed).count() + r.functions.len() + r.layers.len() + r.queues.len()).sum::<usize>()
+        }).sum::<usize>();
+        assert_eq!(counted, org.resource_count());
+        for b in &a.buckets {
+            let (owner, found) = org.bucket(&b.name).expect("bucket by name");
+            assert_eq!(owner.id, a.id);
+            assert_eq!(found, b);
+            let doc: Value = serde_json::from_str(&b.policy).expect("policy is JSON");
+            assert_eq!(doc["Version"], "2012-10-17");
+        }
+        assert_eq!(canonical_id(&a.id).len(), 64);
+    }
+
+    #[test]
+    fn external_grant_rate_is_hit() {
+        for rate in [0.0, 0.05, 0.3, 1.0] {
+            let org = Org::generate(&config(100, 42, rate));
+            let total = org.resource_count() as f64;
+            let got = org.external_grants() as f64 / total;
+            assert!((got - rate).abs() < 0.02, "rate {rate}: got {got} over {total} resources");
+            // The count matches the documents: one External statement per resource that got one.
+            let in_docs = org.accounts.iter().map(|a| {
+                a.roles.iter().filter(|r| r.trust_policy.contains("\"External\"")).count()
+                    + a.buckets.iter().filter(|b| b.policy.contains("\"External\"")).count()
+                    + a.regions.values().map(|r| {
+                        r.keys.iter().filter(|k| k.policy.contains("\"External\"")).count()
+                            + r.functions.iter().filter(|f| f.policy.contains("\"External\"")).count()
+                            + r.layers.iter().filter(|l| l.policy.contains("\"External\"")).count()
+                            + r.queues.iter().filter(|q| q.policy.contains("\"External\"")).count()
+                    }).sum::<usize>()
+            }).sum::<usize>();
+            assert_eq!(in_docs, org.external_grants());
+        }
+    }
+
+    #[test]
+    fn public_grants_only_where_allowed() {
+        let org = Org::generate(&config(40, 3, 1.0));
+        for a in &org.accounts {
+            assert!(a.roles.iter().all(|r| r.external == Some(External::CrossAccount)));
+            for r in a.regions.values() {
+                assert!(r.keys.iter().filter(|k| !k.aws_managed).all(|k| k.external == Some(External::CrossAccount)));
+            }
+            for b in &a.buckets {
+                if b.acl_public {
+                    assert_eq!(b.external, Some(External::Public));
+                }
+                if b.external == Some(External::Public) {
+                    assert_ne!(b.bpa, Some(true), "a public bucket's own BPA never blocks it");
+                }
+            }
+        }
+        assert!(org.accounts.iter().flat_map(|a| &a.buckets).any(|b| b.external == Some(External::Public)));
+    }
+}

@@ -1,0 +1,264 @@
+//! The simulated services: which service a request is for (the SigV4 signing name, else the
+//! request's shape), which operation it asks for, the logical request's parameters, and the
+//! answer from the synthetic organization.
+
+pub(crate) mod account;
+pub(crate) mod iam;
+pub(crate) mod kms;
+pub(crate) mod lambda;
+pub(crate) mod organizations;
+pub(crate) mod s3;
+pub(crate) mod sqs;
+pub(crate) mod sts;
+
+use http::Response;
+
+use crate::config::SimConfig;
+use crate::org::{Account, Org};
+use crate::protocol::{form_get, ApiError, Incoming, Protocol};
+
+/// A service of the collector's API subset, named as the SDK names it in its metadata.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    Sts,
+    Iam,
+    Organizations,
+    Account,
+    Kms,
+    Sqs,
+    Lambda,
+    S3,
+    S3Control,
+}
+
+impl Service {
+    /// The SDK's service name (`Metadata::service`), the prefix of the counters' keys.
+    pub fn name(self) -> &'static str {
+        match self {
+            Service::Sts => "STS",
+            Service::Iam => "IAM",
+            Service::Organizations => "Organizations",
+            Service::Account => "Account",
+            Service::Kms => "KMS",
+            Service::Sqs => "SQS",
+            Service::Lambda => "Lambda",
+            Service::S3 => "S3",
+            Service::S3Control => "S3Control",
+        }
+    }
+
+    pub fn protocol(self) -> Protocol {
+        match self {
+            Service::Sts => Protocol::AwsQuery { namespace: sts::NAMESPACE },
+            Service::Iam => Protocol::AwsQuery { namespace: iam::NAMESPACE },
+            Service::Organizations | Service::Kms => Protocol::AwsJson11,
+            Service::Sqs => Protocol::AwsJson10Sqs,
+            Service::Account | Service::Lambda => Protocol::RestJson,
+            Service::S3 => Protocol::RestXmlUnwrapped,
+            Service::S3Control => Protocol::RestXmlWrapped,
+        }
+    }
+
+    /// Global services answer in every region and never hang.
+    pub fn is_global(self) -> bool {
+        matches!(self, Service::Sts | Service::Iam | Service::Organizations | Service::Account)
+    }
+
+    /// The throttling error real AWS sends, with a code the SDK's retry classifier knows.
+    pub fn throttle(self) -> ApiError {
+        let message = "Rate exceeded (simulated throttling)";
+        match self {
+            Service::Sts | Service::Iam => ApiError::new(400, "Throttling", message),
+            Service::Organizations => ApiError::new(400, "TooManyRequestsException", message),
+            Service::Kms => ApiError::new(400, "ThrottlingException", message),
+            Service::Sqs => ApiError::new(400, "RequestThrottled", message),
+            Service::Account | Service::Lambda => ApiError::new(429, "TooManyRequestsException", message),
+            Service::S3 | Service::S3Control => ApiError::new(503, "SlowDown", "Please reduce your request rate. (simulated)"),
+        }
+    }
+
+    /// A 500 internal error (retried by the SDK on its status).
+    pub fn internal(self) -> ApiError {
+        let message = "We encountered an internal error. Please try again. (simulated)";
+        match self {
+            Service::S3 | Service::S3Control => ApiError::new(500, "InternalError", message),
+            Service::Sts | Service::Iam => ApiError::new(500, "InternalFailure", message),
+            Service::Kms => ApiError::new(500, "KMSInternalException", message),
+            Service::Organizations => ApiError::new(500, "ServiceException", message),
+            Service::Account => ApiError::new(500, "InternalServerException", message),
+            Service::Lambda => ApiError::new(500, "ServiceException", message),
+            Service::Sqs => ApiError::new(500, "InternalFailure", message),
+        }
+    }
+
+    /// What real AWS answers for a request signed for a region that is not enabled.
+    pub fn region_disabled(self, region: &str) -> ApiError {
+        let message = format!("The security token included in the request is invalid (region {region} is not enabled)");
+        match self.protocol() {
+            Protocol::AwsQuery { .. } => ApiError::new(403, "InvalidClientTokenId", message),
+            Protocol::RestXmlUnwrapped | Protocol::RestXmlWrapped => ApiError::new(403, "InvalidAccessKeyId", message),
+            _ => ApiError::new(403, "UnrecognizedClientException", message),
+        }
+    }
+
+    /// The error for an operation the simulator does not implement.
+    pub fn unsupported(self, operation: &str) -> ApiError {
+        let message = format!("perimeter-simulator does not implement {}:{operation}", self.name());
+        match self.protocol() {
+            Protocol::AwsQuery { .. } => ApiError::new(400, "InvalidAction", message),
+            Protocol::RestXmlUnwrapped | Protocol::RestXmlWrapped => ApiError::new(400, "NotImplemented", message),
+            _ => ApiError::new(400, "UnknownOperationException", message),
+        }
+    }
+
+    /// The service a request is for: the signing name of its credential scope, else its shape.
+    pub fn detect(req: &Incoming) -> Option<Service> {
+        let s3_service = || {
+            if req.path.starts_with("/v20180820/") || req.path == "/v20180820" {
+                Service::S3Control
+            } else {
+                Service::S3
+            }
+        };
+        if let Some(signing) = &req.signing {
+            return match signing.service.as_str() {
+                "sts" => Some(Service::Sts),
+                "iam" => Some(Service::Iam),
+                "organizations" => Some(Service::Organizations),
+                "account" => Some(Service::Account),
+                "kms" => Some(Service::Kms),
+                "sqs" => Some(Service::Sqs),
+                "lambda" => Some(Service::Lambda),
+                "s3" => Some(s3_service()),
+                _ => None,
+            };
+        }
+        if let Some(target) = req.header("x-amz-target") {
+            return match target.split('.').next() {
+                Some("AWSOrganizationsV20161128") => Some(Service::Organizations),
+                Some("TrentService") => Some(Service::Kms),
+                Some("AmazonSQS") => Some(Service::Sqs),
+                _ => None,
+            };
+        }
+        if req.method == http::Method::POST && req.path == "/listRegions" {
+            return Some(Service::Account);
+        }
+        if req.method == http::Method::POST {
+            let form = req.form();
+            return match form_get(&form, "Version") {
+                Some(sts::VERSION) => Some(Service::Sts),
+                Some(iam::VERSION) => Some(Service::Iam),
+                _ => None,
+            };
+        }
+        if ["2015-03-31", "2018-10-31", "2021-10-31"].iter().any(|v| req.segments.first().map(String::as_str) == Some(*v)) {
+            return Some(Service::Lambda);
+        }
+        Some(s3_service())
+    }
+
+    /// The operation asked for: `Ok` when implemented, `Err(name)` otherwise.
+    pub fn operation(self, req: &Incoming) -> Result<&'static str, String> {
+        match self {
+            Service::Sts => by_name(form_get(&req.form(), "Action"), sts::OPERATIONS),
+            Service::Iam => by_name(form_get(&req.form(), "Action"), iam::OPERATIONS),
+            Service::Organizations => by_name(target(req), organizations::OPERATIONS),
+            Service::Kms => by_name(target(req), kms::OPERATIONS),
+            Service::Sqs => by_name(target(req), sqs::OPERATIONS),
+            Service::Account => account::route(req),
+            Service::Lambda => lambda::route(req),
+            Service::S3 => s3::route(req),
+            Service::S3Control => s3::route_control(req),
+        }
+    }
+
+    /// The parameters of the logical request (what makes two requests "the same").
+    pub fn params(self, req: &Incoming) -> String {
+        match self.protocol() {
+            Protocol::AwsQuery { .. } => {
+                let mut pairs: Vec<String> = req
+                    .form()
+                    .into_iter()
+                    .filter(|(k, _)| k != "Action" && k != "Version")
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect();
+                pairs.sort();
+                pairs.join("&")
+            }
+            Protocol::AwsJson11 | Protocol::AwsJson10Sqs => String::from_utf8_lossy(&req.body).trim().to_string(),
+            _ => {
+                let mut key = format!("{} {}?{}", req.method, req.path, req.canonical_query());
+                if self == Service::Account {
+                    key.push_str(String::from_utf8_lossy(&req.body).trim());
+                }
+                if let Some(account) = req.header("x-amz-account-id") {
+                    key.push_str(" account=");
+                    key.push_str(account);
+                }
+                key
+            }
+        }
+    }
+
+    /// Answers an implemented operation.
+    pub fn answer(self, operation: &str, ctx: &Ctx<'_>) -> Result<Response<String>, ApiError> {
+        match self {
+            Service::Sts => sts::answer(operation, ctx),
+            Service::Iam => iam::answer(operation, ctx),
+            Service::Organizations => organizations::answer(operation, ctx),
+            Service::Account => account::answer(operation, ctx),
+            Service::Kms => kms::answer(operation, ctx),
+            Service::Sqs => sqs::answer(operation, ctx),
+            Service::Lambda => lambda::answer(operation, ctx),
+            Service::S3 => s3::answer(operation, ctx),
+            Service::S3Control => s3::answer_control(operation, ctx),
+        }
+    }
+}
+
+/// The operation of an `X-Amz-Target: Prefix.Operation` header.
+fn target(req: &Incoming) -> Option<&str> {
+    req.header("x-amz-target").and_then(|t| t.rsplit_once('.')).map(|(_, op)| op)
+}
+
+fn by_name(name: Option<&str>, known: &[&'static str]) -> Result<&'static str, String> {
+    let name = name.unwrap_or("(none)");
+    known.iter().find(|k| **k == name).copied().ok_or_else(|| name.to_string())
+}
+
+/// Everything an answer is made from.
+#[derive(Debug)]
+pub struct Ctx<'a> {
+    pub org: &'a Org,
+    pub config: &'a SimConfig,
+    /// The account the request acts as (from its access key).
+    pub caller: &'a Account,
+    /// The region of the request's signature.
+    pub region: &'a str,
+    pub req: &'a Incoming,
+    /// The request's sequence number (request IDs).
+    pub id: u64,
+}
+
+/// Pagination over a list: the page starting at `token` (an index written as text), at most
+/// `size` long, and the next token when more remain.
+pub fn page<'a, T>(items: &'a [T], token: Option<&str>, size: usize) -> Result<(&'a [T], Option<String>), ApiError> {
+    let start = match token.filter(|t| !t.is_empty()) {
+        None => 0,
+        Some(t) => t
+            .strip_prefix("sim-")
+            .and_then(|n| n.parse::<usize>().ok())
+            .filter(|n| *n <= items.len())
+            .ok_or_else(|| ApiError::new(400, "InvalidNextToken", format!("invalid pagination token {t}")))?,
+    };
+    let size = size.max(1);
+    let end = (start + size).min(items.len());
+    let next = (end < items.len()).then(|| format!("sim-{end}"));
+    Ok((&items[start..end], next))
+}
+
+/// A page size from an optional request value, capped.
+pub fn page_size(requested: Option<u64>, default: usize, max: usize) -> usize {
+    requested.map_or(default, |n| usize::try_from(n).unwrap_or(max)).clamp(1, max)
+}

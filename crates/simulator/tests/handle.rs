@@ -1,0 +1,333 @@
+//! The library face: every operation of the collector's subset, answered as the SDK expects,
+//! and a walk of the whole organization the way the collector walks it, which must find every
+//! resource and every outsider's grant the generator made.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::*;
+use perimeter_simulator::{Outcome, SimConfig, Simulator};
+use serde_json::{json, Value};
+
+fn small() -> SimConfig {
+    SimConfig { accounts: 45, resources_per_account_region: 14, external_grant_rate: 0.25, seed: 11, ..SimConfig::default() }
+}
+
+fn assume(sim: &Simulator, account: &str) -> String {
+    let body = format!("Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A{account}%3Arole%2FAudit&RoleSessionName=perimeter");
+    let (status, xml, _) = answer(sim, query("sts", BASE_KEY, &body));
+    assert_eq!(status, 200, "{xml}");
+    assert!(xml.starts_with("<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleResult><Credentials>"), "{xml}");
+    let expiration = &tags(&xml, "Expiration")[0];
+    assert!(expiration.len() == 20 && expiration.ends_with('Z'), "{expiration}");
+    tags(&xml, "AccessKeyId").remove(0)
+}
+
+#[test]
+fn sts_identity_and_assume_role() {
+    let sim = Simulator::new(SimConfig { refuse_assume_role: BTreeSet::from(["100000000002".to_string()]), ..small() });
+    let (status, xml, _) = answer(&sim, query("sts", BASE_KEY, "Action=GetCallerIdentity&Version=2011-06-15"));
+    assert_eq!(status, 200);
+    assert_eq!(tags(&xml, "Account"), ["100000000000"]);
+    assert!(xml.contains("<GetCallerIdentityResult>") && xml.contains("<RequestId>"));
+
+    let key = assume(&sim, "100000000003");
+    assert_eq!(key, "ASIASIM100000000003");
+    let (_, xml, _) = answer(&sim, query("sts", &key, "Action=GetCallerIdentity&Version=2011-06-15"));
+    assert_eq!(tags(&xml, "Account"), ["100000000003"]);
+
+    let body = "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A100000000002%3Arole%2FAudit&RoleSessionName=p";
+    let (status, xml, _) = answer(&sim, query("sts", BASE_KEY, body));
+    assert_eq!(status, 403);
+    assert!(xml.starts_with("<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>"), "{xml}");
+}
+
+#[test]
+fn organizations_pages_and_tree() {
+    let sim = Simulator::new(SimConfig { accounts: 245, resources_per_account_region: 0, ..small() });
+    let mut ids = Vec::new();
+    let mut token: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let body = token.as_ref().map_or_else(|| "{}".to_string(), |t| json!({"NextToken": t}).to_string());
+        let page = ok_json(&sim, json("organizations", "AWSOrganizationsV20161128.ListAccounts", "us-east-1", BASE_KEY, &body));
+        let accounts = page["Accounts"].as_array().expect("Accounts");
+        assert!(accounts.len() <= 20);
+        assert!(accounts[0]["JoinedTimestamp"].is_number(), "awsJson timestamps are epoch seconds");
+        ids.extend(accounts.iter().map(|a| a["Id"].as_str().expect("Id").to_string()));
+        pages += 1;
+        match page.get("NextToken").and_then(Value::as_str) {
+            Some(t) => token = Some(t.to_string()),
+            None => break,
+        }
+    }
+    assert_eq!(pages, 13);
+    assert_eq!(ids.len(), 245);
+    assert_eq!(ids.iter().collect::<BTreeSet<_>>().len(), 245);
+
+    let org = ok_json(&sim, json("organizations", "AWSOrganizationsV20161128.DescribeOrganization", "us-east-1", BASE_KEY, ""));
+    assert_eq!(org["Organization"]["Id"], "o-sim0000001");
+    assert_eq!(org["Organization"]["MasterAccountId"], "100000000000");
+    let roots = ok_json(&sim, json("organizations", "AWSOrganizationsV20161128.ListRoots", "us-east-1", BASE_KEY, "{}"));
+    assert_eq!(roots["Roots"][0]["Id"], "r-sim0");
+    let under_root = ok_json(&sim, json("organizations", "AWSOrganizationsV20161128.ListAccountsForParent", "us-east-1", BASE_KEY, r#"{"ParentId":"r-sim0"}"#));
+    assert_eq!(under_root["Accounts"].as_array().map(Vec::len), Some(1));
+    let ous = ok_json(&sim, json("organizations", "AWSOrganizationsV20161128.ListOrganizationalUnitsForParent", "us-east-1", BASE_KEY, r#"{"ParentId":"r-sim0"}"#));
+    let ous: Vec<String> = ous["OrganizationalUnits"].as_array().expect("OUs").iter().map(|o| o["Id"].as_str().unwrap_or_default().to_string()).collect();
+    assert_eq!(ous.len(), 3);
+    let last = ok_json(&sim, json("organizations", "AWSOrganizationsV20161128.ListAccountsForParent", "us-east-1", BASE_KEY, &json!({"ParentId": ous[2]}).to_string()));
+    assert_eq!(last["Accounts"].as_array().map(Vec::len), Some(20));
+    assert_eq!(last["NextToken"], "sim-20");
+
+    let member = assume(&sim, "100000000001");
+    let (status, body, _) = answer(&sim, json("organizations", "AWSOrganizationsV20161128.ListAccounts", "us-east-1", &member, "{}"));
+    assert_eq!(status, 400);
+    assert!(body.contains("\"__type\":\"AccessDeniedException\""), "{body}");
+}
+
+#[test]
+fn regions_enabled_and_disabled() {
+    let sim = Simulator::new(SimConfig { disabled_regions: BTreeSet::from(["ap-east-1".to_string()]), ..small() });
+    let list = |body: &str| ok_json(&sim, request("POST", "/listRegions", "account", "us-east-1", BASE_KEY, &[("content-type", "application/json")], body));
+    let enabled = list(r#"{"RegionOptStatusContains":["ENABLED","ENABLED_BY_DEFAULT"]}"#);
+    let names: Vec<&str> = enabled["Regions"].as_array().expect("Regions").iter().filter_map(|r| r["RegionName"].as_str()).collect();
+    assert_eq!(names, ["us-east-1", "eu-west-1"]);
+    let all = list("{}");
+    assert_eq!(all["Regions"][2], json!({"RegionName": "ap-east-1", "RegionOptStatus": "DISABLED"}));
+    let (status, body, _) = answer(&sim, json("kms", "TrentService.ListKeys", "ap-east-1", BASE_KEY, "{}"));
+    assert_eq!(status, 403);
+    assert!(body.contains("UnrecognizedClientException"));
+}
+
+#[test]
+fn iam_roles_are_paginated_and_url_encoded() {
+    let sim = Simulator::new(SimConfig { accounts: 2, regions: vec!["us-east-1".into()], resources_per_account_region: 1200, ..small() });
+    let (_, first, _) = answer(&sim, query("iam", BASE_KEY, "Action=ListRoles&Version=2010-05-08"));
+    assert!(first.starts_with("<ListRolesResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><ListRolesResult><Roles><member>"), "{}", &first[..200]);
+    assert_eq!(tags(&first, "RoleName").len(), 100);
+    assert_eq!(tags(&first, "IsTruncated"), ["true"]);
+    let marker = tags(&first, "Marker").remove(0);
+    let doc = tags(&first, "AssumeRolePolicyDocument").remove(0);
+    assert!(doc.starts_with("%7B%22Version%22"), "{doc}");
+    let decoded = percent_encoding::percent_decode_str(&doc).decode_utf8().expect("utf8").into_owned();
+    let decoded: Value = serde_json::from_str(&decoded).expect("trust policy JSON");
+    assert_eq!(decoded["Statement"][0]["Action"], "sts:AssumeRole");
+    let (_, second, _) = answer(&sim, query("iam", BASE_KEY, &format!("Action=ListRoles&Version=2010-05-08&Marker={marker}")));
+    assert_eq!(tags(&second, "RoleName").len(), 100);
+    assert_eq!(tags(&second, "IsTruncated"), ["false"]);
+    let (_, users, _) = answer(&sim, query("iam", BASE_KEY, "Action=ListUsers&Version=2010-05-08"));
+    assert_eq!(tags(&users, "UserId").len(), 2);
+}
+
+#[test]
+fn unsupported_operations_are_named_and_counted() {
+    let sim = Simulator::new(small());
+    let (status, body, _) = answer(&sim, json("kms", "TrentService.CreateKey", "us-east-1", BASE_KEY, "{}"));
+    assert_eq!(status, 400);
+    assert!(body.contains("UnknownOperationException") && body.contains("KMS:CreateKey"), "{body}");
+    let (status, body, _) = answer(&sim, request("PUT", "/some-bucket?policy", "s3", "us-east-1", BASE_KEY, &[], "{}"));
+    assert_eq!(status, 400);
+    assert!(body.contains("<Code>NotImplemented</Code>"), "{body}");
+    assert_eq!(sim.unsupported(), ["KMS:CreateKey", "S3:PUT /some-bucket?policy"]);
+    assert_eq!(sim.counts().get("KMS:CreateKey"), Some(&1));
+}
+
+#[test]
+fn faults_are_bounded_and_counted() {
+    let sim = Simulator::new(SimConfig { throttle_rate: 1.0, ..small() });
+    let get = || json("kms", "TrentService.ListKeys", "us-east-1", BASE_KEY, "{}");
+    for _ in 0..2 {
+        let (status, body, _) = answer(&sim, get());
+        assert_eq!(status, 400);
+        assert!(body.contains("\"__type\":\"ThrottlingException\""), "{body}");
+    }
+    let (status, _, _) = answer(&sim, get());
+    assert_eq!(status, 200, "the third attempt gets through");
+    assert_eq!(sim.faults(), 2);
+    assert_eq!(sim.counts().get("KMS:ListKeys"), Some(&3));
+    assert!(sim.repeated().is_empty(), "faulted attempts are not repeats");
+
+    // Other protocols' throttling errors.
+    let (status, body, _) = answer(&sim, request("GET", "/", "s3", "us-east-1", BASE_KEY, &[], ""));
+    assert_eq!((status, body.contains("<Code>SlowDown</Code>")), (503, true));
+    let (status, _, headers) = answer(&sim, request("GET", "/2015-03-31/functions/", "lambda", "us-east-1", BASE_KEY, &[], ""));
+    assert_eq!((status, headers.get("x-amzn-errortype").and_then(|v| v.to_str().ok())), (429, Some("TooManyRequestsException")));
+    let (status, body, _) = answer(&sim, json("sqs", "AmazonSQS.ListQueues", "us-east-1", BASE_KEY, "{}"));
+    assert_eq!((status, body.contains("com.amazonaws.sqs#RequestThrottled")), (400, true));
+    let (status, body, _) = answer(&sim, query("iam", BASE_KEY, "Action=ListUsers&Version=2010-05-08"));
+    assert_eq!((status, body.contains("<Code>Throttling</Code>")), (400, true));
+
+    let drops = Simulator::new(SimConfig { drop_rate: 1.0, max_consecutive_faults: 1, ..small() });
+    assert!(matches!(drops.handle(get()), Outcome::Drop));
+    assert!(matches!(drops.handle(get()), Outcome::Respond { .. }));
+    assert!(matches!(drops.handle(get()), Outcome::Drop));
+    assert!(matches!(drops.handle(get()), Outcome::Respond { .. }));
+    assert_eq!(drops.repeated(), [("100000000000|us-east-1|KMS:ListKeys|{}".to_string(), 2)]);
+}
+
+#[test]
+fn hang_regions_hang_except_global_calls() {
+    let sim = Simulator::new(SimConfig { hang_regions: BTreeSet::from(["eu-west-1".to_string()]), ..small() });
+    assert!(matches!(sim.handle(json("kms", "TrentService.ListKeys", "eu-west-1", BASE_KEY, "{}")), Outcome::Hang));
+    assert!(matches!(sim.handle(request("GET", "/", "s3", "eu-west-1", BASE_KEY, &[], "")), Outcome::Respond { .. }));
+    let iam = request("POST", "/", "iam", "eu-west-1", BASE_KEY, &[], "Action=ListUsers&Version=2010-05-08");
+    assert!(matches!(sim.handle(iam), Outcome::Respond { .. }));
+    assert!(matches!(sim.handle(json("kms", "TrentService.ListKeys", "us-east-1", BASE_KEY, "{}")), Outcome::Respond { .. }));
+    assert_eq!(sim.hung(), 1);
+}
+
+/// What one account's walk found: resources and those with an outsider's grant.
+#[derive(Default)]
+struct Found {
+    resources: usize,
+    external: usize,
+}
+
+impl Found {
+    fn policy(&mut self, doc: &str) {
+        let doc: Value = serde_json::from_str(doc).expect("policy JSON");
+        let statements = doc["Statement"].as_array().expect("statements");
+        self.resources += 1;
+        if statements.iter().any(|s| s["Sid"] == "External") {
+            self.external += 1;
+        }
+    }
+}
+
+/// Walks one account as the collector does, with that account's key.
+fn walk(sim: &Simulator, key: &str, account: &str, regions: &[String], found: &mut Found) {
+    // IAM roles.
+    let mut marker = String::new();
+    loop {
+        let body = if marker.is_empty() { "Action=ListRoles&Version=2010-05-08".to_string() } else { format!("Action=ListRoles&Version=2010-05-08&Marker={marker}") };
+        let (_, xml, _) = answer(sim, query("iam", key, &body));
+        for doc in tags(&xml, "AssumeRolePolicyDocument") {
+            found.policy(&percent_encoding::percent_decode_str(&doc).decode_utf8().expect("utf8"));
+        }
+        match tags(&xml, "Marker").pop() {
+            Some(m) => marker = m,
+            None => break,
+        }
+    }
+    // S3 buckets, in their own region.
+    let (_, xml, _) = answer(sim, request("GET", "/?x-id=ListBuckets", "s3", "us-east-1", key, &[], ""));
+    let owner = tags(&xml, "ID").remove(0);
+    assert_eq!(owner.len(), 64);
+    for (name, region) in tags(&xml, "Name").into_iter().zip(tags(&xml, "BucketRegion")) {
+        let (status, policy, _) = answer(sim, request("GET", &format!("/{name}?policy"), "s3", &region, key, &[], ""));
+        assert_eq!(status, 200, "{policy}");
+        found.policy(&policy);
+        let (status, acl, _) = answer(sim, request("GET", &format!("/{name}?acl"), "s3", &region, key, &[], ""));
+        assert_eq!(status, 200);
+        assert!(acl.starts_with("<?xml") && acl.contains(&format!("<Owner><ID>{owner}</ID>")), "{acl}");
+        for sub in ["publicAccessBlock", "ownershipControls"] {
+            let (status, body, _) = answer(sim, request("GET", &format!("/{name}?{sub}"), "s3", &region, key, &[], ""));
+            assert!(status == 200 || (status == 404 && body.contains("<Error><Code>No") || body.contains("<Code>OwnershipControlsNotFoundError")), "{status} {body}");
+        }
+        let (status, _, _) = answer(sim, request("GET", &format!("/{name}?policy"), "s3", "ap-south-1", key, &[], ""));
+        assert_eq!(status, 301, "a bucket asked in another region is redirected");
+    }
+    let header = [("x-amz-account-id", account)];
+    let (status, _, _) = answer(sim, request("GET", "/v20180820/configuration/publicAccessBlock", "s3", "us-east-1", key, &header, ""));
+    assert!(status == 200 || status == 404);
+    for region in regions {
+        // Access points.
+        let (_, xml, _) = answer(sim, request("GET", "/v20180820/accesspoint", "s3", region, key, &header, ""));
+        assert!(xml.contains("<ListAccessPointsResult"), "{xml}");
+        for name in tags(&xml, "Name") {
+            let (status, ap, _) = answer(sim, request("GET", &format!("/v20180820/accesspoint/{name}"), "s3", region, key, &header, ""));
+            assert_eq!(status, 200);
+            assert!(ap.contains("<GetAccessPointResult") && ap.contains("<PublicAccessBlockConfiguration><BlockPublicAcls>true"), "{ap}");
+            let (status, policy, _) = answer(sim, request("GET", &format!("/v20180820/accesspoint/{name}/policy"), "s3", region, key, &header, ""));
+            assert_eq!(status, 200);
+            let doc = unescape(&tags(&policy, "Policy")[0]);
+            assert!(serde_json::from_str::<Value>(&doc).is_ok(), "{doc}");
+        }
+        // KMS.
+        let keys = ok_json(sim, json("kms", "TrentService.ListKeys", region, key, "{}"));
+        assert_eq!(keys["Truncated"], false);
+        let mut managed = 0;
+        for k in keys["Keys"].as_array().expect("Keys") {
+            let id = k["KeyId"].as_str().expect("KeyId");
+            let meta = ok_json(sim, json("kms", "TrentService.DescribeKey", region, key, &json!({"KeyId": id}).to_string()));
+            if meta["KeyMetadata"]["KeyManager"] == "AWS" {
+                managed += 1;
+                continue;
+            }
+            assert_eq!(meta["KeyMetadata"]["Arn"], k["KeyArn"]);
+            let policy = ok_json(sim, json("kms", "TrentService.GetKeyPolicy", region, key, &json!({"KeyId": id, "PolicyName": "default"}).to_string()));
+            found.policy(policy["Policy"].as_str().expect("Policy"));
+            let grants = ok_json(sim, json("kms", "TrentService.ListGrants", region, key, &json!({"KeyId": id}).to_string()));
+            assert_eq!(grants["Grants"].as_array().map(Vec::len), Some(1));
+        }
+        assert_eq!(managed, 1);
+        // Lambda functions, with every qualifier the collector asks.
+        let functions = ok_json(sim, request("GET", "/2015-03-31/functions", "lambda", region, key, &[], ""));
+        for f in functions["Functions"].as_array().expect("Functions") {
+            let name = f["FunctionName"].as_str().expect("name");
+            let get = |path: String| answer(sim, request("GET", &path, "lambda", region, key, &[], ""));
+            let (status, body, _) = get(format!("/2015-03-31/functions/{name}/policy"));
+            assert_eq!(status, 200);
+            let policy: Value = serde_json::from_str(&body).expect("JSON");
+            found.policy(policy["Policy"].as_str().expect("Policy"));
+            let (_, aliases, _) = get(format!("/2015-03-31/functions/{name}/aliases"));
+            let aliases: Value = serde_json::from_str(&aliases).expect("JSON");
+            let (_, versions, _) = get(format!("/2015-03-31/functions/{name}/versions"));
+            let versions: Value = serde_json::from_str(&versions).expect("JSON");
+            let (status, _, headers) = get(format!("/2021-10-31/functions/{name}/url"));
+            assert_eq!(status, 404);
+            assert_eq!(headers.get("x-amzn-errortype").and_then(|v| v.to_str().ok()), Some("ResourceNotFoundException"));
+            for a in aliases["Aliases"].as_array().expect("Aliases") {
+                let alias = a["Name"].as_str().expect("alias");
+                let (status, _, _) = get(format!("/2015-03-31/functions/{name}/policy?Qualifier={alias}"));
+                assert_eq!(status, 200);
+                let (status, url, _) = get(format!("/2021-10-31/functions/{name}/url?Qualifier={alias}"));
+                assert_eq!(status, 200);
+                assert!(url.contains("\"AuthType\":\"AWS_IAM\""), "{url}");
+                assert_eq!(versions["Versions"].as_array().map(Vec::len), Some(2));
+                let (status, _, _) = get(format!("/2015-03-31/functions/{name}/policy?Qualifier=1"));
+                assert_eq!(status, 404, "a version without its own policy");
+            }
+        }
+        // Lambda layers.
+        let layers = ok_json(sim, request("GET", "/2018-10-31/layers", "lambda", region, key, &[], ""));
+        for l in layers["Layers"].as_array().expect("Layers") {
+            let name = l["LayerName"].as_str().expect("name");
+            let versions = ok_json(sim, request("GET", &format!("/2018-10-31/layers/{name}/versions"), "lambda", region, key, &[], ""));
+            for v in versions["LayerVersions"].as_array().expect("LayerVersions") {
+                let n = v["Version"].as_i64().expect("Version");
+                let policy = ok_json(sim, request("GET", &format!("/2018-10-31/layers/{name}/versions/{n}/policy"), "lambda", region, key, &[], ""));
+                found.policy(policy["Policy"].as_str().expect("Policy"));
+            }
+        }
+        // SQS.
+        let queues = ok_json(sim, json("sqs", "AmazonSQS.ListQueues", region, key, "{}"));
+        for url in queues["QueueUrls"].as_array().expect("QueueUrls") {
+            let body = json!({"QueueUrl": url, "AttributeNames": ["Policy", "QueueArn"]}).to_string();
+            let attrs = ok_json(sim, json("sqs", "AmazonSQS.GetQueueAttributes", region, key, &body));
+            assert!(attrs["Attributes"]["QueueArn"].as_str().is_some_and(|a| a.starts_with("arn:aws:sqs:")));
+            found.policy(attrs["Attributes"]["Policy"].as_str().expect("Policy"));
+        }
+    }
+}
+
+#[test]
+fn a_full_walk_finds_every_resource_and_grant_once() {
+    let sim = Simulator::new(small());
+    let regions = sim.config().regions.clone();
+    let mut found = Found::default();
+    for account in sim.org().accounts.iter().map(|a| a.id.clone()).collect::<Vec<_>>() {
+        let key = if account == "100000000000" { BASE_KEY.to_string() } else { assume(&sim, &account) };
+        walk(&sim, &key, &account, &regions, &mut found);
+    }
+    assert_eq!(found.resources, sim.resource_count());
+    assert_eq!(found.external, sim.external_grants());
+    assert!(sim.external_grants() > 0);
+    assert_eq!(sim.faults(), 0);
+    assert!(sim.unsupported().is_empty(), "{:?}", sim.unsupported());
+    assert_eq!(sim.counts().get("STS:AssumeRole"), Some(&44));
+    // The walk asks some things twice on purpose (the 301 probe re-asks the policy in another
+    // region, which is another logical request); nothing else is repeated.
+    assert!(sim.repeated().is_empty(), "{:?}", sim.repeated());
+}

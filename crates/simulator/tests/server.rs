@@ -1,0 +1,117 @@
+//! The HTTP face, driven with raw HTTP/1.1 over a TCP stream: answers, latency, a dropped
+//! connection, a hanging region, and the counters.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use perimeter_simulator::{serve, SimConfig, Simulator};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+async fn start(config: SimConfig) -> (Arc<Simulator>, std::net::SocketAddr) {
+    let sim = Arc::new(Simulator::new(config));
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(serve(Arc::clone(&sim), listener));
+    (sim, addr)
+}
+
+fn raw(method: &str, path: &str, service: &str, region: &str, headers: &[(&str, &str)], body: &str) -> String {
+    let mut text = format!(
+        "{method} {path} HTTP/1.1\r\nhost: sim\r\nconnection: close\r\ncontent-length: {}\r\n\
+         authorization: AWS4-HMAC-SHA256 Credential=testing/20240101/{region}/{service}/aws4_request, SignedHeaders=host, Signature=00\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        text.push_str(&format!("{k}: {v}\r\n"));
+    }
+    text.push_str("\r\n");
+    text.push_str(body);
+    text
+}
+
+/// Sends one request and reads until the server closes: (status, head and body).
+async fn send(addr: std::net::SocketAddr, request: &str) -> std::io::Result<(u16, String)> {
+    let mut stream = TcpStream::connect(addr).await?;
+    stream.write_all(request.as_bytes()).await?;
+    let mut out = Vec::new();
+    stream.read_to_end(&mut out).await?;
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    Ok((status, text))
+}
+
+#[tokio::test]
+async fn answers_over_http_with_latency() {
+    let (sim, addr) = start(SimConfig { latency: Duration::from_millis(150), ..SimConfig::default() }).await;
+    let started = Instant::now();
+    let (status, text) = send(addr, &raw("POST", "/", "sts", "us-east-1", &[("content-type", "application/x-www-form-urlencoded")], "Action=GetCallerIdentity&Version=2011-06-15"))
+        .await
+        .expect("answer");
+    assert!(started.elapsed() >= Duration::from_millis(150), "the latency is slept");
+    assert_eq!(status, 200, "{text}");
+    assert!(text.contains("<Account>100000000000</Account>"), "{text}");
+    assert!(text.to_ascii_lowercase().contains("content-type: text/xml"));
+
+    let (status, text) = send(addr, &raw("POST", "/", "organizations", "us-east-1", &[("x-amz-target", "AWSOrganizationsV20161128.ListAccounts"), ("content-type", "application/x-amz-json-1.1")], "{}"))
+        .await
+        .expect("answer");
+    assert_eq!(status, 200);
+    assert!(text.contains("\"Id\":\"100000000009\""), "{text}");
+
+    let (status, text) = send(addr, &raw("GET", "/2015-03-31/functions/nope/policy", "lambda", "us-east-1", &[], "")).await.expect("answer");
+    assert_eq!(status, 404);
+    assert!(text.to_ascii_lowercase().contains("x-amzn-errortype: resourcenotfoundexception"), "{text}");
+
+    let bucket = sim.org().management().buckets[0].clone();
+    let (status, text) = send(addr, &raw("GET", &format!("/{}?policy", bucket.name), "s3", &bucket.region, &[], "")).await.expect("answer");
+    assert_eq!(status, 200);
+    assert!(text.ends_with(&bucket.policy), "the raw policy document is the body");
+
+    let counts = sim.counts();
+    assert_eq!(counts.get("STS:GetCallerIdentity"), Some(&1));
+    assert_eq!(counts.get("Organizations:ListAccounts"), Some(&1));
+    assert_eq!(counts.get("Lambda:GetPolicy"), Some(&1));
+    assert_eq!(counts.get("S3:GetBucketPolicy"), Some(&1));
+    assert_eq!(sim.total(), 4);
+}
+
+#[tokio::test]
+async fn dropped_connections_and_retries() {
+    let (sim, addr) = start(SimConfig { drop_rate: 1.0, max_consecutive_faults: 2, ..SimConfig::default() }).await;
+    let request = raw("POST", "/", "kms", "us-east-1", &[("x-amz-target", "TrentService.ListKeys"), ("content-type", "application/x-amz-json-1.1")], "{}");
+    for attempt in 0..2 {
+        // Closed without a byte of answer (a reset is as good as an EOF).
+        match send(addr, &request).await {
+            Ok((_, text)) => assert!(text.is_empty(), "attempt {attempt}: {text}"),
+            Err(e) => assert_eq!(e.kind(), std::io::ErrorKind::ConnectionReset),
+        }
+    }
+    let (status, text) = send(addr, &request).await.expect("third attempt answered");
+    assert_eq!(status, 200, "{text}");
+    assert!(text.contains("\"Keys\""));
+    assert_eq!(sim.faults(), 2);
+    assert_eq!(sim.counts().get("KMS:ListKeys"), Some(&3));
+    assert!(sim.repeated().is_empty());
+    send(addr, &request).await.ok();
+    send(addr, &request).await.ok();
+    let (status, _) = send(addr, &request).await.expect("answered again");
+    assert_eq!(status, 200);
+    assert_eq!(sim.repeated().len(), 1, "the same logical request answered twice is reported");
+}
+
+#[tokio::test]
+async fn hang_regions_never_answer() {
+    let (sim, addr) = start(SimConfig { hang_regions: BTreeSet::from(["eu-west-1".to_string()]), ..SimConfig::default() }).await;
+    let hanging = raw("POST", "/", "sqs", "eu-west-1", &[("x-amz-target", "AmazonSQS.ListQueues"), ("content-type", "application/x-amz-json-1.0")], "{}");
+    let waited = tokio::time::timeout(Duration::from_millis(300), send(addr, &hanging)).await;
+    assert!(waited.is_err(), "no answer before the client's timeout");
+    let global = raw("GET", "/", "s3", "eu-west-1", &[], "");
+    let (status, text) = send(addr, &global).await.expect("ListBuckets is global");
+    assert_eq!(status, 200);
+    assert!(text.contains("<ListAllMyBucketsResult"));
+    assert_eq!(sim.hung(), 1);
+}
