@@ -98,6 +98,8 @@ pub struct Ledger {
     total: AtomicU64,
     faults: AtomicU64,
     hung: AtomicU64,
+    /// Hanging requests whose connection is still open (the server's guards).
+    hanging_now: AtomicU64,
     counts: Mutex<BTreeMap<String, u64>>,
     unsupported: Mutex<BTreeSet<String>>,
     /// Non-faulted answers per logical request (by the key's hash).
@@ -162,12 +164,34 @@ impl Ledger {
         self.hung.load(Ordering::Relaxed)
     }
 
+    /// A hanging request's connection stays open until the guard is dropped.
+    pub fn hang_guard(&self) -> HangGuard<'_> {
+        self.hanging_now.fetch_add(1, Ordering::Relaxed);
+        HangGuard { ledger: self }
+    }
+
+    pub fn hanging_now(&self) -> u64 {
+        self.hanging_now.load(Ordering::Relaxed)
+    }
+
     pub fn unsupported_list(&self) -> Vec<String> {
         lock(&self.unsupported).iter().cloned().collect()
     }
 
     pub fn repeated(&self) -> Vec<(String, u64)> {
         lock(&self.repeated).iter().map(|(k, v)| (k.clone(), *v)).collect()
+    }
+}
+
+/// Counts a hanging request while its connection is open.
+#[derive(Debug)]
+pub struct HangGuard<'a> {
+    ledger: &'a Ledger,
+}
+
+impl Drop for HangGuard<'_> {
+    fn drop(&mut self) {
+        self.ledger.hanging_now.fetch_sub(1, Ordering::Relaxed);
     }
 }
 

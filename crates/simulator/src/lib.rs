@@ -25,7 +25,7 @@ use std::time::Duration;
 
 pub use config::SimConfig;
 pub use error::Error;
-pub use org::Org;
+pub use org::{Org, Tally};
 pub use server::serve;
 
 use faults::{Fault, Faults, Ledger};
@@ -102,6 +102,16 @@ impl Simulator {
     /// Requests left without an answer (hang regions).
     pub fn hung(&self) -> u64 {
         self.ledger.hung()
+    }
+
+    /// Hanging requests whose client has not gone away yet (the server drops a hanging request
+    /// when its client closes the connection).
+    pub fn hanging_now(&self) -> u64 {
+        self.ledger.hanging_now()
+    }
+
+    pub(crate) fn ledger(&self) -> &Ledger {
+        &self.ledger
     }
 
     /// `Service:Operation` (or method and path) of every request the simulator does not implement.

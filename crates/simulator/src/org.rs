@@ -161,6 +161,19 @@ pub struct Queue {
     pub external: Option<External>,
 }
 
+/// Resources of one account, region and type, and how many of them an outsider may use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tally {
+    pub account: String,
+    /// The region, or `global` for IAM roles.
+    pub region: String,
+    /// Access Analyzer's resource type name (`AWS::S3::Bucket`, …).
+    pub resource_type: &'static str,
+    pub resources: usize,
+    /// Resources with one outsider's grant.
+    pub external: usize,
+}
+
 /// The regional resources of one (account, region). Buckets live in [`Account::buckets`] (S3
 /// lists them globally) and roles in [`Account::roles`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -194,14 +207,16 @@ impl Org {
             .map(|i| Ou { id: format!("ou-sim0-{i:08}"), name: format!("Unit {i}") })
             .collect();
         let mut generator = Generator { rng: &mut rng, ids: &ids, external_rate: config.external_grant_rate, external_grants: 0, resource_count: 0 };
+        // A region both configured and disabled is disabled: nothing lives there.
+        let regions: Vec<String> = config.regions.iter().filter(|r| !config.disabled_regions.contains(*r)).cloned().collect();
         let mut accounts = Vec::with_capacity(count);
         for (i, id) in ids.iter().enumerate() {
             let parent = if i == 0 { ROOT_ID.to_string() } else { ous[(i - 1) / ACCOUNTS_PER_OU].id.clone() };
-            accounts.push(generator.account(id, i, parent, &config.regions, config.resources_per_account_region));
+            accounts.push(generator.account(id, i, parent, &regions, config.resources_per_account_region));
         }
         let (external_grants, resource_count) = (generator.external_grants, generator.resource_count);
         let index = ids.iter().enumerate().map(|(i, id)| (id.clone(), i)).collect();
-        Org { accounts, ous, regions: config.regions.clone(), index, external_grants, resource_count }
+        Org { accounts, ous, regions, index, external_grants, resource_count }
     }
 
     pub fn account(&self, id: &str) -> Option<&Account> {
@@ -221,6 +236,31 @@ impl Org {
     /// versions and queues (not users, AWS-managed keys, aliases or access points).
     pub fn resource_count(&self) -> usize {
         self.resource_count
+    }
+
+    /// Resources and outsiders' grants per account, region (`global` for IAM roles, the
+    /// collector's convention) and resource type: what a scan that could not read some accounts
+    /// or regions (refused roles, hang regions) should still find.
+    pub fn tally(&self) -> Vec<Tally> {
+        let mut out: BTreeMap<(String, String, &'static str), (usize, usize)> = BTreeMap::new();
+        let mut add = |account: &str, region: &str, kind: &'static str, external: Option<External>| {
+            let entry = out.entry((account.to_string(), region.to_string(), kind)).or_default();
+            entry.0 += 1;
+            entry.1 += usize::from(external.is_some());
+        };
+        for a in &self.accounts {
+            a.roles.iter().for_each(|r| add(&a.id, "global", "AWS::IAM::Role", r.external));
+            a.buckets.iter().for_each(|b| add(&a.id, &b.region, "AWS::S3::Bucket", b.external));
+            for (region, res) in &a.regions {
+                res.keys.iter().filter(|k| !k.aws_managed).for_each(|k| add(&a.id, region, "AWS::KMS::Key", k.external));
+                res.functions.iter().for_each(|f| add(&a.id, region, "AWS::Lambda::Function", f.external));
+                res.layers.iter().for_each(|l| add(&a.id, region, "AWS::Lambda::LayerVersion", l.external));
+                res.queues.iter().for_each(|q| add(&a.id, region, "AWS::SQS::Queue", q.external));
+            }
+        }
+        out.into_iter()
+            .map(|((account, region, resource_type), (resources, external))| Tally { account, region, resource_type, resources, external })
+            .collect()
     }
 
     /// The bucket of that name, with its account.
@@ -581,6 +621,19 @@ mod tests {
             }).sum::<usize>();
             assert_eq!(in_docs, org.external_grants());
         }
+    }
+
+    #[test]
+    fn tally_adds_up_and_disabled_regions_are_empty() {
+        let mut c = config(30, 5, 0.3);
+        c.disabled_regions.insert("eu-west-1".to_string());
+        let org = Org::generate(&c);
+        assert_eq!(org.regions, ["us-east-1"]);
+        let tally = org.tally();
+        assert_eq!(tally.iter().map(|t| t.resources).sum::<usize>(), org.resource_count());
+        assert_eq!(tally.iter().map(|t| t.external).sum::<usize>(), org.external_grants());
+        assert!(tally.iter().all(|t| t.region != "eu-west-1"));
+        assert!(tally.iter().any(|t| t.region == "global" && t.resource_type == "AWS::IAM::Role"));
     }
 
     #[test]

@@ -55,6 +55,8 @@ async fn answer(sim: Arc<Simulator>, req: hyper::Request<Incoming>) -> Result<hy
             Err(Error::Dropped)
         }
         Outcome::Hang => {
+            // Dropped with the connection when the client gives up (hyper notices the EOF).
+            let _guard = sim.ledger().hang_guard();
             std::future::pending::<Infallible>().await;
             Err(Error::Dropped)
         }

@@ -114,4 +114,15 @@ async fn hang_regions_never_answer() {
     assert_eq!(status, 200);
     assert!(text.contains("<ListAllMyBucketsResult"));
     assert_eq!(sim.hung(), 1);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(sim.hanging_now(), 0, "the hanging request ended with its connection");
+
+    // A client that gives up closes its connection; the server lets the request go.
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
+    stream.write_all(hanging.as_bytes()).await.expect("send");
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    assert_eq!(sim.hanging_now(), 1);
+    drop(stream);
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    assert_eq!(sim.hanging_now(), 0, "no task or socket kept for a client that left");
 }
