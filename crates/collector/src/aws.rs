@@ -27,6 +27,8 @@ pub struct AwsSettings {
     pub max_attempts: Option<u32>,
     /// Timeout of one attempt.
     pub attempt_timeout: Option<Duration>,
+    /// First retry delay (doubling after); `None` keeps 200 ms. Tests shorten it.
+    pub initial_backoff: Option<Duration>,
 }
 
 /// Loads the base configuration: standard credential chain, rustls+ring HTTP client, adaptive
@@ -39,7 +41,7 @@ pub async fn load_base_config(settings: &AwsSettings) -> SdkConfig {
         .build_https();
     let retry = RetryConfig::adaptive()
         .with_max_attempts(settings.max_attempts.unwrap_or(5))
-        .with_initial_backoff(Duration::from_millis(200));
+        .with_initial_backoff(settings.initial_backoff.unwrap_or(Duration::from_millis(200)));
     let timeouts = TimeoutConfig::builder()
         .connect_timeout(Duration::from_secs(5))
         .operation_attempt_timeout(settings.attempt_timeout.unwrap_or(Duration::from_secs(30)))

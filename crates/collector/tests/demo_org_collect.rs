@@ -48,6 +48,7 @@ fn settings(emulator: &Emulator) -> AwsSettings {
         static_credentials: Some((ACCESS_KEY.into(), SECRET_KEY.into())),
         max_attempts: Some(1),
         attempt_timeout: None,
+        initial_backoff: None,
     }
 }
 

@@ -87,27 +87,10 @@ impl ArchiveRule {
 
 impl Criterion {
     fn holds(&self, values: &[String]) -> bool {
-        if let Some(exists) = self.exists {
-            if exists == values.is_empty() {
-                return false;
-            }
-        }
-        if let Some(eq) = &self.eq {
-            if !values.iter().any(|v| eq.contains(v)) {
-                return false;
-            }
-        }
-        if let Some(neq) = &self.neq {
-            if values.iter().any(|v| neq.contains(v)) {
-                return false;
-            }
-        }
-        if let Some(parts) = &self.contains {
-            if !values.iter().any(|v| parts.iter().any(|p| v.contains(p.as_str()))) {
-                return false;
-            }
-        }
-        true
+        self.exists.is_none_or(|exists| exists != values.is_empty())
+            && self.eq.as_ref().is_none_or(|eq| values.iter().any(|v| eq.contains(v)))
+            && self.neq.as_ref().is_none_or(|neq| !values.iter().any(|v| neq.contains(v)))
+            && self.contains.as_ref().is_none_or(|parts| values.iter().any(|v| parts.iter().any(|p| v.contains(p.as_str()))))
     }
 }
 

@@ -1,0 +1,122 @@
+//! The collector against the simulated AWS endpoint (`perimeter-simulator`), for what the
+//! emulator cannot do: throttling, 5xx answers and dropped connections lose nothing; an
+//! AssumeRole refusal makes exactly its account incomplete; a region that never answers makes
+//! exactly that region incomplete; a region that is not enabled is skipped, not an error; and
+//! the organization's pagination is followed to the end.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use perimeter_collector::{collect, AwsSettings, CollectOptions, Inventory};
+use perimeter_model::ErrorCode;
+use perimeter_simulator::{serve, SimConfig, Simulator};
+
+const REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];
+
+/// Starts a simulator server and scans it.
+async fn scan(config: SimConfig, settings: AwsSettings) -> (Inventory, Arc<Simulator>) {
+    let sim = Arc::new(Simulator::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let endpoint = format!("http://{}", listener.local_addr().expect("address"));
+    tokio::spawn(serve(sim.clone(), listener));
+    let settings = AwsSettings {
+        endpoint_url: Some(endpoint),
+        region: Some("us-east-1".into()),
+        static_credentials: Some(("testing".into(), "testing".into())),
+        ..settings
+    };
+    let options = CollectOptions { regions: Some(REGIONS.map(str::to_string).to_vec()), ..CollectOptions::default() };
+    let inventory = collect(&settings, &options, &|_| {}).await.expect("the scan runs");
+    (inventory, sim)
+}
+
+fn org(accounts: usize) -> SimConfig {
+    SimConfig { accounts, resources_per_account_region: 8, external_grant_rate: 0.3, ..SimConfig::default() }
+}
+
+fn resources(inventory: &Inventory) -> Vec<String> {
+    inventory.resources.iter().map(|r| serde_json::to_string(r).unwrap_or_default()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pagination_is_followed_to_the_end() {
+    let (clean, sim) = scan(org(25), AwsSettings::default()).await;
+    assert!(clean.errors.is_empty(), "{:#?}", clean.errors);
+    assert_eq!(clean.resources.len(), sim.resource_count(), "every simulated resource is collected");
+    assert_eq!(clean.accounts.len(), 25, "ListAccounts is followed past its first page (20)");
+    assert!(sim.unsupported().is_empty(), "unsupported calls: {:?}", sim.unsupported());
+    assert!(sim.repeated().is_empty(), "answered twice: {:?}", sim.repeated());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn faults_are_retried_and_lose_nothing() {
+    // Short retry delays keep the test quick; the adaptive rate limiter still works as shipped.
+    let settings = AwsSettings { initial_backoff: Some(Duration::from_millis(10)), ..AwsSettings::default() };
+    // The adaptive retry's client-side rate limiter slows a throttled scan down a lot (by
+    // design), so this organization is small.
+    let small = SimConfig { resources_per_account_region: 4, ..org(3) };
+    let (clean, _) = scan(small.clone(), settings.clone()).await;
+    assert!(clean.errors.is_empty(), "{:#?}", clean.errors);
+    let faulty = SimConfig { throttle_rate: 0.2, error_rate: 0.02, drop_rate: 0.02, ..small };
+    let (faulted, sim) = scan(faulty, settings).await;
+    assert!(sim.faults() > 20, "faults were injected: {}", sim.faults());
+    assert!(faulted.errors.is_empty(), "{:#?}", faulted.errors);
+    assert_eq!(resources(&faulted), resources(&clean), "the same resources as the clean run");
+    assert_eq!(faulted.scopes, clean.scopes);
+    assert!(faulted.calls.repeated().is_empty(), "no call sent twice (retries are not new calls)");
+    assert!(sim.repeated().is_empty(), "answered twice: {:?}", sim.repeated());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_assume_role_refusal_makes_exactly_its_account_incomplete() {
+    let (clean, _) = scan(org(5), AwsSettings::default()).await;
+    let refused = "100000000003".to_string();
+    let config = SimConfig { refuse_assume_role: BTreeSet::from([refused.clone()]), ..org(5) };
+    let (inventory, _) = scan(config, AwsSettings::default()).await;
+    assert_eq!(inventory.errors.len(), 1, "{:#?}", inventory.errors);
+    let e = &inventory.errors[0];
+    assert_eq!((e.account.as_str(), e.code, e.region.as_deref(), e.resource_type), (refused.as_str(), ErrorCode::AssumeRoleFailed, None, None));
+    assert!(e.message.contains("AccessDenied"), "{}", e.message);
+    assert!(inventory.scopes.iter().all(|s| s.account != refused), "no scope of the refused account is complete");
+    let others = |inv: &Inventory| -> Vec<String> {
+        inv.resources.iter().filter(|r| r.account != refused).map(|r| serde_json::to_string(r).unwrap_or_default()).collect()
+    };
+    assert_eq!(others(&inventory), others(&clean), "every other account is read as in the clean run");
+    let clean_scopes: Vec<_> = clean.scopes.iter().filter(|s| s.account != refused).cloned().collect();
+    assert_eq!(inventory.scopes, clean_scopes);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_region_that_never_answers_makes_exactly_that_region_incomplete() {
+    let settings = AwsSettings { attempt_timeout: Some(Duration::from_millis(500)), max_attempts: Some(2), ..AwsSettings::default() };
+    let (clean, _) = scan(org(3), settings.clone()).await;
+    let config = SimConfig { hang_regions: BTreeSet::from(["eu-west-1".to_string()]), ..org(3) };
+    let (inventory, _) = scan(config, settings).await;
+    assert!(!inventory.errors.is_empty(), "the hanging region is reported");
+    for e in &inventory.errors {
+        assert_eq!(e.region.as_deref(), Some("eu-west-1"), "{e:?}");
+        assert_eq!(e.code, ErrorCode::Timeout, "{e:?}");
+    }
+    let in_region = |inv: &Inventory, region: &str| -> Vec<String> {
+        inv.resources.iter().filter(|r| r.region == region).map(|r| serde_json::to_string(r).unwrap_or_default()).collect()
+    };
+    assert_eq!(in_region(&inventory, "us-east-1"), in_region(&clean, "us-east-1"));
+    assert_eq!(in_region(&inventory, "global"), in_region(&clean, "global"));
+    assert!(inventory.scopes.iter().all(|s| s.region != "eu-west-1"));
+    let clean_scopes: Vec<_> = clean.scopes.iter().filter(|s| s.region != "eu-west-1").cloned().collect();
+    assert_eq!(inventory.scopes, clean_scopes, "every other region is complete");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_region_that_is_not_enabled_is_skipped_not_an_error() {
+    let config = SimConfig { disabled_regions: BTreeSet::from(["eu-west-1".to_string()]), ..org(3) };
+    let (inventory, sim) = scan(config, AwsSettings::default()).await;
+    assert!(inventory.errors.is_empty(), "{:#?}", inventory.errors);
+    for a in &inventory.accounts {
+        assert_eq!(a.skipped_regions, vec!["eu-west-1".to_string()], "{a:?}");
+    }
+    assert!(inventory.scopes.iter().all(|s| s.region != "eu-west-1"));
+    assert_eq!(inventory.resources.len(), sim.resource_count());
+    assert!(sim.counts().keys().all(|k| !k.is_empty()));
+}
