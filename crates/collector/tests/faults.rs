@@ -120,3 +120,20 @@ async fn a_region_that_is_not_enabled_is_skipped_not_an_error() {
     assert_eq!(inventory.resources.len(), sim.resource_count());
     assert!(sim.counts().keys().all(|k| !k.is_empty()));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn access_denied_on_one_bucket_makes_exactly_that_bucket_an_error() {
+    let (clean, sim) = scan(org(3), AwsSettings::default()).await;
+    let bucket = sim.org().accounts.iter().flat_map(|a| &a.buckets).next().expect("a bucket").name.clone();
+    let arn = format!("arn:aws:s3:::{bucket}");
+    let config = SimConfig { deny_params: BTreeSet::from([bucket.clone()]), ..org(3) };
+    let (inventory, _) = scan(config, AwsSettings::default()).await;
+    assert_eq!(inventory.errors.len(), 1, "{:#?}", inventory.errors);
+    let e = &inventory.errors[0];
+    assert_eq!((e.code, e.resource_arn.as_deref()), (ErrorCode::AccessDenied, Some(arn.as_str())), "{e:?}");
+    let without = |inv: &Inventory| -> Vec<String> {
+        inv.resources.iter().filter(|r| r.arn != arn).map(|r| serde_json::to_string(r).unwrap_or_default()).collect()
+    };
+    assert_eq!(without(&inventory), without(&clean), "everything else is read");
+    assert!(inventory.resources.iter().all(|r| r.arn != arn), "no half-read record of the denied bucket");
+}

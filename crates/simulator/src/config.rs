@@ -34,6 +34,9 @@ pub struct SimConfig {
     /// Regions that account:ListRegions reports as DISABLED in every account; requests signed
     /// for them are refused as real AWS refuses them (invalid token).
     pub disabled_regions: BTreeSet<String>,
+    /// Requests whose parameters contain one of these texts (a bucket name, a key ID, …) are
+    /// refused with 403 AccessDenied, as a bucket policy's or an SCP's Deny would refuse them.
+    pub deny_params: BTreeSet<String>,
 }
 
 impl Default for SimConfig {
@@ -52,6 +55,7 @@ impl Default for SimConfig {
             refuse_assume_role: BTreeSet::new(),
             hang_regions: BTreeSet::new(),
             disabled_regions: BTreeSet::new(),
+            deny_params: BTreeSet::new(),
         }
     }
 }

@@ -56,6 +56,19 @@ pub struct Simulator {
 }
 
 impl Simulator {
+    /// Replaces the policy of one bucket (to serve a malformed document, say); `false` when no
+    /// bucket has that name.
+    pub fn set_bucket_policy(&mut self, bucket: &str, policy: &str) -> bool {
+        let found = self.org.accounts.iter_mut().flat_map(|a| a.buckets.iter_mut()).find(|b| b.name == bucket);
+        match found {
+            Some(b) => {
+                b.policy = policy.to_string();
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Generates the organization of `config` (deterministic in its seed).
     pub fn new(config: SimConfig) -> Simulator {
         let org = Org::generate(&config);
@@ -159,7 +172,12 @@ impl Simulator {
             .and_then(|s| services::sts::key_account(&s.access_key))
             .and_then(|a| self.org.account(a))
             .unwrap_or_else(|| self.org.management());
-        let key = format!("{}|{region}|{name}|{}", caller.id, service.params(&incoming));
+        let params = service.params(&incoming);
+        if self.config.deny_params.iter().any(|d| params.contains(d.as_str())) {
+            let err = ApiError::new(403, "AccessDenied", format!("Access Denied ({name}, simulated)"));
+            return respond(error_response(protocol, &err, id));
+        }
+        let key = format!("{}|{region}|{name}|{params}", caller.id);
         if let Some(fault) = self.faults.decide(&key) {
             self.ledger.fault();
             return match fault {
