@@ -1,9 +1,10 @@
 //! Access to a member account: an STS AssumeRole into the audit role, made once up front so that
-//! a refusal is known before anything else is tried, then renewed by the SDK's credential cache
-//! on long scans (each renewal is one more AssumeRole, through the same logged STS client).
+//! a refusal is known before anything else is tried. The credentials are cached here and shared
+//! by every client of the account (the SDK keeps one identity cache per client, which would
+//! otherwise assume the role again for each service and region); they are renewed by a new
+//! AssumeRole, through the same logged STS client, when less than five minutes remain.
 
-use std::sync::Mutex;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use aws_config::SdkConfig;
 use aws_credential_types::provider::{error::CredentialsError, future, ProvideCredentials};
@@ -25,12 +26,9 @@ pub async fn assume(base: &SdkConfig, sts: &aws_sdk_sts::Client, account: &str, 
         sts: sts.clone(),
         role_arn: format!("arn:aws:iam::{account}:role/{}", role.name),
         external_id: role.external_id.clone(),
-        first: Mutex::new(None),
+        cached: tokio::sync::Mutex::new(None),
     };
-    let first = provider.call().await?;
-    if let Ok(mut slot) = provider.first.lock() {
-        *slot = Some(first);
-    }
+    provider.current().await?;
     Ok(base.to_builder().credentials_provider(SharedCredentialsProvider::new(provider)).build())
 }
 
@@ -39,11 +37,27 @@ struct AssumedRole {
     sts: aws_sdk_sts::Client,
     role_arn: String,
     external_id: Option<String>,
-    /// The credentials of the first call, handed out once.
-    first: Mutex<Option<Credentials>>,
+    /// The current credentials; the lock is held while they are renewed, so one AssumeRole
+    /// serves every waiting request.
+    cached: tokio::sync::Mutex<Option<Credentials>>,
 }
 
+/// Credentials are renewed when less than this remains of them.
+const RENEW_BEFORE: Duration = Duration::from_secs(300);
+
 impl AssumedRole {
+    async fn current(&self) -> Result<Credentials, Failure> {
+        let mut slot = self.cached.lock().await;
+        if let Some(c) = slot.as_ref() {
+            if c.expiry().is_none_or(|e| e > SystemTime::now() + RENEW_BEFORE) {
+                return Ok(c.clone());
+            }
+        }
+        let fresh = self.call().await?;
+        *slot = Some(fresh.clone());
+        Ok(fresh)
+    }
+
     async fn call(&self) -> Result<Credentials, Failure> {
         let out = self
             .sts
@@ -73,12 +87,7 @@ impl ProvideCredentials for AssumedRole {
     where
         Self: 'a,
     {
-        future::ProvideCredentials::new(async move {
-            if let Some(c) = self.first.lock().ok().and_then(|mut slot| slot.take()) {
-                return Ok(c);
-            }
-            self.call().await.map_err(|f| CredentialsError::provider_error(f.message))
-        })
+        future::ProvideCredentials::new(async move { self.current().await.map_err(|f| CredentialsError::provider_error(f.message)) })
     }
 }
 

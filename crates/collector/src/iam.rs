@@ -12,6 +12,12 @@ const TYPE: Option<ResourceType> = Some(ResourceType::IamRole);
 pub const GLOBAL: &str = "global";
 
 pub async fn collect(ctx: &AccountCtx) -> Collected {
+    let (mut out, users) = tokio::join!(roles(ctx), users(ctx));
+    out.merge(users);
+    out
+}
+
+async fn roles(ctx: &AccountCtx) -> Collected {
     let mut out = Collected::default();
     let iam = ctx.clients(&ctx.home_region).iam;
     let mut pages = iam.list_roles().into_paginator().send();
@@ -36,6 +42,13 @@ pub async fn collect(ctx: &AccountCtx) -> Collected {
             });
         }
     }
+    out
+}
+
+/// The unique IDs of the account's users (a policy may name a principal by unique ID).
+async fn users(ctx: &AccountCtx) -> Collected {
+    let mut out = Collected::default();
+    let iam = ctx.clients(&ctx.home_region).iam;
     let mut pages = iam.list_users().into_paginator().send();
     while let Some(page) = ctx.call(pages.next()).await {
         match page {

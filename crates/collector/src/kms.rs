@@ -49,13 +49,26 @@ async fn key(ctx: &AccountCtx, region: &str, kms: &aws_sdk_kms::Client, id: Stri
         }
     }
     let fail = |f: Failure| Box::new(ctx.error(Some(region), TYPE, Some(&arn), f));
-    // moto needs the policy name; AWS's only name is `default`.
-    let policy = ctx.call(kms.get_key_policy().key_id(&id).policy_name("default").send()).await;
+    // moto needs the policy name; AWS's only name is `default`. Policy and grants are independent.
+    let (policy, grants) = tokio::join!(
+        ctx.call(kms.get_key_policy().key_id(&id).policy_name("default").send()),
+        grants_of(ctx, kms, &id),
+    );
     let policy = policy.map_err(|e| fail(classify(&e).reading("GetKeyPolicy")))?.policy().map(str::to_string);
+    let grants = grants.map_err(fail)?;
+    Ok(Some(ResourceRecord {
+        arn,
+        account: ctx.account.clone(),
+        region: region.to_string(),
+        inputs: ResourceInputs::KmsKey(KmsKeyInputs { key_id: id, policy, grants }),
+    }))
+}
+
+async fn grants_of(ctx: &AccountCtx, kms: &aws_sdk_kms::Client, id: &str) -> Result<Vec<KmsGrant>, Failure> {
     let mut grants = Vec::new();
-    let mut pages = kms.list_grants().key_id(&id).into_paginator().send();
+    let mut pages = kms.list_grants().key_id(id).into_paginator().send();
     while let Some(page) = ctx.call(pages.next()).await {
-        let page = page.map_err(|e| fail(classify(&e).reading("ListGrants")))?;
+        let page = page.map_err(|e| classify(&e).reading("ListGrants"))?;
         for g in page.grants() {
             let constraints = g.constraints().map(|c| GrantConstraints {
                 encryption_context_equals: c.encryption_context_equals().map(to_btree).unwrap_or_default(),
@@ -70,12 +83,7 @@ async fn key(ctx: &AccountCtx, region: &str, kms: &aws_sdk_kms::Client, id: Stri
             });
         }
     }
-    Ok(Some(ResourceRecord {
-        arn,
-        account: ctx.account.clone(),
-        region: region.to_string(),
-        inputs: ResourceInputs::KmsKey(KmsKeyInputs { key_id: id, policy, grants }),
-    }))
+    Ok(grants)
 }
 
 fn to_btree(map: &std::collections::HashMap<String, String>) -> BTreeMap<String, String> {

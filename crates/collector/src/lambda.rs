@@ -54,62 +54,81 @@ pub async fn collect_functions(ctx: &AccountCtx, region: &str, fan_out: usize) -
 
 async fn function(ctx: &AccountCtx, region: &str, lambda: &aws_sdk_lambda::Client, name: String, arn: String) -> RecordResult {
     let fail = |f: Failure| Box::new(ctx.error(Some(region), FUNCTION, Some(&arn), f));
-    let mut aliases = Vec::new();
-    let mut pages = lambda.list_aliases().function_name(&name).into_paginator().send();
-    while let Some(page) = ctx.call(pages.next()).await {
-        let page = page.map_err(|e| fail(classify(&e).reading("ListAliases")))?;
-        aliases.extend(page.aliases().iter().filter_map(|a| a.name().map(str::to_string)));
-    }
-    let mut versions = Vec::new();
-    let mut pages = lambda.list_versions_by_function().function_name(&name).into_paginator().send();
-    while let Some(page) = ctx.call(pages.next()).await {
-        let page = page.map_err(|e| fail(classify(&e).reading("ListVersionsByFunction")))?;
-        versions.extend(page.versions().iter().filter_map(|v| v.version()).filter(|v| *v != "$LATEST").map(str::to_string));
-    }
-    // Policies of the function, each alias and each version; URLs of the function and each alias.
+    let (aliases, versions) = tokio::join!(aliases_of(ctx, lambda, &name), versions_of(ctx, lambda, &name));
+    let (aliases, versions) = (aliases.map_err(fail)?, versions.map_err(fail)?);
+    // Policies of the function, each alias and each version; URLs of the function and each
+    // alias: all independent, read at the same time.
     let policy_qualifiers: Vec<Option<String>> =
         std::iter::once(None).chain(aliases.iter().cloned().map(Some)).chain(versions.into_iter().map(Some)).collect();
     let url_qualifiers: Vec<Option<String>> = std::iter::once(None).chain(aliases.into_iter().map(Some)).collect();
-    let mut policies = Vec::new();
-    for qualifier in policy_qualifiers {
-        let got = ctx.call(lambda.get_policy().function_name(&name).set_qualifier(qualifier.clone()).send()).await;
+    let name = name.as_str();
+    let policy_reads = policy_qualifiers.into_iter().map(|qualifier| async move {
+        let got = ctx.call(lambda.get_policy().function_name(name).set_qualifier(qualifier.clone()).send()).await;
         match got {
-            Ok(o) => {
-                if let Some(p) = o.policy() {
-                    policies.push(QualifiedPolicy { qualifier, policy: normalize_policy(p) });
-                }
-            }
+            Ok(o) => Ok(o.policy().map(|p| QualifiedPolicy { qualifier, policy: normalize_policy(p) })),
             Err(e) => {
                 let f = classify(&e);
-                if !f.is_code(NOT_FOUND) {
-                    return Err(fail(f.reading(&format!("GetPolicy {}", qualifier.as_deref().unwrap_or("(function)")))));
+                if f.is_code(NOT_FOUND) {
+                    Ok(None)
+                } else {
+                    Err(f.reading(&format!("GetPolicy {}", qualifier.as_deref().unwrap_or("(function)"))))
                 }
             }
         }
-    }
-    let mut urls = Vec::new();
-    for qualifier in url_qualifiers {
-        let got = ctx.call(lambda.get_function_url_config().function_name(&name).set_qualifier(qualifier.clone()).send()).await;
+    });
+    let url_reads = url_qualifiers.into_iter().map(|qualifier| async move {
+        let got = ctx.call(lambda.get_function_url_config().function_name(name).set_qualifier(qualifier.clone()).send()).await;
         match got {
-            Ok(o) => urls.push(FunctionUrl {
+            Ok(o) => Ok(Some(FunctionUrl {
                 qualifier,
                 auth_type: o.auth_type().as_str().to_string(),
                 url: Some(o.function_url().to_string()).filter(|u| !u.is_empty()),
-            }),
+            })),
             Err(e) => {
                 let f = classify(&e);
-                if !f.is_code(NOT_FOUND) {
-                    return Err(fail(f.reading(&format!("GetFunctionUrlConfig {}", qualifier.as_deref().unwrap_or("(function)")))));
+                if f.is_code(NOT_FOUND) {
+                    Ok(None)
+                } else {
+                    Err(f.reading(&format!("GetFunctionUrlConfig {}", qualifier.as_deref().unwrap_or("(function)"))))
                 }
             }
         }
+    });
+    let (policies, urls) = tokio::join!(futures::future::join_all(policy_reads), futures::future::join_all(url_reads));
+    let mut out = LambdaFunctionInputs { name: name.to_string(), policies: Vec::new(), urls: Vec::new() };
+    for p in policies {
+        out.policies.extend(p.map_err(fail)?);
+    }
+    for u in urls {
+        out.urls.extend(u.map_err(fail)?);
     }
     Ok(ResourceRecord {
         arn: arn.clone(),
         account: ctx.account.clone(),
         region: region.to_string(),
-        inputs: ResourceInputs::LambdaFunction(LambdaFunctionInputs { name, policies, urls }),
+        inputs: ResourceInputs::LambdaFunction(out),
     })
+}
+
+async fn aliases_of(ctx: &AccountCtx, lambda: &aws_sdk_lambda::Client, name: &str) -> Result<Vec<String>, Failure> {
+    let mut aliases = Vec::new();
+    let mut pages = lambda.list_aliases().function_name(name).into_paginator().send();
+    while let Some(page) = ctx.call(pages.next()).await {
+        let page = page.map_err(|e| classify(&e).reading("ListAliases"))?;
+        aliases.extend(page.aliases().iter().filter_map(|a| a.name().map(str::to_string)));
+    }
+    Ok(aliases)
+}
+
+/// Published versions (not `$LATEST`, whose policy is the function's).
+async fn versions_of(ctx: &AccountCtx, lambda: &aws_sdk_lambda::Client, name: &str) -> Result<Vec<String>, Failure> {
+    let mut versions = Vec::new();
+    let mut pages = lambda.list_versions_by_function().function_name(name).into_paginator().send();
+    while let Some(page) = ctx.call(pages.next()).await {
+        let page = page.map_err(|e| classify(&e).reading("ListVersionsByFunction"))?;
+        versions.extend(page.versions().iter().filter_map(|v| v.version()).filter(|v| *v != "$LATEST").map(str::to_string));
+    }
+    Ok(versions)
 }
 
 pub async fn collect_layers(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
@@ -126,23 +145,37 @@ pub async fn collect_layers(ctx: &AccountCtx, region: &str, fan_out: usize) -> C
             }
         }
     }
-    let mut versions = Vec::new();
-    for layer in layers {
-        let mut pages = lambda.list_layer_versions().layer_name(&layer).into_paginator().send();
-        while let Some(page) = ctx.call(pages.next()).await {
-            match page {
-                Ok(page) => versions.extend(page.layer_versions().iter().map(|v| {
-                    let arn = v
-                        .layer_version_arn()
-                        .map_or_else(|| format!("arn:aws:lambda:{region}:{}:layer:{layer}:{}", ctx.account, v.version()), str::to_string);
-                    (layer.clone(), v.version(), arn)
-                })),
-                Err(e) => {
-                    let arn = format!("arn:aws:lambda:{region}:{}:layer:{layer}", ctx.account);
-                    out.errors.push(ctx.error(Some(region), LAYER, Some(&arn), classify(&e).reading("ListLayerVersions")));
-                    break;
+    let listings = stream::iter(layers.into_iter().map(|layer| {
+        let lambda = lambda.clone();
+        async move {
+            let mut found = Vec::new();
+            let mut pages = lambda.list_layer_versions().layer_name(&layer).into_paginator().send();
+            while let Some(page) = ctx.call(pages.next()).await {
+                match page {
+                    Ok(page) => found.extend(page.layer_versions().iter().map(|v| {
+                        let arn = v.layer_version_arn().map_or_else(
+                            || format!("arn:aws:lambda:{region}:{}:layer:{layer}:{}", ctx.account, v.version()),
+                            str::to_string,
+                        );
+                        (layer.clone(), v.version(), arn)
+                    })),
+                    Err(e) => {
+                        let arn = format!("arn:aws:lambda:{region}:{}:layer:{layer}", ctx.account);
+                        return Err(ctx.error(Some(region), LAYER, Some(&arn), classify(&e).reading("ListLayerVersions")));
+                    }
                 }
             }
+            Ok(found)
+        }
+    }))
+    .buffer_unordered(fan_out)
+    .collect::<Vec<_>>()
+    .await;
+    let mut versions = Vec::new();
+    for listing in listings {
+        match listing {
+            Ok(found) => versions.extend(found),
+            Err(e) => out.errors.push(e),
         }
     }
     let results = stream::iter(versions.into_iter().map(|(layer, version, arn)| {

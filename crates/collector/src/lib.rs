@@ -209,54 +209,73 @@ async fn scan_account(
         }
     };
     let ctx = AccountCtx::new(account, home_region, config, log.clone(), options.request_concurrency);
-    let regions = match enabled_regions(&ctx).await {
-        Ok(enabled) => match &options.regions {
-            Some(wanted) => {
-                let (on, off): (Vec<String>, Vec<String>) = wanted.iter().cloned().partition(|r| enabled.contains(r));
-                scan.skipped_regions = off;
-                on
-            }
-            None => enabled.into_iter().collect(),
-        },
-        // Without the list, configured regions are all scanned: one that is not enabled then
-        // fails loudly (error records), never quietly. Without configured regions there is
-        // nothing to go on for regional resources: an error, and only global ones are read.
-        Err(f) => match &options.regions {
-            Some(wanted) => wanted.clone(),
-            None => {
-                scan.collected.errors.push(ctx.error(None, None, None, f.reading("cannot list the account's regions; regional resources were not read")));
-                Vec::new()
-            }
-        },
-    };
+    match &options.regions {
+        // Configured regions: read them while asking which are enabled (one round trip less),
+        // then drop what was read in a region that turns out not enabled: it is skipped.
+        Some(wanted) => {
+            let (enabled, mut collected) = tokio::join!(enabled_regions(&ctx), collect_parts(&ctx, wanted, options));
+            let regions = match enabled {
+                Ok(enabled) => {
+                    let (on, off): (Vec<String>, Vec<String>) = wanted.iter().cloned().partition(|r| enabled.contains(r));
+                    collected.resources.retain(|r| !off.contains(&r.region));
+                    collected.errors.retain(|e| e.region.as_ref().is_none_or(|r| !off.contains(r)));
+                    collected.access_points.retain(|ap| !off.iter().any(|r| ap.access_point.arn.contains(&format!(":{r}:"))));
+                    scan.skipped_regions = off;
+                    on
+                }
+                // Without the list every configured region counts: one that is not enabled
+                // then fails loudly (error records), never quietly.
+                Err(_) => wanted.clone(),
+            };
+            scan.collected.merge(collected);
+            scan.regions = Some(regions);
+        }
+        None => {
+            let regions = match enabled_regions(&ctx).await {
+                Ok(enabled) => enabled.into_iter().collect(),
+                Err(f) => {
+                    let f = f.reading("cannot list the account's regions; regional resources were not read");
+                    scan.collected.errors.push(ctx.error(None, None, None, f));
+                    Vec::new()
+                }
+            };
+            scan.collected.merge(collect_parts(&ctx, &regions, options).await);
+            scan.regions = Some(regions);
+        }
+    }
+    scan
+}
+
+/// Everything of one account in `regions`, each (type, region) part at the same time.
+async fn collect_parts(ctx: &AccountCtx, regions: &[String], options: &CollectOptions) -> Collected {
     let fan_out = options.request_concurrency.max(1) * 2;
     let types = &options.resource_types;
     let mut parts: Vec<std::pin::Pin<Box<dyn std::future::Future<Output = Collected> + Send + '_>>> = Vec::new();
     if types.contains(&ResourceType::IamRole) {
-        parts.push(Box::pin(iam::collect(&ctx)));
+        parts.push(Box::pin(iam::collect(ctx)));
     }
     if types.contains(&ResourceType::S3Bucket) {
-        parts.push(Box::pin(s3::collect(&ctx, &regions, fan_out)));
+        parts.push(Box::pin(s3::collect(ctx, regions, fan_out)));
     }
-    for region in &regions {
+    for region in regions {
         if types.contains(&ResourceType::KmsKey) {
-            parts.push(Box::pin(kms::collect(&ctx, region, fan_out)));
+            parts.push(Box::pin(kms::collect(ctx, region, fan_out)));
         }
         if types.contains(&ResourceType::LambdaFunction) {
-            parts.push(Box::pin(lambda::collect_functions(&ctx, region, fan_out)));
+            parts.push(Box::pin(lambda::collect_functions(ctx, region, fan_out)));
         }
         if types.contains(&ResourceType::LambdaLayerVersion) {
-            parts.push(Box::pin(lambda::collect_layers(&ctx, region, fan_out)));
+            parts.push(Box::pin(lambda::collect_layers(ctx, region, fan_out)));
         }
         if types.contains(&ResourceType::SqsQueue) {
-            parts.push(Box::pin(sqs::collect(&ctx, region, fan_out)));
+            parts.push(Box::pin(sqs::collect(ctx, region, fan_out)));
         }
     }
+    let mut out = Collected::default();
     for part in futures::future::join_all(parts).await {
-        scan.collected.merge(part);
+        out.merge(part);
     }
-    scan.regions = Some(regions);
-    scan
+    out
 }
 
 /// The regions enabled in the account (account:ListRegions).

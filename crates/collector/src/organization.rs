@@ -53,6 +53,18 @@ pub async fn discover(clients: &Clients, caller: &str) -> Result<Organization, F
     let org_id = org.id().unwrap_or_default().to_string();
     let management_account = org.master_account_id().unwrap_or(caller).to_string();
 
+    // The account list and the OU tree are independent: read them at the same time.
+    let (accounts, paths) = tokio::join!(list_accounts(clients), ou_paths(clients, &org_id));
+    let mut accounts = accounts?;
+    let paths = paths?;
+    for a in &mut accounts {
+        a.org_path = paths.get(&a.id).cloned();
+    }
+    accounts.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(Organization { id: Some(org_id), management_account, accounts })
+}
+
+async fn list_accounts(clients: &Clients) -> Result<Vec<OrgAccount>, Failure> {
     let mut accounts = Vec::new();
     let mut pages = clients.organizations.list_accounts().into_paginator().send();
     while let Some(page) = pages.next().await {
@@ -68,16 +80,12 @@ pub async fn discover(clients: &Clients, caller: &str) -> Result<Organization, F
             accounts.push(OrgAccount { id: id.to_string(), name: a.name().map(str::to_string), status, org_path: None });
         }
     }
-    let paths = ou_paths(clients, &org_id).await?;
-    for a in &mut accounts {
-        a.org_path = paths.get(&a.id).cloned();
-    }
-    accounts.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok(Organization { id: Some(org_id), management_account, accounts })
+    Ok(accounts)
 }
 
-/// The OU path of every account, by walking the tree from the roots (two paginated calls per
-/// root or OU, fewer than one call per account in any organization with more accounts than OUs).
+/// The OU path of every account, by walking the tree from the roots, one level at a time with
+/// the parents of a level read at the same time (two paginated calls per root or OU, fewer
+/// than one call per account in any organization with more accounts than OUs).
 async fn ou_paths(clients: &Clients, org_id: &str) -> Result<BTreeMap<String, String>, Failure> {
     let org = &clients.organizations;
     let mut parents: Vec<(String, String)> = Vec::new();
@@ -91,25 +99,33 @@ async fn ou_paths(clients: &Clients, org_id: &str) -> Result<BTreeMap<String, St
         }
     }
     let mut paths = BTreeMap::new();
-    while let Some((parent, path)) = parents.pop() {
-        let mut pages = org.list_accounts_for_parent().parent_id(&parent).into_paginator().send();
-        while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| classify(&e).reading(&format!("ListAccountsForParent {parent}")))?;
-            for a in page.accounts() {
-                if let Some(id) = a.id() {
-                    paths.insert(id.to_string(), path.clone());
-                }
-            }
-        }
-        let mut pages = org.list_organizational_units_for_parent().parent_id(&parent).into_paginator().send();
-        while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| classify(&e).reading(&format!("ListOrganizationalUnitsForParent {parent}")))?;
-            for ou in page.organizational_units() {
-                if let Some(id) = ou.id() {
-                    parents.push((id.to_string(), format!("{path}{id}/")));
-                }
-            }
+    while !parents.is_empty() {
+        let level = futures::future::join_all(parents.iter().map(|(parent, path)| children(org, parent, path))).await;
+        parents = Vec::new();
+        for result in level {
+            let (accounts, ous) = result?;
+            paths.extend(accounts);
+            parents.extend(ous);
         }
     }
     Ok(paths)
+}
+
+type Children = (Vec<(String, String)>, Vec<(String, String)>);
+
+/// The accounts (with their path) and the OUs (with theirs) right under one parent.
+async fn children(org: &aws_sdk_organizations::Client, parent: &str, path: &str) -> Result<Children, Failure> {
+    let mut accounts = Vec::new();
+    let mut pages = org.list_accounts_for_parent().parent_id(parent).into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| classify(&e).reading(&format!("ListAccountsForParent {parent}")))?;
+        accounts.extend(page.accounts().iter().filter_map(|a| a.id()).map(|id| (id.to_string(), path.to_string())));
+    }
+    let mut ous = Vec::new();
+    let mut pages = org.list_organizational_units_for_parent().parent_id(parent).into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| classify(&e).reading(&format!("ListOrganizationalUnitsForParent {parent}")))?;
+        ous.extend(page.organizational_units().iter().filter_map(|ou| ou.id()).map(|id| (id.to_string(), format!("{path}{id}/"))));
+    }
+    Ok((accounts, ous))
 }

@@ -20,46 +20,23 @@ const NO_AP_POLICY: &[&str] = &["NoSuchAccessPointPolicy"];
 
 /// Buckets in `regions` and the access points of those regions.
 pub async fn collect(ctx: &AccountCtx, regions: &[String], fan_out: usize) -> Collected {
-    let mut out = Collected::default();
-    let home = ctx.clients(&ctx.home_region);
-
-    let account_bpa = match ctx.call(home.s3control.get_public_access_block().account_id(&ctx.account).send()).await {
-        Ok(o) => o.public_access_block_configuration().map(|c| BlockPublicAccess {
-            block_public_acls: c.block_public_acls().unwrap_or(false),
-            ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
-            block_public_policy: c.block_public_policy().unwrap_or(false),
-            restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
-        }),
-        Err(e) => {
-            let f = classify(&e);
-            if !f.is_code(NO_BPA) {
-                out.errors.push(ctx.error(None, TYPE, None, f.reading("GetPublicAccessBlock (account)")));
-            }
-            None
-        }
-    };
-
+    // The three parts are independent: read them at the same time.
     let per_region: Vec<_> = regions.iter().map(String::as_str).map(|r| access_points(ctx, r, fan_out)).collect();
-    let access_points = futures::future::join_all(per_region).await;
+    let ((account_bpa, mut out), access_points, buckets) =
+        tokio::join!(account_block_public_access(ctx), futures::future::join_all(per_region), list_buckets(ctx));
     for part in access_points {
         out.merge(part);
     }
-
-    let list = match ctx.call(home.s3.list_buckets().send()).await {
-        Ok(o) => o,
+    let buckets = match buckets {
+        Ok((buckets, owner_id)) => {
+            out.canonical_ids.extend(owner_id);
+            buckets
+        }
         Err(e) => {
-            out.errors.push(ctx.error(None, TYPE, None, classify(&e).reading("ListBuckets")));
+            out.errors.push(*e);
             return out;
         }
     };
-    if let Some(id) = list.owner().and_then(|o| o.id()) {
-        out.canonical_ids.insert(id.to_string());
-    }
-    let buckets: Vec<(String, Option<String>)> = list
-        .buckets()
-        .iter()
-        .filter_map(|b| b.name().map(|n| (n.to_string(), b.bucket_region().map(str::to_string))))
-        .collect();
     let results = stream::iter(buckets.into_iter().map(|(name, region)| bucket(ctx, name, region, regions, account_bpa)))
         .buffer_unordered(fan_out)
         .collect::<Vec<_>>()
@@ -75,6 +52,44 @@ pub async fn collect(ctx: &AccountCtx, regions: &[String], fan_out: usize) -> Co
         }
     }
     out
+}
+
+/// The account's Block Public Access (`None` when not configured), and the error if unreadable.
+async fn account_block_public_access(ctx: &AccountCtx) -> (Option<BlockPublicAccess>, Collected) {
+    let mut out = Collected::default();
+    let home = ctx.clients(&ctx.home_region);
+    let bpa = match ctx.call(home.s3control.get_public_access_block().account_id(&ctx.account).send()).await {
+        Ok(o) => o.public_access_block_configuration().map(|c| BlockPublicAccess {
+            block_public_acls: c.block_public_acls().unwrap_or(false),
+            ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
+            block_public_policy: c.block_public_policy().unwrap_or(false),
+            restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
+        }),
+        Err(e) => {
+            let f = classify(&e);
+            if !f.is_code(NO_BPA) {
+                out.errors.push(ctx.error(None, TYPE, None, f.reading("GetPublicAccessBlock (account)")));
+            }
+            None
+        }
+    };
+    (bpa, out)
+}
+
+/// The account's buckets with the region ListBuckets gives (if any), and the owner's canonical ID.
+async fn list_buckets(ctx: &AccountCtx) -> Result<(Vec<(String, Option<String>)>, Option<String>), Box<perimeter_model::ErrorRecord>> {
+    let home = ctx.clients(&ctx.home_region);
+    let list = ctx
+        .call(home.s3.list_buckets().send())
+        .await
+        .map_err(|e| Box::new(ctx.error(None, TYPE, None, classify(&e).reading("ListBuckets"))))?;
+    let owner = list.owner().and_then(|o| o.id()).map(str::to_string);
+    let buckets = list
+        .buckets()
+        .iter()
+        .filter_map(|b| b.name().map(|n| (n.to_string(), b.bucket_region().map(str::to_string))))
+        .collect();
+    Ok((buckets, owner))
 }
 
 type BucketResult = Result<Option<(ResourceRecord, Option<String>)>, Box<perimeter_model::ErrorRecord>>;

@@ -137,3 +137,33 @@ async fn access_denied_on_one_bucket_makes_exactly_that_bucket_an_error() {
     assert_eq!(without(&inventory), without(&clean), "everything else is read");
     assert!(inventory.resources.iter().all(|r| r.arn != arn), "no half-read record of the denied bucket");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn assumed_role_credentials_are_assumed_once_and_shared() {
+    use aws_credential_types::provider::ProvideCredentials;
+    let sim = Arc::new(Simulator::new(org(2)));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let endpoint = format!("http://{}", listener.local_addr().expect("address"));
+    tokio::spawn(serve(sim.clone(), listener));
+    let settings = AwsSettings {
+        endpoint_url: Some(endpoint),
+        region: Some("us-east-1".into()),
+        static_credentials: Some(("testing".into(), "testing".into())),
+        ..AwsSettings::default()
+    };
+    let base = perimeter_collector::aws::load_base_config(&settings).await;
+    let log = perimeter_collector::CallLog::default();
+    let clients = perimeter_collector::aws::Clients::new(&base, &log, "caller");
+    let role = perimeter_collector::RoleSpec { name: "OrganizationAccountAccessRole".into(), external_id: None };
+    let member = perimeter_collector::access::assume(&base, &clients.sts, "100000000001", &role).await.expect("assume");
+    let provider = member.credentials_provider().expect("a provider");
+    let first = provider.provide_credentials().await.expect("first credentials");
+    assert!(first.expiry().is_some(), "the credentials say when they expire");
+    assert_eq!(log.counts().get("STS:AssumeRole"), Some(&1), "the first credentials come from the up-front call");
+    // Every client of the account asks (the SDK caches per client): still one AssumeRole.
+    for _ in 0..5 {
+        let again = provider.provide_credentials().await.expect("cached credentials");
+        assert_eq!(again.access_key_id(), first.access_key_id());
+    }
+    assert_eq!(log.counts().get("STS:AssumeRole"), Some(&1));
+}
