@@ -48,11 +48,10 @@ const RENEW_BEFORE: Duration = Duration::from_secs(300);
 impl AssumedRole {
     async fn current(&self) -> Result<Credentials, Failure> {
         let mut slot = self.cached.lock().await;
-        if let Some(c) = slot.as_ref() {
-            if c.expiry().is_none_or(|e| e > SystemTime::now() + RENEW_BEFORE) {
+        if let Some(c) = slot.as_ref()
+            && c.expiry().is_none_or(|e| e > SystemTime::now() + RENEW_BEFORE) {
                 return Ok(c.clone());
             }
-        }
         let fresh = self.call().await?;
         *slot = Some(fresh.clone());
         Ok(fresh)

@@ -97,7 +97,7 @@ pub fn value_pins(key_lc: &str, written: &str, wild: bool) -> bool {
         return true;
     }
     if written.starts_with("arn:") {
-        return written.splitn(6, ':').nth(4).is_some_and(|a| !a.is_empty() && !a.contains(['*', '?']));
+        return written.split(':').nth(4).is_some_and(|a| !a.is_empty() && !a.contains(['*', '?']));
     }
     if key_lc.ends_with("orgpaths") {
         return !written.split('/').next().unwrap_or_default().contains(['*', '?']);

@@ -82,18 +82,16 @@ pub fn analyze_inputs(record: &ResourceRecord, zone: &Zone) -> PathResults {
         ResourceInputs::KmsKey(k) => kms_key(record, k, zone, &mut out),
         ResourceInputs::LambdaFunction(f) => lambda_function(record, f, zone, &mut out),
         ResourceInputs::LambdaLayerVersion(l) => {
-            if let Some(text) = &l.policy {
-                if let Some(policy) = out.parse("layer version policy", text) {
+            if let Some(text) = &l.policy
+                && let Some(policy) = out.parse("layer version policy", text) {
                     simple(&policy, "lambda", &["layerVersion"], &record.arn, zone, &mut out);
                 }
-            }
         }
         ResourceInputs::SqsQueue(q) => {
-            if let Some(text) = &q.policy {
-                if let Some(policy) = out.parse("queue policy", text) {
+            if let Some(text) = &q.policy
+                && let Some(policy) = out.parse("queue policy", text) {
                     simple(&policy, "sqs", &["queue"], &record.arn, zone, &mut out);
                 }
-            }
         }
     }
     out
@@ -364,11 +362,10 @@ fn email_grant_finding(address: &str, permission: AclPermission) -> PathFinding 
 // --------------------------------------------------------------------------------------- KMS
 
 fn kms_key(record: &ResourceRecord, k: &KmsKeyInputs, zone: &Zone, out: &mut PathResults) {
-    if let Some(text) = &k.policy {
-        if let Some(policy) = out.parse("key policy", text) {
+    if let Some(text) = &k.policy
+        && let Some(policy) = out.parse("key policy", text) {
             simple(&policy, "kms", &["key"], &record.arn, zone, out);
         }
-    }
     for grant in &k.grants {
         let actions: Vec<String> = grant.operations.iter().map(|op| format!("kms:{op}")).collect();
         let mut condition = BTreeMap::new();

@@ -335,11 +335,10 @@ impl<'a> Universe<'a> {
                     self.arn_patterns.push(self.resolve_identity_variables(w));
                     let (arn, pins) = self.arn_instance(&self.resolve_identity_variables(w));
                     let pins = pins && !w.contains("${");
-                    if let Some(account) = arn_account(&arn) {
-                        if !zone.contains_account(&account) {
+                    if let Some(account) = arn_account(&arn)
+                        && !zone.contains_account(&account) {
                             self.named_arns.push((arn, account, pins));
                         }
-                    }
                 }
             }
             (KeyClass::Identity, "aws:principalorgid") => {
@@ -515,13 +514,12 @@ impl<'a> Universe<'a> {
         if !other.is_empty() {
             out.push(Candidate { values: Some(vec![other.clone()]), pins: false });
             // Multi-valued requests, for the set qualifiers.
-            if c.operator.qualifier.is_some() {
-                if let Some(first) = out.first().and_then(|c| c.values.clone()) {
+            if c.operator.qualifier.is_some()
+                && let Some(first) = out.first().and_then(|c| c.values.clone()) {
                     let mut both = first;
                     both.push(other);
                     out.push(Candidate { values: Some(both), pins: false });
                 }
-            }
         }
         out
     }
@@ -628,11 +626,10 @@ impl<'a> Universe<'a> {
         if zone.contains_account(account) || out.len() > PROFILE_BOUND {
             return;
         }
-        if let Some(id) = user_id {
-            if zone.contains_principal_id(id.split(':').next().unwrap_or_default()) {
+        if let Some(id) = user_id
+            && zone.contains_principal_id(id.split(':').next().unwrap_or_default()) {
                 return;
             }
-        }
         let arn = arn.cloned().unwrap_or_else(|| format!("arn:aws:iam::{account}:role/perimeter-witness"));
         let resource = arn.splitn(6, ':').nth(5).unwrap_or_default().to_string();
         let (kind, username) = if let Some(user) = resource.strip_prefix("user/") {
@@ -824,16 +821,14 @@ impl<'a> Universe<'a> {
     /// the granting statement names, outside the zone.
     fn is_external(&self, st: &Statement, principal: &RequestPrincipal, ctx: &Context) -> bool {
         let zone = self.scope.zone;
-        if let Some(v) = ctx.get("s3:dataaccesspointaccount") {
-            if v.iter().any(|a| zone.contains_account(a)) {
+        if let Some(v) = ctx.get("s3:dataaccesspointaccount")
+            && v.iter().any(|a| zone.contains_account(a)) {
                 return false;
             }
-        }
-        if let Some(v) = ctx.get("s3:dataaccesspointarn") {
-            if v.iter().any(|a| arn_account(a).is_some_and(|acct| zone.contains_account(&acct))) {
+        if let Some(v) = ctx.get("s3:dataaccesspointarn")
+            && v.iter().any(|a| arn_account(a).is_some_and(|acct| zone.contains_account(&acct))) {
                 return false;
             }
-        }
         match principal {
             RequestPrincipal::Service { .. } => {
                 // Outside when the granting statement names a source outside the zone, and no
@@ -915,7 +910,7 @@ fn is_account(s: &str) -> bool {
 
 /// The account field of an ARN, when it is a 12-digit account.
 pub fn arn_account(arn: &str) -> Option<String> {
-    let account = arn.splitn(6, ':').nth(4)?;
+    let account = arn.split(':').nth(4)?;
     is_account(account).then(|| account.to_string())
 }
 

@@ -35,16 +35,14 @@ fn check_case(path: &Path) -> Result<(), String> {
         if expected_error["code"].as_str() != Some(error.code.as_str()) {
             return Err(format!("expected error code {}, got {error:?}", expected_error["code"]));
         }
-        if let Some(pointer) = expected_error.get("pointer").and_then(Value::as_str) {
-            if pointer != error.pointer {
+        if let Some(pointer) = expected_error.get("pointer").and_then(Value::as_str)
+            && pointer != error.pointer {
                 return Err(format!("expected error at `{pointer}`, got `{}` ({})", error.pointer, error.message));
             }
-        }
-        if let Some(part) = expected_error.get("message_contains").and_then(Value::as_str) {
-            if !error.message.contains(part) {
+        if let Some(part) = expected_error.get("message_contains").and_then(Value::as_str)
+            && !error.message.contains(part) {
                 return Err(format!("error message `{}` lacks `{part}`", error.message));
             }
-        }
         return Ok(());
     }
     if let Some(error) = analysis.errors.first() {

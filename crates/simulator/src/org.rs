@@ -304,7 +304,7 @@ impl Generator<'_> {
             name,
             parent,
             canonical_id: canonical_id(id),
-            has_account_bpa: index % 2 == 0,
+            has_account_bpa: index.is_multiple_of(2),
             roles: Vec::new(),
             users: Vec::new(),
             buckets: Vec::new(),
@@ -335,7 +335,7 @@ impl Generator<'_> {
                 match kinds[slot % kinds.len()] {
                     Kind::Bucket => {
                         let bucket = self.bucket(id, region, n);
-                        if buckets_here % 10 == 0 {
+                        if buckets_here.is_multiple_of(10) {
                             res.access_points.push(access_point(id, region, &bucket.name, buckets_here / 10));
                         }
                         buckets_here += 1;
