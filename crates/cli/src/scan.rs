@@ -163,6 +163,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             message: format!("{} at `{}`: {}", e.document, e.pointer, e.message),
         }));
     }
+    log.evaluated(inventory.resources.len(), findings.len(), errors.len());
     let scan_input = ScanInput {
         findings,
         complete_scopes: inventory.scopes.iter().map(|s| (s.account.clone(), s.region.clone(), s.resource_type)).collect(),
@@ -233,6 +234,8 @@ fn parse_types(names: Option<&Vec<String>>) -> anyhow::Result<Vec<ResourceType>>
 struct Log {
     bar: Option<indicatif::ProgressBar>,
     started: std::time::Instant,
+    /// Resources and errors read so far, over all accounts.
+    totals: std::sync::Mutex<(usize, usize)>,
 }
 
 #[expect(clippy::print_stderr, reason = "the cli reports progress and the summary on stderr")]
@@ -247,16 +250,24 @@ impl Log {
             bar.enable_steady_tick(Duration::from_millis(200));
             bar
         });
-        Log { bar, started: std::time::Instant::now() }
+        Log { bar, started: std::time::Instant::now(), totals: std::sync::Mutex::new((0, 0)) }
     }
 
     fn progress(&self, p: &Progress) {
         match (p, &self.bar) {
             (Progress::Discovered { accounts }, Some(bar)) => bar.set_length(*accounts as u64),
             (Progress::Discovered { accounts }, None) => eprintln!("perimeter: scanning {accounts} accounts"),
-            (Progress::AccountDone { account, resources, errors }, Some(bar)) => {
+            (Progress::AccountDone { resources, errors, .. }, Some(bar)) => {
+                let (all_resources, all_errors) = match self.totals.lock() {
+                    Ok(mut t) => {
+                        t.0 += resources;
+                        t.1 += errors;
+                        *t
+                    }
+                    Err(_) => (0, 0),
+                };
                 bar.inc(1);
-                bar.set_message(format!("{account}: {resources} resources, {errors} errors"));
+                bar.set_message(format!("{all_resources} resources, {all_errors} errors"));
             }
             (Progress::AccountDone { account, resources, errors }, None) => {
                 eprintln!("perimeter: account {account}: {resources} resources, {errors} errors");
@@ -267,6 +278,12 @@ impl Log {
     fn finish_collect(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
+        }
+    }
+
+    fn evaluated(&self, resources: usize, findings: usize, errors: usize) {
+        if self.bar.is_some() || resources > 0 {
+            eprintln!("perimeter: evaluated {resources} resources: {findings} findings, {errors} errors");
         }
     }
 
