@@ -86,7 +86,20 @@ pub struct Collected {
     pub access_points: Vec<FoundAccessPoint>,
 }
 
+/// One resource read, skipped (`None`: not in scope), or an error record for it.
+pub type Read = Result<Option<ResourceRecord>, Box<ErrorRecord>>;
+
 impl Collected {
+    /// Keeps the records and error records of per-resource reads.
+    pub fn absorb(&mut self, reads: impl IntoIterator<Item = Read>) {
+        for read in reads {
+            match read {
+                Ok(record) => self.resources.extend(record),
+                Err(e) => self.errors.push(*e),
+            }
+        }
+    }
+
     pub fn merge(&mut self, other: Collected) {
         self.resources.extend(other.resources);
         self.errors.extend(other.errors);

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use futures::stream::{self, StreamExt};
 use perimeter_model::{GrantConstraints, KmsGrant, KmsKeyInputs, ResourceInputs, ResourceRecord, ResourceType};
 
-use crate::account::{AccountCtx, Collected};
+use crate::account::{AccountCtx, Collected, Read};
 use crate::failure::{classify, Failure};
 
 const TYPE: Option<ResourceType> = Some(ResourceType::KmsKey);
@@ -26,17 +26,11 @@ pub async fn collect(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collecte
         }
     }
     let results = stream::iter(keys.into_iter().map(|id| key(ctx, region, &kms, id))).buffer_unordered(fan_out).collect::<Vec<_>>().await;
-    for r in results {
-        match r {
-            Ok(Some(record)) => out.resources.push(record),
-            Ok(None) => {}
-            Err(e) => out.errors.push(*e),
-        }
-    }
+    out.absorb(results);
     out
 }
 
-async fn key(ctx: &AccountCtx, region: &str, kms: &aws_sdk_kms::Client, id: String) -> Result<Option<ResourceRecord>, Box<perimeter_model::ErrorRecord>> {
+async fn key(ctx: &AccountCtx, region: &str, kms: &aws_sdk_kms::Client, id: String) -> Read {
     let mut arn = format!("arn:aws:kms:{region}:{}:key/{id}", ctx.account);
     let described = ctx.call(kms.describe_key().key_id(&id).send()).await;
     let described = described.map_err(|e| Box::new(ctx.error(Some(region), TYPE, Some(&arn), classify(&e).reading("DescribeKey"))))?;

@@ -14,14 +14,13 @@ use perimeter_model::{
 };
 use serde_json::Value;
 
-use crate::account::{AccountCtx, Collected};
+use crate::account::{AccountCtx, Collected, Read};
 use crate::failure::{classify, Failure};
 
 const FUNCTION: Option<ResourceType> = Some(ResourceType::LambdaFunction);
 const LAYER: Option<ResourceType> = Some(ResourceType::LambdaLayerVersion);
 const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];
 
-type RecordResult = Result<ResourceRecord, Box<perimeter_model::ErrorRecord>>;
 
 pub async fn collect_functions(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
     let mut out = Collected::default();
@@ -43,16 +42,11 @@ pub async fn collect_functions(ctx: &AccountCtx, region: &str, fan_out: usize) -
         .buffer_unordered(fan_out)
         .collect::<Vec<_>>()
         .await;
-    for r in results {
-        match r {
-            Ok(record) => out.resources.push(record),
-            Err(e) => out.errors.push(*e),
-        }
-    }
+    out.absorb(results);
     out
 }
 
-async fn function(ctx: &AccountCtx, region: &str, lambda: &aws_sdk_lambda::Client, name: String, arn: String) -> RecordResult {
+async fn function(ctx: &AccountCtx, region: &str, lambda: &aws_sdk_lambda::Client, name: String, arn: String) -> Read {
     let fail = |f: Failure| Box::new(ctx.error(Some(region), FUNCTION, Some(&arn), f));
     let (aliases, versions) = tokio::join!(aliases_of(ctx, lambda, &name), versions_of(ctx, lambda, &name));
     let (aliases, versions) = (aliases.map_err(fail)?, versions.map_err(fail)?);
@@ -102,12 +96,12 @@ async fn function(ctx: &AccountCtx, region: &str, lambda: &aws_sdk_lambda::Clien
     for u in urls {
         out.urls.extend(u.map_err(fail)?);
     }
-    Ok(ResourceRecord {
+    Ok(Some(ResourceRecord {
         arn: arn.clone(),
         account: ctx.account.clone(),
         region: region.to_string(),
         inputs: ResourceInputs::LambdaFunction(out),
-    })
+    }))
 }
 
 async fn aliases_of(ctx: &AccountCtx, lambda: &aws_sdk_lambda::Client, name: &str) -> Result<Vec<String>, Failure> {
@@ -192,23 +186,18 @@ pub async fn collect_layers(ctx: &AccountCtx, region: &str, fan_out: usize) -> C
                     None
                 }
             };
-            Ok(ResourceRecord {
+            Ok(Some(ResourceRecord {
                 arn,
                 account: ctx.account.clone(),
                 region: region.to_string(),
                 inputs: ResourceInputs::LambdaLayerVersion(LambdaLayerVersionInputs { layer_name: layer, version, policy }),
-            })
+            }))
         }
     }))
     .buffer_unordered(fan_out)
     .collect::<Vec<_>>()
     .await;
-    for r in results {
-        match r {
-            Ok(record) => out.resources.push(record),
-            Err(e) => out.errors.push(*e),
-        }
-    }
+    out.absorb(results);
     out
 }
 

@@ -59,11 +59,8 @@ async fn account_block_public_access(ctx: &AccountCtx) -> (Option<BlockPublicAcc
     let mut out = Collected::default();
     let home = ctx.clients(&ctx.home_region);
     let bpa = match ctx.call(home.s3control.get_public_access_block().account_id(&ctx.account).send()).await {
-        Ok(o) => o.public_access_block_configuration().map(|c| BlockPublicAccess {
-            block_public_acls: c.block_public_acls().unwrap_or(false),
-            ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
-            block_public_policy: c.block_public_policy().unwrap_or(false),
-            restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
+        Ok(o) => o.public_access_block_configuration().map(|c| {
+            bpa(c.block_public_acls(), c.ignore_public_acls(), c.block_public_policy(), c.restrict_public_buckets())
         }),
         Err(e) => {
             let f = classify(&e);
@@ -123,7 +120,7 @@ async fn bucket(
     }
     let fail = |f: Failure| Box::new(ctx.error(Some(&region), TYPE, Some(&arn), f));
     let s3 = ctx.clients(&region).s3;
-    let (policy, acl, bpa, ownership) = tokio::join!(
+    let (policy, acl, block, ownership) = tokio::join!(
         ctx.call(s3.get_bucket_policy().bucket(&name).send()),
         ctx.call(s3.get_bucket_acl().bucket(&name).send()),
         ctx.call(s3.get_public_access_block().bucket(&name).send()),
@@ -143,12 +140,9 @@ async fn bucket(
     let owner_id = acl.owner().and_then(|o| o.id()).map(str::to_string);
     let grants = acl.grants().iter().filter_map(grant).collect();
     let acl = owner_id.clone().map(|owner_id| S3Acl { owner_id, grants });
-    let bpa = match bpa {
-        Ok(o) => o.public_access_block_configuration().map(|c| BlockPublicAccess {
-            block_public_acls: c.block_public_acls().unwrap_or(false),
-            ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
-            block_public_policy: c.block_public_policy().unwrap_or(false),
-            restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
+    let block = match block {
+        Ok(o) => o.public_access_block_configuration().map(|c| {
+            bpa(c.block_public_acls(), c.ignore_public_acls(), c.block_public_policy(), c.restrict_public_buckets())
         }),
         Err(e) => {
             let f = classify(&e);
@@ -180,13 +174,24 @@ async fn bucket(
             name,
             policy,
             acl,
-            block_public_access: bpa,
+            block_public_access: block,
             account_block_public_access: account_bpa,
             object_ownership: ownership,
             access_points: Vec::new(),
         }),
     };
     Ok(Some((record, owner_id)))
+}
+
+/// Block Public Access settings from the four flags of any of the three APIs (S3, S3 Control
+/// account, access point); an unset flag is off.
+fn bpa(acls: Option<bool>, ignore: Option<bool>, policy: Option<bool>, restrict: Option<bool>) -> BlockPublicAccess {
+    BlockPublicAccess {
+        block_public_acls: acls.unwrap_or(false),
+        ignore_public_acls: ignore.unwrap_or(false),
+        block_public_policy: policy.unwrap_or(false),
+        restrict_public_buckets: restrict.unwrap_or(false),
+    }
 }
 
 fn grant(g: &aws_sdk_s3::types::Grant) -> Option<AclGrant> {
@@ -253,11 +258,8 @@ async fn access_points(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collec
             } else {
                 NetworkOrigin::Internet
             };
-            let bpa = details.public_access_block_configuration().map(|c| BlockPublicAccess {
-                block_public_acls: c.block_public_acls().unwrap_or(false),
-                ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
-                block_public_policy: c.block_public_policy().unwrap_or(false),
-                restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
+            let block = details.public_access_block_configuration().map(|c| {
+                bpa(c.block_public_acls(), c.ignore_public_acls(), c.block_public_policy(), c.restrict_public_buckets())
             });
             Ok(FoundAccessPoint {
                 bucket_account: ap.bucket_account_id().unwrap_or(&ctx.account).to_string(),
@@ -269,7 +271,7 @@ async fn access_points(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collec
                     policy,
                     network_origin,
                     vpc_id,
-                    block_public_access: bpa,
+                    block_public_access: block,
                 },
             })
         }

@@ -4,7 +4,7 @@
 use futures::stream::{self, StreamExt};
 use perimeter_model::{ResourceInputs, ResourceRecord, ResourceType, SqsQueueInputs};
 
-use crate::account::{AccountCtx, Collected};
+use crate::account::{AccountCtx, Collected, Read};
 use crate::failure::classify;
 
 const TYPE: Option<ResourceType> = Some(ResourceType::SqsQueue);
@@ -38,10 +38,10 @@ pub async fn collect(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collecte
                         .send(),
                 )
                 .await
-                .map_err(|e| ctx.error(Some(region), TYPE, Some(&fallback_arn), classify(&e).reading("GetQueueAttributes")))?;
+                .map_err(|e| Box::new(ctx.error(Some(region), TYPE, Some(&fallback_arn), classify(&e).reading("GetQueueAttributes"))))?;
             let attributes = attrs.attributes();
             let get = |k: QueueAttributeName| attributes.and_then(|a| a.get(&k)).cloned();
-            Ok(ResourceRecord {
+            let read: Read = Ok(Some(ResourceRecord {
                 arn: get(QueueAttributeName::QueueArn).unwrap_or(fallback_arn),
                 account: ctx.account.clone(),
                 region: region.to_string(),
@@ -50,17 +50,13 @@ pub async fn collect(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collecte
                     url: Some(url),
                     policy: get(QueueAttributeName::Policy).filter(|p| !p.trim().is_empty()),
                 }),
-            })
+            }));
+            read
         }
     }))
     .buffer_unordered(fan_out)
     .collect::<Vec<_>>()
     .await;
-    for r in results {
-        match r {
-            Ok(record) => out.resources.push(record),
-            Err(e) => out.errors.push(e),
-        }
-    }
+    out.absorb(results);
     out
 }
