@@ -304,6 +304,14 @@ fn archive_rules_archive_what_they_match_and_only_that() {
         assert_eq!(archived, f["resource_arn"] == arn.as_str(), "{f}");
     }
     assert_eq!(stored.iter().filter(|f| f["status"] == "ARCHIVED").count(), 1);
+    // `perimeter findings` filters by status.
+    let db = demo.path("perimeter.db");
+    let out = demo.perimeter(&["findings", "--db", db.to_str().expect("path"), "--status", "ARCHIVED", "--format", "json"], &[]);
+    let archived: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let archived = archived["findings"].as_array().cloned().unwrap_or_default();
+    assert_eq!(archived.len(), 1);
+    assert_eq!(archived[0]["resource_arn"], arn.as_str());
+    assert_eq!(archived[0]["archive_reason"], "=reviewed by the security team");
     // A reason that starts like a formula comes out neutralised in the CSV.
     let text = std::fs::read_to_string(demo.path("out/findings.csv")).expect("csv");
     assert!(text.contains(",'=reviewed by the security team,"), "the reason cell is neutralised");

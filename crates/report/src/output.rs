@@ -135,4 +135,15 @@ mod tests {
         assert_eq!(neutralise("arn:aws:s3:::b"), "arn:aws:s3:::b");
         assert_eq!(restore("'plain"), "'plain");
     }
+
+    #[test]
+    fn the_bom_is_written_only_when_asked() {
+        let mut with = Vec::new();
+        write_csv(&mut with, &[], &[], "t", true).expect("csv");
+        assert!(with.starts_with(&[0xEF, 0xBB, 0xBF]), "UTF-8 BOM first");
+        let mut without = Vec::new();
+        write_csv(&mut without, &[], &[], "t", false).expect("csv");
+        assert!(without.starts_with(b"id,status,"), "{:?}", String::from_utf8_lossy(&without));
+        assert_eq!(&with[3..], &without[..]);
+    }
 }
