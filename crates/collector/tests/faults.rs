@@ -167,3 +167,33 @@ async fn assumed_role_credentials_are_assumed_once_and_shared() {
     }
     assert_eq!(log.counts().get("STS:AssumeRole"), Some(&1));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn assumed_role_credentials_are_renewed_before_they_expire() {
+    use aws_credential_types::provider::ProvideCredentials;
+    // Credentials that last 302 s are renewed 300 s before they expire: 2 s after they came.
+    let sim = Arc::new(Simulator::new(SimConfig { credential_lifetime: Duration::from_secs(302), ..org(2) }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let endpoint = format!("http://{}", listener.local_addr().expect("address"));
+    tokio::spawn(serve(sim.clone(), listener));
+    let settings = AwsSettings {
+        endpoint_url: Some(endpoint),
+        region: Some("us-east-1".into()),
+        static_credentials: Some(("testing".into(), "testing".into())),
+        ..AwsSettings::default()
+    };
+    let base = perimeter_collector::aws::load_base_config(&settings).await;
+    let log = perimeter_collector::CallLog::default();
+    let clients = perimeter_collector::aws::Clients::new(&base, &log, "caller");
+    let role = perimeter_collector::RoleSpec { name: "OrganizationAccountAccessRole".into(), external_id: None };
+    let member = perimeter_collector::access::assume(&base, &clients.sts, "100000000001", &role).await.expect("assume");
+    let provider = member.credentials_provider().expect("a provider");
+    provider.provide_credentials().await.expect("first credentials");
+    assert_eq!(log.counts().get("STS:AssumeRole"), Some(&1));
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    provider.provide_credentials().await.expect("renewed credentials");
+    assert_eq!(log.counts().get("STS:AssumeRole"), Some(&2), "renewed by a new AssumeRole");
+    // And a member-account call still works with them.
+    let sqs = aws_sdk_sqs::Client::new(&member);
+    sqs.list_queues().send().await.expect("a call with the renewed credentials");
+}

@@ -37,6 +37,8 @@ pub struct SimConfig {
     /// Requests whose parameters contain one of these texts (a bucket name, a key ID, …) are
     /// refused with 403 AccessDenied, as a bucket policy's or an SCP's Deny would refuse them.
     pub deny_params: BTreeSet<String>,
+    /// How long the credentials that AssumeRole issues last (AWS's default: one hour).
+    pub credential_lifetime: Duration,
 }
 
 impl Default for SimConfig {
@@ -56,6 +58,7 @@ impl Default for SimConfig {
             hang_regions: BTreeSet::new(),
             disabled_regions: BTreeSet::new(),
             deny_params: BTreeSet::new(),
+            credential_lifetime: Duration::from_secs(3600),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! STS (awsQuery, version 2011-06-15): GetCallerIdentity, and AssumeRole, whose credentials
 //! carry the target account in the access key ID (`ASIASIM<account>`).
 
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use http::Response;
 
@@ -50,7 +50,7 @@ pub fn answer(operation: &str, ctx: &Ctx<'_>) -> Result<Response<String>, ApiErr
             if ctx.config.refuse_assume_role.contains(target) || ctx.org.account(target).is_none() {
                 return Err(denied());
             }
-            let expiration = iso8601(SystemTime::now() + Duration::from_secs(3600));
+            let expiration = iso8601(SystemTime::now() + ctx.config.credential_lifetime);
             let inner = format!(
                 "<Credentials>{}{}{}{}</Credentials><AssumedRoleUser>{}{}</AssumedRoleUser>",
                 el("AccessKeyId", &format!("{KEY_PREFIX}{target}")),
