@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # The project's test command (the README's second quick-start command; CI runs it too).
 # Builds in debug and runs every test of the workspace, the emulator tests included: each of
-# those starts its own moto server on a free loopback port (scripts/moto-server), so moto must be
-# installed (`pip install "moto[server]"`, which .ci/run does).
+# those starts its own moto server on a free loopback port (scripts/moto-server); moto is
+# installed from PyPI when it is missing (.ci/run installs it first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if ! python3 -c "import moto, boto3" 2>/dev/null; then
-  echo "moto is not installed: run  pip install 'moto[server]'  first" >&2
-  exit 2
+  echo "installing moto (the AWS emulator the tests run against) from PyPI" >&2
+  python3 -m pip install --quiet --disable-pip-version-check "moto[server]>=5.2,<6"
 fi
 
 # A clean AWS environment: the tests must never reach a real account or a user's profile.
