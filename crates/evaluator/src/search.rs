@@ -144,9 +144,19 @@ pub fn search(policy: &Policy, scope: &Scope<'_>) -> Vec<RawFinding> {
                     .filter(|t| !t.known)
                     .map(|t| format!("action `{}` is not in the action catalog; kept as written", t.action))
                     .collect();
+                // The Denies that narrow this access are part of its condition.
+                let mut condition = condition.clone();
+                if witness.is_some() {
+                    for d in &group.denied_by {
+                        let deny = &policy.statements[*d];
+                        if !deny.conditions.is_empty() && universe.deny_narrows(st, deny, &profiles, group) {
+                            add_fence(&mut condition, deny);
+                        }
+                    }
+                }
                 found.push(RawFinding {
                     principal: reported.clone(),
-                    condition: condition.clone(),
+                    condition,
                     is_public,
                     actions: group.targets.iter().map(|t| t.action.to_string()).collect(),
                     witness,
@@ -162,6 +172,19 @@ pub fn search(policy: &Policy, scope: &Scope<'_>) -> Vec<RawFinding> {
 /// The condition block of a statement as findings report it.
 pub fn condition_of(st: &Statement) -> BTreeMap<String, Vec<String>> {
     st.conditions.iter().map(|c| (format!("{} {}", c.operator_name, c.key), c.written.clone())).collect()
+}
+
+/// Adds a narrowing Deny's condition to a finding's, keyed `"Deny <Operator> <key>"`: the
+/// access exists only where that Deny does not hold.
+fn add_fence(condition: &mut BTreeMap<String, Vec<String>>, deny: &Statement) {
+    for c in &deny.conditions {
+        let values = condition.entry(format!("Deny {} {}", c.operator_name, c.key)).or_default();
+        for v in &c.written {
+            if !values.contains(v) {
+                values.push(v.clone());
+            }
+        }
+    }
 }
 
 /// Targets that every statement treats alike (same statements match the action; same
@@ -696,6 +719,40 @@ impl<'a> Universe<'a> {
         public_only: bool,
         budget: &mut usize,
     ) -> Option<Request> {
+        self.search_requests(st, profiles, group, public_only, budget, &|profile, target, resource, ctx| {
+            self.try_request(st, profile, target, resource, ctx)
+        })
+    }
+
+    /// Whether the Deny `deny` takes away some external request that `allow` grants to these
+    /// callers (so that its condition is part of the access: a fence), within the search bound.
+    fn deny_narrows(&self, allow: &Statement, deny: &Statement, profiles: &[Profile], group: &Group<'_>) -> bool {
+        let mut budget = SEARCH_BOUND;
+        let found = self.search_requests(allow, profiles, group, false, &mut budget, &|profile, target, resource, ctx| {
+            let covered = self.is_external(allow, &profile.principal, ctx)
+                && evaluate::statement_matches(allow, &profile.principal, &target.action, resource, ctx)
+                && evaluate::statement_matches(deny, &profile.principal, &target.action, resource, ctx);
+            covered.then(|| Request {
+                principal: profile.principal.clone(),
+                action: target.action.to_string(),
+                resource: resource.to_string(),
+                context: BTreeMap::new(),
+            })
+        });
+        found.is_some()
+    }
+
+    /// Enumerates the candidate requests of one (statement, callers, action group) until
+    /// `accept` returns a request or the budget is spent.
+    fn search_requests(
+        &self,
+        st: &Statement,
+        profiles: &[Profile],
+        group: &Group<'_>,
+        public_only: bool,
+        budget: &mut usize,
+        accept: &dyn Fn(&Profile, &Target, &str, &Context) -> Option<Request>,
+    ) -> Option<Request> {
         let target = group.targets[0];
         // Keys that decide: those of the statement and of the Denies that cover the action.
         let mut keys: Vec<&str> = Vec::new();
@@ -752,7 +809,7 @@ impl<'a> Universe<'a> {
                             },
                         }
                     }
-                    if let Some(request) = self.try_request(st, profile, target, resource, &ctx) {
+                    if let Some(request) = accept(profile, target, resource, &ctx) {
                         return Some(request);
                     }
                     if !advance(&mut index, &choices) {
