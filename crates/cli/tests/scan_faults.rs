@@ -93,3 +93,36 @@ fn a_malformed_policy_is_an_error_row_and_the_scan_goes_on() {
     assert!(message.starts_with("PARSE_ERROR") && message.contains("/Statement/0/Condition/StringEqualz"), "{message}");
     assert!(rows.iter().filter(|r| &r[1] == "NEW").count() > 3, "the other findings are reported");
 }
+
+/// The findings of a scan's report, without the times (which differ from run to run).
+fn findings(dir: &Path) -> Vec<(String, String, String, String)> {
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("out/findings.json")).expect("findings.json")).expect("JSON");
+    let mut out: Vec<(String, String, String, String)> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| (f["id"].to_string(), f["principal"].to_string(), f["actions"].to_string(), f["condition"].to_string()))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn throttling_5xx_and_dropped_connections_change_no_finding() {
+    // Small: under random throttling the SDK's adaptive retry slows every request (its job).
+    let org = SimConfig { accounts: 2, resources_per_account_region: 3, external_grant_rate: 0.7, ..SimConfig::default() };
+    let clean_dir = tempfile::tempdir().expect("tempdir");
+    let (_rt, endpoint) = start(Simulator::new(org.clone()));
+    let clean = scan(&endpoint, clean_dir.path());
+    assert_eq!(clean.status.code(), Some(1), "{}", stderr(&clean));
+
+    let faulty = SimConfig { throttle_rate: 0.2, error_rate: 0.02, drop_rate: 0.02, ..org };
+    let faulty_dir = tempfile::tempdir().expect("tempdir");
+    let (_rt2, endpoint) = start(Simulator::new(faulty));
+    let out = scan(&endpoint, faulty_dir.path());
+    assert_eq!(out.status.code(), Some(1), "a complete scan despite the faults: {}", stderr(&out));
+    let expected = findings(clean_dir.path());
+    assert!(!expected.is_empty());
+    assert_eq!(findings(faulty_dir.path()), expected, "the same findings as the clean run");
+}
