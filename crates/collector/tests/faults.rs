@@ -14,8 +14,8 @@ use perimeter_simulator::{serve, SimConfig, Simulator};
 
 const REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];
 
-/// Starts a simulator server and scans it.
-async fn scan(config: SimConfig, settings: AwsSettings) -> (Inventory, Arc<Simulator>) {
+/// Starts a simulator server; the settings reach it with test credentials.
+async fn simulator(config: SimConfig, settings: AwsSettings) -> (Arc<Simulator>, AwsSettings) {
     let sim = Arc::new(Simulator::new(config));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let endpoint = format!("http://{}", listener.local_addr().expect("address"));
@@ -26,9 +26,27 @@ async fn scan(config: SimConfig, settings: AwsSettings) -> (Inventory, Arc<Simul
         static_credentials: Some(("testing".into(), "testing".into())),
         ..settings
     };
+    (sim, settings)
+}
+
+/// Starts a simulator server and scans it.
+async fn scan(config: SimConfig, settings: AwsSettings) -> (Inventory, Arc<Simulator>) {
+    let (sim, settings) = simulator(config, settings).await;
     let options = CollectOptions { regions: Some(REGIONS.map(str::to_string).to_vec()), ..CollectOptions::default() };
     let inventory = collect(&settings, &options, &|_| {}).await.expect("the scan runs");
     (inventory, sim)
+}
+
+/// Assumes the audit role in one member of a simulated organization: the member's config and
+/// the log of the calls made.
+async fn assume_member(config: SimConfig) -> (aws_config::SdkConfig, perimeter_collector::CallLog) {
+    let (_sim, settings) = simulator(config, AwsSettings::default()).await;
+    let base = perimeter_collector::aws::load_base_config(&settings).await;
+    let log = perimeter_collector::CallLog::default();
+    let clients = perimeter_collector::aws::Clients::new(&base, &log, "caller");
+    let role = perimeter_collector::RoleSpec { name: "OrganizationAccountAccessRole".into(), external_id: None };
+    let member = perimeter_collector::access::assume(&base, &clients.sts, "100000000001", &role).await.expect("assume");
+    (member, log)
 }
 
 fn org(accounts: usize) -> SimConfig {
@@ -141,21 +159,7 @@ async fn access_denied_on_one_bucket_makes_exactly_that_bucket_an_error() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn assumed_role_credentials_are_assumed_once_and_shared() {
     use aws_credential_types::provider::ProvideCredentials;
-    let sim = Arc::new(Simulator::new(org(2)));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let endpoint = format!("http://{}", listener.local_addr().expect("address"));
-    tokio::spawn(serve(sim.clone(), listener));
-    let settings = AwsSettings {
-        endpoint_url: Some(endpoint),
-        region: Some("us-east-1".into()),
-        static_credentials: Some(("testing".into(), "testing".into())),
-        ..AwsSettings::default()
-    };
-    let base = perimeter_collector::aws::load_base_config(&settings).await;
-    let log = perimeter_collector::CallLog::default();
-    let clients = perimeter_collector::aws::Clients::new(&base, &log, "caller");
-    let role = perimeter_collector::RoleSpec { name: "OrganizationAccountAccessRole".into(), external_id: None };
-    let member = perimeter_collector::access::assume(&base, &clients.sts, "100000000001", &role).await.expect("assume");
+    let (member, log) = assume_member(org(2)).await;
     let provider = member.credentials_provider().expect("a provider");
     let first = provider.provide_credentials().await.expect("first credentials");
     assert!(first.expiry().is_some(), "the credentials say when they expire");
@@ -172,21 +176,7 @@ async fn assumed_role_credentials_are_assumed_once_and_shared() {
 async fn assumed_role_credentials_are_renewed_before_they_expire() {
     use aws_credential_types::provider::ProvideCredentials;
     // Credentials that last 302 s are renewed 300 s before they expire: 2 s after they came.
-    let sim = Arc::new(Simulator::new(SimConfig { credential_lifetime: Duration::from_secs(302), ..org(2) }));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let endpoint = format!("http://{}", listener.local_addr().expect("address"));
-    tokio::spawn(serve(sim.clone(), listener));
-    let settings = AwsSettings {
-        endpoint_url: Some(endpoint),
-        region: Some("us-east-1".into()),
-        static_credentials: Some(("testing".into(), "testing".into())),
-        ..AwsSettings::default()
-    };
-    let base = perimeter_collector::aws::load_base_config(&settings).await;
-    let log = perimeter_collector::CallLog::default();
-    let clients = perimeter_collector::aws::Clients::new(&base, &log, "caller");
-    let role = perimeter_collector::RoleSpec { name: "OrganizationAccountAccessRole".into(), external_id: None };
-    let member = perimeter_collector::access::assume(&base, &clients.sts, "100000000001", &role).await.expect("assume");
+    let (member, log) = assume_member(SimConfig { credential_lifetime: Duration::from_secs(302), ..org(2) }).await;
     let provider = member.credentials_provider().expect("a provider");
     provider.provide_credentials().await.expect("first credentials");
     assert_eq!(log.counts().get("STS:AssumeRole"), Some(&1));
