@@ -1,0 +1,86 @@
+//! Snapshots of the report files: findings.csv and findings.json for a fixed set of findings
+//! and errors (a public finding with a witness, a cross-account archived one with a condition
+//! and a formula-like reason, a conservative one, an ERROR row). A change to a column, its
+//! order or its format shows up here first.
+
+use std::collections::BTreeMap;
+
+use perimeter_model::{ErrorCode, ErrorRecord, Finding, Principal, Request, RequestPrincipal, ResourceType, SharedVia};
+use perimeter_report::output::{write_csv, write_json, JsonReport};
+use perimeter_report::{Status, StoredFinding};
+
+fn stored(finding: Finding, status: Status) -> StoredFinding {
+    StoredFinding {
+        finding,
+        status,
+        first_seen: "2026-11-01T06:00:00Z".into(),
+        last_seen: "2026-11-29T06:00:00Z".into(),
+        resolved_at: None,
+        archive_rule: None,
+        archive_reason: None,
+    }
+}
+
+fn findings() -> Vec<StoredFinding> {
+    let queue = "arn:aws:sqs:us-east-1:111111111111:orders";
+    let public = Finding {
+        id: "0123456789abcdef0123456789abcdef".into(),
+        resource_arn: queue.into(),
+        resource_type: ResourceType::SqsQueue,
+        resource_owner_account: "111111111111".into(),
+        region: "us-east-1".into(),
+        principal: Principal::anyone(),
+        actions: vec!["sqs:GetQueueAttributes".into(), "sqs:SendMessage".into()],
+        condition: BTreeMap::new(),
+        is_public: true,
+        shared_via: SharedVia::Policy,
+        witness: Some(Request {
+            principal: RequestPrincipal::Anonymous,
+            action: "sqs:SendMessage".into(),
+            resource: queue.into(),
+            context: BTreeMap::new(),
+        }),
+        conservative: None,
+        notes: Vec::new(),
+    };
+    let mut partner = public.clone();
+    partner.id = "fedcba9876543210fedcba9876543210".into();
+    partner.principal = serde_json::from_value(serde_json::json!({"AWS": "444455556666"})).expect("principal");
+    partner.is_public = false;
+    partner.condition = BTreeMap::from([("StringEquals aws:SourceVpce".to_string(), vec!["vpce-1a2b3c".to_string()])]);
+    partner.witness = None;
+    partner.conservative = Some("the search stopped at its bound".into());
+    let mut archived = stored(partner.clone(), Status::Archived);
+    archived.archive_rule = Some("partner-queue".into());
+    archived.archive_reason = Some("=approved in ticket SEC-42".into());
+    let mut resolved = stored(public.clone(), Status::Resolved);
+    resolved.finding.id = "00000000000000000000000000000001".into();
+    resolved.resolved_at = Some("2026-11-29T06:00:00Z".into());
+    vec![stored(public, Status::New), archived, resolved]
+}
+
+fn errors() -> Vec<ErrorRecord> {
+    vec![ErrorRecord {
+        account: "222222222222".into(),
+        region: None,
+        resource_type: None,
+        resource_arn: None,
+        code: ErrorCode::AssumeRoleFailed,
+        message: "AssumeRole arn:aws:iam::222222222222:role/PerimeterAudit: AccessDenied".into(),
+    }]
+}
+
+#[test]
+fn findings_csv() {
+    let mut out = Vec::new();
+    write_csv(&mut out, &findings(), &errors(), "2026-11-29T06:00:00Z", false).expect("csv");
+    insta::assert_snapshot!(String::from_utf8(out).expect("UTF-8"));
+}
+
+#[test]
+fn findings_json() {
+    let mut out = Vec::new();
+    let summary = serde_json::json!({"complete": false, "new": 1, "archived": 1, "resolved": 1, "errors": 1});
+    write_json(&mut out, &JsonReport { summary: &summary, findings: &findings(), errors: &errors() }).expect("json");
+    insta::assert_snapshot!(String::from_utf8(out).expect("UTF-8"));
+}
