@@ -148,11 +148,11 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         .resources
         .par_iter()
         .filter(|r| resource_types.contains(&r.resource_type()))
-        .map(|r| perimeter_evaluator::analyze(r, zone))
+        .map(|r| (r, perimeter_evaluator::analyze(r, zone)))
         .collect();
     let mut findings: Vec<Finding> = Vec::new();
     let mut errors: Vec<ErrorRecord> = inventory.errors.clone();
-    for (analysis, record) in analyses.into_iter().zip(inventory.resources.iter().filter(|r| resource_types.contains(&r.resource_type()))) {
+    for (record, analysis) in analyses {
         findings.extend(analysis.findings);
         errors.extend(analysis.errors.into_iter().map(|e| ErrorRecord {
             account: record.account.clone(),

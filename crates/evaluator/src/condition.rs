@@ -171,6 +171,18 @@ pub enum TemplatePart {
     Escape(char),
 }
 
+impl Value {
+    /// Whether the value names exactly one thing: not a wildcard pattern, not a policy-variable
+    /// template (whose value depends on the caller).
+    pub fn is_fixed(&self) -> bool {
+        match self {
+            Value::Text { pattern: Some(p), .. } => !p.has_wildcard(),
+            Value::Text { .. } => false,
+            _ => true,
+        }
+    }
+}
+
 /// A typed condition value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {

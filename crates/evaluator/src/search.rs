@@ -339,7 +339,7 @@ impl<'a> Universe<'a> {
             .written
             .iter()
             .zip(&c.values)
-            .map(|(w, v)| (w.clone(), matches!(v, Value::Text { pattern: Some(p), .. } if !p.has_wildcard()) || !matches!(v, Value::Text { .. })))
+            .map(|(w, v)| (w.clone(), v.is_fixed()))
             .collect();
         match (class, c.key_lc.as_str()) {
             (KeyClass::Identity, "aws:principalaccount" | "kms:calleraccount") => {
