@@ -13,6 +13,9 @@ use crate::zone::Zone;
 pub enum InventoryRecord {
     /// The zone of trust as discovered (organization, accounts, canonical and unique IDs).
     Zone(Zone),
+    /// What the scan set out to read: with each account's scanned regions, the scopes that must
+    /// each have a scope record or an error record.
+    Plan(PlanRecord),
     Account(AccountRecord),
     Resource(ResourceRecord),
     /// A scope (account, region, resource type) that was read to the end.
@@ -45,9 +48,20 @@ pub struct AccountRecord {
     /// Regions asked for that are not enabled in the account (skipped, not errors).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skipped_regions: Vec<String>,
+    /// The regions scanned in the account; `None` when it was not scanned, or could not be
+    /// entered (an error record then says why).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regions: Option<Vec<String>>,
 }
 
+/// The resource types a scan was asked to read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanRecord {
+    pub resource_types: Vec<ResourceType>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScopeRecord {
     pub account: String,

@@ -8,8 +8,9 @@ pub mod resource;
 pub mod zone;
 
 pub use finding::{ErrorCode, Finding, Principal, Request, RequestPrincipal, SharedVia};
-pub use inventory::{AccountRecord, AccountStatus, ErrorRecord, InventoryRecord, ScopeRecord};
+pub use inventory::{AccountRecord, AccountStatus, ErrorRecord, InventoryRecord, PlanRecord, ScopeRecord};
 pub use resource::{
+    Document, TypeInputs, UnknownResourceType, GLOBAL_REGION,
     AclGrant, AclGrantee, AclPermission, BlockPublicAccess, FunctionUrl, GrantConstraints,
     IamRoleInputs, KmsGrant, KmsKeyInputs, LambdaFunctionInputs, LambdaLayerVersionInputs,
     NetworkOrigin, ObjectOwnership, QualifiedPolicy, ResourceInputs, ResourceRecord,

@@ -1,0 +1,261 @@
+//! Resource records: what the collector read for one resource, exactly the inputs that
+//! semantics.md section 6 names for its type. Policies are kept as the raw JSON text AWS
+//! returned, so that a malformed document reaches the evaluator and becomes a parse error there.
+//!
+//! Each resource type is one module here (its inputs and what every crate asks of them: its
+//! name, its documents, a record made from one policy); [`ResourceType`] and
+//! [`ResourceInputs`] tie them together with exhaustive matches, so that a new type makes the
+//! compiler point at every place to extend. `docs/adding-a-resource-type.md` lists the rest.
+
+mod iam_role;
+mod kms_key;
+mod lambda_function;
+mod lambda_layer_version;
+mod s3_bucket;
+mod sqs_queue;
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+pub use iam_role::IamRoleInputs;
+pub use kms_key::{GrantConstraints, KmsGrant, KmsKeyInputs};
+pub use lambda_function::{FunctionUrl, LambdaFunctionInputs, QualifiedPolicy};
+pub use lambda_layer_version::LambdaLayerVersionInputs;
+pub use s3_bucket::{
+    AclGrant, AclGrantee, AclPermission, BlockPublicAccess, NetworkOrigin, ObjectOwnership, S3AccessPoint, S3Acl,
+    S3BucketInputs,
+};
+pub use sqs_queue::SqsQueueInputs;
+
+/// The region of the records and scopes of global resource types (IAM).
+pub const GLOBAL_REGION: &str = "global";
+
+/// Resource types, named as AWS IAM Access Analyzer names them. The list of types
+/// ([`ResourceType::ALL`]) and the names are derived from this one definition.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, strum::VariantArray, strum::IntoStaticStr, strum::EnumString,
+)]
+#[strum(ascii_case_insensitive)]
+pub enum ResourceType {
+    #[strum(serialize = "AWS::S3::Bucket")]
+    S3Bucket,
+    #[strum(serialize = "AWS::IAM::Role")]
+    IamRole,
+    #[strum(serialize = "AWS::KMS::Key")]
+    KmsKey,
+    #[strum(serialize = "AWS::Lambda::Function")]
+    LambdaFunction,
+    #[strum(serialize = "AWS::Lambda::LayerVersion")]
+    LambdaLayerVersion,
+    #[strum(serialize = "AWS::SQS::Queue")]
+    SqsQueue,
+}
+
+/// A resource type name that perimeter does not know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownResourceType(pub String);
+
+impl fmt::Display for UnknownResourceType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let known: Vec<&str> = ResourceType::ALL.iter().map(|t| t.as_str()).collect();
+        write!(f, "unknown resource type `{}` (known: {})", self.0, known.join(", "))
+    }
+}
+
+impl std::error::Error for UnknownResourceType {}
+
+impl ResourceType {
+    /// Every type, in declaration order.
+    pub const ALL: &'static [ResourceType] = <ResourceType as strum::VariantArray>::VARIANTS;
+
+    /// The Access Analyzer name (`AWS::S3::Bucket`).
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    /// Parses an Access Analyzer name, case-insensitively: the one place every command and the
+    /// config parse type names.
+    pub fn parse(s: &str) -> Result<ResourceType, UnknownResourceType> {
+        ResourceType::from_str(s.trim()).map_err(|_| UnknownResourceType(s.to_string()))
+    }
+
+    /// Global types have one scope per account, in the region [`GLOBAL_REGION`]; the others
+    /// one per scanned region.
+    pub fn is_global(self) -> bool {
+        match self {
+            ResourceType::IamRole => true,
+            ResourceType::S3Bucket
+            | ResourceType::KmsKey
+            | ResourceType::LambdaFunction
+            | ResourceType::LambdaLayerVersion
+            | ResourceType::SqsQueue => false,
+        }
+    }
+}
+
+impl fmt::Display for ResourceType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ResourceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ResourceType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        // Exact names only in stored data; the case-insensitive reading is for people.
+        ResourceType::ALL
+            .iter()
+            .copied()
+            .find(|t| t.as_str() == name)
+            .ok_or_else(|| serde::de::Error::custom(UnknownResourceType(name)))
+    }
+}
+
+/// One resource and everything read about it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceRecord {
+    pub arn: String,
+    /// The account that owns the resource.
+    pub account: String,
+    pub region: String,
+    pub inputs: ResourceInputs,
+}
+
+impl ResourceRecord {
+    pub fn resource_type(&self) -> ResourceType {
+        self.inputs.resource_type()
+    }
+
+    /// A record of `resource_type` whose only input is `policy` (its main policy document), as
+    /// `check-policy`, the corpus and the fuzz target analyse one document. The region is the
+    /// ARN's, or `us-east-1` for ARNs without one.
+    pub fn from_policy(resource_type: ResourceType, arn: &str, account: &str, policy: String) -> ResourceRecord {
+        ResourceRecord {
+            arn: arn.to_string(),
+            account: account.to_string(),
+            region: arn.split(':').nth(3).filter(|r| !r.is_empty()).unwrap_or("us-east-1").to_string(),
+            inputs: ResourceInputs::from_policy(resource_type, arn, policy),
+        }
+    }
+}
+
+/// One policy document of a resource, with the name errors and findings use for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document<'a> {
+    /// `bucket policy`, `access point reports policy`, `function policy (qualifier prod)`, …
+    pub name: String,
+    pub text: &'a str,
+}
+
+/// What every crate asks of one type's inputs. Implemented once per type module.
+pub trait TypeInputs {
+    /// The resource's name as its service names it (bucket name, role name, key ID, …).
+    fn name(&self) -> &str;
+    /// Every policy document the resource carries (absent ones are left out).
+    fn documents(&self) -> Vec<Document<'_>>;
+    /// Inputs whose only content is `policy` as the type's main document.
+    fn from_policy(arn: &str, policy: String) -> Self;
+}
+
+/// The inputs of one resource, by type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum ResourceInputs {
+    #[serde(rename = "AWS::S3::Bucket")]
+    S3Bucket(S3BucketInputs),
+    #[serde(rename = "AWS::IAM::Role")]
+    IamRole(IamRoleInputs),
+    #[serde(rename = "AWS::KMS::Key")]
+    KmsKey(KmsKeyInputs),
+    #[serde(rename = "AWS::Lambda::Function")]
+    LambdaFunction(LambdaFunctionInputs),
+    #[serde(rename = "AWS::Lambda::LayerVersion")]
+    LambdaLayerVersion(LambdaLayerVersionInputs),
+    #[serde(rename = "AWS::SQS::Queue")]
+    SqsQueue(SqsQueueInputs),
+}
+
+/// Calls one [`TypeInputs`] method on whichever type the inputs are.
+macro_rules! each_type {
+    ($inputs:expr, $x:ident => $body:expr) => {
+        match $inputs {
+            ResourceInputs::S3Bucket($x) => $body,
+            ResourceInputs::IamRole($x) => $body,
+            ResourceInputs::KmsKey($x) => $body,
+            ResourceInputs::LambdaFunction($x) => $body,
+            ResourceInputs::LambdaLayerVersion($x) => $body,
+            ResourceInputs::SqsQueue($x) => $body,
+        }
+    };
+}
+
+impl ResourceInputs {
+    pub fn resource_type(&self) -> ResourceType {
+        match self {
+            ResourceInputs::S3Bucket(_) => ResourceType::S3Bucket,
+            ResourceInputs::IamRole(_) => ResourceType::IamRole,
+            ResourceInputs::KmsKey(_) => ResourceType::KmsKey,
+            ResourceInputs::LambdaFunction(_) => ResourceType::LambdaFunction,
+            ResourceInputs::LambdaLayerVersion(_) => ResourceType::LambdaLayerVersion,
+            ResourceInputs::SqsQueue(_) => ResourceType::SqsQueue,
+        }
+    }
+
+    /// Inputs of `resource_type` whose only content is `policy`.
+    pub fn from_policy(resource_type: ResourceType, arn: &str, policy: String) -> ResourceInputs {
+        match resource_type {
+            ResourceType::S3Bucket => ResourceInputs::S3Bucket(TypeInputs::from_policy(arn, policy)),
+            ResourceType::IamRole => ResourceInputs::IamRole(TypeInputs::from_policy(arn, policy)),
+            ResourceType::KmsKey => ResourceInputs::KmsKey(TypeInputs::from_policy(arn, policy)),
+            ResourceType::LambdaFunction => ResourceInputs::LambdaFunction(TypeInputs::from_policy(arn, policy)),
+            ResourceType::LambdaLayerVersion => ResourceInputs::LambdaLayerVersion(TypeInputs::from_policy(arn, policy)),
+            ResourceType::SqsQueue => ResourceInputs::SqsQueue(TypeInputs::from_policy(arn, policy)),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        each_type!(self, x => x.name())
+    }
+
+    pub fn documents(&self) -> Vec<Document<'_>> {
+        each_type!(self, x => x.documents())
+    }
+}
+
+/// The last `:` or `/` separated part of an ARN: the name most ARNs end with.
+pub(crate) fn arn_tail(arn: &str) -> &str {
+    arn.rsplit([':', '/']).next().unwrap_or(arn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_names_round_trip_and_match_the_inputs_tags() {
+        assert!(!ResourceType::ALL.is_empty());
+        for t in ResourceType::ALL {
+            assert_eq!(ResourceType::parse(t.as_str()), Ok(*t));
+            assert_eq!(ResourceType::parse(&t.as_str().to_ascii_lowercase()), Ok(*t));
+            assert_eq!(serde_json::to_value(t).ok(), Some(serde_json::json!(t.as_str())));
+            let inputs = ResourceInputs::from_policy(*t, "arn:aws:svc:us-east-1:111111111111:thing/x", "{}".into());
+            assert_eq!(inputs.resource_type(), *t);
+            // The serde tag of the inputs is the type's name.
+            let tag = serde_json::to_value(&inputs).ok().and_then(|v| v["type"].as_str().map(str::to_string));
+            assert_eq!(tag.as_deref(), Some(t.as_str()));
+            assert_eq!(inputs.documents().len(), 1, "{t}: the policy is its one document");
+            assert_eq!(inputs.documents()[0].text, "{}");
+        }
+        let err = ResourceType::parse("AWS::S3::Buckets").expect_err("unknown");
+        assert!(err.to_string().contains("AWS::SQS::Queue"), "{err}");
+    }
+}
