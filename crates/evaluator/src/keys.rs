@@ -119,6 +119,11 @@ pub fn applies_to(key_lc: &str, principal: &RequestPrincipal) -> bool {
     }
 }
 
+/// Whether the key's value is a bare account ID (so "some other value" is another account).
+pub fn takes_account(key_lc: &str) -> bool {
+    matches!(key_lc, "aws:sourceaccount" | "aws:sourceowner" | "s3:dataaccesspointaccount")
+}
+
 /// Whether a source value points inside the zone. A source ARN without an account (an S3
 /// bucket) cannot be placed and counts as outside (conservative).
 pub fn source_inside(zone: &Zone, key_lc: &str, value: &str) -> bool {

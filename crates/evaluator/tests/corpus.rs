@@ -8,20 +8,12 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use perimeter_evaluator::{analyze, evaluate, Decision, Policy};
-use perimeter_model::{Finding, ResourceInputs, ResourceRecord, SharedVia};
+use perimeter_model::{Finding, ResourceRecord, SharedVia};
 use serde_json::Value;
 
 /// Every document of the resource, parsed, to check witnesses against.
 fn documents(record: &ResourceRecord) -> Vec<Policy> {
-    let texts: Vec<&str> = match &record.inputs {
-        ResourceInputs::S3Bucket(b) => b.policy.iter().map(String::as_str).collect(),
-        ResourceInputs::IamRole(r) => vec![r.trust_policy.as_str()],
-        ResourceInputs::KmsKey(k) => k.policy.iter().map(String::as_str).collect(),
-        ResourceInputs::LambdaFunction(f) => f.policies.iter().map(|p| p.policy.as_str()).collect(),
-        ResourceInputs::LambdaLayerVersion(l) => l.policy.iter().map(String::as_str).collect(),
-        ResourceInputs::SqsQueue(q) => q.policy.iter().map(String::as_str).collect(),
-    };
-    texts.into_iter().filter_map(|t| Policy::parse(t).ok()).collect()
+    record.inputs.documents().into_iter().filter_map(|d| Policy::parse(d.text).ok()).collect()
 }
 
 fn check_case(path: &Path) -> Result<(), String> {
@@ -54,10 +46,11 @@ fn check_case(path: &Path) -> Result<(), String> {
     let docs = documents(&record);
     for f in &analysis.findings {
         match (&f.witness, &f.conservative) {
-            (Some(w), _) if matches!(f.shared_via, SharedVia::Policy | SharedVia::FunctionUrl | SharedVia::S3AccessPointAccount) => {
-                if !docs.iter().any(|d| evaluate(d, w).decision == Decision::Allow) {
-                    return Err(format!("the witness of {} is not allowed: {w:#?}", f.principal));
-                }
+            (Some(w), _)
+                if matches!(f.shared_via, SharedVia::Policy | SharedVia::FunctionUrl | SharedVia::S3AccessPointAccount)
+                    && !docs.iter().any(|d| evaluate(d, w).decision == Decision::Allow) =>
+            {
+                return Err(format!("the witness of {} is not allowed: {w:#?}", f.principal));
             }
             (None, None) => return Err(format!("finding for {} has neither witness nor reason", f.principal)),
             _ => {}

@@ -1,11 +1,13 @@
 //! Property tests that hold the analysis against the concrete request evaluator (the role
-//! Cedar's simpler model plays for its implementation).
+//! Cedar's simpler model plays for its implementation), on every resource type's main policy.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use perimeter_evaluator::policy::PrincipalEntry;
 use perimeter_evaluator::{analyze, evaluate, Decision, Policy};
-use perimeter_model::{Finding, Principal, Request, RequestPrincipal, ResourceInputs, ResourceRecord, SqsQueueInputs, Zone};
+use std::sync::LazyLock;
+
+use perimeter_model::{Finding, Principal, Request, RequestPrincipal, ResourceRecord, ResourceType, Zone};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -14,8 +16,36 @@ const MEMBER: &str = "222222222222";
 const FOREIGN: [&str; 2] = ["444455556666", "777788889999"];
 const ORG: &str = "o-a1b2c3d4e5";
 const FOREIGN_ORG: &str = "o-zzzz999999";
-const QUEUE: &str = "arn:aws:sqs:us-east-1:111111111111:orders";
-const ACTIONS: [&str; 4] = ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueUrl"];
+
+/// One resource type under test: its resource ARN and the actions its analysis asks about
+/// (those an outside account gets from `Allow Action "*"`), learned from the analysis itself so
+/// that the properties hold for every type with no per-type code here.
+#[derive(Debug)]
+struct TypeCase {
+    resource_type: ResourceType,
+    service: &'static str,
+    arn: String,
+    actions: Vec<String>,
+}
+
+static CASES: LazyLock<Vec<TypeCase>> = LazyLock::new(|| {
+    ResourceType::ALL
+        .iter()
+        .map(|t| {
+            let service = perimeter_evaluator::resource_services(*t)[0].0;
+            let arn = format!("arn:aws:{service}:us-east-1:{OWNER}:perimeter-property-resource");
+            let probe = json!([{"Effect": "Allow", "Principal": {"AWS": FOREIGN[0]}, "Action": "*", "Resource": "*"}]);
+            let probe: Vec<Value> = probe.as_array().cloned().unwrap_or_default();
+            let case = TypeCase { resource_type: *t, service, arn, actions: Vec::new() };
+            let found = analyze(&record(&case, &probe), &zone());
+            let mut actions: Vec<String> = found.findings.iter().flat_map(|f| f.actions.clone()).collect();
+            actions.sort();
+            actions.dedup();
+            assert!(!actions.is_empty(), "{t}: `Allow * to an outside account` gives no action");
+            TypeCase { actions, ..case }
+        })
+        .collect()
+});
 
 fn zone() -> Zone {
     Zone::of_accounts(Some(ORG), [OWNER, MEMBER])
@@ -33,13 +63,21 @@ fn principal_value() -> impl Strategy<Value = Value> {
     ]
 }
 
-fn action_value() -> impl Strategy<Value = Value> {
+/// Action values for a type: one action, two, the service's wildcard, a prefix wildcard, a
+/// suffix wildcard, and everything.
+fn action_value(case: &'static TypeCase) -> impl Strategy<Value = Value> {
+    let a = &case.actions;
+    let (first, second) = (a[0].clone(), a[a.len() / 2].clone());
+    let name = first.split_once(':').map_or(first.as_str(), |(_, n)| n);
+    let prefix = format!("{}:{}*", case.service, name.chars().take(3).collect::<String>());
+    let suffix = format!("{}:*{}", case.service, name.chars().rev().take(3).collect::<Vec<_>>().into_iter().rev().collect::<String>());
     prop_oneof![
-        Just(json!("sqs:SendMessage")),
-        Just(json!(["sqs:SendMessage", "sqs:ReceiveMessage"])),
-        Just(json!("sqs:*")),
-        Just(json!("sqs:Get*")),
-        Just(json!("sqs:*Message")),
+        Just(json!(first.clone())),
+        Just(json!([first, second])),
+        Just(json!(format!("{}:*", case.service))),
+        Just(json!(prefix)),
+        Just(json!(suffix)),
+        Just(json!("*")),
     ]
 }
 
@@ -62,8 +100,8 @@ fn condition_value() -> impl Strategy<Value = Option<Value>> {
     ]
 }
 
-fn statement(effect: &'static str) -> impl Strategy<Value = Value> {
-    (principal_value(), action_value(), condition_value()).prop_map(move |(p, a, c)| {
+fn statement(case: &'static TypeCase, effect: &'static str) -> impl Strategy<Value = Value> {
+    (principal_value(), action_value(case), condition_value()).prop_map(move |(p, a, c)| {
         let mut s = json!({"Effect": effect, "Principal": p, "Action": a, "Resource": "*"});
         if let Some(c) = c {
             s["Condition"] = c;
@@ -72,25 +110,22 @@ fn statement(effect: &'static str) -> impl Strategy<Value = Value> {
     })
 }
 
-fn policy_statements() -> impl Strategy<Value = Vec<Value>> {
-    (prop::collection::vec(statement("Allow"), 1..4), prop::collection::vec(statement("Deny"), 0..3))
+/// A type under test.
+fn type_case() -> impl Strategy<Value = &'static TypeCase> {
+    prop::sample::select(CASES.iter().collect::<Vec<_>>())
+}
+
+fn policy_statements(case: &'static TypeCase) -> impl Strategy<Value = Vec<Value>> {
+    (prop::collection::vec(statement(case, "Allow"), 1..4), prop::collection::vec(statement(case, "Deny"), 0..3))
         .prop_map(|(mut a, d)| {
             a.extend(d);
             a
         })
 }
 
-fn record(statements: &[Value]) -> ResourceRecord {
-    ResourceRecord {
-        arn: QUEUE.to_string(),
-        account: OWNER.to_string(),
-        region: "us-east-1".to_string(),
-        inputs: ResourceInputs::SqsQueue(SqsQueueInputs {
-            name: "orders".into(),
-            url: None,
-            policy: Some(json!({"Version": "2012-10-17", "Statement": statements}).to_string()),
-        }),
-    }
+fn record(case: &TypeCase, statements: &[Value]) -> ResourceRecord {
+    let policy = json!({"Version": "2012-10-17", "Statement": statements}).to_string();
+    ResourceRecord::from_policy(case.resource_type, &case.arn, OWNER, policy)
 }
 
 fn parsed(statements: &[Value]) -> Policy {
@@ -98,7 +133,7 @@ fn parsed(statements: &[Value]) -> Policy {
 }
 
 /// A request from outside the zone, with consistent identity keys.
-fn external_request() -> impl Strategy<Value = Request> {
+fn external_request(case: &'static TypeCase) -> impl Strategy<Value = Request> {
     let caller = prop_oneof![
         Just(None),
         (0..2usize, prop_oneof![Just(None), Just(Some(FOREIGN_ORG))], prop_oneof![Just("partner"), Just("other")])
@@ -106,7 +141,7 @@ fn external_request() -> impl Strategy<Value = Request> {
     ];
     let ip = prop_oneof![Just(None), Just(Some("203.0.113.7")), Just(Some("198.51.100.1"))];
     let secure = prop_oneof![Just(None), Just(Some("true")), Just(Some("false"))];
-    (caller, prop::sample::select(ACTIONS.to_vec()), ip, secure).prop_map(|(caller, action, ip, secure)| {
+    (caller, prop::sample::select(case.actions.clone()), ip, secure).prop_map(move |(caller, action, ip, secure)| {
         let mut context = BTreeMap::new();
         let principal = match caller {
             None => RequestPrincipal::Anonymous,
@@ -127,7 +162,7 @@ fn external_request() -> impl Strategy<Value = Request> {
         if let Some(s) = secure {
             context.insert("aws:SecureTransport".to_string(), vec![s.to_string()]);
         }
-        Request { principal, action: action.to_string(), resource: QUEUE.to_string(), context }
+        Request { principal, action, resource: case.arn.clone(), context }
     })
 }
 
@@ -163,8 +198,8 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 400, .. ProptestConfig::default() })]
 
     #[test]
-    fn every_witness_is_allowed(statements in policy_statements()) {
-        let analysis = analyze(&record(&statements), &zone());
+    fn every_witness_is_allowed((case, statements) in type_case().prop_flat_map(|c| (Just(c), policy_statements(c)))) {
+        let analysis = analyze(&record(case, &statements), &zone());
         prop_assert!(analysis.errors.is_empty());
         let policy = parsed(&statements);
         for f in &analysis.findings {
@@ -174,10 +209,12 @@ proptest! {
     }
 
     #[test]
-    fn allowed_external_requests_are_covered(statements in policy_statements(), request in external_request()) {
+    fn allowed_external_requests_are_covered(
+        (case, statements, request) in type_case().prop_flat_map(|c| (Just(c), policy_statements(c), external_request(c)))
+    ) {
         let policy = parsed(&statements);
         if evaluate(&policy, &request).decision == Decision::Allow {
-            let analysis = analyze(&record(&statements), &zone());
+            let analysis = analyze(&record(case, &statements), &zone());
             let covered = analysis.findings.iter().any(|f| {
                 f.actions.iter().any(|a| a.eq_ignore_ascii_case(&request.action)) && covers(&f.principal, &request.principal)
             });
@@ -186,31 +223,33 @@ proptest! {
     }
 
     #[test]
-    fn adding_a_deny_never_adds_access(statements in policy_statements(), deny in statement("Deny")) {
-        let before = analyze(&record(&statements), &zone());
+    fn adding_a_deny_never_adds_access(
+        (case, statements, deny) in type_case().prop_flat_map(|c| (Just(c), policy_statements(c), statement(c, "Deny")))
+    ) {
+        let before = analyze(&record(case, &statements), &zone());
         let mut more = statements.clone();
         more.push(deny);
-        let after = analyze(&record(&more), &zone());
+        let after = analyze(&record(case, &more), &zone());
         let (b, a) = (access_pairs(&before.findings), access_pairs(&after.findings));
         prop_assert!(a.is_subset(&b), "new access after a Deny: {:?}", a.difference(&b).collect::<Vec<_>>());
     }
 
     #[test]
-    fn statement_order_does_not_matter(statements in policy_statements()) {
+    fn statement_order_does_not_matter((case, statements) in type_case().prop_flat_map(|c| (Just(c), policy_statements(c)))) {
         let mut reversed = statements.clone();
         reversed.reverse();
-        let a = analyze(&record(&statements), &zone());
-        let b = analyze(&record(&reversed), &zone());
+        let a = analyze(&record(case, &statements), &zone());
+        let b = analyze(&record(case, &reversed), &zone());
         prop_assert_eq!(access(&a.findings), access(&b.findings));
     }
 
     #[test]
     fn principals_inside_the_zone_give_no_finding(
-        statements in prop::collection::vec((prop_oneof![
+        (case, statements) in type_case().prop_flat_map(|c| (Just(c), prop::collection::vec((prop_oneof![
             Just(json!({"AWS": MEMBER})),
             Just(json!({"AWS": format!("arn:aws:iam::{OWNER}:root")})),
             Just(json!({"AWS": format!("arn:aws:iam::{MEMBER}:role/app")})),
-        ], action_value(), condition_value()), 1..4)
+        ], action_value(c), condition_value()), 1..4)))
     ) {
         let statements: Vec<Value> = statements
             .into_iter()
@@ -220,7 +259,7 @@ proptest! {
                 s
             })
             .collect();
-        let analysis = analyze(&record(&statements), &zone());
-        prop_assert!(analysis.findings.is_empty(), "{:?}", analysis.findings);
+        let analysis = analyze(&record(case, &statements), &zone());
+        prop_assert!(analysis.findings.is_empty(), "{}: {:?}", case.resource_type, analysis.findings);
     }
 }

@@ -1,0 +1,260 @@
+//! Per resource type: which documents are read, which actions and resources a request can
+//! name, and how the results combine (semantics.md section 6). One module per type; this one
+//! dispatches on the inputs with one exhaustive `match`, so that a new type makes the compiler
+//! point here, and holds what the types share: the results of one resource, the targets of a
+//! service's actions and the search of one plain resource policy.
+
+mod iam_role;
+mod kms_key;
+mod lambda_function;
+mod lambda_layer_version;
+mod s3_bucket;
+mod sqs_queue;
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use perimeter_model::{
+    ErrorCode, ResourceInputs, ResourceRecord, ResourceType, SharedVia, Zone, ZoneAccount, ZoneAccountKind,
+};
+
+use crate::catalog;
+use crate::error::Error;
+use crate::policy::Policy;
+use crate::search::{self, RawFinding, Scope, Target};
+
+/// The services whose actions a type's policies grant, each with the SAR resource types of
+/// the type (what the type passes to the action catalog).
+pub type Services = &'static [(&'static str, &'static [&'static str])];
+
+/// A raw finding with the path it came through.
+#[derive(Debug, Clone)]
+pub struct PathFinding {
+    pub raw: RawFinding,
+    pub shared_via: SharedVia,
+}
+
+/// A document that could not be analysed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentError {
+    /// Which document: `bucket policy`, `access point reports policy`, `function policy (qualifier prod)`.
+    pub document: String,
+    pub code: ErrorCode,
+    pub pointer: String,
+    pub message: String,
+}
+
+/// What analysing one resource produced.
+#[derive(Debug, Default)]
+pub struct PathResults {
+    pub findings: Vec<PathFinding>,
+    pub errors: Vec<DocumentError>,
+}
+
+impl PathResults {
+    /// Parses one document of the resource; a document that does not parse is recorded.
+    fn parse(&mut self, document: &str, text: &str) -> Option<Policy> {
+        match Policy::parse(text) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                self.error(document, &e);
+                None
+            }
+        }
+    }
+
+    fn error(&mut self, document: &str, e: &Error) {
+        self.errors.push(DocumentError {
+            document: document.to_string(),
+            code: e.code(),
+            pointer: e.pointer().to_string(),
+            message: e.to_string(),
+        });
+    }
+
+    fn add(&mut self, raws: Vec<RawFinding>, shared_via: SharedVia) {
+        self.findings.extend(raws.into_iter().map(|raw| PathFinding { raw, shared_via }));
+    }
+}
+
+/// Analyses every document of one resource. The resource's owner account is always inside the
+/// zone.
+pub fn analyze_inputs(record: &ResourceRecord, zone: &Zone) -> PathResults {
+    let zone = with_owner(zone, &record.account);
+    let zone = zone.as_ref();
+    let mut out = PathResults::default();
+    match &record.inputs {
+        ResourceInputs::S3Bucket(b) => s3_bucket::analyze(record, b, zone, &mut out),
+        ResourceInputs::IamRole(r) => iam_role::analyze(record, r, zone, &mut out),
+        ResourceInputs::KmsKey(k) => kms_key::analyze(record, k, zone, &mut out),
+        ResourceInputs::LambdaFunction(f) => lambda_function::analyze(record, f, zone, &mut out),
+        ResourceInputs::LambdaLayerVersion(l) => lambda_layer_version::analyze(record, l, zone, &mut out),
+        ResourceInputs::SqsQueue(q) => sqs_queue::analyze(record, q, zone, &mut out),
+    }
+    out
+}
+
+/// The zone with the owner account in it.
+fn with_owner<'z>(zone: &'z Zone, owner: &str) -> Cow<'z, Zone> {
+    if zone.contains_account(owner) {
+        return Cow::Borrowed(zone);
+    }
+    let mut z = zone.clone();
+    z.accounts.insert(owner.to_string(), ZoneAccount { name: None, kind: ZoneAccountKind::Member });
+    Cow::Owned(z)
+}
+
+/// The services whose actions the policies of `t` grant, with the SAR resource types `t`
+/// passes to the action catalog.
+pub fn services(t: ResourceType) -> Services {
+    match t {
+        ResourceType::S3Bucket => s3_bucket::SERVICES,
+        ResourceType::IamRole => iam_role::SERVICES,
+        ResourceType::KmsKey => kms_key::SERVICES,
+        ResourceType::LambdaFunction => lambda_function::SERVICES,
+        ResourceType::LambdaLayerVersion => lambda_layer_version::SERVICES,
+        ResourceType::SqsQueue => sqs_queue::SERVICES,
+    }
+}
+
+/// The catalog actions that the services of `t` have on its resource types, each once, in
+/// catalog order.
+pub fn actions(t: ResourceType) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for (service, resource_types) in services(t) {
+        for a in catalog::actions_on(service, resource_types) {
+            if !out.contains(&a.name) {
+                out.push(a.name);
+            }
+        }
+    }
+    out
+}
+
+/// The scope every search of a resource starts from: no gate, every caller may send every
+/// action, no federated callers. A request that comes through an S3 access point of the zone
+/// is internal whatever the type: only S3 requests carry those keys, and a policy of another
+/// type that names them is read as a bucket policy would be.
+fn scope<'a>(zone: &'a Zone, targets: &'a [Target]) -> Scope<'a> {
+    Scope { zone, targets, gate: None, rule: None, federated_callers: false, zone_keys: s3_bucket::ACCESS_POINT_KEYS }
+}
+
+/// The target of one named action on `resources`: the catalog's spelling when it knows the
+/// action, as written otherwise.
+fn target(action: &str, resources: Arc<[String]>) -> Target {
+    match catalog::lookup(action) {
+        Some(info) => catalog_target(info, resources),
+        None => Target {
+            action: Cow::Owned(action.to_string()),
+            known: false,
+            whole_service: false,
+            resources,
+            fixed: Vec::new(),
+        },
+    }
+}
+
+fn catalog_target(info: &'static catalog::ActionInfo, resources: Arc<[String]>) -> Target {
+    Target { action: Cow::Borrowed(info.name), known: true, whole_service: false, resources, fixed: Vec::new() }
+}
+
+/// Targets for every catalog action of `service` on `resource_types`, all on `resources`, plus
+/// literal actions of the policy that the catalog does not know. When the catalog knows no
+/// action of the service on those types, one `<service>:*` target stands for all of them, and
+/// each wildcard the policy writes for the service (`sns:Get*`) is a target as written, so
+/// that the access is still found.
+fn targets_for(policy: &Policy, (service, resource_types): (&str, &[&str]), resources: &[String]) -> Vec<Target> {
+    let shared: Arc<[String]> = resources.into();
+    let mut targets: Vec<Target> =
+        catalog::actions_on(service, resource_types).into_iter().map(|a| catalog_target(a, shared.clone())).collect();
+    let unknown_service = targets.is_empty();
+    if unknown_service {
+        targets.push(whole_service_target(service, shared.clone()));
+    }
+    add_unknown_literals(policy, service, &shared, &mut targets, unknown_service);
+    targets
+}
+
+/// `<service>:*`, for a service of which the catalog knows no action on the resource type.
+fn whole_service_target(service: &str, resources: Arc<[String]>) -> Target {
+    Target { action: Cow::Owned(format!("{service}:*")), known: false, whole_service: true, resources, fixed: Vec::new() }
+}
+
+/// Adds the actions of `service` that the policy names literally and the catalog does not
+/// know, kept as written; with `wildcards`, the service's wildcard actions too.
+fn add_unknown_literals(policy: &Policy, service: &str, resources: &Arc<[String]>, targets: &mut Vec<Target>, wildcards: bool) {
+    for st in &policy.statements {
+        if st.action.negated {
+            continue;
+        }
+        for written in &st.action.written {
+            let prefix = written.split(':').next().unwrap_or_default();
+            if !prefix.eq_ignore_ascii_case(service) || (written.contains(['*', '?']) && !wildcards) {
+                continue;
+            }
+            if catalog::lookup(written).is_none() && !targets.iter().any(|t| t.action.eq_ignore_ascii_case(written)) {
+                let mut t = target(written, resources.clone());
+                t.whole_service = written.contains(['*', '?']);
+                targets.push(t);
+            }
+        }
+    }
+}
+
+/// Searches a plain resource policy: every action of the service on the resource's types, all
+/// on the resource's ARN.
+fn simple(policy: &Policy, service: (&str, &[&str]), arn: &str, zone: &Zone, out: &mut PathResults) {
+    let targets = targets_for(policy, service, &[arn.to_string()]);
+    out.add(search::search(policy, &scope(zone, &targets)), SharedVia::Policy);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The findings of a plain policy of a service the catalog does not know.
+    fn findings_of_unknown_service(policy: &str) -> Vec<RawFinding> {
+        let policy = Policy::parse(policy).expect("policy parses");
+        let zone = Zone::default();
+        let mut out = PathResults::default();
+        let arn = "arn:aws:perimeter-unknown-service:us-east-1:111111111111:thing/x";
+        simple(&policy, ("perimeter-unknown-service", &["thing"]), arn, &zone, &mut out);
+        assert!(out.errors.is_empty(), "{:?}", out.errors);
+        out.findings.into_iter().map(|f| f.raw).collect()
+    }
+
+    #[test]
+    fn a_service_the_catalog_does_not_know_still_gives_a_finding() {
+        for action in ["\"*\"", "\"perimeter-unknown-service:*\"", "\"perimeter-unknown-service:Get*\""] {
+            let policy = format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":"*","Action":{action},"Resource":"*"}}]}}"#
+            );
+            let found = findings_of_unknown_service(&policy);
+            assert_eq!(found.len(), 1, "action {action}: {found:#?}");
+            assert!(found[0].is_public, "action {action}: {found:#?}");
+            let written = action.trim_matches('"');
+            let expected = if written == "*" { "perimeter-unknown-service:*" } else { written };
+            assert!(found[0].actions.contains(expected), "action {action}: {found:#?}");
+            assert!(found[0].witness.is_some());
+            assert!(
+                found[0].notes.iter().any(|n| n.contains("knows no actions of service `perimeter-unknown-service`")),
+                "{:?}",
+                found[0].notes
+            );
+        }
+    }
+
+    #[test]
+    fn the_catalog_knows_every_service_that_any_type_uses() {
+        for t in ResourceType::ALL.iter().copied() {
+            assert!(!services(t).is_empty(), "{t} names no service");
+            for (service, resource_types) in services(t) {
+                assert!(
+                    !catalog::actions_on(service, resource_types).is_empty(),
+                    "{t}: the action catalog knows no `{service}` action on {resource_types:?}"
+                );
+            }
+            assert!(!actions(t).is_empty(), "{t}");
+        }
+    }
+}

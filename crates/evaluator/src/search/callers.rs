@@ -1,0 +1,188 @@
+//! Callers: the concrete principals from outside the zone to try for one principal entry of a
+//! statement, each with the identity keys AWS would set for it, and whether it pins (names an
+//! account, organization or identity that the policy wrote down).
+
+use perimeter_model::RequestPrincipal;
+
+use super::{Universe, PROFILE_BOUND};
+use crate::pattern::Pattern;
+use crate::policy::PrincipalEntry;
+
+/// A concrete caller with the identity keys it carries.
+#[derive(Debug, Clone)]
+pub(super) struct Profile {
+    pub(super) principal: RequestPrincipal,
+    pub(super) identity: Vec<(&'static str, Vec<String>)>,
+    pub(super) pins: bool,
+}
+
+const FRESH_SERVICE: &str = "perimeter-witness.amazonaws.com";
+const FRESH_PROVIDER: &str = "accounts.google.com";
+/// The user name of witness callers that are IAM users.
+pub const USER_NAME: &str = "perimeter-user";
+
+impl Universe<'_> {
+    /// Whether a principal the policy names is inside the zone.
+    pub(super) fn entry_is_internal(&self, entry: &PrincipalEntry) -> bool {
+        let zone = self.scope.zone;
+        match entry {
+            PrincipalEntry::Account(a) => zone.contains_account(a),
+            PrincipalEntry::Arn { account, .. } => zone.contains_account(account),
+            PrincipalEntry::UniqueId(u) => zone.contains_principal_id(u),
+            PrincipalEntry::CanonicalUser(c) => zone.contains_canonical_id(c),
+            PrincipalEntry::Anyone | PrincipalEntry::Service(_) | PrincipalEntry::Federated(_) => false,
+        }
+    }
+
+    /// Instances of the `aws:PrincipalArn` values that can name a principal of `account`.
+    fn arns_in_account(&self, account: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for written in &self.arn_patterns {
+            let parts: Vec<&str> = written.splitn(6, ':').collect();
+            if parts.len() == 6 && Pattern::new(parts[4], false).matches(account) {
+                let mut inst: Vec<String> = parts.iter().map(|p| Pattern::new(p, false).instance("perimeter")).collect();
+                inst[4] = account.to_string();
+                let arn = inst.join(":");
+                if !out.contains(&arn) {
+                    out.push(arn);
+                }
+            }
+        }
+        out
+    }
+
+    /// Concrete callers from outside the zone that the entry covers: the callers to try for
+    /// one principal entry, and whether [`PROFILE_BOUND`] cut the list.
+    pub(super) fn profiles(&self, entry: &PrincipalEntry) -> (Vec<Profile>, bool) {
+        let mut out = Vec::new();
+        match entry {
+            PrincipalEntry::Anyone => {
+                out.push(Profile { principal: RequestPrincipal::Anonymous, identity: Vec::new(), pins: false });
+                self.aws_profiles(&self.fresh_account, None, None, false, &mut out);
+                if self.mentions_username {
+                    let user = format!("arn:aws:iam::{}:user/{USER_NAME}", self.fresh_account);
+                    self.aws_profiles(&self.fresh_account, Some(&user), None, false, &mut out);
+                }
+                for (account, pins) in &self.named_accounts {
+                    if out.len() > PROFILE_BOUND {
+                        break;
+                    }
+                    self.aws_profiles(account, None, None, *pins, &mut out);
+                    for arn in self.arns_in_account(account) {
+                        self.aws_profiles(account, Some(&arn), None, true, &mut out);
+                    }
+                }
+                for (arn, account, pins) in &self.named_arns {
+                    self.aws_profiles(account, Some(arn), None, *pins, &mut out);
+                }
+                for (id, pins) in &self.user_ids {
+                    self.aws_profiles(&self.fresh_account, None, Some(id), *pins, &mut out);
+                }
+                let mut services = self.services.clone();
+                services.insert(FRESH_SERVICE.to_string());
+                for s in services {
+                    out.push(service_profile(&s));
+                }
+                if self.scope.federated_callers {
+                    out.push(federated_profile(FRESH_PROVIDER));
+                }
+            }
+            PrincipalEntry::Account(a) => {
+                self.aws_profiles(a, None, None, true, &mut out);
+                for arn in self.arns_in_account(a) {
+                    self.aws_profiles(a, Some(&arn), None, true, &mut out);
+                }
+            }
+            PrincipalEntry::Arn { arn, account } => self.aws_profiles(account, Some(arn), None, true, &mut out),
+            PrincipalEntry::UniqueId(u) => {
+                self.aws_profiles(&self.fresh_account, None, Some(&format!("{u}:perimeter")), true, &mut out);
+                for p in &mut out {
+                    if let RequestPrincipal::Aws { unique_id, .. } = &mut p.principal {
+                        *unique_id = Some(u.clone());
+                    }
+                }
+            }
+            PrincipalEntry::CanonicalUser(c) => {
+                self.aws_profiles(&self.fresh_account, None, None, true, &mut out);
+                for p in &mut out {
+                    if let RequestPrincipal::Aws { canonical_id, .. } = &mut p.principal {
+                        *canonical_id = Some(c.clone());
+                    }
+                }
+            }
+            PrincipalEntry::Service(s) => out.push(service_profile(s)),
+            PrincipalEntry::Federated(f) => out.push(federated_profile(f)),
+        }
+        let capped = out.len() > PROFILE_BOUND;
+        out.truncate(PROFILE_BOUND);
+        (out, capped)
+    }
+
+    /// AWS callers of one account outside the zone, in every organization choice.
+    fn aws_profiles(&self, account: &str, arn: Option<&String>, user_id: Option<&String>, pins: bool, out: &mut Vec<Profile>) {
+        let zone = self.scope.zone;
+        if zone.contains_account(account) || out.len() > PROFILE_BOUND {
+            return;
+        }
+        if let Some(id) = user_id
+            && zone.contains_principal_id(id.split(':').next().unwrap_or_default()) {
+                return;
+            }
+        let arn = arn.cloned().unwrap_or_else(|| format!("arn:aws:iam::{account}:role/perimeter-witness"));
+        let resource = arn.splitn(6, ':').nth(5).unwrap_or_default().to_string();
+        let (kind, username) = if let Some(user) = resource.strip_prefix("user/") {
+            ("User", Some(user.rsplit('/').next().unwrap_or(user).to_string()))
+        } else if resource == "root" {
+            ("Account", None)
+        } else {
+            ("AssumedRole", None)
+        };
+        for (org, path, org_pins) in &self.orgs {
+            let mut identity: Vec<(&'static str, Vec<String>)> = vec![
+                ("aws:principalaccount", vec![account.to_string()]),
+                ("kms:calleraccount", vec![account.to_string()]),
+                ("aws:principalarn", vec![arn.clone()]),
+                ("aws:principaltype", vec![kind.to_string()]),
+                ("aws:principalisawsservice", vec!["false".to_string()]),
+                ("aws:userid", vec![user_id.cloned().unwrap_or_else(|| "AROAPERIMETERWITNESS0:perimeter".into())]),
+            ];
+            if let Some(u) = &username {
+                identity.push(("aws:username", vec![u.clone()]));
+            }
+            if let Some(o) = org {
+                identity.push(("aws:principalorgid", vec![o.clone()]));
+            }
+            if let Some(p) = path {
+                identity.push(("aws:principalorgpaths", vec![p.clone()]));
+            }
+            out.push(Profile {
+                principal: RequestPrincipal::Aws {
+                    account: account.to_string(),
+                    arn: arn.clone(),
+                    unique_id: None,
+                    canonical_id: None,
+                },
+                identity,
+                pins: pins || *org_pins,
+            });
+        }
+    }
+}
+
+/// An AWS service principal as the caller.
+fn service_profile(service: &str) -> Profile {
+    Profile {
+        principal: RequestPrincipal::Service { service: service.to_string() },
+        identity: Vec::new(),
+        pins: false,
+    }
+}
+
+/// A caller federated by an identity provider.
+fn federated_profile(provider: &str) -> Profile {
+    Profile {
+        principal: RequestPrincipal::Federated { provider: provider.to_string() },
+        identity: Vec::new(),
+        pins: false,
+    }
+}

@@ -1,0 +1,259 @@
+//! The search for external access in one policy: for every Allow statement and every principal
+//! it names, evaluate representative requests from outside the zone (semantics.md section 3,
+//! "Method") and keep, per group of equivalent actions, one request the whole policy allows.
+//! A request with no pinning value (no named account, organization, network or federated
+//! subject) makes the access public; one that needs such a value makes it cross-account.
+//!
+//! This module holds what the search is given ([`Scope`], [`Target`], [`Gate`]), what it
+//! returns ([`RawFinding`]) and the driver, [`search`]. Its concepts live beside it:
+//! [`actions`] groups targets that every statement treats alike, [`candidates`] collects the
+//! values the policy names, [`callers`] the principals to try, [`enumerate`] walks the requests
+//! they make, and [`verdict`] decides whether one request is an external access the policy
+//! allows. What is particular to one resource type (the trust-policy action rule, S3 objects and
+//! access points) comes in through the scope, from that type's module.
+
+mod actions;
+mod callers;
+mod candidates;
+mod enumerate;
+mod verdict;
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
+
+use perimeter_model::{Principal, Request, RequestPrincipal, Zone};
+
+use crate::policy::{Effect, Policy, PrincipalClause, PrincipalEntry, Statement};
+
+use self::actions::Group;
+use self::candidates::Candidate;
+use self::enumerate::Outcome;
+
+pub use self::callers::USER_NAME;
+pub use self::candidates::arn_account;
+
+/// Requests evaluated for one (statement, principal, action group) before the search gives up
+/// and reports the access conservatively.
+pub const SEARCH_BOUND: usize = 8_192;
+
+/// Callers tried for one principal entry (accounts, ARNs, unique IDs and organization choices
+/// that the policy names multiply); past it the rest are not tried, and a search that found
+/// nothing among those tried reports the access conservatively.
+pub const PROFILE_BOUND: usize = 256;
+
+/// One action the resource can be asked for, with the resources and fixed context it comes with.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// As the catalog spells it (borrowed from the catalog), or as written when unknown.
+    pub action: Cow<'static, str>,
+    /// The catalog knows it (otherwise it is kept as written and flagged).
+    pub known: bool,
+    /// The catalog knows no action of the service on the resource type: `action` is
+    /// `<service>:*` or a wildcard the policy writes, and stands for every action it matches
+    /// (never `known`).
+    pub whole_service: bool,
+    /// Concrete resource ARNs a request for this action may name.
+    /// Shared between the targets that take the same resources.
+    pub resources: Arc<[String]>,
+    /// Context keys (lowercase) whose value the resource fixes for this action; `None` = absent.
+    pub fixed: Vec<(String, Option<String>)>,
+}
+
+/// A second policy that must allow the same request too (the bucket policy behind an access
+/// point), with the resource and context the request has there.
+pub struct Gate<'a> {
+    pub policy: &'a Policy,
+    pub map_resource: &'a dyn Fn(&str) -> String,
+    pub context: Vec<(String, Vec<String>)>,
+}
+
+impl std::fmt::Debug for Gate<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Gate").field("policy", &self.policy).field("context", &self.context).finish_non_exhaustive()
+    }
+}
+
+/// Which callers may send an action, when not every caller may send every action (the caller
+/// kinds of a role trust policy). Under such a rule each action has its own callers, so no two
+/// actions are searched as one group.
+pub type ActionRule = fn(&RequestPrincipal, &str) -> bool;
+
+/// A context key that names the way a request comes in (an S3 access point): when the account
+/// it names is inside the zone, the request comes through the zone and is not external.
+#[derive(Debug, Clone, Copy)]
+pub struct ZoneKey {
+    /// Lowercase key.
+    pub key: &'static str,
+    /// The account a value names, if any.
+    pub account: fn(&str) -> Option<String>,
+}
+
+/// What the search needs besides the policy.
+#[derive(Debug)]
+pub struct Scope<'a> {
+    pub zone: &'a Zone,
+    pub targets: &'a [Target],
+    pub gate: Option<Gate<'a>>,
+    /// `None`: every caller may send every action.
+    pub rule: Option<ActionRule>,
+    /// Federated callers are possible (role trust policies).
+    pub federated_callers: bool,
+    /// Keys whose value, naming a zone account, makes a request internal.
+    pub zone_keys: &'a [ZoneKey],
+}
+
+/// A finding before the resource fields are filled in.
+#[derive(Debug, Clone)]
+pub struct RawFinding {
+    pub principal: Principal,
+    pub condition: BTreeMap<String, Vec<String>>,
+    pub is_public: bool,
+    pub actions: BTreeSet<String>,
+    pub witness: Option<Request>,
+    pub conservative: Option<String>,
+    pub notes: Vec<String>,
+}
+
+/// Everything the policy names, turned into candidate requests. Built by [`candidates`]; read
+/// by the other parts of the search.
+struct Universe<'a> {
+    policy: &'a Policy,
+    scope: &'a Scope<'a>,
+    /// Candidate values of every non-identity key the policy mentions (lowercase key).
+    candidates: BTreeMap<String, Vec<Candidate>>,
+    fresh_account: String,
+    fresh_org: String,
+    /// Accounts outside the zone named in identity conditions, with whether they pin.
+    named_accounts: Vec<(String, bool)>,
+    /// ARNs for `aws:PrincipalArn`: (arn, account, pins).
+    named_arns: Vec<(String, String, bool)>,
+    /// The `aws:PrincipalArn` values as written (variables resolved), to instantiate for a
+    /// given account.
+    arn_patterns: Vec<String>,
+    /// Organization choices for AWS callers: (org id, org path, pins).
+    orgs: Vec<(Option<String>, Option<String>, bool)>,
+    /// Unique IDs for `aws:userid`: (value, pins).
+    user_ids: Vec<(String, bool)>,
+    services: BTreeSet<String>,
+    /// The policy uses `aws:username` (in a condition or a variable): try IAM users too.
+    mentions_username: bool,
+}
+
+/// Runs the search over every Allow statement of the policy.
+pub fn search(policy: &Policy, scope: &Scope<'_>) -> Vec<RawFinding> {
+    let universe = Universe::new(policy, scope);
+    let groups = actions::group_targets(policy, scope.gate.as_ref().map(|g| g.policy), scope.targets, scope.rule);
+    let mut found = Vec::new();
+    // (principal|condition) → action groups already proved with the best outcome.
+    let mut settled_searches: HashMap<String, HashSet<usize>> = HashMap::new();
+    for st in policy.statements.iter().filter(|s| s.effect == Effect::Allow) {
+        let condition = condition_of(st);
+        let condition_key = serde_json::to_string(&condition).unwrap_or_default();
+        for (entry, reported) in principal_entries(st) {
+            if universe.entry_is_internal(&entry) {
+                continue;
+            }
+            let settled_key = format!("{reported}|{condition_key}");
+            let (profiles, capped) = universe.profiles(&entry);
+            let can_be_public = matches!(entry, PrincipalEntry::Anyone | PrincipalEntry::Federated(_));
+            for (group_index, group) in groups.iter().enumerate().filter(|(_, g)| g.allowed_by.contains(&st.index)) {
+                // An earlier statement with the same principal and condition already proved the
+                // best outcome for this group: this one would merge into the same finding.
+                if settled_searches.get(&settled_key).is_some_and(|groups| groups.contains(&group_index)) {
+                    continue;
+                }
+                let outcome = universe.find_witness(st, can_be_public, &profiles, group);
+                let (witness, is_public, conservative) = match outcome {
+                    Outcome::Found { request, public } => {
+                        if public || !can_be_public {
+                            settled_searches.entry(settled_key.clone()).or_default().insert(group_index);
+                        }
+                        (Some(request), public, None)
+                    }
+                    Outcome::None if capped => (None, can_be_public, Some(profile_bound_note())),
+                    Outcome::None => continue,
+                    Outcome::GaveUp => (None, can_be_public, Some(search_bound_note())),
+                };
+                // The Denies that narrow this access are part of its condition.
+                let mut condition = condition.clone();
+                if witness.is_some() {
+                    for d in &group.denied_by {
+                        let deny = &policy.statements[*d];
+                        if !deny.conditions.is_empty() && universe.deny_narrows(st, deny, &profiles, group) {
+                            add_fence(&mut condition, deny);
+                        }
+                    }
+                }
+                found.push(RawFinding {
+                    principal: reported.clone(),
+                    condition,
+                    is_public,
+                    actions: group.targets.iter().map(|t| t.action.to_string()).collect(),
+                    witness,
+                    conservative,
+                    notes: catalog_notes(group),
+                });
+            }
+        }
+    }
+    found
+}
+
+/// The principal entries a statement grants to, each with the principal findings report.
+fn principal_entries(st: &Statement) -> Vec<(PrincipalEntry, Principal)> {
+    match &st.principal {
+        PrincipalClause::Principal(list) => list.iter().map(|e| (e.clone(), e.reported())).collect(),
+        PrincipalClause::NotPrincipal(_) => vec![(PrincipalEntry::Anyone, Principal::anyone())],
+        PrincipalClause::Missing => Vec::new(),
+    }
+}
+
+fn profile_bound_note() -> String {
+    format!(
+        "the principal names more than {PROFILE_BOUND} callers to try; none of those tried \
+         was allowed, and the access is reported without proof for the rest"
+    )
+}
+
+fn search_bound_note() -> String {
+    format!(
+        "the search for a concrete request stopped at its bound of {SEARCH_BOUND} requests; \
+         the access is reported without proof that a Deny does not remove it"
+    )
+}
+
+/// Notes on the group's actions that the action catalog does not know.
+fn catalog_notes(group: &Group<'_>) -> Vec<String> {
+    group
+        .targets
+        .iter()
+        .filter(|t| !t.known)
+        .map(|t| match t.action.split_once(':') {
+            Some((service, _)) if t.whole_service => format!(
+                "the action catalog knows no actions of service `{service}` on this resource type; \
+                 the access is reported as `{}`",
+                t.action
+            ),
+            _ => format!("action `{}` is not in the action catalog; kept as written", t.action),
+        })
+        .collect()
+}
+
+/// The condition block of a statement as findings report it.
+pub fn condition_of(st: &Statement) -> BTreeMap<String, Vec<String>> {
+    st.conditions.iter().map(|c| (format!("{} {}", c.operator_name, c.key), c.written.clone())).collect()
+}
+
+/// Adds a narrowing Deny's condition to a finding's, keyed `"Deny <Operator> <key>"`: the
+/// access exists only where that Deny does not hold.
+fn add_fence(condition: &mut BTreeMap<String, Vec<String>>, deny: &Statement) {
+    for c in &deny.conditions {
+        let values = condition.entry(format!("Deny {} {}", c.operator_name, c.key)).or_default();
+        for v in &c.written {
+            if !values.contains(v) {
+                values.push(v.clone());
+            }
+        }
+    }
+}
