@@ -6,12 +6,13 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 use aws_config::SdkConfig;
-use perimeter_model::{ErrorRecord, ResourceRecord, ResourceType, S3AccessPoint};
+use perimeter_model::{ErrorRecord, ResourceRecord, ResourceType, ScopeRecord};
 use tokio::sync::Semaphore;
 
 use crate::aws::{in_region, Clients};
 use crate::calls::CallLog;
 use crate::failure::Failure;
+use crate::resources::s3_bucket::FoundAccessPoint;
 
 /// The scanning context of one account.
 #[derive(Debug)]
@@ -67,15 +68,6 @@ impl AccountCtx {
     }
 }
 
-/// An access point found in a scanned account, to be attached to its bucket (which may be in
-/// another account of the organization) once every account is read.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FoundAccessPoint {
-    pub bucket_account: String,
-    pub bucket: String,
-    pub access_point: S3AccessPoint,
-}
-
 /// What one part of a scan produced.
 #[derive(Debug, Default)]
 pub struct Collected {
@@ -84,6 +76,8 @@ pub struct Collected {
     pub canonical_ids: BTreeSet<String>,
     pub principal_ids: BTreeSet<String>,
     pub access_points: Vec<FoundAccessPoint>,
+    /// The scopes their readers read to the end (an error record may still cover one).
+    pub finished: Vec<ScopeRecord>,
 }
 
 /// One resource read, skipped (`None`: not in scope), or an error record for it.
@@ -100,11 +94,17 @@ impl Collected {
         }
     }
 
+    /// Reports one scope of this account read to the end: only the reader that read it says so.
+    pub fn finish(&mut self, ctx: &AccountCtx, region: &str, resource_type: ResourceType) {
+        self.finished.push(ScopeRecord { account: ctx.account.clone(), region: region.to_string(), resource_type });
+    }
+
     pub fn merge(&mut self, other: Collected) {
         self.resources.extend(other.resources);
         self.errors.extend(other.errors);
         self.canonical_ids.extend(other.canonical_ids);
         self.principal_ids.extend(other.principal_ids);
         self.access_points.extend(other.access_points);
+        self.finished.extend(other.finished);
     }
 }

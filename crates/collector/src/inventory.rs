@@ -4,7 +4,11 @@
 
 use std::io::{BufRead, Write};
 
-use perimeter_model::{AccountRecord, ErrorRecord, InventoryRecord, ResourceRecord, ScopeRecord, Zone};
+use std::collections::BTreeSet;
+
+use perimeter_model::{
+    AccountRecord, ErrorRecord, InventoryRecord, PlanRecord, ResourceRecord, ResourceType, ScopeRecord, Zone, GLOBAL_REGION,
+};
 
 use crate::calls::CallLog;
 use crate::Error;
@@ -13,6 +17,8 @@ use crate::Error;
 #[derive(Debug, Default)]
 pub struct Inventory {
     pub zone: Zone,
+    /// The resource types the scan was asked to read.
+    pub resource_types: Vec<ResourceType>,
     pub accounts: Vec<AccountRecord>,
     pub resources: Vec<ResourceRecord>,
     /// The (account, region, type) scopes read to the end.
@@ -26,6 +32,7 @@ impl Inventory {
     /// The records in file order.
     pub fn records(&self) -> impl Iterator<Item = InventoryRecord> + '_ {
         std::iter::once(InventoryRecord::Zone(self.zone.clone()))
+            .chain(std::iter::once(InventoryRecord::Plan(PlanRecord { resource_types: self.resource_types.clone() })))
             .chain(self.accounts.iter().cloned().map(InventoryRecord::Account))
             .chain(self.resources.iter().cloned().map(InventoryRecord::Resource))
             .chain(self.scopes.iter().cloned().map(InventoryRecord::Scope))
@@ -46,6 +53,7 @@ impl Inventory {
     pub fn read_jsonl(input: impl BufRead) -> Result<Inventory, Error> {
         let mut inventory = Inventory::default();
         let mut zones = 0;
+        let mut plan = None;
         for (i, line) in input.lines().enumerate() {
             let line = line?;
             if line.trim().is_empty() {
@@ -58,6 +66,7 @@ impl Inventory {
                     zones += 1;
                     inventory.zone = z;
                 }
+                InventoryRecord::Plan(p) => plan = Some(p.resource_types),
                 InventoryRecord::Account(a) => inventory.accounts.push(a),
                 InventoryRecord::Resource(r) => inventory.resources.push(r),
                 InventoryRecord::Scope(s) => inventory.scopes.push(s),
@@ -67,6 +76,34 @@ impl Inventory {
         if zones != 1 {
             return Err(Error::Inventory { line: 0, message: format!("expected one zone record, found {zones}") });
         }
+        // An inventory that does not say what was asked for (written before the plan record
+        // existed) is held to every type: what it lacks is incomplete, never clean.
+        inventory.resource_types = plan.unwrap_or_else(|| ResourceType::ALL.to_vec());
+        let finished: BTreeSet<ScopeRecord> = std::mem::take(&mut inventory.scopes).into_iter().collect();
+        inventory.settle(&finished, "the inventory has neither a scope record nor an error record for it");
         Ok(inventory)
+    }
+
+    /// Sets [`Inventory::scopes`] to the planned scopes that are `finished` and not covered by
+    /// an error, and adds an error record for each planned scope that is neither.
+    pub fn settle(&mut self, finished: &BTreeSet<ScopeRecord>, unreported: &str) {
+        let mut planned = Vec::new();
+        for account in self.accounts.iter().filter(|a| a.skipped.is_none()) {
+            let regions = match &account.regions {
+                Some(regions) => regions.clone(),
+                // An older inventory: the regions its records name.
+                None => finished
+                    .iter()
+                    .filter(|s| s.account == account.id && s.region != GLOBAL_REGION)
+                    .map(|s| s.region.clone())
+                    .chain(self.errors.iter().filter(|e| e.account == account.id).filter_map(|e| e.region.clone()))
+                    .filter(|r| r != GLOBAL_REGION)
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect(),
+            };
+            planned.extend(crate::completeness::planned(&account.id, &regions, &self.resource_types));
+        }
+        self.scopes = crate::completeness::settle(planned, finished, &mut self.errors, unreported);
     }
 }

@@ -9,29 +9,26 @@ pub mod access;
 pub mod account;
 pub mod aws;
 pub mod calls;
+pub mod completeness;
 pub mod failure;
-mod iam;
 pub mod inventory;
-mod kms;
-mod lambda;
+mod listing;
 pub mod organization;
-mod s3;
-mod sqs;
+mod resources;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use futures::stream::{self, StreamExt};
 use perimeter_model::{
-    AccountRecord, AccountStatus, ErrorCode, ErrorRecord, ResourceInputs, ResourceType, ScopeRecord, Zone, ZoneAccount,
-    ZoneAccountKind,
+    AccountRecord, AccountStatus, ErrorCode, ErrorRecord, ResourceType, ScopeRecord, Zone, ZoneAccount, ZoneAccountKind,
 };
 
 pub use access::RoleSpec;
 pub use aws::AwsSettings;
 pub use calls::{required_action, CallLog};
-pub use iam::GLOBAL as GLOBAL_REGION;
 pub use inventory::Inventory;
-pub use lambda::normalize_policy as normalize_lambda_policy;
+pub use perimeter_model::GLOBAL_REGION;
+pub use resources::lambda_function::normalize_policy as normalize_lambda_policy;
 
 use account::{AccountCtx, Collected};
 use failure::Failure;
@@ -118,6 +115,7 @@ pub async fn collect(settings: &AwsSettings, options: &CollectOptions, progress:
             org_path: a.org_path.clone(),
             skipped,
             skipped_regions: Vec::new(),
+            regions: None,
         });
     }
     progress(Progress::Discovered { accounts: to_scan.len() });
@@ -139,17 +137,14 @@ pub async fn collect(settings: &AwsSettings, options: &CollectOptions, progress:
     .await;
 
     let mut all = Collected::default();
-    let mut scanned_regions: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for s in scans {
-        if let Some(regions) = s.regions {
-            scanned_regions.insert(s.account.clone(), regions);
-        }
         if let Some(record) = inventory.accounts.iter_mut().find(|a| a.id == s.account) {
             record.skipped_regions = s.skipped_regions;
+            record.regions = s.regions;
         }
         all.merge(s.collected);
     }
-    attach_access_points(&mut all);
+    resources::s3_bucket::attach_access_points(&mut all);
     inventory.zone = Zone {
         org_id: org.id.clone(),
         accounts: org
@@ -163,11 +158,13 @@ pub async fn collect(settings: &AwsSettings, options: &CollectOptions, progress:
         canonical_ids: all.canonical_ids,
         principal_ids: all.principal_ids,
     };
-    inventory.scopes = complete_scopes(&scanned_regions, &options.resource_types, &all.errors);
     all.resources.sort_by(|a, b| (&a.account, &a.region, &a.arn).cmp(&(&b.account, &b.region, &b.arn)));
-    all.errors.sort_by(|a, b| (&a.account, &a.region, &a.resource_arn).cmp(&(&b.account, &b.region, &b.resource_arn)));
     inventory.resources = all.resources;
     inventory.errors = all.errors;
+    inventory.resource_types = options.resource_types.clone();
+    let finished: BTreeSet<ScopeRecord> = all.finished.into_iter().collect();
+    inventory.settle(&finished, "no reader reported this scope as read (a bug in perimeter: please report it)");
+    inventory.errors.sort_by(|a, b| (&a.account, &a.region, &a.resource_arn).cmp(&(&b.account, &b.region, &b.resource_arn)));
     inventory.calls = log;
     Ok(inventory)
 }
@@ -220,6 +217,7 @@ async fn scan_account(
                     collected.resources.retain(|r| !off.contains(&r.region));
                     collected.errors.retain(|e| e.region.as_ref().is_none_or(|r| !off.contains(r)));
                     collected.access_points.retain(|ap| !off.iter().any(|r| ap.access_point.arn.contains(&format!(":{r}:"))));
+                    collected.finished.retain(|s| !off.contains(&s.region));
                     scan.skipped_regions = off;
                     on
                 }
@@ -246,31 +244,11 @@ async fn scan_account(
     scan
 }
 
-/// Everything of one account in `regions`, each (type, region) part at the same time.
+/// Everything of one account in `regions`: every part of every requested type at the same time.
 async fn collect_parts(ctx: &AccountCtx, regions: &[String], options: &CollectOptions) -> Collected {
     let fan_out = options.request_concurrency.max(1) * 2;
-    let types = &options.resource_types;
-    let mut parts: Vec<std::pin::Pin<Box<dyn std::future::Future<Output = Collected> + Send + '_>>> = Vec::new();
-    if types.contains(&ResourceType::IamRole) {
-        parts.push(Box::pin(iam::collect(ctx)));
-    }
-    if types.contains(&ResourceType::S3Bucket) {
-        parts.push(Box::pin(s3::collect(ctx, regions, fan_out)));
-    }
-    for region in regions {
-        if types.contains(&ResourceType::KmsKey) {
-            parts.push(Box::pin(kms::collect(ctx, region, fan_out)));
-        }
-        if types.contains(&ResourceType::LambdaFunction) {
-            parts.push(Box::pin(lambda::collect_functions(ctx, region, fan_out)));
-        }
-        if types.contains(&ResourceType::LambdaLayerVersion) {
-            parts.push(Box::pin(lambda::collect_layers(ctx, region, fan_out)));
-        }
-        if types.contains(&ResourceType::SqsQueue) {
-            parts.push(Box::pin(sqs::collect(ctx, region, fan_out)));
-        }
-    }
+    let parts: Vec<resources::Part<'_>> =
+        options.resource_types.iter().flat_map(|t| resources::parts(*t, ctx, regions, fan_out)).collect();
     let mut out = Collected::default();
     for part in futures::future::join_all(parts).await {
         out.merge(part);
@@ -282,54 +260,15 @@ async fn collect_parts(ctx: &AccountCtx, regions: &[String], options: &CollectOp
 async fn enabled_regions(ctx: &AccountCtx) -> Result<BTreeSet<String>, Failure> {
     use aws_sdk_account::types::RegionOptStatus;
     let client = ctx.clients(&ctx.home_region).account;
-    let mut out = BTreeSet::new();
-    let mut pages = client
+    let pages = client
         .list_regions()
         .region_opt_status_contains(RegionOptStatus::Enabled)
         .region_opt_status_contains(RegionOptStatus::EnabledByDefault)
         .into_paginator()
         .send();
-    while let Some(page) = ctx.call(pages.next()).await {
-        let page = page.map_err(|e| failure::classify(&e).reading("ListRegions"))?;
-        out.extend(page.regions().iter().filter_map(|r| r.region_name().map(str::to_string)));
-    }
-    Ok(out)
-}
-
-/// Attaches every access point found to its bucket, wherever in the organization it was found.
-fn attach_access_points(all: &mut Collected) {
-    let mut by_bucket: BTreeMap<(String, String), Vec<perimeter_model::S3AccessPoint>> = BTreeMap::new();
-    for ap in all.access_points.drain(..) {
-        by_bucket.entry((ap.bucket_account, ap.bucket)).or_default().push(ap.access_point);
-    }
-    for r in &mut all.resources {
-        if let ResourceInputs::S3Bucket(b) = &mut r.inputs
-            && let Some(mut aps) = by_bucket.remove(&(r.account.clone(), b.name.clone()))
-        {
-            aps.sort_by(|a, b| a.arn.cmp(&b.arn));
-            b.access_points = aps;
-        }
-    }
-}
-
-/// Every (account, region, type) read to the end: scanned, and no error record covers it.
-fn complete_scopes(scanned: &BTreeMap<String, Vec<String>>, types: &[ResourceType], errors: &[ErrorRecord]) -> Vec<perimeter_model::ScopeRecord> {
-    let mut out = Vec::new();
-    for (account, regions) in scanned {
-        for t in types {
-            let scope_regions: Vec<&str> =
-                if *t == ResourceType::IamRole { vec![GLOBAL_REGION] } else { regions.iter().map(String::as_str).collect() };
-            for region in scope_regions {
-                let covered = errors.iter().any(|e| {
-                    e.account == *account
-                        && e.region.as_deref().is_none_or(|r| r == region)
-                        && e.resource_type.is_none_or(|et| et == *t)
-                });
-                if !covered {
-                    out.push(ScopeRecord { account: account.clone(), region: region.to_string(), resource_type: *t });
-                }
-            }
-        }
-    }
-    out
+    let regions = listing::all_pages(ctx, "ListRegions", pages, |p| {
+        p.regions().iter().filter_map(|r| r.region_name().map(str::to_string)).collect()
+    })
+    .await?;
+    Ok(regions.into_iter().collect())
 }

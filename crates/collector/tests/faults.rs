@@ -187,3 +187,19 @@ async fn assumed_role_credentials_are_renewed_before_they_expire() {
     let sqs = aws_sdk_sqs::Client::new(&member);
     sqs.list_queues().send().await.expect("a call with the renewed credentials");
 }
+
+/// Guards the list of types across crates: the simulator serves every resource type the model
+/// knows, and the collector reads each of them to the end in every scanned region.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_simulator_serves_every_resource_type_and_the_collector_reads_it() {
+    let (inventory, _sim) = scan(org(3), AwsSettings::default()).await;
+    assert!(inventory.errors.is_empty(), "{:?}", inventory.errors);
+    for t in perimeter_model::ResourceType::ALL {
+        assert!(inventory.resources.iter().any(|r| r.resource_type() == *t), "the simulator served no {t}");
+        let regions: BTreeSet<&str> =
+            inventory.scopes.iter().filter(|s| s.resource_type == *t).map(|s| s.region.as_str()).collect();
+        let want: BTreeSet<&str> =
+            if t.is_global() { [perimeter_model::GLOBAL_REGION].into() } else { REGIONS.into_iter().collect() };
+        assert_eq!(regions, want, "{t}: the scopes read to the end");
+    }
+}

@@ -1,63 +1,56 @@
-//! IAM: every role with its trust policy (ListRoles carries it, URL-encoded on AWS), and the
-//! unique IDs of the account's roles and users, which tell the evaluator that a principal named
-//! by unique ID is inside the zone.
+//! `AWS::IAM::Role`: every role with its trust policy (ListRoles carries it, URL-encoded on
+//! AWS), and the unique IDs of the account's roles and users, which tell the evaluator that a
+//! principal named by unique ID is inside the zone. IAM is global: one scope per account, in
+//! the region [`GLOBAL_REGION`].
 
-use perimeter_model::{IamRoleInputs, ResourceInputs, ResourceRecord, ResourceType};
+use perimeter_model::{IamRoleInputs, ResourceInputs, ResourceRecord, ResourceType, GLOBAL_REGION};
 
 use crate::account::{AccountCtx, Collected};
-use crate::failure::classify;
+use crate::listing;
 
-const TYPE: Option<ResourceType> = Some(ResourceType::IamRole);
-/// IAM is global; its records and scopes carry this region.
-pub const GLOBAL: &str = "global";
+const TYPE: ResourceType = ResourceType::IamRole;
 
-pub async fn collect(ctx: &AccountCtx) -> Collected {
-    let (mut out, users) = tokio::join!(roles(ctx), users(ctx));
-    out.merge(users);
-    out
-}
-
-async fn roles(ctx: &AccountCtx) -> Collected {
-    let mut out = Collected::default();
+pub async fn read(ctx: &AccountCtx) -> Collected {
     let iam = ctx.clients(&ctx.home_region).iam;
-    let mut pages = iam.list_roles().into_paginator().send();
-    while let Some(page) = ctx.call(pages.next()).await {
-        let page = match page {
-            Ok(p) => p,
-            Err(e) => {
-                out.errors.push(ctx.error(Some(GLOBAL), TYPE, None, classify(&e).reading("ListRoles")));
-                break;
+    let (roles, users) = tokio::join!(
+        listing::all_pages(ctx, "ListRoles", iam.list_roles().into_paginator().send(), |p| p.roles().to_vec()),
+        listing::all_pages(ctx, "ListUsers", iam.list_users().into_paginator().send(), |p| {
+            p.users().iter().map(|u| u.user_id().to_string()).collect()
+        }),
+    );
+    let mut out = Collected::default();
+    let mut complete = true;
+    match roles {
+        Ok(roles) => {
+            for role in roles {
+                out.principal_ids.insert(role.role_id().to_string());
+                out.resources.push(ResourceRecord {
+                    arn: role.arn().to_string(),
+                    account: ctx.account.clone(),
+                    region: GLOBAL_REGION.to_string(),
+                    inputs: ResourceInputs::IamRole(IamRoleInputs {
+                        name: role.role_name().to_string(),
+                        trust_policy: decode_document(role.assume_role_policy_document().unwrap_or_default()),
+                    }),
+                });
             }
-        };
-        for role in page.roles() {
-            out.principal_ids.insert(role.role_id().to_string());
-            out.resources.push(ResourceRecord {
-                arn: role.arn().to_string(),
-                account: ctx.account.clone(),
-                region: GLOBAL.to_string(),
-                inputs: ResourceInputs::IamRole(IamRoleInputs {
-                    name: role.role_name().to_string(),
-                    trust_policy: decode_document(role.assume_role_policy_document().unwrap_or_default()),
-                }),
-            });
+        }
+        Err(f) => {
+            complete = false;
+            out.errors.push(ctx.error(Some(GLOBAL_REGION), Some(TYPE), None, f));
         }
     }
-    out
-}
-
-/// The unique IDs of the account's users (a policy may name a principal by unique ID).
-async fn users(ctx: &AccountCtx) -> Collected {
-    let mut out = Collected::default();
-    let iam = ctx.clients(&ctx.home_region).iam;
-    let mut pages = iam.list_users().into_paginator().send();
-    while let Some(page) = ctx.call(pages.next()).await {
-        match page {
-            Ok(page) => out.principal_ids.extend(page.users().iter().map(|u| u.user_id().to_string())),
-            Err(e) => {
-                out.errors.push(ctx.error(Some(GLOBAL), TYPE, None, classify(&e).reading("ListUsers")));
-                break;
-            }
+    // A user's unique ID may name a principal; without the list, such a principal would look
+    // external, so an unread list makes the scope incomplete too.
+    match users {
+        Ok(ids) => out.principal_ids.extend(ids),
+        Err(f) => {
+            complete = false;
+            out.errors.push(ctx.error(Some(GLOBAL_REGION), Some(TYPE), None, f));
         }
+    }
+    if complete {
+        out.finish(ctx, GLOBAL_REGION, TYPE);
     }
     out
 }

@@ -1,33 +1,23 @@
-//! KMS: the customer-managed keys of a region (AWS-managed keys are skipped: their policies are
+//! `AWS::KMS::Key`: the customer-managed keys of a region (AWS-managed keys are skipped: their policies are
 //! AWS's), each with its key policy and grants.
 
 use std::collections::BTreeMap;
 
-use futures::stream::{self, StreamExt};
 use perimeter_model::{GrantConstraints, KmsGrant, KmsKeyInputs, ResourceInputs, ResourceRecord, ResourceType};
 
 use crate::account::{AccountCtx, Collected, Read};
 use crate::failure::{classify, Failure};
+use crate::listing;
 
 const TYPE: Option<ResourceType> = Some(ResourceType::KmsKey);
 
-pub async fn collect(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
-    let mut out = Collected::default();
+pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
     let kms = ctx.clients(region).kms;
-    let mut keys = Vec::new();
-    let mut pages = kms.list_keys().into_paginator().send();
-    while let Some(page) = ctx.call(pages.next()).await {
-        match page {
-            Ok(page) => keys.extend(page.keys().iter().filter_map(|k| k.key_id().map(str::to_string))),
-            Err(e) => {
-                out.errors.push(ctx.error(Some(region), TYPE, None, classify(&e).reading("ListKeys")));
-                return out;
-            }
-        }
-    }
-    let results = stream::iter(keys.into_iter().map(|id| key(ctx, region, &kms, id))).buffer_unordered(fan_out).collect::<Vec<_>>().await;
-    out.absorb(results);
-    out
+    let keys = listing::all_pages(ctx, "ListKeys", kms.list_keys().into_paginator().send(), |p| {
+        p.keys().iter().filter_map(|k| k.key_id().map(str::to_string)).collect()
+    })
+    .await;
+    listing::scope(ctx, region, ResourceType::KmsKey, keys, fan_out, |id| key(ctx, region, &kms, id)).await
 }
 
 async fn key(ctx: &AccountCtx, region: &str, kms: &aws_sdk_kms::Client, id: String) -> Read {
@@ -59,25 +49,24 @@ async fn key(ctx: &AccountCtx, region: &str, kms: &aws_sdk_kms::Client, id: Stri
 }
 
 async fn grants_of(ctx: &AccountCtx, kms: &aws_sdk_kms::Client, id: &str) -> Result<Vec<KmsGrant>, Failure> {
-    let mut grants = Vec::new();
-    let mut pages = kms.list_grants().key_id(id).into_paginator().send();
-    while let Some(page) = ctx.call(pages.next()).await {
-        let page = page.map_err(|e| classify(&e).reading("ListGrants"))?;
-        for g in page.grants() {
-            let constraints = g.constraints().map(|c| GrantConstraints {
-                encryption_context_equals: c.encryption_context_equals().map(to_btree).unwrap_or_default(),
-                encryption_context_subset: c.encryption_context_subset().map(to_btree).unwrap_or_default(),
-            });
-            grants.push(KmsGrant {
-                grant_id: g.grant_id().unwrap_or_default().to_string(),
-                grantee_principal: g.grantee_principal().unwrap_or_default().to_string(),
-                retiring_principal: g.retiring_principal().map(str::to_string),
-                operations: g.operations().iter().map(|o| o.as_str().to_string()).collect(),
-                constraints,
-            });
-        }
+    listing::all_pages(ctx, "ListGrants", kms.list_grants().key_id(id).into_paginator().send(), |p| {
+        p.grants().iter().map(grant).collect()
+    })
+    .await
+}
+
+fn grant(g: &aws_sdk_kms::types::GrantListEntry) -> KmsGrant {
+    let constraints = g.constraints().map(|c| GrantConstraints {
+        encryption_context_equals: c.encryption_context_equals().map(to_btree).unwrap_or_default(),
+        encryption_context_subset: c.encryption_context_subset().map(to_btree).unwrap_or_default(),
+    });
+    KmsGrant {
+        grant_id: g.grant_id().unwrap_or_default().to_string(),
+        grantee_principal: g.grantee_principal().unwrap_or_default().to_string(),
+        retiring_principal: g.retiring_principal().map(str::to_string),
+        operations: g.operations().iter().map(|o| o.as_str().to_string()).collect(),
+        constraints,
     }
-    Ok(grants)
 }
 
 fn to_btree(map: &std::collections::HashMap<String, String>) -> BTreeMap<String, String> {

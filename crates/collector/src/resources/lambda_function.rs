@@ -1,6 +1,6 @@
-//! Lambda: the functions of a region with the resource policy of the function and of each alias
-//! and published version (each may carry its own), the function URLs (unqualified and per alias),
-//! and every layer version with its policy. `ResourceNotFoundException` means "none".
+//! `AWS::Lambda::Function`: the functions of a region with the resource policy of the function
+//! and of each alias and published version (each may carry its own), and the function URLs
+//! (unqualified and per alias). `ResourceNotFoundException` means "none".
 //!
 //! moto (the emulator the tests use) stores `AddPermission`'s `FunctionUrlAuthType` and
 //! `OrganizationId` as top-level statement keys instead of the `Condition` real Lambda writes.
@@ -8,42 +8,25 @@
 //! (`StringEquals lambda:FunctionUrlAuthType` / `aws:PrincipalOrgID`); documents from real AWS
 //! never have them, so the rewrite changes nothing there (a documented decision).
 
-use futures::stream::{self, StreamExt};
-use perimeter_model::{
-    FunctionUrl, LambdaFunctionInputs, LambdaLayerVersionInputs, QualifiedPolicy, ResourceInputs, ResourceRecord, ResourceType,
-};
+use perimeter_model::{FunctionUrl, LambdaFunctionInputs, QualifiedPolicy, ResourceInputs, ResourceRecord, ResourceType};
 use serde_json::Value;
 
 use crate::account::{AccountCtx, Collected, Read};
-use crate::failure::{classify, Failure};
+use crate::failure::Failure;
+use crate::listing;
 
 const FUNCTION: Option<ResourceType> = Some(ResourceType::LambdaFunction);
-const LAYER: Option<ResourceType> = Some(ResourceType::LambdaLayerVersion);
-const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];
+/// The answer Lambda gives for "there is none" (no policy, no URL configuration).
+pub const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];
 
-
-pub async fn collect_functions(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
-    let mut out = Collected::default();
+pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
     let lambda = ctx.clients(region).lambda;
-    let mut functions = Vec::new();
-    let mut pages = lambda.list_functions().into_paginator().send();
-    while let Some(page) = ctx.call(pages.next()).await {
-        match page {
-            Ok(page) => functions.extend(
-                page.functions().iter().filter_map(|f| Some((f.function_name()?.to_string(), f.function_arn()?.to_string()))),
-            ),
-            Err(e) => {
-                out.errors.push(ctx.error(Some(region), FUNCTION, None, classify(&e).reading("ListFunctions")));
-                return out;
-            }
-        }
-    }
-    let results = stream::iter(functions.into_iter().map(|(name, arn)| function(ctx, region, &lambda, name, arn)))
-        .buffer_unordered(fan_out)
-        .collect::<Vec<_>>()
-        .await;
-    out.absorb(results);
-    out
+    let functions = listing::all_pages(ctx, "ListFunctions", lambda.list_functions().into_paginator().send(), |p| {
+        p.functions().iter().filter_map(|f| Some((f.function_name()?.to_string(), f.function_arn()?.to_string()))).collect()
+    })
+    .await;
+    let read = |(name, arn)| function(ctx, region, &lambda, name, arn);
+    listing::scope(ctx, region, ResourceType::LambdaFunction, functions, fan_out, read).await
 }
 
 async fn function(ctx: &AccountCtx, region: &str, lambda: &aws_sdk_lambda::Client, name: String, arn: String) -> Read {
@@ -58,35 +41,19 @@ async fn function(ctx: &AccountCtx, region: &str, lambda: &aws_sdk_lambda::Clien
     let name = name.as_str();
     let policy_reads = policy_qualifiers.into_iter().map(|qualifier| async move {
         let got = ctx.call(lambda.get_policy().function_name(name).set_qualifier(qualifier.clone()).send()).await;
-        match got {
-            Ok(o) => Ok(o.policy().map(|p| QualifiedPolicy { qualifier, policy: normalize_policy(p) })),
-            Err(e) => {
-                let f = classify(&e);
-                if f.is_code(NOT_FOUND) {
-                    Ok(None)
-                } else {
-                    Err(f.reading(&format!("GetPolicy {}", qualifier.as_deref().unwrap_or("(function)"))))
-                }
-            }
-        }
+        let operation = format!("GetPolicy {}", qualifier.as_deref().unwrap_or("(function)"));
+        let got = listing::unless_absent(got, NOT_FOUND, &operation)?;
+        Ok(got.and_then(|o| o.policy().map(|p| QualifiedPolicy { qualifier, policy: normalize_policy(p) })))
     });
     let url_reads = url_qualifiers.into_iter().map(|qualifier| async move {
         let got = ctx.call(lambda.get_function_url_config().function_name(name).set_qualifier(qualifier.clone()).send()).await;
-        match got {
-            Ok(o) => Ok(Some(FunctionUrl {
-                qualifier,
-                auth_type: o.auth_type().as_str().to_string(),
-                url: Some(o.function_url().to_string()).filter(|u| !u.is_empty()),
-            })),
-            Err(e) => {
-                let f = classify(&e);
-                if f.is_code(NOT_FOUND) {
-                    Ok(None)
-                } else {
-                    Err(f.reading(&format!("GetFunctionUrlConfig {}", qualifier.as_deref().unwrap_or("(function)"))))
-                }
-            }
-        }
+        let operation = format!("GetFunctionUrlConfig {}", qualifier.as_deref().unwrap_or("(function)"));
+        let got = listing::unless_absent(got, NOT_FOUND, &operation)?;
+        Ok::<_, Failure>(got.map(|o| FunctionUrl {
+            qualifier,
+            auth_type: o.auth_type().as_str().to_string(),
+            url: Some(o.function_url().to_string()).filter(|u| !u.is_empty()),
+        }))
     });
     let (policies, urls) = tokio::join!(futures::future::join_all(policy_reads), futures::future::join_all(url_reads));
     let mut out = LambdaFunctionInputs { name: name.to_string(), policies: Vec::new(), urls: Vec::new() };
@@ -105,100 +72,19 @@ async fn function(ctx: &AccountCtx, region: &str, lambda: &aws_sdk_lambda::Clien
 }
 
 async fn aliases_of(ctx: &AccountCtx, lambda: &aws_sdk_lambda::Client, name: &str) -> Result<Vec<String>, Failure> {
-    let mut aliases = Vec::new();
-    let mut pages = lambda.list_aliases().function_name(name).into_paginator().send();
-    while let Some(page) = ctx.call(pages.next()).await {
-        let page = page.map_err(|e| classify(&e).reading("ListAliases"))?;
-        aliases.extend(page.aliases().iter().filter_map(|a| a.name().map(str::to_string)));
-    }
-    Ok(aliases)
+    listing::all_pages(ctx, "ListAliases", lambda.list_aliases().function_name(name).into_paginator().send(), |p| {
+        p.aliases().iter().filter_map(|a| a.name().map(str::to_string)).collect()
+    })
+    .await
 }
 
 /// Published versions (not `$LATEST`, whose policy is the function's).
 async fn versions_of(ctx: &AccountCtx, lambda: &aws_sdk_lambda::Client, name: &str) -> Result<Vec<String>, Failure> {
-    let mut versions = Vec::new();
-    let mut pages = lambda.list_versions_by_function().function_name(name).into_paginator().send();
-    while let Some(page) = ctx.call(pages.next()).await {
-        let page = page.map_err(|e| classify(&e).reading("ListVersionsByFunction"))?;
-        versions.extend(page.versions().iter().filter_map(|v| v.version()).filter(|v| *v != "$LATEST").map(str::to_string));
-    }
-    Ok(versions)
-}
-
-pub async fn collect_layers(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
-    let mut out = Collected::default();
-    let lambda = ctx.clients(region).lambda;
-    let mut layers = Vec::new();
-    let mut pages = lambda.list_layers().into_paginator().send();
-    while let Some(page) = ctx.call(pages.next()).await {
-        match page {
-            Ok(page) => layers.extend(page.layers().iter().filter_map(|l| l.layer_name().map(str::to_string))),
-            Err(e) => {
-                out.errors.push(ctx.error(Some(region), LAYER, None, classify(&e).reading("ListLayers")));
-                return out;
-            }
-        }
-    }
-    let listings = stream::iter(layers.into_iter().map(|layer| {
-        let lambda = lambda.clone();
-        async move {
-            let mut found = Vec::new();
-            let mut pages = lambda.list_layer_versions().layer_name(&layer).into_paginator().send();
-            while let Some(page) = ctx.call(pages.next()).await {
-                match page {
-                    Ok(page) => found.extend(page.layer_versions().iter().map(|v| {
-                        let arn = v.layer_version_arn().map_or_else(
-                            || format!("arn:aws:lambda:{region}:{}:layer:{layer}:{}", ctx.account, v.version()),
-                            str::to_string,
-                        );
-                        (layer.clone(), v.version(), arn)
-                    })),
-                    Err(e) => {
-                        let arn = format!("arn:aws:lambda:{region}:{}:layer:{layer}", ctx.account);
-                        return Err(ctx.error(Some(region), LAYER, Some(&arn), classify(&e).reading("ListLayerVersions")));
-                    }
-                }
-            }
-            Ok(found)
-        }
-    }))
-    .buffer_unordered(fan_out)
-    .collect::<Vec<_>>()
-    .await;
-    let mut versions = Vec::new();
-    for listing in listings {
-        match listing {
-            Ok(found) => versions.extend(found),
-            Err(e) => out.errors.push(e),
-        }
-    }
-    let results = stream::iter(versions.into_iter().map(|(layer, version, arn)| {
-        let lambda = lambda.clone();
-        async move {
-            let got = ctx.call(lambda.get_layer_version_policy().layer_name(&layer).version_number(version).send()).await;
-            let policy = match got {
-                Ok(o) => o.policy().map(normalize_policy),
-                Err(e) => {
-                    let f = classify(&e);
-                    if !f.is_code(NOT_FOUND) {
-                        return Err(Box::new(ctx.error(Some(region), LAYER, Some(&arn), f.reading("GetLayerVersionPolicy"))));
-                    }
-                    None
-                }
-            };
-            Ok(Some(ResourceRecord {
-                arn,
-                account: ctx.account.clone(),
-                region: region.to_string(),
-                inputs: ResourceInputs::LambdaLayerVersion(LambdaLayerVersionInputs { layer_name: layer, version, policy }),
-            }))
-        }
-    }))
-    .buffer_unordered(fan_out)
-    .collect::<Vec<_>>()
-    .await;
-    out.absorb(results);
-    out
+    let pages = lambda.list_versions_by_function().function_name(name).into_paginator().send();
+    listing::all_pages(ctx, "ListVersionsByFunction", pages, |p| {
+        p.versions().iter().filter_map(|v| v.version()).filter(|v| *v != "$LATEST").map(str::to_string).collect()
+    })
+    .await
 }
 
 /// Rewrites moto's top-level `FunctionUrlAuthType` / `OrganizationId` statement keys into the

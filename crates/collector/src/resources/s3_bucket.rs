@@ -1,16 +1,20 @@
-//! S3: the account's buckets (ListBuckets once per account), each bucket's region, policy, ACL,
+//! `AWS::S3::Bucket`: the account's buckets (ListBuckets once per account), each bucket's region, policy, ACL,
 //! Block Public Access and ownership controls (in the bucket's region), the account's Block
 //! Public Access, and the access points of every scanned region with their policies.
-//! "Not configured" answers (`NoSuchBucketPolicy`, …) are `None`, never errors.
+//! "Not configured" answers (`NoSuchBucketPolicy`, …) are `None`, never errors. An access point
+//! may serve a bucket of another account of the organization: it is attached to its bucket
+//! once every account is read ([`attach_access_points`]).
 
-use futures::stream::{self, StreamExt};
+use std::collections::BTreeMap;
+
 use perimeter_model::{
     AclGrant, AclGrantee, AclPermission, BlockPublicAccess, NetworkOrigin, ObjectOwnership, ResourceInputs, ResourceRecord,
     ResourceType, S3AccessPoint, S3Acl, S3BucketInputs,
 };
 
-use crate::account::{AccountCtx, Collected, FoundAccessPoint};
+use crate::account::{AccountCtx, Collected};
 use crate::failure::{classify, Failure};
+use crate::listing;
 
 const TYPE: Option<ResourceType> = Some(ResourceType::S3Bucket);
 const NO_POLICY: &[&str] = &["NoSuchBucketPolicy"];
@@ -19,7 +23,7 @@ const NO_OWNERSHIP: &[&str] = &["OwnershipControlsNotFoundError"];
 const NO_AP_POLICY: &[&str] = &["NoSuchAccessPointPolicy"];
 
 /// Buckets in `regions` and the access points of those regions.
-pub async fn collect(ctx: &AccountCtx, regions: &[String], fan_out: usize) -> Collected {
+pub async fn read(ctx: &AccountCtx, regions: &[String], fan_out: usize) -> Collected {
     // The three parts are independent: read them at the same time.
     let per_region: Vec<_> = regions.iter().map(String::as_str).map(|r| access_points(ctx, r, fan_out)).collect();
     let ((account_bpa, mut out), access_points, buckets) =
@@ -37,10 +41,7 @@ pub async fn collect(ctx: &AccountCtx, regions: &[String], fan_out: usize) -> Co
             return out;
         }
     };
-    let results = stream::iter(buckets.into_iter().map(|(name, region)| bucket(ctx, name, region, regions, account_bpa)))
-        .buffer_unordered(fan_out)
-        .collect::<Vec<_>>()
-        .await;
+    let results = listing::each(buckets, fan_out, |(name, region)| bucket(ctx, name, region, regions, account_bpa)).await;
     for r in results {
         match r {
             Ok(Some((record, owner_id))) => {
@@ -51,6 +52,11 @@ pub async fn collect(ctx: &AccountCtx, regions: &[String], fan_out: usize) -> Co
             Err(e) => out.errors.push(*e),
         }
     }
+    // Every bucket was listed and read: each scanned region is finished (an error record of a
+    // bucket or of a region's access points still makes its scope incomplete).
+    for region in regions {
+        out.finish(ctx, region, ResourceType::S3Bucket);
+    }
     out
 }
 
@@ -58,15 +64,15 @@ pub async fn collect(ctx: &AccountCtx, regions: &[String], fan_out: usize) -> Co
 async fn account_block_public_access(ctx: &AccountCtx) -> (Option<BlockPublicAccess>, Collected) {
     let mut out = Collected::default();
     let home = ctx.clients(&ctx.home_region);
-    let bpa = match ctx.call(home.s3control.get_public_access_block().account_id(&ctx.account).send()).await {
-        Ok(o) => o.public_access_block_configuration().map(|c| {
-            bpa(c.block_public_acls(), c.ignore_public_acls(), c.block_public_policy(), c.restrict_public_buckets())
+    let got = ctx.call(home.s3control.get_public_access_block().account_id(&ctx.account).send()).await;
+    let bpa = match listing::unless_absent(got, NO_BPA, "GetPublicAccessBlock (account)") {
+        Ok(o) => o.and_then(|o| {
+            o.public_access_block_configuration().map(|c| {
+                bpa(c.block_public_acls(), c.ignore_public_acls(), c.block_public_policy(), c.restrict_public_buckets())
+            })
         }),
-        Err(e) => {
-            let f = classify(&e);
-            if !f.is_code(NO_BPA) {
-                out.errors.push(ctx.error(None, TYPE, None, f.reading("GetPublicAccessBlock (account)")));
-            }
+        Err(f) => {
+            out.errors.push(ctx.error(None, TYPE, None, f));
             None
         }
     };
@@ -126,46 +132,23 @@ async fn bucket(
         ctx.call(s3.get_public_access_block().bucket(&name).send()),
         ctx.call(s3.get_bucket_ownership_controls().bucket(&name).send()),
     );
-    let policy = match policy {
-        Ok(o) => o.policy().map(str::to_string),
-        Err(e) => {
-            let f = classify(&e);
-            if !f.is_code(NO_POLICY) {
-                return Err(fail(f.reading("GetBucketPolicy")));
-            }
-            None
-        }
-    };
+    let policy = listing::unless_absent(policy, NO_POLICY, "GetBucketPolicy").map_err(fail)?.and_then(|o| o.policy().map(str::to_string));
     let acl = acl.map_err(|e| fail(classify(&e).reading("GetBucketAcl")))?;
     let owner_id = acl.owner().and_then(|o| o.id()).map(str::to_string);
     let grants = acl.grants().iter().filter_map(grant).collect();
     let acl = owner_id.clone().map(|owner_id| S3Acl { owner_id, grants });
-    let block = match block {
-        Ok(o) => o.public_access_block_configuration().map(|c| {
+    let block = listing::unless_absent(block, NO_BPA, "GetPublicAccessBlock").map_err(fail)?.and_then(|o| {
+        o.public_access_block_configuration().map(|c| {
             bpa(c.block_public_acls(), c.ignore_public_acls(), c.block_public_policy(), c.restrict_public_buckets())
-        }),
-        Err(e) => {
-            let f = classify(&e);
-            if !f.is_code(NO_BPA) {
-                return Err(fail(f.reading("GetPublicAccessBlock")));
-            }
-            None
-        }
-    };
-    let ownership = match ownership {
-        Ok(o) => o.ownership_controls().and_then(|c| c.rules().first()).map(|r| match r.object_ownership().as_str() {
+        })
+    });
+    let ownership = listing::unless_absent(ownership, NO_OWNERSHIP, "GetBucketOwnershipControls").map_err(fail)?.and_then(|o| {
+        o.ownership_controls().and_then(|c| c.rules().first()).map(|r| match r.object_ownership().as_str() {
             "BucketOwnerEnforced" => ObjectOwnership::BucketOwnerEnforced,
             "BucketOwnerPreferred" => ObjectOwnership::BucketOwnerPreferred,
             _ => ObjectOwnership::ObjectWriter,
-        }),
-        Err(e) => {
-            let f = classify(&e);
-            if !f.is_code(NO_OWNERSHIP) {
-                return Err(fail(f.reading("GetBucketOwnershipControls")));
-            }
-            None
-        }
-    };
+        })
+    });
     let record = ResourceRecord {
         arn: arn.clone(),
         account: ctx.account.clone(),
@@ -218,18 +201,15 @@ fn grant(g: &aws_sdk_s3::types::Grant) -> Option<AclGrant> {
 async fn access_points(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
     let mut out = Collected::default();
     let control = ctx.clients(region).s3control;
-    let mut listed = Vec::new();
-    let mut pages = control.list_access_points().account_id(&ctx.account).into_paginator().send();
-    while let Some(page) = ctx.call(pages.next()).await {
-        match page {
-            Ok(page) => listed.extend(page.access_point_list().iter().cloned()),
-            Err(e) => {
-                out.errors.push(ctx.error(Some(region), TYPE, None, classify(&e).reading("ListAccessPoints")));
-                return out;
-            }
+    let pages = control.list_access_points().account_id(&ctx.account).into_paginator().send();
+    let listed = match listing::all_pages(ctx, "ListAccessPoints", pages, |p| p.access_point_list().to_vec()).await {
+        Ok(listed) => listed,
+        Err(f) => {
+            out.errors.push(ctx.error(Some(region), TYPE, None, f));
+            return out;
         }
-    }
-    let found = stream::iter(listed.into_iter().map(|ap| {
+    };
+    let found = listing::each(listed, fan_out, |ap| {
         let control = control.clone();
         async move {
             let name = ap.name().to_string();
@@ -242,16 +222,10 @@ async fn access_points(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collec
                 ctx.call(control.get_access_point_policy().account_id(&ctx.account).name(&name).send()),
             );
             let details = details.map_err(|e| fail(classify(&e).reading("GetAccessPoint")))?;
-            let policy = match policy {
-                Ok(o) => o.policy().map(str::to_string).filter(|p| !p.trim().is_empty()),
-                Err(e) => {
-                    let f = classify(&e);
-                    if !f.is_code(NO_AP_POLICY) {
-                        return Err(fail(f.reading("GetAccessPointPolicy")));
-                    }
-                    None
-                }
-            };
+            let policy = listing::unless_absent(policy, NO_AP_POLICY, "GetAccessPointPolicy")
+                .map_err(fail)?
+                .and_then(|o| o.policy().map(str::to_string))
+                .filter(|p| !p.trim().is_empty());
             let vpc_id = ap.vpc_configuration().map(|v| v.vpc_id().to_string());
             let network_origin = if ap.network_origin().as_str() == "VPC" || vpc_id.is_some() {
                 NetworkOrigin::Vpc
@@ -275,9 +249,7 @@ async fn access_points(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collec
                 },
             })
         }
-    }))
-    .buffer_unordered(fan_out)
-    .collect::<Vec<_>>()
+    })
     .await;
     for f in found {
         match f {
@@ -286,4 +258,29 @@ async fn access_points(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collec
         }
     }
     out
+}
+
+/// An access point found in a scanned account, to be attached to its bucket (which may be in
+/// another account of the organization) once every account is read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundAccessPoint {
+    pub bucket_account: String,
+    pub bucket: String,
+    pub access_point: S3AccessPoint,
+}
+
+/// Attaches every access point found to its bucket, wherever in the organization it was found.
+pub fn attach_access_points(all: &mut Collected) {
+    let mut by_bucket: BTreeMap<(String, String), Vec<S3AccessPoint>> = BTreeMap::new();
+    for ap in all.access_points.drain(..) {
+        by_bucket.entry((ap.bucket_account, ap.bucket)).or_default().push(ap.access_point);
+    }
+    for r in &mut all.resources {
+        if let ResourceInputs::S3Bucket(b) = &mut r.inputs
+            && let Some(mut aps) = by_bucket.remove(&(r.account.clone(), b.name.clone()))
+        {
+            aps.sort_by(|a, b| a.arn.cmp(&b.arn));
+            b.access_points = aps;
+        }
+    }
 }

@@ -1,0 +1,85 @@
+//! The one shape every resource type's reader shares: page through a listing to the end, read
+//! each item with a bounded number in flight, and turn a failure into an error record as narrow
+//! as the failure (a failed listing: the whole scope; a failed item: that resource). A scope is
+//! reported finished only by the code that read it to the end.
+
+use std::future::Future;
+
+use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_async::future::pagination_stream::PaginationStream;
+use aws_smithy_runtime_api::http::Response;
+use futures::stream::{self, StreamExt};
+use perimeter_model::ResourceType;
+
+use crate::account::{AccountCtx, Collected, Read};
+use crate::failure::{classify, Failure};
+
+/// Every item of every page of a listing, or the failure of the first page that failed
+/// (prefixed with the operation's name).
+pub async fn all_pages<O, E, T>(
+    ctx: &AccountCtx,
+    operation: &str,
+    mut pages: PaginationStream<Result<O, SdkError<E, Response>>>,
+    mut items: impl FnMut(O) -> Vec<T>,
+) -> Result<Vec<T>, Failure>
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let mut out = Vec::new();
+    while let Some(page) = ctx.call(pages.next()).await {
+        let page = page.map_err(|e| classify(&e).reading(operation))?;
+        out.extend(items(page));
+    }
+    Ok(out)
+}
+
+/// Reads each item of `items` with at most `fan_out` reads in flight.
+pub async fn each<T, F, Fut>(items: Vec<T>, fan_out: usize, read: F) -> Vec<Fut::Output>
+where
+    F: FnMut(T) -> Fut,
+    Fut: Future,
+{
+    stream::iter(items.into_iter().map(read)).buffer_unordered(fan_out.max(1)).collect().await
+}
+
+/// The whole reading of one (account, region, type) scope: the listing's failure is one error
+/// record for the scope; otherwise each item is read (a failed read is an error record of that
+/// resource) and the scope is reported finished.
+pub async fn scope<T, F, Fut>(
+    ctx: &AccountCtx,
+    region: &str,
+    resource_type: ResourceType,
+    listing: Result<Vec<T>, Failure>,
+    fan_out: usize,
+    read: F,
+) -> Collected
+where
+    F: FnMut(T) -> Fut,
+    Fut: Future<Output = Read>,
+{
+    let mut out = Collected::default();
+    match listing {
+        Ok(items) => {
+            out.absorb(each(items, fan_out, read).await);
+            out.finish(ctx, region, resource_type);
+        }
+        Err(f) => out.errors.push(ctx.error(Some(region), Some(resource_type), None, f)),
+    }
+    out
+}
+
+/// The answer of one read where the service's "there is none" (`none`: `NoSuchBucketPolicy`,
+/// `ResourceNotFoundException`, …) is an answer: `Ok(None)`; any other failure is the failure,
+/// prefixed with the operation's name.
+pub fn unless_absent<O, E>(result: Result<O, SdkError<E, Response>>, none: &[&str], operation: &str) -> Result<Option<O>, Failure>
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    match result {
+        Ok(o) => Ok(Some(o)),
+        Err(e) => {
+            let f = classify(&e);
+            if f.is_code(none) { Ok(None) } else { Err(f.reading(operation)) }
+        }
+    }
+}

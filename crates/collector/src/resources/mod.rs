@@ -1,0 +1,37 @@
+//! One module per resource type, each reading that type in one account: chosen by one
+//! exhaustive `match` on [`ResourceType`] (no catch-all arm), so that a new type makes the
+//! compiler point here. Every reader reports the scopes it read to the end
+//! ([`Collected::finish`]); a requested scope that no reader finished is an error record
+//! ([`crate::completeness`]), never an empty complete scope.
+
+pub mod iam_role;
+pub mod kms_key;
+pub mod lambda_function;
+pub mod lambda_layer_version;
+pub mod s3_bucket;
+pub mod sqs_queue;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use perimeter_model::ResourceType;
+
+use crate::account::{AccountCtx, Collected};
+
+/// One independent part of an account's reading.
+pub type Part<'a> = Pin<Box<dyn Future<Output = Collected> + Send + 'a>>;
+
+/// The reads of one resource type in one account over `regions` (global types once).
+pub fn parts<'a>(resource_type: ResourceType, ctx: &'a AccountCtx, regions: &'a [String], fan_out: usize) -> Vec<Part<'a>> {
+    let per_region = |read: fn(&'a AccountCtx, &'a str, usize) -> Part<'a>| -> Vec<Part<'a>> {
+        regions.iter().map(|r| read(ctx, r, fan_out)).collect()
+    };
+    match resource_type {
+        ResourceType::S3Bucket => vec![Box::pin(s3_bucket::read(ctx, regions, fan_out))],
+        ResourceType::IamRole => vec![Box::pin(iam_role::read(ctx))],
+        ResourceType::KmsKey => per_region(|c, r, f| Box::pin(kms_key::read(c, r, f))),
+        ResourceType::LambdaFunction => per_region(|c, r, f| Box::pin(lambda_function::read(c, r, f))),
+        ResourceType::LambdaLayerVersion => per_region(|c, r, f| Box::pin(lambda_layer_version::read(c, r, f))),
+        ResourceType::SqsQueue => per_region(|c, r, f| Box::pin(sqs_queue::read(c, r, f))),
+    }
+}
