@@ -1,13 +1,16 @@
 //! The report files: `findings.csv` (RFC 4180, the required columns first, one row per finding
 //! and one per error, every cell a spreadsheet would run as a formula neutralised, optional
-//! UTF-8 BOM) and `findings.json` (the same fields, lists and maps as JSON).
+//! UTF-8 BOM) and `findings.json` (the same fields, lists and maps as JSON, in a frozen type with
+//! a `schema_version`).
 
 use std::io::Write;
 
-use perimeter_model::ErrorRecord;
+use std::collections::BTreeMap;
+
+use perimeter_model::{ErrorCode, ErrorRecord, Principal, Request, ResourceType, SharedVia};
 use serde::Serialize;
 
-use crate::store::StoredFinding;
+use crate::store::{Status, StoredFinding};
 use crate::Error;
 
 /// The columns, in order: the required ones (architecture.md), then ours.
@@ -108,12 +111,113 @@ pub fn write_csv(out: impl Write, findings: &[StoredFinding], errors: &[ErrorRec
     Ok(())
 }
 
-/// The JSON report.
+/// The version of `findings.json`'s shape. Raise it when a field is renamed, removed or changes
+/// meaning; a new field is added on purpose (the snapshot test pins every field).
+pub const JSON_SCHEMA_VERSION: u32 = 1;
+
+/// `findings.json`, version [`JSON_SCHEMA_VERSION`]: a frozen type of its own, so that a field
+/// added to the model's findings reaches the report only when it is added here.
 #[derive(Debug, Serialize)]
 pub struct JsonReport<'a, S: Serialize> {
+    pub schema_version: u32,
     pub summary: &'a S,
-    pub findings: &'a [StoredFinding],
-    pub errors: &'a [ErrorRecord],
+    pub findings: Vec<JsonFinding<'a>>,
+    pub errors: Vec<JsonError<'a>>,
+}
+
+impl<'a, S: Serialize> JsonReport<'a, S> {
+    pub fn new(summary: &'a S, findings: &'a [StoredFinding], errors: &'a [ErrorRecord]) -> JsonReport<'a, S> {
+        JsonReport {
+            schema_version: JSON_SCHEMA_VERSION,
+            summary,
+            findings: findings.iter().map(JsonFinding::from).collect(),
+            errors: errors.iter().map(JsonError::from).collect(),
+        }
+    }
+}
+
+/// One finding of `findings.json`: the CSV's columns, in its order, with lists and maps as JSON.
+#[derive(Debug, Serialize)]
+pub struct JsonFinding<'a> {
+    pub id: &'a str,
+    pub status: Status,
+    pub resource_type: ResourceType,
+    pub resource_arn: &'a str,
+    pub resource_owner_account: &'a str,
+    pub region: &'a str,
+    pub principal: &'a Principal,
+    pub is_public: bool,
+    pub actions: &'a [String],
+    pub condition: &'a BTreeMap<String, Vec<String>>,
+    pub shared_via: SharedVia,
+    pub first_seen: &'a str,
+    pub last_seen: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolved_at: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archive_rule: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archive_reason: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conservative: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub witness: Option<&'a Request>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub notes: &'a [String],
+}
+
+impl<'a> From<&'a StoredFinding> for JsonFinding<'a> {
+    fn from(s: &'a StoredFinding) -> JsonFinding<'a> {
+        let f = &s.finding;
+        JsonFinding {
+            id: &f.id,
+            status: s.status,
+            resource_type: f.resource_type,
+            resource_arn: &f.resource_arn,
+            resource_owner_account: &f.resource_owner_account,
+            region: &f.region,
+            principal: &f.principal,
+            is_public: f.is_public,
+            actions: &f.actions,
+            condition: &f.condition,
+            shared_via: f.shared_via,
+            first_seen: &s.first_seen,
+            last_seen: &s.last_seen,
+            resolved_at: s.resolved_at.as_deref(),
+            archive_rule: s.archive_rule.as_deref(),
+            archive_reason: s.archive_reason.as_deref(),
+            conservative: f.conservative.as_deref(),
+            witness: f.witness.as_ref(),
+            notes: &f.notes,
+        }
+    }
+}
+
+/// One error of `findings.json`: what could not be read or analysed.
+#[derive(Debug, Serialize)]
+pub struct JsonError<'a> {
+    pub account: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<ResourceType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_arn: Option<&'a str>,
+    pub code: ErrorCode,
+    pub message: &'a str,
+}
+
+impl<'a> From<&'a ErrorRecord> for JsonError<'a> {
+    fn from(e: &'a ErrorRecord) -> JsonError<'a> {
+        JsonError {
+            account: &e.account,
+            region: e.region.as_deref(),
+            resource_type: e.resource_type,
+            resource_arn: e.resource_arn.as_deref(),
+            code: e.code,
+            message: &e.message,
+        }
+    }
 }
 
 /// Writes `findings.json`.

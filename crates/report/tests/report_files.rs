@@ -81,6 +81,7 @@ fn findings_csv() {
 fn findings_json() {
     let mut out = Vec::new();
     let summary = serde_json::json!({"complete": false, "new": 1, "archived": 1, "resolved": 1, "errors": 1});
-    write_json(&mut out, &JsonReport { summary: &summary, findings: &findings(), errors: &errors() }).expect("json");
+    let (findings, errors) = (findings(), errors());
+    write_json(&mut out, &JsonReport::new(&summary, &findings, &errors)).expect("json");
     insta::assert_snapshot!(String::from_utf8(out).expect("UTF-8"));
 }
