@@ -6,19 +6,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
-use perimeter_model::{
-    IamRoleInputs, KmsKeyInputs, LambdaFunctionInputs, LambdaLayerVersionInputs, QualifiedPolicy, ResourceInputs,
-    ResourceRecord, ResourceType, S3BucketInputs, SqsQueueInputs, Zone,
-};
+use perimeter_model::{ResourceRecord, ResourceType, Zone};
 use serde_json::json;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The policy document (JSON); `-` reads standard input.
     file: PathBuf,
-    /// Resource type, as Access Analyzer names it (`AWS::S3::Bucket`, `AWS::IAM::Role`,
-    /// `AWS::KMS::Key`, `AWS::Lambda::Function`, `AWS::Lambda::LayerVersion`, `AWS::SQS::Queue`).
-    #[arg(long, value_parser = parse_type)]
+    /// Resource type, as Access Analyzer names it.
+    #[arg(long, value_parser = crate::plan::resource_type, long_help = crate::plan::resource_types_help())]
     resource_type: ResourceType,
     /// ARN of the resource the policy is attached to.
     #[arg(long)]
@@ -42,13 +38,6 @@ enum Format {
     Text,
 }
 
-fn parse_type(s: &str) -> Result<ResourceType, String> {
-    ResourceType::parse(s).ok_or_else(|| {
-        let known: Vec<&str> = ResourceType::ALL.iter().map(|t| t.as_str()).collect();
-        format!("unknown resource type `{s}`; one of {}", known.join(", "))
-    })
-}
-
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let policy = if args.file.as_os_str() == "-" {
         let mut text = String::new();
@@ -58,16 +47,11 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         std::fs::read_to_string(&args.file).with_context(|| format!("reading {}", args.file.display()))?
     };
     for account in std::iter::once(&args.owner_account).chain(&args.zone_accounts) {
-        if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+        if !crate::plan::is_account_id(account) {
             bail!("`{account}` is not a 12-digit account ID");
         }
     }
-    let record = ResourceRecord {
-        arn: args.resource_arn.clone(),
-        account: args.owner_account.clone(),
-        region: args.resource_arn.split(':').nth(3).filter(|r| !r.is_empty()).unwrap_or("us-east-1").to_string(),
-        inputs: inputs(args.resource_type, &args.resource_arn, policy),
-    };
+    let record = ResourceRecord::from_policy(args.resource_type, &args.resource_arn, &args.owner_account, policy);
     let accounts = std::iter::once(args.owner_account.clone()).chain(args.zone_accounts.iter().cloned());
     let zone = Zone::of_accounts(args.zone_org.as_deref(), accounts);
     let analysis = perimeter_evaluator::analyze(&record, &zone);
@@ -121,26 +105,6 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::from(if analysis.findings.is_empty() { 0 } else { 1 }))
-}
-
-fn inputs(resource_type: ResourceType, arn: &str, policy: String) -> ResourceInputs {
-    let name = arn.rsplit([':', '/']).next().unwrap_or(arn).to_string();
-    match resource_type {
-        ResourceType::S3Bucket => ResourceInputs::S3Bucket(S3BucketInputs { name, policy: Some(policy), ..Default::default() }),
-        ResourceType::IamRole => ResourceInputs::IamRole(IamRoleInputs { name, trust_policy: policy }),
-        ResourceType::KmsKey => ResourceInputs::KmsKey(KmsKeyInputs { key_id: name, policy: Some(policy), grants: Vec::new() }),
-        ResourceType::LambdaFunction => ResourceInputs::LambdaFunction(LambdaFunctionInputs {
-            name,
-            policies: vec![QualifiedPolicy { qualifier: None, policy }],
-            urls: Vec::new(),
-        }),
-        ResourceType::LambdaLayerVersion => ResourceInputs::LambdaLayerVersion(LambdaLayerVersionInputs {
-            layer_name: arn.split(':').nth(6).unwrap_or_default().to_string(),
-            version: arn.rsplit(':').next().and_then(|v| v.parse().ok()).unwrap_or(0),
-            policy: Some(policy),
-        }),
-        ResourceType::SqsQueue => ResourceInputs::SqsQueue(SqsQueueInputs { name, url: None, policy: Some(policy) }),
-    }
 }
 
 fn print_json(value: &serde_json::Value) -> anyhow::Result<()> {

@@ -7,7 +7,18 @@ use anyhow::Context;
 use perimeter_report::ArchiveRule;
 use serde::Deserialize;
 
-use crate::scan::FailOn;
+
+/// When the exit code of a scan is 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    /// Any NEW or ACTIVE finding.
+    Active,
+    /// Only NEW findings.
+    New,
+    /// Never (errors still give 2).
+    None,
+}
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -17,8 +17,8 @@ pub struct Args {
     #[arg(long, value_delimiter = ',')]
     status: Vec<String>,
     /// Only these resource types (Access Analyzer names).
-    #[arg(long = "resource-type", value_delimiter = ',')]
-    resource_types: Vec<String>,
+    #[arg(long = "resource-type", value_delimiter = ',', value_parser = crate::plan::resource_type)]
+    resource_types: Vec<ResourceType>,
     /// Only resources of these accounts.
     #[arg(long = "account", value_delimiter = ',')]
     accounts: Vec<String>,
@@ -32,17 +32,14 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         .iter()
         .map(|s| Status::parse(s).ok_or_else(|| anyhow::anyhow!("unknown status `{s}` (NEW, ACTIVE, ARCHIVED, RESOLVED)")))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let resource_types = args
-        .resource_types
-        .iter()
-        .map(|t| ResourceType::parse(t).ok_or_else(|| anyhow::anyhow!("unknown resource type `{t}`")))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    let resource_types = args.resource_types.clone();
     anyhow::ensure!(args.db.exists(), "no findings store at {} (run `perimeter scan` first)", args.db.display());
     let store = Store::open(&args.db)?;
     let findings = store.findings(&FindingFilter { statuses, resource_types, accounts: args.accounts.clone() })?;
     let mut out = std::io::stdout().lock();
     if args.format == "json" {
-        write_json(&mut out, &JsonReport { summary: &serde_json::json!({"findings": findings.len()}), findings: &findings, errors: &[] })?;
+        let summary = serde_json::json!({"findings": findings.len()});
+        write_json(&mut out, &JsonReport::new(&summary, &findings, &[]))?;
         writeln!(out)?;
     } else {
         write_csv(&mut out, &findings, &[], "", false)?;

@@ -4,6 +4,7 @@
 mod check_policy;
 mod config;
 mod findings;
+mod plan;
 mod scan;
 
 use std::process::ExitCode;

@@ -5,73 +5,20 @@
 
 use std::collections::BTreeSet;
 use std::io::{BufReader, BufWriter, IsTerminal};
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
 use anyhow::Context;
-use perimeter_collector::{AwsSettings, CollectOptions, Inventory, Progress, RoleSpec};
-use perimeter_model::{ErrorRecord, Finding, ResourceType, ZoneAccount, ZoneAccountKind};
+use perimeter_collector::{AwsSettings, Inventory, Progress};
+use perimeter_model::{ErrorRecord, Finding};
 use perimeter_report::output::{write_csv, write_json, JsonReport};
 use perimeter_report::{ScanInput, Status, Store};
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::config::Config;
-
-/// When the exit code is 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum FailOn {
-    /// Any NEW or ACTIVE finding.
-    Active,
-    /// Only NEW findings.
-    New,
-    /// Never (errors still give 2).
-    None,
-}
-
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    /// The TOML config (see config/perimeter.example.toml).
-    #[arg(long)]
-    config: Option<PathBuf>,
-    /// Evaluate a saved inventory (JSON Lines) instead of reading AWS.
-    #[arg(long, value_name = "FILE")]
-    from_inventory: Option<PathBuf>,
-    /// Regions to scan (comma separated); default: the regions enabled in each account.
-    #[arg(long, value_delimiter = ',')]
-    regions: Option<Vec<String>>,
-    #[arg(long)]
-    role_name: Option<String>,
-    #[arg(long)]
-    external_id: Option<String>,
-    /// Only these accounts (comma separated).
-    #[arg(long, value_delimiter = ',')]
-    accounts: Option<Vec<String>>,
-    #[arg(long, value_delimiter = ',')]
-    exclude_accounts: Option<Vec<String>>,
-    /// Resource types (comma separated Access Analyzer names).
-    #[arg(long, value_delimiter = ',')]
-    resource_types: Option<Vec<String>>,
-    /// Accounts scanned at the same time.
-    #[arg(long)]
-    concurrency: Option<usize>,
-    /// Directory for findings.csv and findings.json.
-    #[arg(long, value_name = "DIR")]
-    out: Option<PathBuf>,
-    /// The findings store (SQLite).
-    #[arg(long, value_name = "FILE")]
-    db: Option<PathBuf>,
-    /// Also write the inventory read (JSON Lines).
-    #[arg(long, value_name = "FILE")]
-    inventory_out: Option<PathBuf>,
-    #[arg(long, value_enum)]
-    fail_on: Option<FailOn>,
-    /// Start findings.csv with a UTF-8 byte order mark.
-    #[arg(long)]
-    csv_bom: bool,
-}
+use crate::config::FailOn;
+pub use crate::plan::Args;
+use crate::plan::{ScanPlan, Source};
 
 /// The summary printed at the end and written into findings.json.
 #[derive(Debug, Serialize)]
@@ -90,64 +37,37 @@ struct Summary {
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    let config = match &args.config {
-        Some(path) => Config::load(path)?,
-        None => Config::default(),
-    };
-    let db = args.db.clone().or(config.store.path.clone()).unwrap_or_else(|| PathBuf::from("perimeter.db"));
-    let out_dir = args.out.clone().or(config.output.dir.clone()).unwrap_or_else(|| PathBuf::from("perimeter-out"));
-    let fail_on = args.fail_on.or(config.scan.fail_on).unwrap_or(FailOn::Active);
-    let resource_types = parse_types(args.resource_types.as_ref().or(config.scan.resource_types.as_ref()))?;
+    let plan = ScanPlan::from_args(args)?;
     // Take the store's lock before reading anything, so that overlapping runs stop at once.
-    let mut store = Store::open(&db)?;
+    let mut store = Store::open(&plan.db)?;
     let log = Log::new();
 
-    let mut inventory = match &args.from_inventory {
-        Some(path) => {
+    let mut inventory = match &plan.source {
+        Source::Inventory(path) => {
             let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
             Inventory::read_jsonl(BufReader::new(file)).with_context(|| format!("reading {}", path.display()))?
         }
-        None => {
-            let options = CollectOptions {
-                regions: args.regions.clone().or(config.scan.regions.clone()),
-                role: RoleSpec {
-                    name: args
-                        .role_name
-                        .clone()
-                        .or(config.scan.role_name.clone())
-                        .unwrap_or_else(|| "OrganizationAccountAccessRole".into()),
-                    external_id: args.external_id.clone().or(config.scan.external_id.clone()),
-                },
-                accounts: args.accounts.clone().unwrap_or(config.scan.accounts.clone()),
-                exclude_accounts: args.exclude_accounts.clone().unwrap_or(config.scan.exclude_accounts.clone()),
-                resource_types: resource_types.clone(),
-                account_concurrency: args.concurrency.or(config.scan.concurrency).unwrap_or(8),
-                request_concurrency: config.scan.requests_per_account.unwrap_or(16),
-            };
+        Source::Live(options) => {
             let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")?;
             let progress = |p: Progress| log.progress(&p);
-            runtime.block_on(perimeter_collector::collect(&AwsSettings::default(), &options, &progress))?
+            runtime.block_on(perimeter_collector::collect(&AwsSettings::default(), options, &progress))?
         }
     };
     log.finish_collect();
-    if let Some(path) = &args.inventory_out {
+    if let Some(path) = &plan.inventory_out {
         let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
         inventory.write_jsonl(BufWriter::new(file))?;
     }
 
     // The zone: the organization plus the trusted accounts of the config.
-    for t in &config.trusted_accounts {
-        inventory
-            .zone
-            .accounts
-            .entry(t.id.clone())
-            .or_insert(ZoneAccount { name: Some(t.label.clone()), kind: ZoneAccountKind::Trusted });
+    for (id, account) in &plan.trusted {
+        inventory.zone.accounts.entry(id.clone()).or_insert_with(|| account.clone());
     }
     let zone = &inventory.zone;
     let analyses: Vec<_> = inventory
         .resources
         .par_iter()
-        .filter(|r| resource_types.contains(&r.resource_type()))
+        .filter(|r| plan.resource_types.contains(&r.resource_type()))
         .map(|r| (r, perimeter_evaluator::analyze(r, zone)))
         .collect();
     let mut findings: Vec<Finding> = Vec::new();
@@ -166,13 +86,19 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     log.evaluated(inventory.resources.len(), findings.len(), errors.len());
     let scan_input = ScanInput {
         findings,
-        complete_scopes: inventory.scopes.iter().map(|s| (s.account.clone(), s.region.clone(), s.resource_type)).collect(),
+        // Only the types this scan evaluates can resolve their findings.
+        complete_scopes: inventory
+            .scopes
+            .iter()
+            .filter(|s| plan.resource_types.contains(&s.resource_type))
+            .map(|s| (s.account.clone(), s.region.clone(), s.resource_type))
+            .collect(),
         errored_resources: errors.iter().filter_map(|e| e.resource_arn.clone()).collect(),
         complete: errors.is_empty(),
     };
     let now = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
     let die = std::env::var_os("PERIMETER_TEST_DIE_BEFORE_COMMIT").is_some();
-    let outcome = store.apply_scan(&scan_input, &config.archive_rules, &now, &|| {
+    let outcome = store.apply_scan(&scan_input, &plan.archive_rules, &now, &|| {
         if die {
             // Test hook: die inside the store transaction, as a killed process would.
             std::process::abort();
@@ -192,16 +118,17 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         errors: errors.len(),
         unmatched_archive_rules: outcome.unmatched_rules.clone(),
     };
-    std::fs::create_dir_all(&out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
+    let out_dir = &plan.out_dir;
+    std::fs::create_dir_all(out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
     let csv_path = out_dir.join("findings.csv");
     let json_path = out_dir.join("findings.json");
     let file = std::fs::File::create(&csv_path).with_context(|| format!("creating {}", csv_path.display()))?;
-    write_csv(BufWriter::new(file), &outcome.findings, &errors, &now, args.csv_bom || config.output.csv_bom)?;
+    write_csv(BufWriter::new(file), &outcome.findings, &errors, &now, plan.csv_bom)?;
     let file = std::fs::File::create(&json_path).with_context(|| format!("creating {}", json_path.display()))?;
-    write_json(BufWriter::new(file), &JsonReport { summary: &summary, findings: &outcome.findings, errors: &errors })?;
+    write_json(BufWriter::new(file), &JsonReport::new(&summary, &outcome.findings, &errors))?;
 
-    log.summary(&summary, &inventory, &errors, &csv_path, &json_path, &db);
-    let to_report = outcome.findings.iter().any(|f| match fail_on {
+    log.summary(&summary, &inventory, &errors, &csv_path, &json_path, &plan.db);
+    let to_report = outcome.findings.iter().any(|f| match plan.fail_on {
         FailOn::Active => matches!(f.status, Status::New | Status::Active),
         FailOn::New => f.status == Status::New,
         FailOn::None => false,
@@ -213,21 +140,6 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-fn parse_types(names: Option<&Vec<String>>) -> anyhow::Result<Vec<ResourceType>> {
-    match names {
-        None => Ok(ResourceType::ALL.to_vec()),
-        Some(list) => list
-            .iter()
-            .map(|n| {
-                ResourceType::parse(n).ok_or_else(|| {
-                    let known: Vec<&str> = ResourceType::ALL.iter().map(|t| t.as_str()).collect();
-                    anyhow::anyhow!("unknown resource type `{n}` (known: {})", known.join(", "))
-                })
-            })
-            .collect(),
-    }
 }
 
 /// Progress and summary on stderr: a progress bar on a terminal, plain lines otherwise (cron).

@@ -1,0 +1,103 @@
+//! A quiet report must mean a complete scan: a scope (account, region, type) that the scan set
+//! out to read and that nobody reported read to the end, or that an inventory has no record
+//! of, makes the scan incomplete (exit 2, an ERROR row) and resolves nothing of it. These
+//! scans run offline (`--from-inventory`), so each inventory below is exactly what a collector
+//! whose reader returned early, or was never dispatched, would have written.
+
+use std::path::Path;
+use std::process::Output;
+
+use serde_json::{json, Value};
+
+const ACCOUNT: &str = "111111111111";
+const QUEUE: &str = "arn:aws:sqs:us-east-1:111111111111:orders";
+
+fn lines(records: &[Value]) -> String {
+    records.iter().map(|r| format!("{r}\n")).collect()
+}
+
+fn zone() -> Value {
+    json!({"record": "zone", "org_id": "o-a1b2c3d4e5", "accounts": {ACCOUNT: {"name": "prod", "kind": "management"}}})
+}
+
+fn account() -> Value {
+    json!({"record": "account", "id": ACCOUNT, "status": "ACTIVE", "regions": ["us-east-1"]})
+}
+
+fn public_queue() -> Value {
+    let policy = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": QUEUE}]});
+    json!({"record": "resource", "arn": QUEUE, "account": ACCOUNT, "region": "us-east-1",
+           "inputs": {"type": "AWS::SQS::Queue", "name": "orders", "policy": policy.to_string()}})
+}
+
+fn sqs_scope() -> Value {
+    json!({"record": "scope", "account": ACCOUNT, "region": "us-east-1", "resource_type": "AWS::SQS::Queue"})
+}
+
+fn plan(types: &[&str]) -> Value {
+    json!({"record": "plan", "resource_types": types})
+}
+
+fn scan(dir: &Path, inventory: &str) -> Output {
+    let path = dir.join("inventory.jsonl");
+    std::fs::write(&path, inventory).expect("inventory");
+    std::process::Command::new(env!("CARGO_BIN_EXE_perimeter"))
+        .args(["scan", "--from-inventory"])
+        .arg(&path)
+        .arg("--db")
+        .arg(dir.join("perimeter.db"))
+        .arg("--out")
+        .arg(dir.join("out"))
+        .output()
+        .expect("run perimeter")
+}
+
+fn statuses(dir: &Path) -> Vec<(String, String)> {
+    let mut reader = csv::Reader::from_path(dir.join("out/findings.csv")).expect("findings.csv");
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("row");
+            (r[1].to_string(), if r[1] == *"ERROR" { r[13].to_string() } else { r[3].to_string() })
+        })
+        .collect()
+}
+
+#[test]
+fn a_scope_whose_reader_reported_nothing_resolves_nothing_and_exits_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let first = scan(dir.path(), &lines(&[zone(), plan(&["AWS::SQS::Queue"]), account(), public_queue(), sqs_scope()]));
+    assert_eq!(first.status.code(), Some(1), "{}", String::from_utf8_lossy(&first.stderr));
+    assert_eq!(statuses(dir.path()), vec![("NEW".to_string(), QUEUE.to_string())]);
+
+    // The same account next month, but the SQS reader returned before reporting its scope: no
+    // queue, no scope record, no error record.
+    let second = scan(dir.path(), &lines(&[zone(), plan(&["AWS::SQS::Queue"]), account()]));
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert_eq!(second.status.code(), Some(2), "an unreported scope must make the scan incomplete: {stderr}");
+    let rows = statuses(dir.path());
+    assert!(rows.contains(&("ACTIVE".to_string(), QUEUE.to_string())), "the finding is not resolved: {rows:?}");
+    assert!(
+        rows.iter().any(|(s, e)| s == "ERROR" && e.contains("AWS::SQS::Queue in us-east-1 was not read to the end")),
+        "an ERROR row names the scope: {rows:?}"
+    );
+}
+
+#[test]
+fn an_inventory_without_a_plan_is_held_to_every_type() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = scan(dir.path(), &lines(&[zone(), account(), public_queue(), sqs_scope()]));
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let errors: Vec<String> = statuses(dir.path()).into_iter().filter(|(s, _)| s == "ERROR").map(|(_, e)| e).collect();
+    for t in perimeter_model::ResourceType::ALL.iter().filter(|t| **t != perimeter_model::ResourceType::SqsQueue) {
+        assert!(errors.iter().any(|e| e.contains(t.as_str())), "no error for {t}: {errors:?}");
+    }
+}
+
+#[test]
+fn a_complete_inventory_is_a_complete_scan() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = scan(dir.path(), &lines(&[zone(), plan(&["AWS::SQS::Queue"]), account(), sqs_scope()]));
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(statuses(dir.path()).is_empty());
+}
