@@ -25,14 +25,27 @@ pub struct AwsSettings {
     pub static_credentials: Option<(String, String)>,
     /// Total attempts per call, including the first; `None` keeps the adaptive default of 5.
     pub max_attempts: Option<u32>,
-    /// Timeout of one attempt.
+    /// Timeout of one attempt; `None` keeps [`ATTEMPT_TIMEOUT`].
     pub attempt_timeout: Option<Duration>,
+    /// Timeout of the first call (sts:GetCallerIdentity, all its attempts); `None` keeps
+    /// [`STARTUP_TIMEOUT`]. Tests shorten it.
+    pub startup_timeout: Option<Duration>,
     /// First retry delay (doubling after); `None` keeps 200 ms. Tests shorten it.
     pub initial_backoff: Option<Duration>,
 }
 
+/// Time to open a TCP (and TLS) connection.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Time one attempt of a call may take once connected.
+pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(20);
+/// Time one call may take with all its retries: an endpoint that accepts connections and never
+/// answers fails each call after this long, never after attempts x attempt timeout.
+pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(60);
+/// Time the first call may take: a dead or silent endpoint is reported at once.
+pub const STARTUP_TIMEOUT: Duration = Duration::from_secs(15);
+
 /// Loads the base configuration: standard credential chain, rustls+ring HTTP client, adaptive
-/// retries (for throttling) and timeouts.
+/// retries (for throttling) and timeouts (docs/running.md says what they are).
 pub async fn load_base_config(settings: &AwsSettings) -> SdkConfig {
     let http = aws_smithy_http_client::Builder::new()
         .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
@@ -42,9 +55,11 @@ pub async fn load_base_config(settings: &AwsSettings) -> SdkConfig {
     let retry = RetryConfig::adaptive()
         .with_max_attempts(settings.max_attempts.unwrap_or(5))
         .with_initial_backoff(settings.initial_backoff.unwrap_or(Duration::from_millis(200)));
+    let attempt = settings.attempt_timeout.unwrap_or(ATTEMPT_TIMEOUT);
     let timeouts = TimeoutConfig::builder()
-        .connect_timeout(Duration::from_secs(5))
-        .operation_attempt_timeout(settings.attempt_timeout.unwrap_or(Duration::from_secs(30)))
+        .connect_timeout(CONNECT_TIMEOUT)
+        .operation_attempt_timeout(attempt)
+        .operation_timeout(OPERATION_TIMEOUT.max(attempt))
         .build();
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .http_client(http)

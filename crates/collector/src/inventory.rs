@@ -7,7 +7,8 @@ use std::io::{BufRead, Write};
 use std::collections::BTreeSet;
 
 use perimeter_model::{
-    AccountRecord, ErrorRecord, InventoryRecord, PlanRecord, ResourceRecord, ResourceType, ScopeRecord, Zone, GLOBAL_REGION,
+    AccountRecord, EndRecord, ErrorRecord, InventoryRecord, PlanRecord, ResourceRecord, ResourceType, ScopeRecord, Zone,
+    GLOBAL_REGION,
 };
 
 use crate::calls::CallLog;
@@ -37,6 +38,12 @@ impl Inventory {
             .chain(self.resources.iter().cloned().map(InventoryRecord::Resource))
             .chain(self.scopes.iter().cloned().map(InventoryRecord::Scope))
             .chain(self.errors.iter().cloned().map(InventoryRecord::Error))
+            .chain(std::iter::once(InventoryRecord::End(EndRecord {
+                accounts: self.accounts.len(),
+                resources: self.resources.len(),
+                scopes: self.scopes.len(),
+                errors: self.errors.len(),
+            })))
     }
 
     /// Writes JSON Lines.
@@ -50,31 +57,77 @@ impl Inventory {
     }
 
     /// Reads JSON Lines written by [`Inventory::write_jsonl`]; a bad line is an error naming it.
+    /// The file must end with its end record, whose counts must match what came before (a file
+    /// cut short is an error, never a smaller complete scan). A resource record repeated word
+    /// for word is read once; the same ARN with other contents is an error.
     pub fn read_jsonl(input: impl BufRead) -> Result<Inventory, Error> {
         let mut inventory = Inventory::default();
         let mut zones = 0;
         let mut plan = None;
+        let mut end: Option<(usize, EndRecord)> = None;
+        let mut counts = EndRecord::default();
+        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         for (i, line) in input.lines().enumerate() {
             let line = line?;
             if line.trim().is_empty() {
                 continue;
             }
-            let record: InventoryRecord =
-                serde_json::from_str(&line).map_err(|e| Error::Inventory { line: i + 1, message: e.to_string() })?;
+            let at = |message: String| Error::Inventory { line: i + 1, message };
+            if let Some((end_line, _)) = end {
+                return Err(at(format!("a record after the end record of line {end_line}")));
+            }
+            let record: InventoryRecord = serde_json::from_str(&line).map_err(|e| at(e.to_string()))?;
             match record {
                 InventoryRecord::Zone(z) => {
                     zones += 1;
                     inventory.zone = z;
                 }
                 InventoryRecord::Plan(p) => plan = Some(p.resource_types),
-                InventoryRecord::Account(a) => inventory.accounts.push(a),
-                InventoryRecord::Resource(r) => inventory.resources.push(r),
-                InventoryRecord::Scope(s) => inventory.scopes.push(s),
-                InventoryRecord::Error(e) => inventory.errors.push(e),
+                InventoryRecord::Account(a) => {
+                    counts.accounts += 1;
+                    inventory.accounts.push(a);
+                }
+                InventoryRecord::Resource(r) => {
+                    counts.resources += 1;
+                    match seen.get(&r.arn) {
+                        Some(&k) if inventory.resources[k] == r => {}
+                        Some(_) => return Err(at(format!("resource {} appears twice, with different contents", r.arn))),
+                        None => {
+                            seen.insert(r.arn.clone(), inventory.resources.len());
+                            inventory.resources.push(r);
+                        }
+                    }
+                }
+                InventoryRecord::Scope(s) => {
+                    counts.scopes += 1;
+                    inventory.scopes.push(s);
+                }
+                InventoryRecord::Error(e) => {
+                    counts.errors += 1;
+                    inventory.errors.push(e);
+                }
+                InventoryRecord::End(e) => end = Some((i + 1, e)),
             }
         }
         if zones != 1 {
             return Err(Error::Inventory { line: 0, message: format!("expected one zone record, found {zones}") });
+        }
+        match end {
+            None => {
+                return Err(Error::Inventory {
+                    line: 0,
+                    message: "the inventory has no end record: it was cut short (or written by an older perimeter); \
+                              nothing in it can be trusted as complete"
+                        .into(),
+                });
+            }
+            Some((line, e)) if e != counts => {
+                return Err(Error::Inventory {
+                    line,
+                    message: format!("the end record counts {e:?}, but the file holds {counts:?}: records are missing or repeated"),
+                });
+            }
+            Some(_) => {}
         }
         // An inventory that does not say what was asked for (written before the plan record
         // existed) is held to every type: what it lacks is incomplete, never clean.

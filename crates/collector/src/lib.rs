@@ -40,6 +40,10 @@ pub enum Error {
     Caller(String),
     #[error("cannot read the organization: {0}")]
     Organization(String),
+    /// `--accounts` / `--exclude-accounts` name an account that is not in the organization, or
+    /// select none: a scan of nothing must never look like a clean scan.
+    #[error("account selection: {0}")]
+    Selection(String),
     #[error("inventory line {line}: {message}")]
     Inventory { line: usize, message: String },
     #[error("inventory: {0}")]
@@ -90,11 +94,26 @@ pub async fn collect(settings: &AwsSettings, options: &CollectOptions, progress:
     let home_region = base.region().map_or_else(|| "us-east-1".to_string(), |r| r.to_string());
     let log = CallLog::default();
     let caller_clients = aws::Clients::new(&base, &log, "caller");
-    let identity = caller_clients.sts.get_caller_identity().send().await.map_err(|e| Error::Caller(failure::classify(&e).message))?;
+    // The first call fails fast on a dead or silent endpoint, and says which endpoint it was.
+    let startup = aws_config::timeout::TimeoutConfig::builder()
+        .operation_timeout(settings.startup_timeout.unwrap_or(aws::STARTUP_TIMEOUT))
+        .build();
+    let identity = caller_clients
+        .sts
+        .get_caller_identity()
+        .customize()
+        .config_override(aws_sdk_sts::config::Builder::default().timeout_config(startup))
+        .send()
+        .await
+        .map_err(|e| {
+            let endpoint = base.endpoint_url().map_or_else(|| format!("the AWS endpoint of region {home_region}"), |u| format!("endpoint {u}"));
+            Error::Caller(format!("{endpoint}: {}", failure::classify(&e).message))
+        })?;
     let caller = identity.account().unwrap_or_default().to_string();
     let base_clients = aws::Clients::new(&base, &log, &caller);
     let org = organization::discover(&base_clients, &caller).await.map_err(|f| Error::Organization(f.message))?;
 
+    check_selection(&org, options)?;
     let mut inventory = Inventory::default();
     let mut to_scan = Vec::new();
     for a in &org.accounts {
@@ -117,6 +136,14 @@ pub async fn collect(settings: &AwsSettings, options: &CollectOptions, progress:
             skipped_regions: Vec::new(),
             regions: None,
         });
+    }
+    if to_scan.is_empty() {
+        return Err(Error::Selection(format!(
+            "no active account of the organization is left to scan ({} accounts, {} selected, {} excluded)",
+            org.accounts.len(),
+            options.accounts.len(),
+            options.exclude_accounts.len()
+        )));
     }
     progress(Progress::Discovered { accounts: to_scan.len() });
 
@@ -167,6 +194,24 @@ pub async fn collect(settings: &AwsSettings, options: &CollectOptions, progress:
     inventory.errors.sort_by(|a, b| (&a.account, &a.region, &a.resource_arn).cmp(&(&b.account, &b.region, &b.resource_arn)));
     inventory.calls = log;
     Ok(inventory)
+}
+
+/// Every account named in the selection must be an account of the organization (a typo, or an
+/// account that has left, is an error rather than a quiet "0 accounts scanned").
+fn check_selection(org: &organization::Organization, options: &CollectOptions) -> Result<(), Error> {
+    for (flag, list) in [("--accounts", &options.accounts), ("--exclude-accounts", &options.exclude_accounts)] {
+        let unknown: Vec<&str> =
+            list.iter().filter(|id| !org.accounts.iter().any(|a| a.id == **id)).map(String::as_str).collect();
+        if !unknown.is_empty() {
+            return Err(Error::Selection(format!(
+                "{flag} names {} that {} not in the organization {}",
+                unknown.join(", "),
+                if unknown.len() == 1 { "is" } else { "are" },
+                org.id.as_deref().unwrap_or("(unknown)")
+            )));
+        }
+    }
+    Ok(())
 }
 
 struct AccountScan {

@@ -47,8 +47,7 @@ fn settings(emulator: &Emulator) -> AwsSettings {
         region: Some("us-east-1".into()),
         static_credentials: Some((ACCESS_KEY.into(), SECRET_KEY.into())),
         max_attempts: Some(1),
-        attempt_timeout: None,
-        initial_backoff: None,
+        ..AwsSettings::default()
     }
 }
 

@@ -203,3 +203,61 @@ async fn the_simulator_serves_every_resource_type_and_the_collector_reads_it() {
         assert_eq!(regions, want, "{t}: the scopes read to the end");
     }
 }
+
+/// D3 of the reliability probe: a selection that names an account outside the organization (a
+/// typo, an account that has left) or leaves nothing to scan is an error, never "complete, 0
+/// accounts".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn d3_an_account_selection_that_names_an_unknown_account_or_selects_none_is_an_error() {
+    let (sim, settings) = simulator(org(3), AwsSettings::default()).await;
+    let member = sim.org().accounts[1].id.clone();
+    let cases = [
+        (vec!["999999999999".to_string()], vec![], "999999999999"),
+        (vec![member.clone(), "999999999999".to_string()], vec![], "999999999999"),
+        (vec![], vec!["999999999999".to_string()], "999999999999"),
+        (vec![member.clone()], vec![member.clone()], "no active account"),
+    ];
+    for (accounts, exclude_accounts, needle) in cases {
+        let options = CollectOptions {
+            regions: Some(REGIONS.map(str::to_string).to_vec()),
+            accounts: accounts.clone(),
+            exclude_accounts: exclude_accounts.clone(),
+            ..CollectOptions::default()
+        };
+        match collect(&settings, &options, &|_| {}).await {
+            Err(perimeter_collector::Error::Selection(message)) => assert!(message.contains(needle), "{message}"),
+            other => panic!("{accounts:?} / {exclude_accounts:?}: expected a selection error, got {:?}", other.map(|i| i.accounts.len())),
+        }
+    }
+}
+
+/// D20 of the reliability probe: an endpoint that accepts connections and never answers used to
+/// take 150 s (5 attempts x 30 s) to fail at the first call; the first call now has its own
+/// short timeout, and the error names the endpoint.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn d20_a_silent_endpoint_fails_the_first_call_fast_and_is_named() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let endpoint = format!("http://{}", listener.local_addr().expect("address"));
+    // Accept every connection and keep it open without a byte of answer.
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    let settings = AwsSettings {
+        endpoint_url: Some(endpoint.clone()),
+        region: Some("us-east-1".into()),
+        static_credentials: Some(("testing".into(), "testing".into())),
+        startup_timeout: Some(Duration::from_secs(2)),
+        ..AwsSettings::default()
+    };
+    let started = std::time::Instant::now();
+    let result = collect(&settings, &CollectOptions::default(), &|_| {}).await;
+    let elapsed = started.elapsed();
+    match result {
+        Err(perimeter_collector::Error::Caller(message)) => assert!(message.contains(&endpoint), "{message}"),
+        other => panic!("expected the first call to fail, got {:?}", other.map(|i| i.accounts.len())),
+    }
+    assert!(elapsed < Duration::from_secs(10), "it took {elapsed:?}");
+}

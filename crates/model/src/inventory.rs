@@ -21,6 +21,19 @@ pub enum InventoryRecord {
     /// A scope (account, region, resource type) that was read to the end.
     Scope(ScopeRecord),
     Error(ErrorRecord),
+    /// The last line: how many records of each kind came before it, so that a file cut short
+    /// (even at a line boundary) is known to be incomplete.
+    End(EndRecord),
+}
+
+/// The counts of an inventory's records, written as its last line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndRecord {
+    pub accounts: usize,
+    pub resources: usize,
+    pub scopes: usize,
+    pub errors: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,7 +8,7 @@ pub mod resource;
 pub mod zone;
 
 pub use finding::{ErrorCode, Finding, Principal, Request, RequestPrincipal, SharedVia};
-pub use inventory::{AccountRecord, AccountStatus, ErrorRecord, InventoryRecord, PlanRecord, ScopeRecord};
+pub use inventory::{AccountRecord, AccountStatus, EndRecord, ErrorRecord, InventoryRecord, PlanRecord, ScopeRecord};
 pub use resource::{
     Document, TypeInputs, UnknownResourceType, GLOBAL_REGION,
     AclGrant, AclGrantee, AclPermission, BlockPublicAccess, FunctionUrl, GrantConstraints,

@@ -1,5 +1,6 @@
 //! perimeter-report: the findings store (SQLite) with the finding lifecycle, archive rules, and
-//! the report files (CSV and JSON). No AWS, no printing.
+//! the report files (CSV and JSON). No AWS, no printing. Errors carry their cause as a source
+//! (not in their own text), so that a printed chain names each cause once.
 
 pub mod archive;
 pub mod output;
@@ -15,10 +16,12 @@ pub use store::{FindingFilter, ScanInput, ScanOutcome, Status, Store, StoredFind
 pub enum Error {
     #[error("another perimeter run holds the store's lock ({}); wait for it to finish", lock.display())]
     Locked { lock: PathBuf },
-    #[error("{}: {source}", path.display())]
+    #[error("{}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
-    #[error("findings store {}: {source}", path.display())]
+    #[error("findings store {}", path.display())]
     Sql { path: PathBuf, source: rusqlite::Error },
+    #[error("{} is not a perimeter findings store: {why}; give --db a new file or an existing store", path.display())]
+    NotAStore { path: PathBuf, why: String },
     #[error("findings store {}: schema version {found} is newer than this perimeter supports ({supported})", path.display())]
     Schema { path: PathBuf, found: i64, supported: i64 },
     #[error("findings store is corrupt: {0}")]

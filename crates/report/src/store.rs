@@ -90,11 +90,11 @@ pub struct ScanOutcome {
     pub findings: Vec<StoredFinding>,
 }
 
-/// The open store, holding the lock for as long as it lives.
+/// The open store; a scan's holds the lock for as long as it lives.
 #[derive(Debug)]
 pub struct Store {
     conn: Connection,
-    _lock: File,
+    _lock: Option<File>,
     path: PathBuf,
 }
 
@@ -107,24 +107,83 @@ pub struct FindingFilter {
 }
 
 impl Store {
-    /// Opens (creating if needed) the store at `path`, takes its lock and migrates the schema.
+    /// Opens (creating if needed) the store at `path` for a scan: takes its lock (exclusive),
+    /// refuses a database that is not a perimeter store, migrates the schema, and checks every
+    /// stored finding, so that a corrupt store stops the run before anything is collected.
     pub fn open(path: &Path) -> Result<Store, Error> {
-        let lock_path = lock_path(path);
-        let lock = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(|e| Error::Io { path: lock_path.clone(), source: e })?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => return Err(Error::Locked { lock: lock_path }),
-            Err(std::fs::TryLockError::Error(e)) => return Err(Error::Io { path: lock_path, source: e }),
-        }
+        let lock = take_lock(path)?;
+        create_private(path)?;
         let conn = Connection::open(path).map_err(|e| Error::Sql { path: path.to_path_buf(), source: e })?;
-        let mut store = Store { conn, _lock: lock, path: path.to_path_buf() };
+        let mut store = Store { conn, _lock: Some(lock), path: path.to_path_buf() };
+        store.adopt()?;
         store.migrate()?;
+        store.check()?;
         Ok(store)
+    }
+
+    /// Opens an existing store to read it (`perimeter findings`), read-only and without the
+    /// scan's lock: a reader neither waits for a running scan nor stops one; SQLite's own locking
+    /// keeps what it reads consistent (it sees the store before or after a scan's commit).
+    pub fn open_read_only(path: &Path) -> Result<Store, Error> {
+        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| Error::Sql { path: path.to_path_buf(), source: e })?;
+        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(|e| Error::Sql { path: path.to_path_buf(), source: e })?;
+        let store = Store { conn, _lock: None, path: path.to_path_buf() };
+        match store.schema_version()? {
+            Some(SCHEMA_VERSION) => {}
+            Some(found) if found > SCHEMA_VERSION => {
+                return Err(Error::Schema { path: path.to_path_buf(), found, supported: SCHEMA_VERSION });
+            }
+            _ => return Err(Error::NotAStore { path: path.to_path_buf(), why: "it has no perimeter schema".into() }),
+        }
+        store.check()?;
+        Ok(store)
+    }
+
+    /// Refuses a database that another application made: one with tables but no perimeter
+    /// `meta` table, or a `meta` table without a readable schema version.
+    fn adopt(&self) -> Result<(), Error> {
+        let tables: Vec<String> = {
+            let mut stmt = self.sql(self.conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"))?;
+            let rows = self.sql(stmt.query_map([], |r| r.get::<_, String>(0)))?;
+            rows.collect::<rusqlite::Result<_>>().map_err(|e| Error::Sql { path: self.path.clone(), source: e })?
+        };
+        if tables.is_empty() {
+            return Ok(());
+        }
+        if !tables.iter().any(|t| t == "meta") {
+            return Err(Error::NotAStore {
+                path: self.path.clone(),
+                why: format!("it holds other tables ({}) and no perimeter schema", tables.join(", ")),
+            });
+        }
+        self.schema_version().map(|_| ())
+    }
+
+    /// The schema version in `meta`; `None` when there is no row; an unreadable value is an error.
+    fn schema_version(&self) -> Result<Option<i64>, Error> {
+        let has_meta: i64 =
+            self.sql(self.conn.query_row("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'", [], |r| r.get(0)))?;
+        if has_meta == 0 {
+            return Ok(None);
+        }
+        let raw: Option<String> =
+            self.sql(self.conn.query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0)).optional())?;
+        match raw {
+            None => Ok(None),
+            Some(v) => v.parse::<i64>().map(Some).map_err(|_| Error::NotAStore {
+                path: self.path.clone(),
+                why: format!("its schema version `{v}` is not a number"),
+            }),
+        }
+    }
+
+    /// Reads every stored finding and the scan log once: a store that does not read back is
+    /// corrupt, and is refused now rather than after an hour of collection.
+    fn check(&self) -> Result<(), Error> {
+        self.findings(&FindingFilter::default())?;
+        self.scan_count()?;
+        Ok(())
     }
 
     fn sql<T>(&self, r: rusqlite::Result<T>) -> Result<T, Error> {
@@ -137,9 +196,7 @@ impl Store {
              PRAGMA journal_mode = DELETE;",
         );
         self.sql(r)?;
-        let version: Option<String> =
-            self.sql(self.conn.query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0)).optional())?;
-        let version: i64 = version.and_then(|v| v.parse().ok()).unwrap_or(0);
+        let version = self.schema_version()?.unwrap_or(0);
         if version > SCHEMA_VERSION {
             return Err(Error::Schema { path: self.path.clone(), found: version, supported: SCHEMA_VERSION });
         }
@@ -176,14 +233,15 @@ impl Store {
     }
 
     /// Applies one scan in one transaction. `now` is the scan's time (RFC 3339).
-    /// `before_commit` runs inside the transaction just before it commits (tests use it to die
-    /// midway).
+    /// `before_commit` runs inside the transaction with the outcome, just before it commits: the
+    /// scan writes its reports there, so that a report that cannot be written leaves the store as
+    /// it was (its NEW findings are NEW again next time), and tests use it to die midway.
     pub fn apply_scan(
         &mut self,
         scan: &ScanInput,
         rules: &[ArchiveRule],
         now: &str,
-        before_commit: &dyn Fn(),
+        before_commit: &mut dyn FnMut(&ScanOutcome) -> Result<(), Error>,
     ) -> Result<ScanOutcome, Error> {
         let path = self.path.clone();
         let sql = |e: rusqlite::Error| Error::Sql { path: path.clone(), source: e };
@@ -202,7 +260,10 @@ impl Store {
         let mut seen = BTreeSet::new();
         let mut report = Vec::new();
         for f in &scan.findings {
-            seen.insert(f.id.clone());
+            // A finding seen twice (a repeated record) is one finding.
+            if !seen.insert(f.id.clone()) {
+                continue;
+            }
             let old = previous.get(&f.id);
             let rule = rules.iter().find(|r| r.matches(f));
             let (status, reopened) = match (rule, old.map(|o| o.status)) {
@@ -276,7 +337,7 @@ impl Store {
             params![now, scan.complete, summary.to_string()],
         )
         .map_err(sql)?;
-        before_commit();
+        before_commit(&outcome)?;
         tx.commit().map_err(sql)?;
         Ok(outcome)
     }
@@ -306,11 +367,58 @@ impl Store {
     }
 }
 
-/// The lock file of a store: `<store>.lock`.
+/// The lock file of a store: `<store>.lock`, next to the store's real path (symlinks resolved),
+/// so that two names of one store share one lock.
 pub fn lock_path(store: &Path) -> PathBuf {
-    let mut name = store.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    let real = real_path(store);
+    let mut name = real.file_name().map(|n| n.to_os_string()).unwrap_or_default();
     name.push(".lock");
-    store.with_file_name(name)
+    real.with_file_name(name)
+}
+
+/// The path with every symlink resolved (of its directory, when the file does not exist yet).
+fn real_path(path: &Path) -> PathBuf {
+    if let Ok(p) = std::fs::canonicalize(path) {
+        return p;
+    }
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    match (std::fs::canonicalize(dir), path.file_name()) {
+        (Ok(d), Some(name)) => d.join(name),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// Takes the store's lock without waiting (a scan's: exclusive).
+fn take_lock(store: &Path) -> Result<File, Error> {
+    let lock_path = lock_path(store);
+    let lock = private_options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| Error::Io { path: lock_path.clone(), source: e })?;
+    match lock.try_lock() {
+        Ok(()) => Ok(lock),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::Locked { lock: lock_path }),
+        Err(std::fs::TryLockError::Error(e)) => Err(Error::Io { path: lock_path, source: e }),
+    }
+}
+
+/// Options that create a file readable by its owner only (0600), whatever the umask.
+fn private_options() -> std::fs::OpenOptions {
+    let mut options = File::options();
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+}
+
+/// Creates the store file, private (0600), when it does not exist; SQLite then keeps its mode.
+fn create_private(path: &Path) -> Result<(), Error> {
+    match private_options().write(true).create_new(true).open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(Error::Io { path: path.to_path_buf(), source: e }),
+    }
 }
 
 fn upsert(tx: &rusqlite::Transaction<'_>, f: &StoredFinding) -> rusqlite::Result<usize> {

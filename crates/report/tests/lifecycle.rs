@@ -43,24 +43,24 @@ fn findings_live_from_scan_to_scan() {
     let a = finding("a", "111111111111", "arn:aws:sqs:us-east-1:111111111111:q1");
     let b = finding("b", "222222222222", "arn:aws:sqs:us-east-1:222222222222:q2");
 
-    let o = store.apply_scan(&scan(vec![a.clone(), b.clone()], &["111111111111", "222222222222"]), &[], "t1", &|| {}).expect("scan 1");
+    let o = store.apply_scan(&scan(vec![a.clone(), b.clone()], &["111111111111", "222222222222"]), &[], "t1", &mut |_| Ok(())).expect("scan 1");
     assert_eq!((o.new, o.active, o.resolved), (2, 0, 0));
 
-    let o = store.apply_scan(&scan(vec![a.clone(), b.clone()], &["111111111111", "222222222222"]), &[], "t2", &|| {}).expect("scan 2");
+    let o = store.apply_scan(&scan(vec![a.clone(), b.clone()], &["111111111111", "222222222222"]), &[], "t2", &mut |_| Ok(())).expect("scan 2");
     assert_eq!((o.new, o.active, o.resolved), (0, 2, 0));
 
     // b is gone, but its account was not read to the end: it stays active.
-    let o = store.apply_scan(&scan(vec![a.clone()], &["111111111111"]), &[], "t3", &|| {}).expect("scan 3");
+    let o = store.apply_scan(&scan(vec![a.clone()], &["111111111111"]), &[], "t3", &mut |_| Ok(())).expect("scan 3");
     assert_eq!((o.active, o.resolved), (2, 0));
     assert_eq!(status_of(&store, "b"), Some(Status::Active));
 
     // Now its scope is complete and it is not seen: resolved.
-    let o = store.apply_scan(&scan(vec![a.clone()], &["111111111111", "222222222222"]), &[], "t4", &|| {}).expect("scan 4");
+    let o = store.apply_scan(&scan(vec![a.clone()], &["111111111111", "222222222222"]), &[], "t4", &mut |_| Ok(())).expect("scan 4");
     assert_eq!((o.active, o.resolved), (1, 1));
     assert_eq!(status_of(&store, "b"), Some(Status::Resolved));
 
     // It comes back: reopened under its old ID, first seen unchanged.
-    let o = store.apply_scan(&scan(vec![a.clone(), b.clone()], &["111111111111", "222222222222"]), &[], "t5", &|| {}).expect("scan 5");
+    let o = store.apply_scan(&scan(vec![a.clone(), b.clone()], &["111111111111", "222222222222"]), &[], "t5", &mut |_| Ok(())).expect("scan 5");
     assert_eq!((o.new, o.reopened), (1, 1));
     let back = store.findings(&FindingFilter::default()).expect("read").into_iter().find(|f| f.finding.id == "b").expect("b");
     assert_eq!((back.status, back.first_seen.as_str(), back.last_seen.as_str()), (Status::New, "t1", "t5"));
@@ -68,7 +68,7 @@ fn findings_live_from_scan_to_scan() {
     // An error on the resource also keeps it from resolving.
     let mut s = scan(vec![a.clone()], &["111111111111", "222222222222"]);
     s.errored_resources.insert(b.resource_arn.clone());
-    store.apply_scan(&s, &[], "t6", &|| {}).expect("scan 6");
+    store.apply_scan(&s, &[], "t6", &mut |_| Ok(())).expect("scan 6");
     assert_eq!(status_of(&store, "b"), Some(Status::Active));
 }
 
@@ -78,7 +78,7 @@ fn archive_rules_archive_what_they_match_and_report_unused_rules() {
     let mut store = Store::open(&dir.path().join("perimeter.db")).expect("open");
     let a = finding("a", "111111111111", "arn:aws:sqs:us-east-1:111111111111:q1");
     let b = finding("b", "222222222222", "arn:aws:sqs:us-east-1:222222222222:q2");
-    store.apply_scan(&scan(vec![a.clone(), b.clone()], &["111111111111"]), &[], "t1", &|| {}).expect("scan 1");
+    store.apply_scan(&scan(vec![a.clone(), b.clone()], &["111111111111"]), &[], "t1", &mut |_| Ok(())).expect("scan 1");
     let rule = |name: &str, field: &str, value: &str| ArchiveRule {
         name: name.into(),
         reason: "accepted".into(),
@@ -88,13 +88,13 @@ fn archive_rules_archive_what_they_match_and_report_unused_rules() {
     for r in &rules {
         r.validate().expect("valid rule");
     }
-    let o = store.apply_scan(&scan(vec![a.clone(), b.clone()], &["111111111111"]), &rules, "t2", &|| {}).expect("scan 2");
+    let o = store.apply_scan(&scan(vec![a.clone(), b.clone()], &["111111111111"]), &rules, "t2", &mut |_| Ok(())).expect("scan 2");
     assert_eq!((o.archived, o.active), (1, 1));
     assert_eq!(o.unmatched_rules, vec!["nothing".to_string()]);
     assert_eq!(status_of(&store, "a"), Some(Status::Archived));
     assert_eq!(status_of(&store, "b"), Some(Status::Active));
     // Without the rule the finding comes back.
-    store.apply_scan(&scan(vec![a.clone(), b.clone()], &["111111111111"]), &[], "t3", &|| {}).expect("scan 3");
+    store.apply_scan(&scan(vec![a.clone(), b.clone()], &["111111111111"]), &[], "t3", &mut |_| Ok(())).expect("scan 3");
     assert_eq!(status_of(&store, "a"), Some(Status::Active));
     // A rule without reason or with an unknown field is refused.
     let mut bad = rule("x", "colour", "red");
@@ -111,10 +111,10 @@ fn a_scan_that_dies_midway_leaves_the_store_whole() {
     let a = finding("a", "111111111111", "arn:aws:sqs:us-east-1:111111111111:q1");
     {
         let mut store = Store::open(&path).expect("open");
-        store.apply_scan(&scan(vec![a.clone()], &["111111111111"]), &[], "t1", &|| {}).expect("scan 1");
+        store.apply_scan(&scan(vec![a.clone()], &["111111111111"]), &[], "t1", &mut |_| Ok(())).expect("scan 1");
         let died = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let b = finding("b", "111111111111", "arn:aws:sqs:us-east-1:111111111111:q2");
-            let _ = store.apply_scan(&scan(vec![b], &["111111111111"]), &[], "t2", &|| panic!("killed midway"));
+            let _ = store.apply_scan(&scan(vec![b], &["111111111111"]), &[], "t2", &mut |_| panic!("killed midway"));
         }));
         assert!(died.is_err());
     }

@@ -81,6 +81,22 @@ impl ResourceType {
         ResourceType::from_str(s.trim()).map_err(|_| UnknownResourceType(s.to_string()))
     }
 
+    /// The service part of the type's ARNs (`arn:aws:<service>:…`).
+    pub fn arn_service(self) -> &'static str {
+        match self {
+            ResourceType::S3Bucket => "s3",
+            ResourceType::IamRole => "iam",
+            ResourceType::KmsKey => "kms",
+            ResourceType::LambdaFunction | ResourceType::LambdaLayerVersion => "lambda",
+            ResourceType::SqsQueue => "sqs",
+        }
+    }
+
+    /// Whether the type's ARNs name the owner account (S3 bucket ARNs have no account field).
+    pub fn arn_has_account(self) -> bool {
+        !matches!(self, ResourceType::S3Bucket)
+    }
+
     /// Global types have one scope per account, in the region [`GLOBAL_REGION`]; the others
     /// one per scanned region.
     pub fn is_global(self) -> bool {
