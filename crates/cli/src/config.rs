@@ -96,8 +96,10 @@ impl Config {
                 t.label
             );
         }
+        let mut names = std::collections::BTreeSet::new();
         for rule in &config.archive_rules {
             rule.validate()?;
+            anyhow::ensure!(names.insert(rule.name.as_str()), "two archive rules are named `{}`; each rule needs its own name", rule.name);
         }
         Ok(config)
     }
@@ -120,6 +122,13 @@ mod tests {
         let err = Config::parse("[scan]\nregions = [\"us-east-1\"]\nrole = \"x\"\n").expect_err("unknown key");
         let text = format!("{err:#}");
         assert!(text.contains("role") && text.contains("line 3"), "{text}");
+    }
+
+    #[test]
+    fn d18_archive_rule_names_are_unique() {
+        let rule = "[[archive_rules]]\nname = \"r1\"\nreason = \"x\"\n[archive_rules.filter]\nregion = { eq = [\"us-east-1\"] }\n";
+        let err = Config::parse(&format!("{rule}{rule}")).expect_err("duplicate names");
+        assert!(format!("{err:#}").contains("`r1`"), "{err:#}");
     }
 
     #[test]

@@ -34,7 +34,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         .collect::<anyhow::Result<Vec<_>>>()?;
     let resource_types = args.resource_types.clone();
     anyhow::ensure!(args.db.exists(), "no findings store at {} (run `perimeter scan` first)", args.db.display());
-    let store = Store::open(&args.db)?;
+    let store = Store::open_read_only(&args.db)?;
     let findings = store.findings(&FindingFilter { statuses, resource_types, accounts: args.accounts.clone() })?;
     let mut out = std::io::stdout().lock();
     if args.format == "json" {

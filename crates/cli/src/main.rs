@@ -3,7 +3,9 @@
 
 mod check_policy;
 mod config;
+mod console;
 mod findings;
+mod output_files;
 mod plan;
 mod scan;
 
@@ -44,10 +46,7 @@ fn main() -> ExitCode {
     match outcome {
         Ok(code) => code,
         Err(e) => {
-            #[expect(clippy::print_stderr, reason = "the cli reports fatal errors on stderr")]
-            {
-                eprintln!("perimeter: error: {e:#}");
-            }
+            console::err(&format!("perimeter: error: {}", console::printable(&console::chain(&e))));
             ExitCode::from(2)
         }
     }

@@ -12,6 +12,12 @@ use perimeter_report::ArchiveRule;
 
 use crate::config::{Config, FailOn, TrustedAccount};
 
+/// At most this many accounts are scanned at once: beyond it, AWS's per-account API quotas
+/// (STS, Organizations) throttle more than concurrency gains.
+pub const MAX_ACCOUNT_CONCURRENCY: usize = 256;
+/// At most this many requests in flight per account.
+pub const MAX_REQUEST_CONCURRENCY: usize = 128;
+
 /// Parses a resource type name for clap (the model parses every type name).
 pub fn resource_type(s: &str) -> Result<ResourceType, String> {
     ResourceType::parse(s).map_err(|e| e.to_string())
@@ -124,9 +130,15 @@ impl ScanPlan {
             }
         }
         let account_concurrency = args.concurrency.or(config.scan.concurrency).unwrap_or(8);
-        ensure!(account_concurrency >= 1, "--concurrency / scan.concurrency must be at least 1");
+        ensure!(
+            (1..=MAX_ACCOUNT_CONCURRENCY).contains(&account_concurrency),
+            "--concurrency / scan.concurrency must be between 1 and {MAX_ACCOUNT_CONCURRENCY} (it is {account_concurrency})"
+        );
         let request_concurrency = config.scan.requests_per_account.unwrap_or(16);
-        ensure!(request_concurrency >= 1, "scan.requests_per_account must be at least 1");
+        ensure!(
+            (1..=MAX_REQUEST_CONCURRENCY).contains(&request_concurrency),
+            "scan.requests_per_account must be between 1 and {MAX_REQUEST_CONCURRENCY} (it is {request_concurrency})"
+        );
         let regions = args.regions.clone().or(config.scan.regions.clone());
         if let Some(regions) = &regions {
             ensure!(!regions.is_empty(), "--regions / scan.regions is empty (leave it out to scan every enabled region)");
@@ -225,13 +237,15 @@ mod tests {
     }
 
     #[test]
-    fn bad_values_are_errors_that_name_them() {
+    fn d18_bad_values_are_errors_that_name_them() {
         for (argv, config, needle) in [
             (&["--resource-types", "AWS::S3::Buckets"][..], "", "AWS::S3::Buckets"),
             (&[][..], "[scan]\nresource_types = [\"AWS::SNS::Topix\"]\n", "AWS::SNS::Topix"),
             (&["--accounts", "12345"][..], "", "`12345`"),
             (&["--exclude-accounts", "1111111111111"][..], "", "`1111111111111`"),
             (&["--concurrency", "0"][..], "", "--concurrency"),
+            (&["--concurrency", "100000"][..], "", "between 1 and"),
+            (&[][..], "[scan]\nrequests_per_account = 0\n", "requests_per_account"),
             (&["--regions", "us-east1"][..], "", "`us-east1`"),
             (&[][..], "[scan]\nregions = []\n", "empty"),
         ] {

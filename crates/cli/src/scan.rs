@@ -4,7 +4,7 @@
 //! 2 incomplete or failed: 2 wins, an incomplete scan never looks clean).
 
 use std::collections::BTreeSet;
-use std::io::{BufReader, BufWriter, IsTerminal};
+use std::io::{BufReader, IsTerminal};
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
@@ -12,11 +12,13 @@ use anyhow::Context;
 use perimeter_collector::{AwsSettings, Inventory, Progress};
 use perimeter_model::{ErrorRecord, Finding};
 use perimeter_report::output::{write_csv, write_json, JsonReport};
-use perimeter_report::{ScanInput, Status, Store};
+use perimeter_report::{ScanInput, ScanOutcome, Status, Store};
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::FailOn;
+use crate::console;
+use crate::output_files::{write_file, OutputDir};
 pub use crate::plan::Args;
 use crate::plan::{ScanPlan, Source};
 
@@ -38,7 +40,12 @@ struct Summary {
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let plan = ScanPlan::from_args(args)?;
-    // Take the store's lock before reading anything, so that overlapping runs stop at once.
+    // Every place this run writes is checked before anything is read: the output directory,
+    // the inventory's directory, and the store (whose lock stops overlapping runs at once).
+    let out_dir = OutputDir::prepare(&plan.out_dir)?;
+    if let Some(path) = &plan.inventory_out {
+        OutputDir::of_file(path)?;
+    }
     let mut store = Store::open(&plan.db)?;
     let log = Log::new();
 
@@ -55,8 +62,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     };
     log.finish_collect();
     if let Some(path) = &plan.inventory_out {
-        let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
-        inventory.write_jsonl(BufWriter::new(file))?;
+        write_file(path, |w| Ok(inventory.write_jsonl(w)?))?;
     }
 
     // The zone: the organization plus the trusted accounts of the config.
@@ -97,15 +103,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         complete: errors.is_empty(),
     };
     let now = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
-    let die = std::env::var_os("PERIMETER_TEST_DIE_BEFORE_COMMIT").is_some();
-    let outcome = store.apply_scan(&scan_input, &plan.archive_rules, &now, &|| {
-        if die {
-            // Test hook: die inside the store transaction, as a killed process would.
-            std::process::abort();
-        }
-    })?;
-
-    let summary = Summary {
+    let csv_path = out_dir.path.join("findings.csv");
+    let json_path = out_dir.path.join("findings.json");
+    let summary_of = |outcome: &ScanOutcome| Summary {
         complete: errors.is_empty(),
         accounts_scanned: inventory.accounts.iter().filter(|a| a.skipped.is_none()).count(),
         accounts_skipped: inventory.accounts.iter().filter(|a| a.skipped.is_some()).count(),
@@ -118,14 +118,18 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         errors: errors.len(),
         unmatched_archive_rules: outcome.unmatched_rules.clone(),
     };
-    let out_dir = &plan.out_dir;
-    std::fs::create_dir_all(out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
-    let csv_path = out_dir.join("findings.csv");
-    let json_path = out_dir.join("findings.json");
-    let file = std::fs::File::create(&csv_path).with_context(|| format!("creating {}", csv_path.display()))?;
-    write_csv(BufWriter::new(file), &outcome.findings, &errors, &now, plan.csv_bom)?;
-    let file = std::fs::File::create(&json_path).with_context(|| format!("creating {}", json_path.display()))?;
-    write_json(BufWriter::new(file), &JsonReport::new(&summary, &outcome.findings, &errors))?;
+    // The reports are written inside the store's transaction, before it commits: a report that
+    // cannot be written leaves the store as it was, so this scan's NEW findings stay NEW.
+    let mut write_reports = |outcome: &ScanOutcome| -> Result<(), perimeter_report::Error> {
+        let summary = summary_of(outcome);
+        let written = write_file(&csv_path, |w| Ok(write_csv(w, &outcome.findings, &errors, &now, plan.csv_bom)?))
+            .and_then(|()| write_file(&json_path, |w| Ok(write_json(w, &JsonReport::new(&summary, &outcome.findings, &errors))?)));
+        written.map_err(|e| perimeter_report::Error::Output(format!("{e:#}")))?;
+        die_here_if_asked();
+        Ok(())
+    };
+    let outcome = store.apply_scan(&scan_input, &plan.archive_rules, &now, &mut write_reports)?;
+    let summary = summary_of(&outcome);
 
     log.summary(&summary, &inventory, &errors, &csv_path, &json_path, &plan.db);
     let to_report = outcome.findings.iter().any(|f| match plan.fail_on {
@@ -150,7 +154,6 @@ struct Log {
     totals: std::sync::Mutex<(usize, usize)>,
 }
 
-#[expect(clippy::print_stderr, reason = "the cli reports progress and the summary on stderr")]
 impl Log {
     fn new() -> Log {
         let bar = std::io::stderr().is_terminal().then(|| {
@@ -168,7 +171,7 @@ impl Log {
     fn progress(&self, p: &Progress) {
         match (p, &self.bar) {
             (Progress::Discovered { accounts }, Some(bar)) => bar.set_length(*accounts as u64),
-            (Progress::Discovered { accounts }, None) => eprintln!("perimeter: scanning {accounts} accounts"),
+            (Progress::Discovered { accounts }, None) => console::err(&format!("perimeter: scanning {accounts} accounts")),
             (Progress::AccountDone { resources, errors, .. }, Some(bar)) => {
                 let (all_resources, all_errors) = match self.totals.lock() {
                     Ok(mut t) => {
@@ -182,7 +185,7 @@ impl Log {
                 bar.set_message(format!("{all_resources} resources, {all_errors} errors"));
             }
             (Progress::AccountDone { account, resources, errors }, None) => {
-                eprintln!("perimeter: account {account}: {resources} resources, {errors} errors");
+                console::err(&format!("perimeter: account {account}: {resources} resources, {errors} errors"));
             }
         }
     }
@@ -195,40 +198,56 @@ impl Log {
 
     fn evaluated(&self, resources: usize, findings: usize, errors: usize) {
         if self.bar.is_some() || resources > 0 {
-            eprintln!("perimeter: evaluated {resources} resources: {findings} findings, {errors} errors");
+            console::err(&format!("perimeter: evaluated {resources} resources: {findings} findings, {errors} errors"));
         }
     }
 
     fn summary(&self, s: &Summary, inventory: &Inventory, errors: &[ErrorRecord], csv: &std::path::Path, json: &std::path::Path, db: &std::path::Path) {
         let incomplete: BTreeSet<&str> = errors.iter().map(|e| e.account.as_str()).collect();
-        eprintln!(
+        console::err(&format!(
             "perimeter: {} in {:.1} s: {} accounts scanned, {} skipped, {} resources",
             if s.complete { "complete scan" } else { "INCOMPLETE scan" },
             self.started.elapsed().as_secs_f64(),
             s.accounts_scanned,
             s.accounts_skipped,
             s.resources
-        );
-        eprintln!(
+        ));
+        console::err(&format!(
             "perimeter: findings: {} new ({} reopened), {} active, {} archived, {} resolved",
             s.new, s.reopened, s.active, s.archived, s.resolved
-        );
+        ));
         for a in inventory.accounts.iter().filter(|a| a.skipped.is_some()) {
-            eprintln!("perimeter: skipped account {}: {}", a.id, a.skipped.as_deref().unwrap_or_default());
+            console::err(&format!("perimeter: skipped account {}: {}", a.id, console::printable(a.skipped.as_deref().unwrap_or_default())));
         }
         if !errors.is_empty() {
-            eprintln!(
+            console::err(&format!(
                 "perimeter: {} errors; incomplete accounts: {} (each error is a row of the CSV)",
                 errors.len(),
                 incomplete.into_iter().collect::<Vec<_>>().join(", ")
-            );
+            ));
             for e in errors.iter().take(10) {
-                eprintln!("perimeter:   {} {} {}: {}", e.account, e.resource_arn.as_deref().unwrap_or("-"), e.code.as_str(), e.message);
+                console::err(&format!(
+                    "perimeter:   {} {} {}: {}",
+                    e.account,
+                    console::printable(e.resource_arn.as_deref().unwrap_or("-")),
+                    e.code.as_str(),
+                    console::printable(&e.message)
+                ));
             }
         }
         for rule in &s.unmatched_archive_rules {
-            eprintln!("perimeter: archive rule `{rule}` matched no finding");
+            console::err(&format!("perimeter: archive rule `{}` matched no finding", console::printable(rule)));
         }
-        eprintln!("perimeter: report {} and {}; store {}", csv.display(), json.display(), db.display());
+        console::err(&format!("perimeter: report {} and {}; store {}", csv.display(), json.display(), db.display()));
+    }
+}
+
+/// Test hook of debug builds only (the end-to-end tests run the debug binary): with
+/// `PERIMETER_TEST_DIE_BEFORE_COMMIT` set, the process dies inside the store's transaction, after
+/// the reports are written, as a killed process would. Release builds have no such switch.
+fn die_here_if_asked() {
+    #[cfg(debug_assertions)]
+    if std::env::var_os("PERIMETER_TEST_DIE_BEFORE_COMMIT").is_some() {
+        std::process::abort();
     }
 }

@@ -12,8 +12,12 @@ use serde_json::{json, Value};
 const ACCOUNT: &str = "111111111111";
 const QUEUE: &str = "arn:aws:sqs:us-east-1:111111111111:orders";
 
+/// The inventory's lines, with the end record that counts them.
 fn lines(records: &[Value]) -> String {
-    records.iter().map(|r| format!("{r}\n")).collect()
+    let count = |kind: &str| records.iter().filter(|r| r["record"] == kind).count();
+    let end = json!({"record": "end", "accounts": count("account"), "resources": count("resource"),
+                     "scopes": count("scope"), "errors": count("error")});
+    records.iter().chain(std::iter::once(&end)).map(|r| format!("{r}\n")).collect()
 }
 
 fn zone() -> Value {
@@ -100,4 +104,80 @@ fn a_complete_inventory_is_a_complete_scan() {
     let out = scan(dir.path(), &lines(&[zone(), plan(&["AWS::SQS::Queue"]), account(), sqs_scope()]));
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(statuses(dir.path()).is_empty());
+}
+
+#[test]
+fn d6_an_inventory_cut_at_a_line_boundary_is_an_error_not_a_smaller_scan() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let whole = lines(&[zone(), plan(&["AWS::SQS::Queue"]), account(), public_queue(), sqs_scope()]);
+    let cut: String = whole.lines().take(3).map(|l| format!("{l}\n")).collect();
+    for (name, text) in [("cut after the account", cut), ("only the zone", whole.lines().take(1).map(|l| format!("{l}\n")).collect())] {
+        let out = scan(dir.path(), &text);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+        assert!(stderr.contains("no end record"), "{name}: {stderr}");
+    }
+    // A record repeated (or dropped) behind the end record's back is named too.
+    let mut doubled = lines(&[zone(), plan(&["AWS::SQS::Queue"]), account(), public_queue(), sqs_scope()]);
+    doubled.push_str(&format!("{}\n", public_queue()));
+    let out = scan(dir.path(), &doubled);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("after the end record"), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn d7_a_repeated_resource_record_is_one_finding() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = scan(dir.path(), &lines(&[zone(), plan(&["AWS::SQS::Queue"]), account(), public_queue(), public_queue(), sqs_scope()]));
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(statuses(dir.path()), vec![("NEW".to_string(), QUEUE.to_string())], "one row, not two");
+}
+
+#[test]
+fn d2_an_output_place_that_cannot_be_written_stops_the_scan_before_the_store_changes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inventory = dir.path().join("inventory.jsonl");
+    std::fs::write(&inventory, lines(&[zone(), plan(&["AWS::SQS::Queue"]), account(), public_queue(), sqs_scope()])).expect("inventory");
+    let afile = dir.path().join("afile");
+    std::fs::write(&afile, "x").expect("file");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_perimeter"))
+        .args(["scan", "--from-inventory"])
+        .arg(&inventory)
+        .arg("--db")
+        .arg(dir.path().join("perimeter.db"))
+        .arg("--out")
+        .arg(&afile)
+        .output()
+        .expect("run perimeter");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("is not a directory"), "{stderr}");
+    assert!(!dir.path().join("perimeter.db").exists(), "the store was not even opened");
+}
+
+#[cfg(unix)]
+#[test]
+fn d9_the_store_the_reports_and_the_inventory_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("inventory.jsonl");
+    std::fs::write(&path, lines(&[zone(), plan(&["AWS::SQS::Queue"]), account(), public_queue(), sqs_scope()])).expect("inventory");
+    let copy = dir.path().join("copy.jsonl");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_perimeter"))
+        .args(["scan", "--from-inventory"])
+        .arg(&path)
+        .arg("--db")
+        .arg(dir.path().join("perimeter.db"))
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .arg("--inventory-out")
+        .arg(&copy)
+        .output()
+        .expect("run perimeter");
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let mode = |p: &std::path::Path| std::fs::metadata(p).expect("stat").permissions().mode() & 0o777;
+    for file in ["perimeter.db", "perimeter.db.lock", "out/findings.csv", "out/findings.json", "copy.jsonl"] {
+        assert_eq!(mode(&dir.path().join(file)), 0o600, "{file}");
+    }
+    assert_eq!(mode(&dir.path().join("out")), 0o700);
 }
