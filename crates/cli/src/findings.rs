@@ -36,13 +36,18 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(args.db.exists(), "no findings store at {} (run `perimeter scan` first)", args.db.display());
     let store = Store::open_read_only(&args.db)?;
     let findings = store.findings(&FindingFilter { statuses, resource_types, accounts: args.accounts.clone() })?;
-    let mut out = std::io::stdout().lock();
+    let mut text = Vec::new();
     if args.format == "json" {
         let summary = serde_json::json!({"findings": findings.len()});
-        write_json(&mut out, &JsonReport::new(&summary, &findings, &[]))?;
-        writeln!(out)?;
+        write_json(&mut text, &JsonReport::new(&summary, &findings, &[]))?;
+        writeln!(text)?;
     } else {
-        write_csv(&mut out, &findings, &[], "", false)?;
+        write_csv(&mut text, &findings, &[], "", false)?;
     }
-    Ok(ExitCode::SUCCESS)
+    // A reader that stops early (`| head`) is not an error: the store was read in full.
+    let mut out = std::io::stdout().lock();
+    match out.write_all(&text).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(anyhow::Error::new(e).context("writing to standard output")),
+        _ => Ok(ExitCode::SUCCESS),
+    }
 }

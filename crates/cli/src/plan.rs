@@ -255,6 +255,16 @@ mod tests {
     }
 
     #[test]
+    fn d7_a_repeated_region_or_type_is_read_once() {
+        let p = plan(&["--regions", "us-east-1,eu-west-1,us-east-1", "--resource-types", "AWS::SQS::Queue,aws::sqs::queue"], "")
+            .expect("plan");
+        let Source::Live(options) = &p.source else { panic!("a live scan") };
+        assert_eq!(options.regions, Some(vec!["us-east-1".to_string(), "eu-west-1".to_string()]));
+        assert_eq!(p.resource_types, vec![ResourceType::SqsQueue]);
+        assert_eq!(options.resource_types, vec![ResourceType::SqsQueue]);
+    }
+
+    #[test]
     fn region_names() {
         for ok in ["us-east-1", "ap-southeast-2", "us-gov-west-1", "eu-central-2", "il-central-1"] {
             assert!(is_region_name(ok), "{ok}");

@@ -181,3 +181,22 @@ fn d9_the_store_the_reports_and_the_inventory_are_private() {
     }
     assert_eq!(mode(&dir.path().join("out")), 0o700);
 }
+
+#[test]
+fn d15_a_reader_that_stops_early_is_not_an_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let first = scan(dir.path(), &lines(&[zone(), plan(&["AWS::SQS::Queue"]), account(), public_queue(), sqs_scope()]));
+    assert_eq!(first.status.code(), Some(1));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_perimeter"))
+        .args(["findings", "--db"])
+        .arg(dir.path().join("perimeter.db"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

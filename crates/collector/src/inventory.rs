@@ -110,16 +110,15 @@ impl Inventory {
             }
         }
         if zones != 1 {
-            return Err(Error::Inventory { line: 0, message: format!("expected one zone record, found {zones}") });
+            return Err(Error::InventoryFile(format!("expected one zone record, found {zones}")));
         }
         match end {
             None => {
-                return Err(Error::Inventory {
-                    line: 0,
-                    message: "the inventory has no end record: it was cut short (or written by an older perimeter); \
-                              nothing in it can be trusted as complete"
+                return Err(Error::InventoryFile(
+                    "no end record: the file was cut short (or written by an older perimeter); nothing in it can be \
+                     trusted as complete"
                         .into(),
-                });
+                ));
             }
             Some((line, e)) if e != counts => {
                 return Err(Error::Inventory {

@@ -46,6 +46,9 @@ pub enum Error {
     Selection(String),
     #[error("inventory line {line}: {message}")]
     Inventory { line: usize, message: String },
+    /// What is wrong with the inventory as a whole (no line to name).
+    #[error("inventory: {0}")]
+    InventoryFile(String),
     #[error("inventory: {0}")]
     Io(#[from] std::io::Error),
 }
