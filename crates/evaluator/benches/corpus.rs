@@ -1,8 +1,9 @@
 //! Speed of parsing plus analysis over the whole evaluator corpus, on one core.
 //!
-//! Two parts: a per-case table (median time of each case over repeated runs, then the median,
-//! 90th percentile and maximum over all cases, and the slowest cases by name), and a criterion
-//! benchmark of one pass over the whole corpus. `cargo bench -p perimeter-evaluator --bench
+//! Three parts: a per-case table (median time of each case over repeated runs, then the median,
+//! 90th percentile and maximum over all cases, and the slowest cases by name), the same medians
+//! for generated policies too large to write out as corpus cases (the many-Deny shapes of
+//! reliability probe D4), and a criterion benchmark of one pass over the whole corpus. `cargo bench -p perimeter-evaluator --bench
 //! corpus`; `-- --quick` for a short run; `PERIMETER_BENCH_CASES=sqs/` for a subset. The analysis is single-threaded, so this is one core.
 #![allow(clippy::print_stdout, clippy::unwrap_used)]
 
@@ -12,6 +13,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[path = "../tests/support/mod.rs"]
 mod support;
+#[path = "../tests/support/policies.rs"]
+mod policies;
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -72,6 +75,39 @@ fn per_case_table(cases: &[support::Case]) {
     }
 }
 
+/// Medians of the generated policies (parse + analysis), with the work each one spends.
+fn generated_table() {
+    let zone = perimeter_model::Zone::of_accounts(Some("o-a1b2c3d4e5"), [policies::OWNER]);
+    let actions = policies::s3_actions(150);
+    let mut tags_like = policies::not_action_fences(&actions);
+    for st in tags_like["Statement"].as_array_mut().into_iter().flatten() {
+        if let Some(condition) = st.get_mut("Condition") {
+            let inner = condition["StringNotLike"].take();
+            *condition = serde_json::json!({"StringLike": inner});
+        }
+    }
+    let generated = [
+        ("150 Denies of s3:GetObject unless a tag is like x*", policies::deny_fences(150)),
+        ("150 Denies with distinct NotAction unless a tag is like x*", policies::not_action_fences(&actions)),
+        ("150 Denies with distinct NotAction when a tag is like x* (spends the budget)", tags_like),
+    ];
+    println!("generated policies (parse + analysis, one core):");
+    for (name, policy) in generated {
+        let case = support::Case {
+            path: std::path::PathBuf::from(name),
+            json: serde_json::Value::Null,
+            record: policies::bucket(&policy),
+            zone: zone.clone(),
+        };
+        let work = analyze(&case.record, &case.zone).work;
+        println!(
+            "  {:>10.2} µs  {name} ({} bytes, {work} work units)",
+            case_median(&case).as_secs_f64() * 1e6,
+            policy.to_string().len()
+        );
+    }
+}
+
 fn main() {
     // PERIMETER_BENCH_CASES=sqs/ keeps only the cases whose path contains the text (profiling).
     let only = std::env::var("PERIMETER_BENCH_CASES").unwrap_or_default();
@@ -80,7 +116,12 @@ fn main() {
         .filter(|p| p.to_string_lossy().contains(&only))
         .collect();
     let cases: Vec<support::Case> = files.iter().map(|p| support::load_case(p).unwrap()).collect();
-    per_case_table(&cases);
+    if !cases.is_empty() {
+        per_case_table(&cases);
+    }
+    if only.is_empty() || only == "generated" {
+        generated_table();
+    }
 
     let mut c = Criterion::default().configure_from_args();
     let mut group = c.benchmark_group("corpus");

@@ -1,6 +1,12 @@
 //! Condition operators: parsing of `Operator` names (with `IfExists`, `ForAnyValue:`,
 //! `ForAllValues:`), typed condition values, policy variables, and the concrete evaluation of
-//! one condition against the values a request carries for its key.
+//! one condition against the values a request carries for its key. Numbers and dates are exact
+//! decimals at any magnitude (`bigdecimal`), never binary floating point: a bound of 2^53 or
+//! more must still have values just below and just above it.
+
+use std::str::FromStr;
+
+use bigdecimal::{BigDecimal, RoundingMode, ToPrimitive, Zero};
 
 use crate::error::Error;
 use crate::pattern::Pattern;
@@ -188,9 +194,11 @@ impl Value {
 pub enum Value {
     /// String, ARN and binary values: compiled for matching (policy variables resolved per request).
     Text { pattern: Option<Pattern>, template: Option<Vec<TemplatePart>> },
-    Number(f64),
-    /// Seconds since the epoch.
-    Date(f64),
+    /// An exact decimal.
+    Number(BigDecimal),
+    /// Seconds since the epoch, exact; `epoch` when the policy wrote the date as epoch seconds
+    /// (candidate values are then written the same way).
+    Date { seconds: BigDecimal, epoch: bool },
     Bool(bool),
     Cidr(Cidr),
 }
@@ -274,14 +282,15 @@ impl Cidr {
 }
 
 /// Parses a condition value of `family`. `raw` is the value as written (numbers and booleans
-/// already turned into their text).
-pub fn parse_value(op: BaseOp, raw: &str, pointer: &str) -> Result<Value, Error> {
+/// already turned into their text). With `variables` false (a policy whose `Version` is not
+/// `2012-10-17`), `${…}` is literal text, as AWS reads it there.
+pub fn parse_value(op: BaseOp, raw: &str, pointer: &str, variables: bool) -> Result<Value, Error> {
     let bad = |what: &str| Error::parse(pointer, format!("`{raw}` is not {what}"));
     match op.family() {
         Family::String | Family::Arn | Family::Binary => {
             let ignore_case = op.ignores_case();
             let wild = op.is_like();
-            if raw.contains("${") {
+            if variables && raw.contains("${") {
                 let template = parse_template(raw, pointer)?;
                 Ok(Value::Text { pattern: None, template: Some(template) })
             } else {
@@ -289,8 +298,12 @@ pub fn parse_value(op: BaseOp, raw: &str, pointer: &str) -> Result<Value, Error>
                 Ok(Value::Text { pattern: Some(pattern), template: None })
             }
         }
-        Family::Numeric => raw.trim().parse::<f64>().map(Value::Number).map_err(|_| bad("a number")),
-        Family::Date => parse_date(raw).map(Value::Date).ok_or_else(|| bad("a date (ISO 8601 or epoch seconds)")),
+        Family::Numeric => {
+            parse_number(raw).map(Value::Number).ok_or_else(|| bad("a number (an integer or decimal such as `-12` or `3.5`)"))
+        }
+        Family::Date => parse_date(raw)
+            .map(|seconds| Value::Date { seconds, epoch: is_decimal(raw) })
+            .ok_or_else(|| bad("a date (ISO 8601 or epoch seconds)")),
         Family::Bool | Family::Null => match raw.to_ascii_lowercase().as_str() {
             "true" => Ok(Value::Bool(true)),
             "false" => Ok(Value::Bool(false)),
@@ -364,53 +377,98 @@ pub fn resolve_template<'a>(
     Some(Pattern::from_parts(pieces.iter().map(|(t, w)| (t.as_str(), *w)), ignore_case))
 }
 
-/// Parses ISO 8601 (`2020-01-01`, `2020-01-01T00:00:00Z`, fractions, `+hh:mm` offsets) or
-/// epoch seconds.
-pub fn parse_date(raw: &str) -> Option<f64> {
-    let s = raw.trim();
-    if !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()) && !s.contains('-') {
-        return s.parse::<f64>().ok();
+/// Whether `text` is a number as AWS documents them (integers and decimals): an optional `-`,
+/// digits, and optionally `.` and digits. No sign `+`, exponent, space, `inf` or `NaN`.
+pub fn is_decimal(text: &str) -> bool {
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = match unsigned.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (unsigned, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    digits(whole) && fraction.is_none_or(digits)
+}
+
+/// Reads a number exactly; `None` unless [`is_decimal`].
+pub fn parse_number(text: &str) -> Option<BigDecimal> {
+    if !is_decimal(text) {
+        return None;
     }
-    let (date, time) = match s.split_once(['T', 't', ' ']) {
+    BigDecimal::from_str(text).ok()
+}
+
+/// Unsigned decimal digits only (no sign, no space).
+fn digits<T: FromStr>(text: &str) -> Option<T> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// Parses ISO 8601 (`2020-01-01`, `2020-01-01T00:00:00Z`, fractions, `+hh:mm` offsets) or
+/// epoch seconds (a number as [`is_decimal`] reads it), exactly.
+pub fn parse_date(raw: &str) -> Option<BigDecimal> {
+    if is_decimal(raw) {
+        return parse_number(raw);
+    }
+    let (date, time) = match raw.split_once(['T', 't', ' ']) {
         Some((d, t)) => (d, Some(t)),
-        None => (s, None),
+        None => (raw, None),
     };
     let mut d = date.split('-');
-    let year: i64 = d.next()?.parse().ok()?;
-    let month: u32 = d.next().map_or(Some(1), |m| m.parse().ok())?;
-    let day: u32 = d.next().map_or(Some(1), |m| m.parse().ok())?;
+    let year_text = d.next()?;
+    if year_text.len() > 6 {
+        return None;
+    }
+    let year: i64 = digits(year_text)?;
+    let month: u32 = d.next().map_or(Some(1), digits)?;
+    let day: u32 = d.next().map_or(Some(1), digits)?;
     if d.next().is_some() || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return None;
     }
-    let mut seconds = days_from_civil(year, month, day) as f64 * 86_400.0;
+    let mut whole = days_from_civil(year, month, day) * 86_400;
+    let mut fraction = BigDecimal::zero();
     if let Some(time) = time {
         let (clock, offset) = split_offset(time)?;
         let mut c = clock.split(':');
-        let h: f64 = c.next()?.parse().ok()?;
-        let m: f64 = c.next().map_or(Some(0.0), |v| v.parse().ok())?;
-        let sec: f64 = c.next().map_or(Some(0.0), |v| v.parse().ok())?;
-        if c.next().is_some() || h >= 24.0 || m >= 60.0 || sec >= 61.0 {
+        let h: i64 = digits(c.next()?)?;
+        let m: i64 = c.next().map_or(Some(0), digits)?;
+        let sec = match c.next() {
+            Some(text) if !text.starts_with('-') => parse_number(text)?,
+            Some(_) => return None,
+            None => BigDecimal::zero(),
+        };
+        if c.next().is_some() || h >= 24 || m >= 60 || sec >= 61 {
             return None;
         }
-        seconds += h * 3600.0 + m * 60.0 + sec - offset;
+        whole += h * 3600 + m * 60 - offset;
+        fraction = sec;
     }
-    Some(seconds)
+    Some(BigDecimal::from(whole) + fraction)
 }
 
-fn split_offset(time: &str) -> Option<(&str, f64)> {
+/// The clock part of a time and its UTC offset in seconds (`Z`, `+hh:mm`, `-hh`, `+hhmm`).
+fn split_offset(time: &str) -> Option<(&str, i64)> {
     if let Some(clock) = time.strip_suffix(['Z', 'z']) {
-        return Some((clock, 0.0));
+        return Some((clock, 0));
     }
     if let Some(pos) = time.rfind(['+', '-']) {
         let (clock, off) = time.split_at(pos);
-        let sign = if off.starts_with('-') { -1.0 } else { 1.0 };
+        let sign = if off.starts_with('-') { -1 } else { 1 };
         let off = &off[1..];
-        let (h, m) = off.split_once(':').unwrap_or((off, "0"));
-        let h: f64 = h.parse().ok()?;
-        let m: f64 = m.parse().ok()?;
-        return Some((clock, sign * (h * 3600.0 + m * 60.0)));
+        let (h, m) = match off.split_once(':') {
+            Some(parts) => parts,
+            None if off.len() == 4 => off.split_at(2),
+            None => (off, "0"),
+        };
+        let h: i64 = digits(h)?;
+        let m: i64 = digits(m)?;
+        if h > 23 || m > 59 {
+            return None;
+        }
+        return Some((clock, sign * (h * 3600 + m * 60)));
     }
-    Some((time, 0.0))
+    Some((time, 0))
 }
 
 fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
@@ -423,9 +481,22 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// Formats epoch seconds as ISO 8601 UTC (whole seconds).
-pub fn format_date(seconds: f64) -> String {
-    let secs = seconds.floor() as i64;
+/// First and last second (epoch) that [`format_date`] writes as ISO 8601: years 0000 to 9999.
+const ISO_SECONDS: std::ops::RangeInclusive<i64> = -62_167_219_200..=253_402_300_799;
+
+/// Formats epoch seconds as ISO 8601 UTC (with the fraction of a second, if any); a moment
+/// outside the years 0000 to 9999 as epoch seconds, which [`parse_date`] reads back exactly.
+pub fn format_date(seconds: &BigDecimal) -> String {
+    let floor = seconds.with_scale_round(0, RoundingMode::Floor);
+    let Some(secs) = floor.to_i64().filter(|s| ISO_SECONDS.contains(s)) else {
+        return seconds.to_plain_string();
+    };
+    let fraction = (seconds - &floor).normalized();
+    let fraction = if fraction.is_zero() {
+        String::new()
+    } else {
+        fraction.to_plain_string().trim_start_matches('0').to_string()
+    };
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let z = days + 719_468;
@@ -437,7 +508,7 @@ pub fn format_date(seconds: f64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}{fraction}Z", rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
 /// Whether one request value matches one condition value under the positive form of `op`.
@@ -470,8 +541,8 @@ pub fn value_matches<'a>(
                 pattern.matches(request_value)
             }
         }
-        Value::Number(n) => match request_value.trim().parse::<f64>() {
-            Ok(r) => match op {
+        Value::Number(n) => match parse_number(request_value) {
+            Some(r) => match op {
                 NumericEquals | NumericNotEquals => r == *n,
                 NumericLessThan => r < *n,
                 NumericLessThanEquals => r <= *n,
@@ -479,9 +550,9 @@ pub fn value_matches<'a>(
                 NumericGreaterThanEquals => r >= *n,
                 _ => false,
             },
-            Err(_) => false,
+            None => false,
         },
-        Value::Date(d) => match parse_date(request_value) {
+        Value::Date { seconds: d, .. } => match parse_date(request_value) {
             Some(r) => match op {
                 DateEquals | DateNotEquals => r == *d,
                 DateLessThan => r < *d,
@@ -523,14 +594,45 @@ mod tests {
         assert!(Operator::parse("NullIfExists", "/x").is_err());
     }
 
+    fn decimal(text: &str) -> BigDecimal {
+        BigDecimal::from_str(text).expect("a decimal")
+    }
+
     #[test]
     fn dates_parse_and_format() {
-        assert_eq!(parse_date("1970-01-01T00:00:00Z"), Some(0.0));
-        assert_eq!(parse_date("2020-01-01"), Some(1_577_836_800.0));
-        assert_eq!(parse_date("2020-01-01T01:00:00+01:00"), Some(1_577_836_800.0));
-        assert_eq!(parse_date("1577836800"), Some(1_577_836_800.0));
-        assert_eq!(format_date(1_577_836_800.0), "2020-01-01T00:00:00Z");
-        assert!(parse_date("yesterday").is_none());
+        assert_eq!(parse_date("1970-01-01T00:00:00Z"), Some(decimal("0")));
+        assert_eq!(parse_date("2020-01-01"), Some(decimal("1577836800")));
+        assert_eq!(parse_date("2020-01-01T01:00:00+01:00"), Some(decimal("1577836800")));
+        assert_eq!(parse_date("2020-01-01T01:00:00+0100"), Some(decimal("1577836800")));
+        assert_eq!(parse_date("2020-01-01T00:00:00.25Z"), Some(decimal("1577836800.25")));
+        assert_eq!(parse_date("1577836800"), Some(decimal("1577836800")));
+        assert_eq!(format_date(&decimal("1577836800")), "2020-01-01T00:00:00Z");
+        assert_eq!(format_date(&decimal("1577836799.75")), "2019-12-31T23:59:59.75Z");
+        assert_eq!(format_date(&decimal("-62167219201")), "-62167219201");
+        for bad in ["yesterday", " 2020-01-01", "+2020-01-01", "2020-01-01Tinf:00", "1e9", "", "NaN"] {
+            assert!(parse_date(bad).is_none(), "{bad}");
+        }
+        for text in ["2020-01-01T00:00:00Z", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59.5Z"] {
+            assert_eq!(parse_date(text).map(|d| format_date(&d)).as_deref(), Some(text));
+        }
+    }
+
+    #[test]
+    fn numbers_are_exact_decimals() {
+        for good in ["0", "-0", "5", "-12", "3.5", "007", "10000000000000000", "-9007199254740993.000001"] {
+            assert!(parse_number(good).is_some(), "{good}");
+        }
+        for bad in ["", "-", "+5", " 5 ", "5 ", "1e16", "1E5", "inf", "-inf", "infinity", "NaN", "5.", ".5", "0x10", "1_000"] {
+            assert!(parse_number(bad).is_none(), "{bad}");
+        }
+        let big = decimal("9007199254740993");
+        assert!(big > decimal("9007199254740992") && big < decimal("9007199254740994"));
+        assert_eq!(decimal("1.50"), decimal("1.5"));
+        let lookup = |_: &str| -> Option<&[String]> { None };
+        let bound = Value::Number(decimal("10000000000000000"));
+        assert!(value_matches(BaseOp::NumericLessThan, &bound, "9999999999999999", &lookup));
+        assert!(!value_matches(BaseOp::NumericLessThan, &bound, "10000000000000000", &lookup));
+        assert!(!value_matches(BaseOp::NumericLessThan, &bound, "1e3", &lookup));
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The concrete request evaluator: for one fully specified request, does the policy allow it,
 //! deny it explicitly, or leave it implicitly denied, and which statements decided.
 
+use std::collections::HashMap;
+
 use perimeter_model::{Request, RequestPrincipal};
 
 use crate::condition::{self, Family, SetQualifier, Value};
@@ -21,11 +23,26 @@ pub struct Evaluation {
     pub statements: Vec<usize>,
 }
 
-/// Request context keyed by lowercased condition key.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Keys a context holds before it indexes them.
+const UNINDEXED_KEYS: usize = 24;
+
+/// Request context keyed by lowercased condition key. A few keys are searched in order; past
+/// [`UNINDEXED_KEYS`] they are also indexed by hash (a search sets and reads hundreds of keys
+/// per request when a policy names that many).
+#[derive(Debug, Clone, Default)]
 pub struct Context {
     entries: Vec<(String, Vec<String>)>,
+    /// Position of each key in `entries`, once there are many.
+    index: Option<HashMap<String, usize>>,
 }
+
+impl PartialEq for Context {
+    fn eq(&self, other: &Context) -> bool {
+        self.entries.len() == other.entries.len() && self.iter().all(|(k, v)| other.get(k) == Some(v))
+    }
+}
+
+impl Eq for Context {}
 
 impl Context {
     pub fn from_request(request: &Request) -> Context {
@@ -36,22 +53,50 @@ impl Context {
         ctx
     }
 
+    fn position(&self, key_lc: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(key_lc).copied(),
+            None => self.entries.iter().position(|(k, _)| k == key_lc),
+        }
+    }
+
     /// Values of a key (lowercase); `None` when absent.
     pub fn get(&self, key_lc: &str) -> Option<&[String]> {
-        self.entries.iter().find(|(k, _)| k == key_lc).map(|(_, v)| v.as_slice())
+        self.position(key_lc).map(|i| self.entries[i].1.as_slice())
     }
 
     pub fn set(&mut self, key_lc: &str, values: Vec<String>) {
-        match self.entries.iter_mut().find(|(k, _)| k == key_lc) {
-            Some(entry) => entry.1 = values,
-            None => self.entries.push((key_lc.to_string(), values)),
+        match self.position(key_lc) {
+            Some(i) => self.entries[i].1 = values,
+            None => {
+                self.entries.push((key_lc.to_string(), values));
+                let last = self.entries.len() - 1;
+                match &mut self.index {
+                    Some(index) => {
+                        index.insert(key_lc.to_string(), last);
+                    }
+                    None if self.entries.len() > UNINDEXED_KEYS => {
+                        self.index = Some(self.entries.iter().enumerate().map(|(i, (k, _))| (k.clone(), i)).collect());
+                    }
+                    None => {}
+                }
+            }
         }
     }
 
     pub fn remove(&mut self, key_lc: &str) {
-        self.entries.retain(|(k, _)| k != key_lc);
+        let Some(i) = self.position(key_lc) else { return };
+        self.entries.swap_remove(i);
+        if let Some(index) = &mut self.index {
+            index.remove(key_lc);
+            if let Some((moved, _)) = self.entries.get(i) {
+                index.insert(moved.clone(), i);
+            }
+        }
     }
 
+    /// The keys and their values, in the order they were first set (a removal moves the last
+    /// key into the removed one's place).
     pub fn iter(&self) -> impl Iterator<Item = (&str, &[String])> {
         self.entries.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
     }
@@ -218,6 +263,33 @@ mod tests {
             unique_id: None,
             canonical_id: None,
         }
+    }
+
+    #[test]
+    fn a_context_with_many_keys_is_indexed_and_stays_consistent() {
+        let mut ctx = Context::default();
+        for i in 0..100 {
+            ctx.set(&format!("k{i}"), vec![i.to_string()]);
+        }
+        for i in (0..100).step_by(3) {
+            ctx.remove(&format!("k{i}"));
+        }
+        for i in 0..100 {
+            let want = (i % 3 != 0).then(|| vec![i.to_string()]);
+            assert_eq!(ctx.get(&format!("k{i}")).map(<[String]>::to_vec), want, "k{i}");
+        }
+        ctx.set("k0", vec!["again".into()]);
+        ctx.set("k1", vec!["changed".into()]);
+        assert_eq!(ctx.get("k0"), Some(&["again".to_string()][..]));
+        assert_eq!(ctx.get("k1"), Some(&["changed".to_string()][..]));
+        assert_eq!(ctx.iter().count(), 67);
+        let mut small = Context::default();
+        small.set("a", vec![]);
+        small.set("b", vec!["1".into()]);
+        let mut reordered = Context::default();
+        reordered.set("b", vec!["1".into()]);
+        reordered.set("a", vec![]);
+        assert_eq!(small, reordered);
     }
 
     #[test]

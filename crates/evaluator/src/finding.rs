@@ -32,6 +32,9 @@ impl std::fmt::Display for AnalysisError {
 pub struct Analysis {
     pub findings: Vec<Finding>,
     pub errors: Vec<AnalysisError>,
+    /// The work units the searches spent, out of [`RESOURCE_BOUND`](crate::RESOURCE_BOUND):
+    /// deterministic (counted, not timed).
+    pub work: u64,
 }
 
 /// What keeps two findings of one resource apart: principal, condition (as JSON), path,
@@ -52,7 +55,7 @@ pub(crate) fn analysis(record: &ResourceRecord, results: PathResults) -> Analysi
         }
     }
     let errors = results.errors.into_iter().map(|e| analysis_error(record, e)).collect();
-    Analysis { findings: merged.into_values().collect(), errors }
+    Analysis { findings: merged.into_values().collect(), errors, work: results.budget.used() }
 }
 
 fn merge_key(pf: &PathFinding) -> MergeKey {

@@ -4,7 +4,7 @@
 //! [`analyze`] finds every external access a resource's inputs grant (semantics.md), each
 //! finding with a witness request that [`evaluate()`] allows.
 //!
-//! Layers: `policy` (with `pattern` and `condition`) reads documents, `evaluate` decides one
+//! Layers: `policy` (with `json`, `pattern` and `condition`) reads documents, `evaluate` decides one
 //! request, `search` finds the external requests one policy allows, `resources` reads each
 //! resource type's documents and combines their results, `finding` merges them into findings.
 
@@ -13,6 +13,7 @@ pub mod condition;
 mod error;
 pub mod evaluate;
 mod finding;
+pub mod json;
 pub mod keys;
 pub mod pattern;
 pub mod policy;
@@ -26,6 +27,7 @@ pub use evaluate::{evaluate, Decision, Evaluation};
 pub use finding::{finding_id, Analysis, AnalysisError};
 pub use policy::Policy;
 pub use resources::Services;
+pub use search::RESOURCE_BOUND;
 
 /// Analyses one resource against the zone of trust. The resource's owner account is always
 /// inside the zone.

@@ -1,5 +1,8 @@
 //! The policy document: an AST of statements, principals, action and resource clauses and
-//! conditions, parsed strictly from JSON. Every error names the JSON pointer of its place.
+//! conditions, parsed strictly from JSON (a key written twice is an error). Every error names
+//! the JSON pointer of its place. The `Version` decides whether `${…}` is a policy variable
+//! (2012-10-17) or literal text (2008-10-17, or no `Version`), as in AWS. What only resource
+//! policies must contain is checked apart, by [`Policy::check_resource_policy`].
 
 use serde_json::{Map, Value as Json};
 
@@ -12,7 +15,37 @@ use crate::pattern::Pattern;
 /// A parsed policy document.
 #[derive(Debug, Clone)]
 pub struct Policy {
+    pub version: Version,
     pub statements: Vec<Statement>,
+}
+
+/// The policy language version the document declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    /// `2012-10-17`: policy variables are resolved.
+    Current,
+    /// `2008-10-17`: `${…}` is literal text.
+    Legacy,
+    /// No `Version`: AWS reads the document as the old language, so `${…}` is literal text.
+    Missing,
+}
+
+impl Version {
+    /// Whether `${…}` is a policy variable (IAM User Guide, policy variables: only in
+    /// `2012-10-17`; elsewhere variables "are treated as literal strings").
+    pub fn has_variables(self) -> bool {
+        self == Version::Current
+    }
+}
+
+/// Whether a resource type's policy statements must name their resources. AWS requires
+/// `Resource` or `NotResource` in every statement except those of role trust policies, which
+/// apply to the role they are attached to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResourceElement {
+    Required,
+    /// Role trust policies: the statement applies to the role.
+    NotRequired,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +58,8 @@ pub enum Effect {
 pub struct Statement {
     /// Position in the document's `Statement` list.
     pub index: usize,
+    /// JSON pointer of the statement (`/Statement/0`, or `/Statement` for a lone object).
+    pub pointer: String,
     pub sid: Option<String>,
     pub effect: Effect,
     pub principal: PrincipalClause,
@@ -35,8 +70,8 @@ pub struct Statement {
     pub conditions: Vec<Condition>,
 }
 
-/// `Principal`, `NotPrincipal`, or neither (identity-policy style; matches nobody in a
-/// resource policy).
+/// `Principal`, `NotPrincipal`, or neither (identity-policy style; matches nobody, and a
+/// resource policy with such a statement fails [`Policy::check_resource_policy`]).
 #[derive(Debug, Clone)]
 pub enum PrincipalClause {
     Principal(Vec<PrincipalEntry>),
@@ -126,22 +161,23 @@ impl Policy {
         if text.len() > MAX_DOCUMENT_BYTES {
             return Err(Error::TooLarge { size: text.len(), limit: MAX_DOCUMENT_BYTES });
         }
-        let json: Json = serde_json::from_str(text).map_err(|e| {
-            Error::parse("", format!("not valid JSON: {e}"))
-        })?;
+        let json = crate::json::parse(text)?;
         Policy::from_json(&json)
     }
 
     /// Parses a policy document already read as JSON.
     pub fn from_json(json: &Json) -> Result<Policy, Error> {
         let top = json.as_object().ok_or_else(|| Error::parse("", "a policy must be a JSON object"))?;
+        let mut version = Version::Missing;
         for (key, value) in top {
             match key.as_str() {
                 "Version" => {
                     let v = value.as_str().ok_or_else(|| Error::parse("/Version", "`Version` must be a string"))?;
-                    if v != "2012-10-17" && v != "2008-10-17" {
-                        return Err(Error::parse("/Version", format!("unknown policy version `{v}`")));
-                    }
+                    version = match v {
+                        "2012-10-17" => Version::Current,
+                        "2008-10-17" => Version::Legacy,
+                        _ => return Err(Error::parse("/Version", format!("unknown policy version `{v}`"))),
+                    };
                 }
                 "Id" => {
                     value.as_str().ok_or_else(|| Error::parse("/Id", "`Id` must be a string"))?;
@@ -155,21 +191,42 @@ impl Policy {
                 }
             }
         }
+        let variables = version.has_variables();
         let statements = match top.get("Statement") {
             None => return Err(Error::parse("", "a policy needs a `Statement`")),
             Some(Json::Array(list)) => list
                 .iter()
                 .enumerate()
-                .map(|(i, s)| parse_statement(s, i, &format!("/Statement/{i}")))
+                .map(|(i, s)| parse_statement(s, i, &format!("/Statement/{i}"), variables))
                 .collect::<Result<Vec<_>, _>>()?,
-            Some(s @ Json::Object(_)) => vec![parse_statement(s, 0, "/Statement")?],
+            Some(s @ Json::Object(_)) => vec![parse_statement(s, 0, "/Statement", variables)?],
             Some(_) => return Err(Error::parse("/Statement", "`Statement` must be an object or a list of objects")),
         };
-        Ok(Policy { statements })
+        Ok(Policy { version, statements })
+    }
+
+    /// Checks what AWS requires of every statement of a resource-based policy (bucket, access
+    /// point, queue, key, function and layer policies, role trust policies), which the parser,
+    /// not knowing where the document is attached, does not: a `Principal` or `NotPrincipal`
+    /// (IAM User Guide: "You must use the Principal element in resource-based policies"), and,
+    /// unless `resource` says otherwise, a `Resource` or `NotResource`.
+    pub fn check_resource_policy(&self, resource: ResourceElement) -> Result<(), Error> {
+        for st in &self.statements {
+            if matches!(st.principal, PrincipalClause::Missing) {
+                return Err(Error::parse(
+                    &st.pointer,
+                    "a statement of a resource-based policy needs `Principal` or `NotPrincipal`",
+                ));
+            }
+            if resource == ResourceElement::Required && st.resource.is_none() {
+                return Err(Error::parse(&st.pointer, "a statement of this policy needs `Resource` or `NotResource`"));
+            }
+        }
+        Ok(())
     }
 }
 
-fn parse_statement(json: &Json, index: usize, at: &str) -> Result<Statement, Error> {
+fn parse_statement(json: &Json, index: usize, at: &str, variables: bool) -> Result<Statement, Error> {
     let obj = json.as_object().ok_or_else(|| Error::parse(at, "a statement must be a JSON object"))?;
     for key in obj.keys() {
         if !matches!(
@@ -211,15 +268,15 @@ fn parse_statement(json: &Json, index: usize, at: &str) -> Result<Statement, Err
         (Some(_), Some(_)) => {
             return Err(Error::parse(at, "a statement cannot have both `Resource` and `NotResource`"))
         }
-        (Some(r), None) => Some(parse_resources(r, false, &format!("{at}/Resource"))?),
-        (None, Some(r)) => Some(parse_resources(r, true, &format!("{at}/NotResource"))?),
+        (Some(r), None) => Some(parse_resources(r, false, &format!("{at}/Resource"), variables)?),
+        (None, Some(r)) => Some(parse_resources(r, true, &format!("{at}/NotResource"), variables)?),
         (None, None) => None,
     };
     let conditions = match obj.get("Condition") {
         None => Vec::new(),
-        Some(c) => parse_conditions(c, &format!("{at}/Condition"))?,
+        Some(c) => parse_conditions(c, &format!("{at}/Condition"), variables)?,
     };
-    Ok(Statement { index, sid, effect, principal, action, resource, conditions })
+    Ok(Statement { index, pointer: at.to_string(), sid, effect, principal, action, resource, conditions })
 }
 
 /// A string or a non-empty list of strings.
@@ -327,7 +384,7 @@ fn parse_actions(json: &Json, negated: bool, at: &str) -> Result<ActionClause, E
     Ok(ActionClause { negated, patterns, written })
 }
 
-fn parse_resources(json: &Json, negated: bool, at: &str) -> Result<ResourceClause, Error> {
+fn parse_resources(json: &Json, negated: bool, at: &str, variables: bool) -> Result<ResourceClause, Error> {
     let list = strings(json, at, "a resource")?;
     let mut values = Vec::with_capacity(list.len());
     let mut written = Vec::with_capacity(list.len());
@@ -335,13 +392,13 @@ fn parse_resources(json: &Json, negated: bool, at: &str) -> Result<ResourceClaus
         if text != "*" && !text.starts_with("arn:") {
             return Err(Error::parse(&pointer, format!("`{text}` is not a resource ARN")));
         }
-        values.push(condition::parse_value(BaseOp::StringLike, text, &pointer)?);
+        values.push(condition::parse_value(BaseOp::StringLike, text, &pointer, variables)?);
         written.push(text.to_string());
     }
     Ok(ResourceClause { negated, values, written })
 }
 
-fn parse_conditions(json: &Json, at: &str) -> Result<Vec<Condition>, Error> {
+fn parse_conditions(json: &Json, at: &str, variables: bool) -> Result<Vec<Condition>, Error> {
     let block: &Map<String, Json> =
         json.as_object().ok_or_else(|| Error::parse(at, "`Condition` must be an object"))?;
     let mut conditions = Vec::new();
@@ -357,6 +414,14 @@ fn parse_conditions(json: &Json, at: &str) -> Result<Vec<Condition>, Error> {
                 return Err(Error::parse(&key_at, "empty condition key"));
             }
             let raw: Vec<(String, String)> = match values {
+                // AWS documents an empty list only with `ForAllValues:`, `ForAnyValue:` and
+                // `…IfExists` (docs/findings.md, "Empty value lists").
+                Json::Array(list) if list.is_empty() && operator.qualifier.is_none() && !operator.if_exists => {
+                    return Err(Error::parse(
+                        &key_at,
+                        format!("`{name}` gives `{key}` no values; AWS documents no meaning for an empty list here"),
+                    ));
+                }
                 Json::Array(list) => list
                     .iter()
                     .enumerate()
@@ -367,7 +432,7 @@ fn parse_conditions(json: &Json, at: &str) -> Result<Vec<Condition>, Error> {
             let mut parsed = Vec::with_capacity(raw.len());
             let mut written = Vec::with_capacity(raw.len());
             for (text, pointer) in raw {
-                parsed.push(condition::parse_value(operator.base, &text, &pointer)?);
+                parsed.push(condition::parse_value(operator.base, &text, &pointer, variables)?);
                 written.push(text);
             }
             conditions.push(Condition {
@@ -387,6 +452,16 @@ fn parse_conditions(json: &Json, at: &str) -> Result<Vec<Condition>, Error> {
 fn scalar(json: &Json, at: &str) -> Result<(String, String), Error> {
     match json {
         Json::String(s) => Ok((s.clone(), at.to_string())),
+        // An integer literal arrives as a 64-bit integer and keeps its digits. Any other number
+        // literal (a fraction, an exponent, or an integer past 64 bits) arrives as a binary
+        // double whose digits are lost, so it is not read (docs/findings.md, "Numbers").
+        Json::Number(n) if n.is_f64() => Err(Error::parse(
+            at,
+            format!(
+                "the JSON number `{n}` cannot be read exactly (a fraction, an exponent or more than \
+                 64 bits); write the value as a string such as \"2.5\""
+            ),
+        )),
         Json::Number(n) => Ok((n.to_string(), at.to_string())),
         Json::Bool(b) => Ok((b.to_string(), at.to_string())),
         _ => Err(Error::parse(at, "a condition value must be a string, number or boolean")),

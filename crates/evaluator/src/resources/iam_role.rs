@@ -9,6 +9,7 @@ use std::sync::Arc;
 use perimeter_model::{IamRoleInputs, RequestPrincipal, ResourceRecord, SharedVia, Zone};
 
 use super::{scope, target, PathResults, Services};
+use crate::policy::ResourceElement;
 use crate::search::{self, Scope, Target};
 
 pub const SERVICES: Services = &[("sts", &["role"])];
@@ -18,9 +19,9 @@ pub const SERVICES: Services = &[("sts", &["role"])];
 const ASSUME_ACTIONS: [&str; 3] = ["sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity"];
 
 pub(super) fn analyze(record: &ResourceRecord, r: &IamRoleInputs, zone: &Zone, out: &mut PathResults) {
-    let Some(policy) = out.parse("trust policy", &r.trust_policy) else { return };
+    let Some(policy) = out.parse("trust policy", &r.trust_policy, ResourceElement::NotRequired) else { return };
     let targets: Vec<Target> = ASSUME_ACTIONS.iter().map(|a| target(a, Arc::from([record.arn.clone()]))).collect();
-    let scope = Scope { rule: Some(may_send), federated_callers: true, ..scope(zone, &targets) };
+    let scope = Scope { rule: Some(may_send), federated_callers: true, ..scope(zone, &targets, &out.budget) };
     out.add(search::search(&policy, &scope), SharedVia::Policy);
 }
 

@@ -11,14 +11,14 @@ use perimeter_model::{KmsGrant, KmsKeyInputs, ResourceRecord, SharedVia, Zone};
 use serde_json::json;
 
 use super::{scope, simple, target, PathResults, Services};
-use crate::policy::Policy;
+use crate::policy::{Policy, ResourceElement};
 use crate::search::{self, Target};
 
 pub const SERVICES: Services = &[("kms", &["key"])];
 
 pub(super) fn analyze(record: &ResourceRecord, k: &KmsKeyInputs, zone: &Zone, out: &mut PathResults) {
     if let Some(text) = &k.policy
-        && let Some(policy) = out.parse("key policy", text) {
+        && let Some(policy) = out.parse("key policy", text, ResourceElement::Required) {
             simple(&policy, SERVICES[0], &record.arn, zone, out);
         }
     for grant in &k.grants {
@@ -53,7 +53,7 @@ fn analyze_grant(record: &ResourceRecord, grant: &KmsGrant, zone: &Zone, out: &m
             }
         };
         let targets: Vec<Target> = actions.iter().map(|a| target(a, Arc::from([record.arn.clone()]))).collect();
-        let mut raws = search::search(&policy, &scope(zone, &targets));
+        let mut raws = search::search(&policy, &scope(zone, &targets, &out.budget));
         for r in &mut raws {
             r.condition = condition.clone();
             r.notes.push(format!("grant {}", grant.grant_id));

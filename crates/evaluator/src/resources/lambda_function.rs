@@ -7,6 +7,7 @@
 use perimeter_model::{FunctionUrl, LambdaFunctionInputs, ResourceRecord, SharedVia, Zone};
 
 use super::{scope, targets_for, PathResults, Services};
+use crate::policy::ResourceElement;
 use crate::search;
 
 pub const SERVICES: Services = &[("lambda", &["function"])];
@@ -20,7 +21,7 @@ pub(super) fn analyze(record: &ResourceRecord, f: &LambdaFunctionInputs, zone: &
             Some(q) => (format!("function policy (qualifier {q})"), format!("{}:{q}", record.arn)),
             None => ("function policy".to_string(), record.arn.clone()),
         };
-        let Some(policy) = out.parse(&document, &qp.policy) else { continue };
+        let Some(policy) = out.parse(&document, &qp.policy, ResourceElement::Required) else { continue };
         let url: Option<&FunctionUrl> = f.urls.iter().find(|u| u.qualifier == qp.qualifier);
         let mut targets = targets_for(&policy, SERVICES[0], std::slice::from_ref(&arn));
         for t in &mut targets {
@@ -33,7 +34,7 @@ pub(super) fn analyze(record: &ResourceRecord, f: &LambdaFunctionInputs, zone: &
             }
         }
         let public_url = url.is_some_and(|u| u.auth_type.eq_ignore_ascii_case("NONE"));
-        for mut raw in search::search(&policy, &scope(zone, &targets)) {
+        for mut raw in search::search(&policy, &scope(zone, &targets, &out.budget)) {
             if let Some(q) = &qp.qualifier {
                 raw.notes.push(format!("policy of qualifier `{q}`"));
             }

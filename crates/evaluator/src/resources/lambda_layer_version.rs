@@ -5,12 +5,13 @@
 use perimeter_model::{LambdaLayerVersionInputs, ResourceRecord, Zone};
 
 use super::{simple, PathResults, Services};
+use crate::policy::ResourceElement;
 
 pub const SERVICES: Services = &[("lambda", &["layerVersion"])];
 
 pub(super) fn analyze(record: &ResourceRecord, l: &LambdaLayerVersionInputs, zone: &Zone, out: &mut PathResults) {
     if let Some(text) = &l.policy
-        && let Some(policy) = out.parse("layer version policy", text) {
+        && let Some(policy) = out.parse("layer version policy", text, ResourceElement::Required) {
             simple(&policy, SERVICES[0], &record.arn, zone, out);
         }
 }

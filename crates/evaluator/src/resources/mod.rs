@@ -20,8 +20,8 @@ use perimeter_model::{
 
 use crate::catalog;
 use crate::error::Error;
-use crate::policy::Policy;
-use crate::search::{self, RawFinding, Scope, Target};
+use crate::policy::{Policy, ResourceElement};
+use crate::search::{self, Budget, RawFinding, Scope, Target};
 
 /// The services whose actions a type's policies grant, each with the SAR resource types of
 /// the type (what the type passes to the action catalog).
@@ -44,17 +44,19 @@ pub struct DocumentError {
     pub message: String,
 }
 
-/// What analysing one resource produced.
+/// What analysing one resource produced, and the work its searches may still spend.
 #[derive(Debug, Default)]
 pub struct PathResults {
     pub findings: Vec<PathFinding>,
     pub errors: Vec<DocumentError>,
+    pub budget: Budget,
 }
 
 impl PathResults {
-    /// Parses one document of the resource; a document that does not parse is recorded.
-    fn parse(&mut self, document: &str, text: &str) -> Option<Policy> {
-        match Policy::parse(text) {
+    /// Parses one resource-based policy of the resource (with what AWS requires of such a
+    /// policy, [`Policy::check_resource_policy`]); a document that does not parse is recorded.
+    fn parse(&mut self, document: &str, text: &str, resource: ResourceElement) -> Option<Policy> {
+        match Policy::parse(text).and_then(|p| p.check_resource_policy(resource).map(|()| p)) {
             Ok(p) => Some(p),
             Err(e) => {
                 self.error(document, &e);
@@ -132,11 +134,19 @@ pub fn actions(t: ResourceType) -> Vec<&'static str> {
 }
 
 /// The scope every search of a resource starts from: no gate, every caller may send every
-/// action, no federated callers. A request that comes through an S3 access point of the zone
-/// is internal whatever the type: only S3 requests carry those keys, and a policy of another
-/// type that names them is read as a bucket policy would be.
-fn scope<'a>(zone: &'a Zone, targets: &'a [Target]) -> Scope<'a> {
-    Scope { zone, targets, gate: None, rule: None, federated_callers: false, zone_keys: s3_bucket::ACCESS_POINT_KEYS }
+/// action, no federated callers, the resource's work budget. A request that comes through an
+/// S3 access point of the zone is internal whatever the type: only S3 requests carry those
+/// keys, and a policy of another type that names them is read as a bucket policy would be.
+fn scope<'a>(zone: &'a Zone, targets: &'a [Target], budget: &'a Budget) -> Scope<'a> {
+    Scope {
+        zone,
+        targets,
+        gate: None,
+        rule: None,
+        federated_callers: false,
+        zone_keys: s3_bucket::ACCESS_POINT_KEYS,
+        budget,
+    }
 }
 
 /// The target of one named action on `resources`: the catalog's spelling when it knows the
@@ -205,7 +215,7 @@ fn add_unknown_literals(policy: &Policy, service: &str, resources: &Arc<[String]
 /// on the resource's ARN.
 fn simple(policy: &Policy, service: (&str, &[&str]), arn: &str, zone: &Zone, out: &mut PathResults) {
     let targets = targets_for(policy, service, &[arn.to_string()]);
-    out.add(search::search(policy, &scope(zone, &targets)), SharedVia::Policy);
+    out.add(search::search(policy, &scope(zone, &targets, &out.budget)), SharedVia::Policy);
 }
 
 #[cfg(test)]

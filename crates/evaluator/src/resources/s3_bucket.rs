@@ -20,8 +20,9 @@ use serde_json::json;
 
 use super::{catalog_target, scope, target, PathFinding, PathResults, Services};
 use crate::catalog;
+use crate::condition::Value;
 use crate::pattern::Pattern;
-use crate::policy::Policy;
+use crate::policy::{Policy, ResourceElement};
 use crate::search::{self, Gate, RawFinding, Scope, Target, ZoneKey};
 
 /// Requests to the bucket name the bucket (the container, first) or its objects.
@@ -61,7 +62,7 @@ pub(super) fn analyze(record: &ResourceRecord, b: &S3BucketInputs, zone: &Zone, 
         ignore_public_acls: bpa(|s| s.ignore_public_acls),
     };
     let bucket_arn = &record.arn;
-    let policy = b.policy.as_deref().and_then(|text| out.parse("bucket policy", text));
+    let policy = b.policy.as_deref().and_then(|text| out.parse("bucket policy", text, ResourceElement::Required));
     if let Some(policy) = &policy {
         bucket_policy(policy, bucket_arn, &block, zone, out);
     }
@@ -80,7 +81,7 @@ pub(super) fn analyze(record: &ResourceRecord, b: &S3BucketInputs, zone: &Zone, 
 fn bucket_policy(policy: &Policy, bucket_arn: &str, block: &PublicAccessBlock, zone: &Zone, out: &mut PathResults) {
     let objects = object_resources(policy, &format!("{bucket_arn}/"));
     let targets = s3_targets(policy, BUCKET_TYPES, bucket_arn, &objects);
-    let raws = search::search(policy, &scope(zone, &targets));
+    let raws = search::search(policy, &scope(zone, &targets, &out.budget));
     let (via_ap_account, direct): (Vec<RawFinding>, Vec<RawFinding>) =
         raws.into_iter().partition(|r| ap_account_of(r).is_some());
     let policy_is_public = direct.iter().chain(&via_ap_account).any(|r| r.is_public);
@@ -143,7 +144,7 @@ fn acl_grant(acl: &S3Acl, grant: &AclGrant, bucket_arn: &str, block: &PublicAcce
             target(a, if object_level { object_list.clone() } else { bucket_only.clone() })
         })
         .collect();
-    let mut raws = search::search(&policy, &scope(zone, &targets));
+    let mut raws = search::search(&policy, &scope(zone, &targets, &out.budget));
     for r in &mut raws {
         r.condition = group.map_or_else(BTreeMap::new, |g| BTreeMap::from([("AclGroup".to_string(), vec![g.to_string()])]));
         if group.is_some() {
@@ -165,7 +166,7 @@ fn access_point(
 ) {
     let Some(text) = &ap.policy else { return };
     let document = format!("access point {} policy", ap.name);
-    let Some(ap_policy) = out.parse(&document, text) else { return };
+    let Some(ap_policy) = out.parse(&document, text, ResourceElement::Required) else { return };
     let Some(bucket_policy) = bucket_policy else { return };
     let ap_prefix = format!("{}/object/", ap.arn);
     let ap_objects = object_resources(&ap_policy, &ap_prefix);
@@ -182,7 +183,7 @@ fn access_point(
             ("s3:dataaccesspointaccount".into(), vec![ap.account.clone()]),
         ],
     };
-    let scope = Scope { gate: Some(gate), ..scope(zone, &targets) };
+    let scope = Scope { gate: Some(gate), ..scope(zone, &targets, &out.budget) };
     let mut raws = search::search(&ap_policy, &scope);
     let ap_restrict = block.restrict_public || ap.block_public_access.as_ref().is_some_and(|s| s.restrict_public_buckets);
     let vpc = ap.network_origin == NetworkOrigin::Vpc;
@@ -233,14 +234,20 @@ fn s3_targets(policy: &Policy, types: &[&str], container_arn: &str, objects: &[S
 fn object_resources(policy: &Policy, prefix: &str) -> Vec<String> {
     let mut out = vec![format!("{prefix}{WITNESS_OBJECT}")];
     for st in &policy.statements {
-        for written in st.resource.iter().flat_map(|r| &r.written) {
-            // Policy variables resolve to what the witness caller carries.
-            let written = &written.replace("${aws:username}", search::USER_NAME);
-            if written.contains("${") {
-                continue;
-            }
-            let pattern = Pattern::new(written, false);
-            let instance = pattern.instance("perimeter");
+        for (written, value) in st.resource.iter().flat_map(|r| r.written.iter().zip(&r.values)) {
+            let instance = match value {
+                // Policy variables resolve to what the witness caller carries.
+                Value::Text { template: Some(_), .. } => {
+                    let written = written.replace("${aws:username}", search::USER_NAME);
+                    if written.contains("${") {
+                        continue;
+                    }
+                    Pattern::new(&written, false).instance("perimeter")
+                }
+                // Literal text (`${…}` too, under a `Version` without variables).
+                Value::Text { pattern: Some(p), .. } => p.instance("perimeter"),
+                _ => continue,
+            };
             if instance.starts_with(prefix) && !out.contains(&instance) {
                 out.push(instance);
             }

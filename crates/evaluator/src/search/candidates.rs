@@ -6,6 +6,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use bigdecimal::BigDecimal;
+
 use super::callers::USER_NAME;
 use super::{Scope, Universe};
 use crate::condition::{self, Cidr, Family, Value};
@@ -94,10 +96,13 @@ impl<'a> Universe<'a> {
                 }
             }
             (KeyClass::Identity, "aws:principalarn") => {
-                for (w, _) in &fixed_values {
-                    self.arn_patterns.push(self.resolve_identity_variables(w));
-                    let (arn, pins) = self.arn_instance(&self.resolve_identity_variables(w));
-                    let pins = pins && !w.contains("${");
+                for (w, v) in c.written.iter().zip(&c.values) {
+                    // Under a `Version` without policy variables, `${…}` stays literal text.
+                    let template = matches!(v, Value::Text { template: Some(_), .. });
+                    let resolved = if template { self.resolve_identity_variables(w) } else { w.clone() };
+                    let (arn, pins) = self.arn_instance(&resolved);
+                    self.arn_patterns.push(resolved);
+                    let pins = pins && !template;
                     if let Some(account) = arn_account(&arn)
                         && !zone.contains_account(&account) {
                             self.named_arns.push((arn, account, pins));
@@ -229,14 +234,18 @@ impl<'a> Universe<'a> {
                         }
                     }
                 }
+                // Exact: the bound and a value strictly on each side of it, at any magnitude,
+                // in plain notation.
                 (Family::Numeric, Value::Number(n)) => {
-                    for x in [*n, n - 1.0, n + 1.0] {
-                        push(format_number(x), false);
+                    let one = BigDecimal::from(1);
+                    for x in [n.clone(), n - &one, n + &one] {
+                        push(x.to_plain_string(), false);
                     }
                 }
-                (Family::Date, Value::Date(d)) => {
-                    for x in [*d, d - 1.0, d + 1.0] {
-                        push(condition::format_date(x), false);
+                (Family::Date, Value::Date { seconds, epoch }) => {
+                    let one = BigDecimal::from(1);
+                    for x in [seconds.clone(), seconds - &one, seconds + &one] {
+                        push(if *epoch { x.to_plain_string() } else { condition::format_date(&x) }, false);
                     }
                 }
                 (Family::Bool | Family::Null, _) => {
@@ -284,10 +293,6 @@ impl<'a> Universe<'a> {
         }
         out
     }
-}
-
-fn format_number(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 { format!("{}", x as i64) } else { format!("{x}") }
 }
 
 fn is_account(s: &str) -> bool {

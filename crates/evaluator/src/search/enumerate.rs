@@ -1,6 +1,8 @@
 //! Enumeration: the candidate requests of one (statement, callers, action group), walked as an
-//! odometer over the candidate values of the keys that decide, within [`SEARCH_BOUND`]; first
-//! for a public witness, then for any. The same walk tells whether a Deny narrows an access.
+//! odometer over the candidate values of the keys that decide, within [`SEARCH_BOUND`] requests
+//! and the resource's work [`Budget`](super::Budget); first for a public witness, then for any.
+//! The same walk, over the keys of one Allow and one Deny only, tells whether that Deny narrows
+//! an access. Between two requests only the keys whose choice changed are set again.
 
 use std::collections::BTreeMap;
 
@@ -10,6 +12,7 @@ use super::actions::{self, Group};
 use super::callers::Profile;
 use super::candidates::Candidate;
 use super::{Target, Universe, SEARCH_BOUND};
+use crate::condition::{TemplatePart, Value};
 use crate::evaluate::{self, Context};
 use crate::keys;
 use crate::policy::Statement;
@@ -18,47 +21,74 @@ use crate::policy::Statement;
 pub(super) enum Outcome {
     Found { request: Request, public: bool },
     None,
-    GaveUp,
+    GaveUp(Bound),
+}
+
+/// The bound a walk stopped at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Bound {
+    /// [`SEARCH_BOUND`] requests for this one search.
+    Search,
+    /// The work budget of the whole resource.
+    Resource,
+}
+
+/// The requests one search may still evaluate, and the bound it stopped at, if any.
+struct Walk {
+    left: usize,
+    stopped: Option<Bound>,
+}
+
+impl Walk {
+    fn new() -> Walk {
+        Walk { left: SEARCH_BOUND, stopped: None }
+    }
 }
 
 impl Universe<'_> {
     /// Searches one (statement, principal, action group) for an allowed external request:
     /// first one with no pinning value (public), then any.
     pub(super) fn find_witness(&self, st: &Statement, can_be_public: bool, profiles: &[Profile], group: &Group<'_>) -> Outcome {
-        let mut budget = SEARCH_BOUND;
+        if self.scope.budget.is_spent() {
+            return Outcome::GaveUp(Bound::Resource);
+        }
+        let keys = self.deciding_keys(st, group, group.targets[0]);
+        // Each request checks the statement, the group's Denies and the gate's statements.
+        let checked = 1 + group.denied_by.len() + self.scope.gate.as_ref().map_or(0, |g| g.policy.statements.len());
+        let mut walk = Walk::new();
+        let accept = |profile: &Profile, target: &Target, resource: &str, ctx: &Context| {
+            self.try_request(st, &group.denied_by, profile, target, resource, ctx)
+        };
         if can_be_public {
-            match self.search_pass(st, profiles, group, true, &mut budget) {
-                Some(request) => return Outcome::Found { request, public: true },
-                None if budget == 0 => return Outcome::GaveUp,
-                None => {}
+            if let Some(request) = self.search_requests(profiles, group, &keys, checked, true, &mut walk, &accept) {
+                return Outcome::Found { request, public: true };
+            }
+            if let Some(bound) = walk.stopped {
+                return Outcome::GaveUp(bound);
             }
         }
-        match self.search_pass(st, profiles, group, false, &mut budget) {
+        match self.search_requests(profiles, group, &keys, checked, false, &mut walk, &accept) {
             Some(request) => Outcome::Found { request, public: false },
-            None if budget == 0 => Outcome::GaveUp,
-            None => Outcome::None,
+            None => walk.stopped.map_or(Outcome::None, Outcome::GaveUp),
         }
-    }
-
-    /// One pass over the requests: public callers and values only, or all.
-    fn search_pass(
-        &self,
-        st: &Statement,
-        profiles: &[Profile],
-        group: &Group<'_>,
-        public_only: bool,
-        budget: &mut usize,
-    ) -> Option<Request> {
-        self.search_requests(st, profiles, group, public_only, budget, &|profile, target, resource, ctx| {
-            self.try_request(st, profile, target, resource, ctx)
-        })
     }
 
     /// Whether the Deny `deny` takes away some external request that `allow` grants to these
-    /// callers (so that its condition is part of the access: a fence), within the search bound.
-    pub(super) fn deny_narrows(&self, allow: &Statement, deny: &Statement, profiles: &[Profile], group: &Group<'_>) -> bool {
-        let mut budget = SEARCH_BOUND;
-        let found = self.search_requests(allow, profiles, group, false, &mut budget, &|profile, target, resource, ctx| {
+    /// callers (so that its condition is part of the access: a fence), or the bound the test
+    /// stopped at. Only the keys that the two statements and the zone test read are varied.
+    pub(super) fn deny_narrows(
+        &self,
+        allow: &Statement,
+        deny: &Statement,
+        profiles: &[Profile],
+        group: &Group<'_>,
+    ) -> Result<bool, Bound> {
+        if self.scope.budget.is_spent() {
+            return Err(Bound::Resource);
+        }
+        let keys = self.fence_keys(allow, deny, group.targets[0]);
+        let mut walk = Walk::new();
+        let found = self.search_requests(profiles, group, &keys, 2, false, &mut walk, &|profile, target, resource, ctx| {
             let covered = self.is_external(allow, &profile.principal, ctx)
                 && evaluate::statement_matches(allow, &profile.principal, &target.action, resource, ctx)
                 && evaluate::statement_matches(deny, &profile.principal, &target.action, resource, ctx);
@@ -69,22 +99,29 @@ impl Universe<'_> {
                 context: BTreeMap::new(),
             })
         });
-        found.is_some()
+        match (found, walk.stopped) {
+            (Some(_), _) => Ok(true),
+            (None, Some(bound)) => Err(bound),
+            (None, None) => Ok(false),
+        }
     }
 
-    /// Enumerates the candidate requests of one (statement, callers, action group) until
-    /// `accept` returns a request or the budget is spent.
+    /// Enumerates the candidate requests of one (callers, action group) over `keys` until
+    /// `accept` returns a request or a bound is reached (then `walk.stopped` says which). Each
+    /// request spends `1 + keys + checked` units of the resource's budget.
+    #[expect(clippy::too_many_arguments, reason = "one walk, its keys, its cost and its verdict")]
     fn search_requests(
         &self,
-        st: &Statement,
         profiles: &[Profile],
         group: &Group<'_>,
+        keys: &[&str],
+        checked: usize,
         public_only: bool,
-        budget: &mut usize,
+        walk: &mut Walk,
         accept: &dyn Fn(&Profile, &Target, &str, &Context) -> Option<Request>,
     ) -> Option<Request> {
         let target = group.targets[0];
-        let keys = self.deciding_keys(st, group, target);
+        let cost = (1 + keys.len() + checked) as u64;
         for profile in profiles {
             if public_only && profile.pins {
                 continue;
@@ -92,25 +129,31 @@ impl Universe<'_> {
             if !actions::action_allowed(self.scope, &profile.principal, &target.action) {
                 continue;
             }
-            let choices = self.choices(&keys, profile, public_only);
+            let choices = self.choices(keys, profile, public_only);
             if choices.iter().any(Vec::is_empty) {
                 continue;
             }
             let base = self.base_context(profile, target);
-            let mut ctx = base.clone();
             for resource in target.resources.iter() {
                 let mut index = vec![0usize; choices.len()];
+                let mut ctx = base.clone();
+                set_choices(&mut ctx, &base, keys, &choices, &index, choices.len());
                 loop {
-                    if *budget == 0 {
+                    if walk.left == 0 {
+                        walk.stopped = Some(Bound::Search);
                         return None;
                     }
-                    *budget -= 1;
-                    set_choice(&mut ctx, &base, &keys, &choices, &index);
+                    if !self.scope.budget.spend(cost) {
+                        walk.stopped = Some(Bound::Resource);
+                        return None;
+                    }
+                    walk.left -= 1;
                     if let Some(request) = accept(profile, target, resource, &ctx) {
                         return Some(request);
                     }
-                    if !advance(&mut index, &choices) {
-                        break;
+                    match advance(&mut index, &choices) {
+                        Some(changed) => set_choices(&mut ctx, &base, keys, &choices, &index, changed),
+                        None => break,
                     }
                 }
             }
@@ -121,16 +164,51 @@ impl Universe<'_> {
     /// The keys that decide: those of the statement, of the Denies that cover the action and
     /// of the gate, that have candidates and that the resource does not fix.
     fn deciding_keys(&self, st: &Statement, group: &Group<'_>, target: &Target) -> Vec<&str> {
-        let mut keys: Vec<&str> = Vec::new();
         let own = std::iter::once(&st.index).chain(group.denied_by.iter()).flat_map(|i| &self.policy.statements[*i].conditions);
         let gate = self.scope.gate.iter().flat_map(|g| g.policy.statements.iter().flat_map(|s| &s.conditions));
+        let mut keys: Vec<&str> = Vec::new();
         for c in own.chain(gate) {
-            if self.candidates.contains_key(&c.key_lc) && !keys.contains(&c.key_lc.as_str()) {
-                keys.push(c.key_lc.as_str());
-            }
+            self.add_key(&mut keys, &c.key_lc);
         }
         keys.retain(|k| !target.fixed.iter().any(|(f, _)| f == k));
         keys
+    }
+
+    /// The keys a fence test reads: those of the Allow's and the Deny's conditions, the keys
+    /// their policy variables name, and the keys the zone test reads (access point and source
+    /// keys), that have candidates and that the resource does not fix. No other key changes
+    /// whether the two statements match or the request is external.
+    fn fence_keys(&self, allow: &Statement, deny: &Statement, target: &Target) -> Vec<&str> {
+        let mut keys: Vec<&str> = Vec::new();
+        for st in [allow, deny] {
+            for c in &st.conditions {
+                self.add_key(&mut keys, &c.key_lc);
+            }
+            let values = st.conditions.iter().flat_map(|c| &c.values).chain(st.resource.iter().flat_map(|r| &r.values));
+            for v in values {
+                if let Value::Text { template: Some(parts), .. } = v {
+                    for part in parts {
+                        if let TemplatePart::Variable { key, .. } = part {
+                            self.add_key(&mut keys, key);
+                        }
+                    }
+                }
+            }
+        }
+        for k in self.scope.zone_keys.iter().map(|z| z.key).chain(keys::SOURCE_KEYS) {
+            self.add_key(&mut keys, k);
+        }
+        keys.retain(|k| !target.fixed.iter().any(|(f, _)| f == k));
+        keys
+    }
+
+    /// Adds `key` (lowercase) to `keys` once, if it has candidates (as the candidates' own key).
+    fn add_key<'k>(&'k self, keys: &mut Vec<&'k str>, key: &str) {
+        if let Some((k, _)) = self.candidates.get_key_value(key)
+            && !keys.contains(&k.as_str())
+        {
+            keys.push(k.as_str());
+        }
     }
 
     /// The candidates of each key this caller can send: a key that does not apply to the
@@ -168,10 +246,10 @@ impl Universe<'_> {
     }
 }
 
-/// Sets every varied key to the choice the odometer points at; an absent choice falls back to
-/// the base context's value.
-fn set_choice(ctx: &mut Context, base: &Context, keys: &[&str], choices: &[Vec<&Candidate>], index: &[usize]) {
-    for ((key, options), i) in keys.iter().zip(choices).zip(index) {
+/// Sets the first `upto` varied keys to the choice the odometer points at; an absent choice
+/// falls back to the base context's value.
+fn set_choices(ctx: &mut Context, base: &Context, keys: &[&str], choices: &[Vec<&Candidate>], index: &[usize], upto: usize) {
+    for ((key, options), i) in keys.iter().zip(choices).zip(index).take(upto) {
         match &options[*i].values {
             Some(values) => ctx.set(key, values.clone()),
             None => match base.get(key) {
@@ -182,16 +260,17 @@ fn set_choice(ctx: &mut Context, base: &Context, keys: &[&str], choices: &[Vec<&
     }
 }
 
-/// Odometer over the choices; false when every combination was visited.
-fn advance(index: &mut [usize], choices: &[Vec<&Candidate>]) -> bool {
+/// Odometer over the choices: the number of leading positions that changed, or `None` when
+/// every combination was visited.
+fn advance(index: &mut [usize], choices: &[Vec<&Candidate>]) -> Option<usize> {
     for (i, slot) in index.iter_mut().enumerate() {
         *slot += 1;
         if *slot < choices[i].len() {
-            return true;
+            return Some(i + 1);
         }
         *slot = 0;
     }
-    false
+    None
 }
 
 #[cfg(test)]
@@ -204,7 +283,7 @@ mod tests {
         let choices = vec![vec![&a, &a], vec![&a, &a, &a]];
         let mut index = vec![0, 0];
         let mut n = 1;
-        while advance(&mut index, &choices) {
+        while advance(&mut index, &choices).is_some() {
             n += 1;
         }
         assert_eq!(n, 6);

@@ -8,14 +8,17 @@
 //! returns ([`RawFinding`]) and the driver, [`search`]. Its concepts live beside it:
 //! [`actions`] groups targets that every statement treats alike, [`candidates`] collects the
 //! values the policy names, [`callers`] the principals to try, [`enumerate`] walks the requests
-//! they make, and [`verdict`] decides whether one request is an external access the policy
-//! allows. What is particular to one resource type (the trust-policy action rule, S3 objects and
-//! access points) comes in through the scope, from that type's module.
+//! they make, [`verdict`] decides whether one request is an external access the policy
+//! allows, [`fences`] which Denies narrow a proved access, and [`budget`] bounds the work of
+//! one resource's analysis. What is particular to one resource type (the trust-policy action
+//! rule, S3 objects and access points) comes in through the scope, from that type's module.
 
 mod actions;
+mod budget;
 mod callers;
 mod candidates;
 mod enumerate;
+mod fences;
 mod verdict;
 
 use std::borrow::Cow;
@@ -28,13 +31,16 @@ use crate::policy::{Effect, Policy, PrincipalClause, PrincipalEntry, Statement};
 
 use self::actions::Group;
 use self::candidates::Candidate;
-use self::enumerate::Outcome;
+use self::enumerate::{Bound, Outcome};
+use self::fences::{Fenced, Fences};
 
+pub use self::budget::{Budget, RESOURCE_BOUND};
 pub use self::callers::USER_NAME;
 pub use self::candidates::arn_account;
 
-/// Requests evaluated for one (statement, principal, action group) before the search gives up
-/// and reports the access conservatively.
+/// Requests evaluated for one (statement, principal, action group), or for one test of whether
+/// a Deny narrows an access, before the search gives up and reports the access conservatively.
+/// All the searches of one resource also share its work [`Budget`] ([`RESOURCE_BOUND`]).
 pub const SEARCH_BOUND: usize = 8_192;
 
 /// Callers tried for one principal entry (accounts, ARNs, unique IDs and organization choices
@@ -101,6 +107,8 @@ pub struct Scope<'a> {
     pub federated_callers: bool,
     /// Keys whose value, naming a zone account, makes a request internal.
     pub zone_keys: &'a [ZoneKey],
+    /// The work left for the analysis of the resource, shared by all its searches.
+    pub budget: &'a Budget,
 }
 
 /// A finding before the resource fields are filled in.
@@ -145,12 +153,13 @@ pub fn search(policy: &Policy, scope: &Scope<'_>) -> Vec<RawFinding> {
     let universe = Universe::new(policy, scope);
     let groups = actions::group_targets(policy, scope.gate.as_ref().map(|g| g.policy), scope.targets, scope.rule);
     let mut found = Vec::new();
+    let mut fences = Fences::new(scope.rule.is_some());
     // (principal|condition) → action groups already proved with the best outcome.
     let mut settled_searches: HashMap<String, HashSet<usize>> = HashMap::new();
     for st in policy.statements.iter().filter(|s| s.effect == Effect::Allow) {
         let condition = condition_of(st);
         let condition_key = serde_json::to_string(&condition).unwrap_or_default();
-        for (entry, reported) in principal_entries(st) {
+        for (entry_index, (entry, reported)) in principal_entries(st).into_iter().enumerate() {
             if universe.entry_is_internal(&entry) {
                 continue;
             }
@@ -164,7 +173,7 @@ pub fn search(policy: &Policy, scope: &Scope<'_>) -> Vec<RawFinding> {
                     continue;
                 }
                 let outcome = universe.find_witness(st, can_be_public, &profiles, group);
-                let (witness, is_public, conservative) = match outcome {
+                let (witness, is_public, mut conservative) = match outcome {
                     Outcome::Found { request, public } => {
                         if public || !can_be_public {
                             settled_searches.entry(settled_key.clone()).or_default().insert(group_index);
@@ -173,16 +182,17 @@ pub fn search(policy: &Policy, scope: &Scope<'_>) -> Vec<RawFinding> {
                     }
                     Outcome::None if capped => (None, can_be_public, Some(profile_bound_note())),
                     Outcome::None => continue,
-                    Outcome::GaveUp => (None, can_be_public, Some(search_bound_note())),
+                    Outcome::GaveUp(Bound::Search) => (None, can_be_public, Some(search_bound_note())),
+                    Outcome::GaveUp(Bound::Resource) => (None, can_be_public, Some(resource_bound_note(scope.budget))),
                 };
                 // The Denies that narrow this access are part of its condition.
                 let mut condition = condition.clone();
                 if witness.is_some() {
-                    for d in &group.denied_by {
-                        let deny = &policy.statements[*d];
-                        if !deny.conditions.is_empty() && universe.deny_narrows(st, deny, &profiles, group) {
-                            add_fence(&mut condition, deny);
-                        }
+                    match fences.of(&universe, st, entry_index, &profiles, group) {
+                        Fenced::Decided(denies) => denies.into_iter().for_each(|deny| add_fence(&mut condition, deny)),
+                        // Proved, but with a condition that may lack a narrowing Deny: reported
+                        // conservatively, with the Allow's condition only.
+                        Fenced::Undecided(bound) => conservative = Some(fence_bound_note(bound, scope.budget)),
                     }
                 }
                 found.push(RawFinding {
@@ -221,6 +231,31 @@ fn search_bound_note() -> String {
         "the search for a concrete request stopped at its bound of {SEARCH_BOUND} requests; \
          the access is reported without proof that a Deny does not remove it"
     )
+}
+
+fn resource_bound_note(budget: &Budget) -> String {
+    format!(
+        "the analysis of this resource spent its bound of {} work units (requests evaluated, \
+         weighted by the keys and statements each one reads) before the search for this access \
+         could finish; it is reported without proof that a Deny or condition removes it",
+        budget.limit()
+    )
+}
+
+fn fence_bound_note(bound: Bound, budget: &Budget) -> String {
+    if bound == Bound::Resource {
+        format!(
+            "the analysis of this resource spent its bound of {} work units before it could \
+             test which Denies narrow this access (the witness proves the access); the \
+             condition shows the Allow's only",
+            budget.limit()
+        )
+    } else {
+        format!(
+            "testing which Denies narrow this access stopped at the bound of {SEARCH_BOUND} \
+             requests (the witness proves the access); the condition shows the Allow's only"
+        )
+    }
 }
 
 /// Notes on the group's actions that the action catalog does not know.

@@ -1,6 +1,8 @@
 //! The verdict on one concrete request: whether it is external (its caller is outside the zone
 //! and it does not come in through the zone) and whether the statement, the whole policy and
-//! the gate allow it. An allowed external request is the witness of a finding.
+//! the gate allow it. An allowed external request is the witness of a finding. The check stops
+//! at the first thing that fails, and reads only the Denies that can match the action; a
+//! request that passes is evaluated once more against the whole policy.
 
 use perimeter_model::{Request, RequestPrincipal};
 
@@ -12,11 +14,13 @@ use crate::keys;
 use crate::policy::Statement;
 
 impl Universe<'_> {
-    /// Checks one concrete request: from outside the zone, matched by the statement, allowed
-    /// by the whole policy (and by the gate).
+    /// Checks one concrete request: from outside the zone, matched by the statement, refused by
+    /// none of `denies` (the Denies whose action matches the target's; no other can match),
+    /// allowed by the gate, and then allowed by the whole policy.
     pub(super) fn try_request(
         &self,
         st: &Statement,
+        denies: &[usize],
         profile: &Profile,
         target: &Target,
         resource: &str,
@@ -28,11 +32,15 @@ impl Universe<'_> {
         if !evaluate::statement_matches(st, &profile.principal, &target.action, resource, ctx) {
             return None;
         }
-        let decision = evaluate::evaluate_parts(self.policy, &profile.principal, &target.action, resource, ctx);
-        if decision.decision != Decision::Allow {
+        let statements = &self.policy.statements;
+        if denies.iter().any(|d| evaluate::statement_matches(&statements[*d], &profile.principal, &target.action, resource, ctx)) {
             return None;
         }
         if !self.gate_allows(profile, target, resource, ctx) {
+            return None;
+        }
+        let decision = evaluate::evaluate_parts(self.policy, &profile.principal, &target.action, resource, ctx);
+        if decision.decision != Decision::Allow {
             return None;
         }
         Some(Request {
