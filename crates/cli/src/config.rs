@@ -29,6 +29,10 @@ pub struct Config {
     pub output: OutputSection,
     #[serde(default)]
     pub store: StoreSection,
+    /// The zone of trust for offline checks (`check-policy --config`); a scan reads it from
+    /// the organization itself.
+    #[serde(default)]
+    pub zone: ZoneSection,
     /// Accounts outside the organization whose access is trusted (a vendor, say).
     #[serde(default)]
     pub trusted_accounts: Vec<TrustedAccount>,
@@ -68,6 +72,16 @@ pub struct OutputSection {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct ZoneSection {
+    /// The organization ID (`o-…`).
+    pub org_id: Option<String>,
+    /// The organization's member accounts.
+    #[serde(default)]
+    pub accounts: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StoreSection {
     pub path: Option<PathBuf>,
 }
@@ -95,6 +109,9 @@ impl Config {
                 t.id,
                 t.label
             );
+        }
+        for a in &config.zone.accounts {
+            anyhow::ensure!(crate::plan::is_account_id(a), "zone.accounts: `{a}` is not a 12-digit account ID");
         }
         let mut names = std::collections::BTreeSet::new();
         for rule in &config.archive_rules {

@@ -1,42 +1,67 @@
-//! `perimeter check-policy`: one policy document, one resource, no AWS access. Exit 0 when
-//! nothing outside the zone gets in, 1 when something does, 2 on error.
+//! `perimeter check-policy`: resource policies checked offline, with no AWS access, for CI
+//! pipelines and tests. Two modes:
+//! - one policy document (`FILE --resource-type T --resource-arn ARN`), as before;
+//! - infrastructure code: any number of files and directories holding CloudFormation templates
+//!   and Terraform plans ([`infra`]), every policy in them with its type and ARN derived from
+//!   the resource it is attached to, reported per file and policy as text, JSON or SARIF 2.1.0.
+//!
+//! Exit 0 when nothing outside the zone gets in, 1 when something does, 2 when any input could
+//! not be read, parsed or analysed (a policy whose value is not known before deployment is never
+//! clean).
+
+mod cloudformation;
+mod infra;
+mod report;
+mod terraform;
 
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use perimeter_model::{ResourceRecord, ResourceType, Zone};
+use perimeter_model::{Finding, ResourceRecord, ResourceType, Zone, ZoneAccount, ZoneAccountKind};
 use serde_json::json;
 
+use crate::config::Config;
 use crate::console;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The policy document (JSON); `-` reads standard input.
-    file: PathBuf,
-    /// Resource type, as Access Analyzer names it.
-    #[arg(long, value_parser = crate::plan::resource_type, long_help = crate::plan::resource_types_help())]
-    resource_type: ResourceType,
-    /// ARN of the resource the policy is attached to.
-    #[arg(long)]
-    resource_arn: String,
-    /// Account that owns the resource (always inside the zone).
+    /// Policy documents, CloudFormation templates (JSON or YAML), Terraform plans
+    /// (`terraform show -json`), or directories of them; `-` reads one policy from standard input.
+    #[arg(required = true, value_name = "PATH")]
+    files: Vec<PathBuf>,
+    /// For one policy document: its resource type, as Access Analyzer names it.
+    #[arg(long, value_parser = crate::plan::resource_type, long_help = crate::plan::resource_types_help(), requires = "resource_arn")]
+    resource_type: Option<ResourceType>,
+    /// For one policy document: the ARN of the resource it is attached to.
+    #[arg(long, requires = "resource_type")]
+    resource_arn: Option<String>,
+    /// The account that owns the resource, or that the templates deploy to (always inside the zone).
     #[arg(long)]
     owner_account: String,
+    /// The region the templates deploy to (for the ARNs built from them).
+    #[arg(long, default_value = "us-east-1")]
+    region: String,
     /// Another account inside the zone of trust (repeatable).
     #[arg(long = "zone-account")]
     zone_accounts: Vec<String>,
     /// Organization ID of the zone (`o-…`): its accounts and OU paths are inside.
     #[arg(long)]
     zone_org: Option<String>,
+    /// The scan config: its `[zone]` (organization ID, member accounts) and trusted accounts
+    /// join the zone, so that scans and CI checks judge by the same zone.
+    #[arg(long)]
+    config: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Json)]
     format: Format,
 }
 
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Format {
     Json,
     Text,
+    /// SARIF 2.1.0, for code scanning (GitHub and others).
+    Sarif,
 }
 
 /// Why a check could not be made: shown as `{"error": …}` with `--format json`, as a line
@@ -54,18 +79,66 @@ impl CheckError {
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    match check_arguments(args).and_then(|()| read_policy(&args.file)) {
-        Ok(policy) => analyse(args, policy),
+    let zone = match zone_of(args) {
+        Ok(zone) => zone,
         Err(e) => {
             report_error(args.format, &e);
-            Ok(ExitCode::from(2))
+            return Ok(ExitCode::from(2));
+        }
+    };
+    match (&args.resource_type, &args.resource_arn) {
+        (Some(t), Some(arn)) => {
+            let one = match args.files.as_slice() {
+                [file] => Ok(file),
+                _ => Err(CheckError::new("INVALID_ARGUMENT", "--resource-type and --resource-arn check one policy document: give one file")),
+            };
+            match one.and_then(|file| check_arguments(args, *t, arn).map(|()| file)).and_then(|file| read_policy(file)) {
+                Ok(policy) => analyse(args, &zone, *t, arn, policy),
+                Err(e) => {
+                    report_error(args.format, &e);
+                    Ok(ExitCode::from(2))
+                }
+            }
+        }
+        _ => report::run(args, &zone),
+    }
+}
+
+/// The zone: the owner account, `--zone-account`s and `--zone-org`, and with `--config` its
+/// `[zone]` and trusted accounts.
+fn zone_of(args: &Args) -> Result<Zone, CheckError> {
+    let bad = |m: String| CheckError::new("INVALID_ARGUMENT", m);
+    for account in std::iter::once(&args.owner_account).chain(&args.zone_accounts) {
+        if !crate::plan::is_account_id(account) {
+            return Err(bad(format!("`{account}` is not a 12-digit account ID")));
         }
     }
+    if let Some(org) = &args.zone_org
+        && !is_org_id(org)
+    {
+        return Err(bad(format!("--zone-org `{org}` is not an organization ID (`o-` and 10 to 32 lowercase letters or digits)")));
+    }
+    let config = match &args.config {
+        Some(path) => Config::load(path).map_err(|e| bad(console::chain(&e)))?,
+        None => Config::default(),
+    };
+    if let Some(org) = &config.zone.org_id
+        && !is_org_id(org)
+    {
+        return Err(bad(format!("zone.org_id `{org}` is not an organization ID")));
+    }
+    let org = args.zone_org.clone().or(config.zone.org_id.clone());
+    let accounts = std::iter::once(args.owner_account.clone()).chain(args.zone_accounts.iter().cloned()).chain(config.zone.accounts.iter().cloned());
+    let mut zone = Zone::of_accounts(org.as_deref(), accounts);
+    for t in &config.trusted_accounts {
+        zone.accounts.entry(t.id.clone()).or_insert(ZoneAccount { name: Some(t.label.clone()), kind: ZoneAccountKind::Trusted });
+    }
+    Ok(zone)
 }
 
 fn report_error(format: Format, e: &CheckError) {
     match format {
-        Format::Json => {
+        Format::Json | Format::Sarif => {
             let v = json!({"error": {"code": e.code, "pointer": e.pointer, "message": e.message}});
             console::out(&serde_json::to_string_pretty(&v).unwrap_or_default());
         }
@@ -75,22 +148,10 @@ fn report_error(format: Format, e: &CheckError) {
     }
 }
 
-/// The zone and the resource, checked before the document is read: account IDs, the
-/// organization ID, and an ARN of the type's service in the owner account.
-fn check_arguments(args: &Args) -> Result<(), CheckError> {
+/// The resource of one policy document, checked before the document is read: an ARN of the
+/// type's service in the owner account.
+fn check_arguments(args: &Args, t: ResourceType, arn: &str) -> Result<(), CheckError> {
     let bad = |m: String| Err(CheckError::new("INVALID_ARGUMENT", m));
-    for account in std::iter::once(&args.owner_account).chain(&args.zone_accounts) {
-        if !crate::plan::is_account_id(account) {
-            return bad(format!("`{account}` is not a 12-digit account ID"));
-        }
-    }
-    if let Some(org) = &args.zone_org
-        && !is_org_id(org)
-    {
-        return bad(format!("--zone-org `{org}` is not an organization ID (`o-` and 10 to 32 lowercase letters or digits)"));
-    }
-    let t = args.resource_type;
-    let arn = &args.resource_arn;
     let parts: Vec<&str> = arn.splitn(6, ':').collect();
     if parts.len() != 6 || parts[0] != "arn" || parts[1].is_empty() || parts[5].is_empty() {
         return bad(format!("--resource-arn `{arn}` is not an ARN (arn:partition:service:region:account:resource)"));
@@ -134,18 +195,16 @@ fn read_policy(file: &std::path::Path) -> Result<String, CheckError> {
     })
 }
 
-fn analyse(args: &Args, policy: String) -> anyhow::Result<ExitCode> {
-    let record = ResourceRecord::from_policy(args.resource_type, &args.resource_arn, &args.owner_account, policy);
-    let accounts = std::iter::once(args.owner_account.clone()).chain(args.zone_accounts.iter().cloned());
-    let zone = Zone::of_accounts(args.zone_org.as_deref(), accounts);
-    let analysis = perimeter_evaluator::analyze(&record, &zone);
+fn analyse(args: &Args, zone: &Zone, t: ResourceType, arn: &str, policy: String) -> anyhow::Result<ExitCode> {
+    let record = ResourceRecord::from_policy(t, arn, &args.owner_account, policy);
+    let analysis = perimeter_evaluator::analyze(&record, zone);
 
     if let Some(error) = analysis.errors.first() {
         let e = CheckError {
             code: error.code.as_str(),
             pointer: error.pointer.clone(),
             message: match args.format {
-                Format::Json => error.message.clone(),
+                Format::Json | Format::Sarif => error.message.clone(),
                 Format::Text => format!("{}: {}", error.document, error.message),
             },
         };
@@ -154,24 +213,14 @@ fn analyse(args: &Args, policy: String) -> anyhow::Result<ExitCode> {
     }
     match args.format {
         Format::Json => {
-            let findings: Vec<_> = analysis
-                .findings
-                .iter()
-                .map(|f| {
-                    let mut v = json!({
-                        "principal": f.principal, "actions": f.actions, "condition": f.condition,
-                        "is_public": f.is_public, "shared_via": f.shared_via, "witness": f.witness,
-                    });
-                    if let Some(reason) = &f.conservative {
-                        v["conservative"] = json!(reason);
-                    }
-                    if !f.notes.is_empty() {
-                        v["notes"] = json!(f.notes);
-                    }
-                    v
-                })
-                .collect();
+            let findings: Vec<_> = analysis.findings.iter().map(finding_json).collect();
             console::out(&serde_json::to_string_pretty(&json!({ "findings": findings }))?);
+        }
+        Format::Sarif => {
+            let verdict = report::Verdict::of(analysis);
+            let result = report::Checked::single(&args.files[0], t, arn, verdict);
+            console::out(&serde_json::to_string_pretty(&report::sarif(std::slice::from_ref(&result), &[]))?);
+            return Ok(ExitCode::from(report::exit_code(std::slice::from_ref(&result), &[])));
         }
         Format::Text => {
             // Policy text is printed with its control characters escaped: a value can neither
@@ -181,16 +230,7 @@ fn analyse(args: &Args, policy: String) -> anyhow::Result<ExitCode> {
                 lines.push("no external access".to_string());
             }
             for f in &analysis.findings {
-                let kind = if f.is_public { "PUBLIC" } else { "CROSS-ACCOUNT" };
-                let condition: Vec<String> =
-                    f.condition.iter().map(|(k, v)| format!("{k} = {}", v.join(" | "))).collect();
-                lines.push(format!("{kind} {} via {}: {}", f.principal, f.shared_via.as_str(), f.actions.join(", ")));
-                if !condition.is_empty() {
-                    lines.push(format!("    when {}", condition.join("; ")));
-                }
-                if let Some(reason) = &f.conservative {
-                    lines.push(format!("    conservative: {reason}"));
-                }
+                lines.extend(finding_lines(f, ""));
             }
             for line in lines {
                 if !console::out(&console::printable(&line)) {
@@ -200,4 +240,33 @@ fn analyse(args: &Args, policy: String) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::from(if analysis.findings.is_empty() { 0 } else { 1 }))
+}
+
+/// A finding as check-policy's JSON shows it.
+fn finding_json(f: &Finding) -> serde_json::Value {
+    let mut v = json!({
+        "principal": f.principal, "actions": f.actions, "condition": f.condition,
+        "is_public": f.is_public, "shared_via": f.shared_via, "witness": f.witness,
+    });
+    if let Some(reason) = &f.conservative {
+        v["conservative"] = json!(reason);
+    }
+    if !f.notes.is_empty() {
+        v["notes"] = json!(f.notes);
+    }
+    v
+}
+
+/// A finding as text lines (control characters are escaped by the caller).
+fn finding_lines(f: &Finding, indent: &str) -> Vec<String> {
+    let kind = if f.is_public { "PUBLIC" } else { "CROSS-ACCOUNT" };
+    let condition: Vec<String> = f.condition.iter().map(|(k, v)| format!("{k} = {}", v.join(" | "))).collect();
+    let mut lines = vec![format!("{indent}{kind} {} via {}: {}", f.principal, f.shared_via.as_str(), f.actions.join(", "))];
+    if !condition.is_empty() {
+        lines.push(format!("{indent}    when {}", condition.join("; ")));
+    }
+    if let Some(reason) = &f.conservative {
+        lines.push(format!("{indent}    conservative: {reason}"));
+    }
+    lines
 }
