@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use perimeter_model::ResourceType;
 use perimeter_report::output::{write_csv, write_json, JsonReport};
-use perimeter_report::{FindingFilter, Status, Store};
+use perimeter_report::{FindingFilter, Labeler, Status, Store};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -39,10 +39,10 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let mut text = Vec::new();
     if args.format == "json" {
         let summary = serde_json::json!({"findings": findings.len()});
-        write_json(&mut text, &JsonReport::new(&summary, &findings, &[]))?;
+        write_json(&mut text, &JsonReport::new(&summary, &findings, &[], &Labeler::default()))?;
         writeln!(text)?;
     } else {
-        write_csv(&mut text, &findings, &[], "", false)?;
+        write_csv(&mut text, &findings, &[], &Labeler::default(), "", false)?;
     }
     // A reader that stops early (`| head`) is not an error: the store was read in full.
     let mut out = std::io::stdout().lock();

@@ -12,7 +12,7 @@ use anyhow::Context;
 use perimeter_collector::{AwsSettings, Inventory, Progress};
 use perimeter_model::{ErrorRecord, Finding};
 use perimeter_report::output::{write_csv, write_json, JsonReport};
-use perimeter_report::{ScanInput, ScanOutcome, Status, Store};
+use perimeter_report::{Labeler, ScanInput, ScanOutcome, Status, Store};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -90,6 +90,8 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         }));
     }
     log.evaluated(inventory.resources.len(), findings.len(), errors.len());
+    // Names people recognise: account names and OU paths, known vendors, trusted accounts.
+    let labeler = Labeler::new(inventory.accounts.iter().map(|a| (a.id.clone(), a.name.clone(), a.org_path.clone())), &inventory.zone);
     let scan_input = ScanInput {
         findings,
         // Only the types this scan evaluates can resolve their findings.
@@ -101,6 +103,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             .collect(),
         errored_resources: errors.iter().filter_map(|e| e.resource_arn.clone()).collect(),
         complete: errors.is_empty(),
+        labeler: labeler.clone(),
     };
     let now = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
     let csv_path = out_dir.path.join("findings.csv");
@@ -122,8 +125,8 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     // cannot be written leaves the store as it was, so this scan's NEW findings stay NEW.
     let mut write_reports = |outcome: &ScanOutcome| -> Result<(), perimeter_report::Error> {
         let summary = summary_of(outcome);
-        let written = write_file(&csv_path, |w| Ok(write_csv(w, &outcome.findings, &errors, &now, plan.csv_bom)?))
-            .and_then(|()| write_file(&json_path, |w| Ok(write_json(w, &JsonReport::new(&summary, &outcome.findings, &errors))?)));
+        let written = write_file(&csv_path, |w| Ok(write_csv(w, &outcome.findings, &errors, &labeler, &now, plan.csv_bom)?))
+            .and_then(|()| write_file(&json_path, |w| Ok(write_json(w, &JsonReport::new(&summary, &outcome.findings, &errors, &labeler))?)));
         written.map_err(|e| perimeter_report::Error::Output(format!("{e:#}")))?;
         die_here_if_asked();
         Ok(())

@@ -200,3 +200,46 @@ fn d15_a_reader_that_stops_early_is_not_an_error() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// Issue 16 (names): every row carries the owner account's name and OU path, and the external
+/// principal's label and kind from the known-accounts list; an archive rule can match them.
+#[test]
+fn rows_carry_account_names_ou_paths_and_known_vendor_labels() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let named = json!({"record": "account", "id": ACCOUNT, "name": "payments-prod", "status": "ACTIVE",
+                       "org_path": "o-a1b2c3d4e5/r-ab12/ou-ab12-prod/", "regions": ["us-east-1"]});
+    let policy = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::464622532012:root"}, "Action": "sqs:SendMessage", "Resource": QUEUE}]});
+    let vendor_queue = json!({"record": "resource", "arn": QUEUE, "account": ACCOUNT, "region": "us-east-1",
+                              "inputs": {"type": "AWS::SQS::Queue", "name": "orders", "policy": policy.to_string()}});
+    let out = scan(dir.path(), &lines(&[zone(), plan(&["AWS::SQS::Queue"]), named.clone(), vendor_queue.clone(), sqs_scope()]));
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut reader = csv::Reader::from_path(dir.path().join("out/findings.csv")).expect("csv");
+    let headers = reader.headers().expect("headers").clone();
+    let row = reader.records().next().expect("a row").expect("row");
+    let cell = |name: &str| row.get(headers.iter().position(|h| h == name).unwrap_or(usize::MAX)).unwrap_or_default().to_string();
+    assert_eq!(cell("account_name"), "payments-prod");
+    assert_eq!(cell("ou_path"), "o-a1b2c3d4e5/r-ab12/ou-ab12-prod/");
+    assert_eq!(cell("principal_label"), "Datadog");
+    assert_eq!(cell("principal_kind"), "known-vendor");
+    let report: Value = serde_json::from_slice(&std::fs::read(dir.path().join("out/findings.json")).expect("json")).expect("json");
+    assert_eq!(report["known_accounts_version"].as_str().map(str::len), Some(40), "the report says which list labelled it");
+
+    // An archive rule on the kind archives it, with its reason.
+    let config = dir.path().join("perimeter.toml");
+    std::fs::write(&config, "[[archive_rules]]\nname = \"vendors\"\nreason = \"reviewed vendor integrations\"\n[archive_rules.filter]\nprincipal_kind = { eq = [\"known-vendor\"] }\nprincipal_label = { eq = [\"Datadog\"] }\n").expect("config");
+    let path = dir.path().join("inventory.jsonl");
+    std::fs::write(&path, lines(&[zone(), plan(&["AWS::SQS::Queue"]), named, vendor_queue, sqs_scope()])).expect("inventory");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_perimeter"))
+        .args(["scan", "--from-inventory"])
+        .arg(&path)
+        .arg("--config")
+        .arg(&config)
+        .arg("--db")
+        .arg(dir.path().join("perimeter.db"))
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "archived findings are not to report: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(statuses(dir.path()), vec![("ARCHIVED".to_string(), QUEUE.to_string())]);
+}

@@ -4,7 +4,10 @@
 //!
 //! Fields: `resource_type`, `resource_arn`, `resource_owner_account`, `region`, `principal`
 //! (as the CSV writes it), `is_public` (`true`/`false`), `actions`, `condition_keys` (the
-//! `"<Operator> <key>"` names), `condition_values`, `shared_via`. Criteria: `eq`, `neq`,
+//! `"<Operator> <key>"` names), `condition_values`, `shared_via`, and the names of the row:
+//! `account_name`, `ou_path`, `principal_label`, `principal_kind` (`own-org`, `trusted`,
+//! `known-vendor`, `aws-service`, `unknown`), so that a rule can archive every finding of a
+//! known vendor you list, with the reason. Criteria: `eq`, `neq`,
 //! `contains` (substring), `exists` (true: the field has a value). On list fields (`actions`,
 //! `condition_keys`, `condition_values`) `eq` and `contains` hold when any element matches, and
 //! `neq` when no element equals. All criteria of a rule must hold.
@@ -12,6 +15,8 @@
 use std::collections::BTreeMap;
 
 use perimeter_model::Finding;
+
+use crate::labels::Labels;
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
@@ -52,6 +57,10 @@ const FIELDS: &[&str] = &[
     "condition_keys",
     "condition_values",
     "shared_via",
+    "account_name",
+    "ou_path",
+    "principal_label",
+    "principal_kind",
 ];
 
 impl ArchiveRule {
@@ -79,9 +88,9 @@ impl ArchiveRule {
         Ok(())
     }
 
-    /// Whether the finding matches every criterion of the rule.
-    pub fn matches(&self, f: &Finding) -> bool {
-        self.filter.iter().all(|(field, c)| c.holds(&field_values(f, field)))
+    /// Whether the finding (with the names of its row) matches every criterion of the rule.
+    pub fn matches(&self, f: &Finding, labels: &Labels) -> bool {
+        self.filter.iter().all(|(field, c)| c.holds(&field_values(f, labels, field)))
     }
 }
 
@@ -95,8 +104,13 @@ impl Criterion {
 }
 
 /// The values of one field of a finding, as strings (empty = no value).
-pub fn field_values(f: &Finding, field: &str) -> Vec<String> {
+pub fn field_values(f: &Finding, labels: &Labels, field: &str) -> Vec<String> {
+    let text = |s: &str| if s.is_empty() { Vec::new() } else { vec![s.to_string()] };
     match field {
+        "account_name" => text(&labels.account_name),
+        "ou_path" => text(&labels.ou_path),
+        "principal_label" => text(&labels.principal_label),
+        "principal_kind" => vec![labels.principal_kind.as_str().to_string()],
         "resource_type" => vec![f.resource_type.as_str().to_string()],
         "resource_arn" => vec![f.resource_arn.clone()],
         "resource_owner_account" => vec![f.resource_owner_account.clone()],

@@ -3,12 +3,14 @@
 //! (not in their own text), so that a printed chain names each cause once.
 
 pub mod archive;
+pub mod labels;
 pub mod output;
 pub mod store;
 
 use std::path::PathBuf;
 
 pub use archive::{ArchiveRule, Criterion};
+pub use labels::{Labeler, Labels, PrincipalKind};
 pub use store::{FindingFilter, ScanInput, ScanOutcome, Status, Store, StoredFinding};
 
 /// Everything that can go wrong in this crate.

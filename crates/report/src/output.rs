@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use perimeter_model::{ErrorCode, ErrorRecord, Principal, Request, ResourceType, SharedVia};
 use serde::Serialize;
 
+use crate::labels::{known_accounts_version, Labeler, PrincipalKind};
 use crate::store::{Status, StoredFinding};
 use crate::Error;
 
@@ -29,6 +30,10 @@ pub const COLUMNS: &[&str] = &[
     "first_seen",
     "last_seen",
     "error",
+    "account_name",
+    "ou_path",
+    "principal_label",
+    "principal_kind",
     "archive_rule",
     "archive_reason",
     "conservative",
@@ -71,6 +76,10 @@ pub fn finding_cells(f: &StoredFinding) -> Vec<String> {
         f.first_seen.clone(),
         f.last_seen.clone(),
         String::new(),
+        f.labels.account_name.clone(),
+        f.labels.ou_path.clone(),
+        f.labels.principal_label.clone(),
+        f.labels.principal_kind.as_str().to_string(),
         f.archive_rule.clone().unwrap_or_default(),
         f.archive_reason.clone().unwrap_or_default(),
         x.conservative.clone().unwrap_or_default(),
@@ -78,9 +87,13 @@ pub fn finding_cells(f: &StoredFinding) -> Vec<String> {
     ]
 }
 
-/// The cells of one error row: what could not be read, with the status `ERROR`.
-pub fn error_cells(e: &ErrorRecord, now: &str) -> Vec<String> {
+/// The cells of one error row: what could not be read, with the status `ERROR`, and the name
+/// and OU path of its account.
+pub fn error_cells(e: &ErrorRecord, now: &str, labeler: &Labeler) -> Vec<String> {
     let mut cells = vec![String::new(); COLUMNS.len()];
+    let (name, path) = labeler.account(&e.account);
+    cells[14] = name;
+    cells[15] = path;
     cells[1] = "ERROR".into();
     cells[2] = e.resource_type.map(|t| t.as_str().to_string()).unwrap_or_default();
     cells[3] = e.resource_arn.clone().unwrap_or_default();
@@ -93,7 +106,14 @@ pub fn error_cells(e: &ErrorRecord, now: &str) -> Vec<String> {
 }
 
 /// Writes `findings.csv`.
-pub fn write_csv(out: impl Write, findings: &[StoredFinding], errors: &[ErrorRecord], now: &str, bom: bool) -> Result<(), Error> {
+pub fn write_csv(
+    out: impl Write,
+    findings: &[StoredFinding],
+    errors: &[ErrorRecord],
+    labeler: &Labeler,
+    now: &str,
+    bom: bool,
+) -> Result<(), Error> {
     let mut out = out;
     if bom {
         out.write_all("\u{feff}".as_bytes()).map_err(|e| Error::Output(e.to_string()))?;
@@ -105,7 +125,7 @@ pub fn write_csv(out: impl Write, findings: &[StoredFinding], errors: &[ErrorRec
         w.write_record(finding_cells(f).iter().map(|c| neutralise(c))).map_err(csv_err)?;
     }
     for e in errors {
-        w.write_record(error_cells(e, now).iter().map(|c| neutralise(c))).map_err(csv_err)?;
+        w.write_record(error_cells(e, now, labeler).iter().map(|c| neutralise(c))).map_err(csv_err)?;
     }
     w.flush().map_err(|e| Error::Output(e.to_string()))?;
     Ok(())
@@ -120,18 +140,21 @@ pub const JSON_SCHEMA_VERSION: u32 = 1;
 #[derive(Debug, Serialize)]
 pub struct JsonReport<'a, S: Serialize> {
     pub schema_version: u32,
+    /// The source commit of the known-accounts list that labelled the principals.
+    pub known_accounts_version: &'static str,
     pub summary: &'a S,
     pub findings: Vec<JsonFinding<'a>>,
     pub errors: Vec<JsonError<'a>>,
 }
 
 impl<'a, S: Serialize> JsonReport<'a, S> {
-    pub fn new(summary: &'a S, findings: &'a [StoredFinding], errors: &'a [ErrorRecord]) -> JsonReport<'a, S> {
+    pub fn new(summary: &'a S, findings: &'a [StoredFinding], errors: &'a [ErrorRecord], labeler: &Labeler) -> JsonReport<'a, S> {
         JsonReport {
             schema_version: JSON_SCHEMA_VERSION,
+            known_accounts_version: known_accounts_version(),
             summary,
             findings: findings.iter().map(JsonFinding::from).collect(),
-            errors: errors.iter().map(JsonError::from).collect(),
+            errors: errors.iter().map(|e| JsonError::new(e, labeler)).collect(),
         }
     }
 }
@@ -152,6 +175,10 @@ pub struct JsonFinding<'a> {
     pub shared_via: SharedVia,
     pub first_seen: &'a str,
     pub last_seen: &'a str,
+    pub account_name: &'a str,
+    pub ou_path: &'a str,
+    pub principal_label: &'a str,
+    pub principal_kind: PrincipalKind,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved_at: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -183,6 +210,10 @@ impl<'a> From<&'a StoredFinding> for JsonFinding<'a> {
             shared_via: f.shared_via,
             first_seen: &s.first_seen,
             last_seen: &s.last_seen,
+            account_name: &s.labels.account_name,
+            ou_path: &s.labels.ou_path,
+            principal_label: &s.labels.principal_label,
+            principal_kind: s.labels.principal_kind,
             resolved_at: s.resolved_at.as_deref(),
             archive_rule: s.archive_rule.as_deref(),
             archive_reason: s.archive_reason.as_deref(),
@@ -197,6 +228,8 @@ impl<'a> From<&'a StoredFinding> for JsonFinding<'a> {
 #[derive(Debug, Serialize)]
 pub struct JsonError<'a> {
     pub account: &'a str,
+    pub account_name: String,
+    pub ou_path: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -207,10 +240,13 @@ pub struct JsonError<'a> {
     pub message: &'a str,
 }
 
-impl<'a> From<&'a ErrorRecord> for JsonError<'a> {
-    fn from(e: &'a ErrorRecord) -> JsonError<'a> {
+impl<'a> JsonError<'a> {
+    fn new(e: &'a ErrorRecord, labeler: &Labeler) -> JsonError<'a> {
+        let (account_name, ou_path) = labeler.account(&e.account);
         JsonError {
             account: &e.account,
+            account_name,
+            ou_path,
             region: e.region.as_deref(),
             resource_type: e.resource_type,
             resource_arn: e.resource_arn.as_deref(),
@@ -243,10 +279,10 @@ mod tests {
     #[test]
     fn the_bom_is_written_only_when_asked() {
         let mut with = Vec::new();
-        write_csv(&mut with, &[], &[], "t", true).expect("csv");
+        write_csv(&mut with, &[], &[], &Labeler::default(), "t", true).expect("csv");
         assert!(with.starts_with(&[0xEF, 0xBB, 0xBF]), "UTF-8 BOM first");
         let mut without = Vec::new();
-        write_csv(&mut without, &[], &[], "t", false).expect("csv");
+        write_csv(&mut without, &[], &[], &Labeler::default(), "t", false).expect("csv");
         assert!(without.starts_with(b"id,status,"), "{:?}", String::from_utf8_lossy(&without));
         assert_eq!(&with[3..], &without[..]);
     }

@@ -18,9 +18,10 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::archive::ArchiveRule;
+use crate::labels::{Labeler, Labels};
 use crate::Error;
 
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 /// A finding's lifecycle status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -61,6 +62,9 @@ pub struct StoredFinding {
     pub archive_rule: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archive_reason: Option<String>,
+    /// The names of its row, as of the scan that last reported it.
+    #[serde(default)]
+    pub labels: Labels,
 }
 
 /// What one scan saw, for the store.
@@ -73,6 +77,8 @@ pub struct ScanInput {
     pub errored_resources: BTreeSet<String>,
     /// Whether the scan as a whole had no error.
     pub complete: bool,
+    /// Names the rows of this scan (its accounts, the zone, the known vendors).
+    pub labeler: Labeler,
 }
 
 /// What applying a scan changed.
@@ -94,6 +100,9 @@ pub struct ScanOutcome {
 #[derive(Debug)]
 pub struct Store {
     conn: Connection,
+    /// Whether the findings table has the `labels` column (schema 2; a store opened read-only
+    /// may be older).
+    labels_column: bool,
     _lock: Option<File>,
     path: PathBuf,
 }
@@ -114,7 +123,7 @@ impl Store {
         let lock = take_lock(path)?;
         create_private(path)?;
         let conn = Connection::open(path).map_err(|e| Error::Sql { path: path.to_path_buf(), source: e })?;
-        let mut store = Store { conn, _lock: Some(lock), path: path.to_path_buf() };
+        let mut store = Store { conn, labels_column: true, _lock: Some(lock), path: path.to_path_buf() };
         store.adopt()?;
         store.migrate()?;
         store.check()?;
@@ -128,14 +137,16 @@ impl Store {
         let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| Error::Sql { path: path.to_path_buf(), source: e })?;
         conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(|e| Error::Sql { path: path.to_path_buf(), source: e })?;
-        let store = Store { conn, _lock: None, path: path.to_path_buf() };
+        let mut store = Store { conn, labels_column: true, _lock: None, path: path.to_path_buf() };
         match store.schema_version()? {
-            Some(SCHEMA_VERSION) => {}
+            // An older store is read as it is (a scan migrates it).
+            Some(1..=SCHEMA_VERSION) => {}
             Some(found) if found > SCHEMA_VERSION => {
                 return Err(Error::Schema { path: path.to_path_buf(), found, supported: SCHEMA_VERSION });
             }
             _ => return Err(Error::NotAStore { path: path.to_path_buf(), why: "it has no perimeter schema".into() }),
         }
+        store.labels_column = store.schema_version()? >= Some(2);
         store.check()?;
         Ok(store)
     }
@@ -229,6 +240,16 @@ impl Store {
             );
             self.sql(r)?;
         }
+        if version < 2 {
+            // Version 2: the names of each row (account name, OU path, principal label and kind).
+            let r = self.conn.execute_batch(
+                "BEGIN;
+                 ALTER TABLE findings ADD COLUMN labels TEXT;
+                 INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', '2');
+                 COMMIT;",
+            );
+            self.sql(r)?;
+        }
         Ok(())
     }
 
@@ -248,7 +269,7 @@ impl Store {
         let tx = self.conn.transaction().map_err(sql)?;
         let mut previous: BTreeMap<String, StoredFinding> = BTreeMap::new();
         {
-            let mut stmt = tx.prepare("SELECT finding, status, first_seen, last_seen, resolved_at, archive_rule, archive_reason FROM findings").map_err(sql)?;
+            let mut stmt = tx.prepare("SELECT finding, status, first_seen, last_seen, resolved_at, archive_rule, archive_reason, labels FROM findings").map_err(sql)?;
             let rows = stmt.query_map([], row_to_stored).map_err(sql)?;
             for row in rows {
                 let f = row.map_err(sql)??;
@@ -265,7 +286,8 @@ impl Store {
                 continue;
             }
             let old = previous.get(&f.id);
-            let rule = rules.iter().find(|r| r.matches(f));
+            let labels = scan.labeler.label(f);
+            let rule = rules.iter().find(|r| r.matches(f, &labels));
             let (status, reopened) = match (rule, old.map(|o| o.status)) {
                 (Some(_), _) => (Status::Archived, false),
                 (None, None) => (Status::New, false),
@@ -283,6 +305,7 @@ impl Store {
                 resolved_at: None,
                 archive_rule: rule.map(|r| r.name.clone()),
                 archive_reason: rule.map(|r| r.reason.clone()),
+                labels,
             };
             match status {
                 Status::New => outcome.new += 1,
@@ -301,13 +324,15 @@ impl Store {
             let f = &old.finding;
             let scope = (f.resource_owner_account.clone(), f.region.clone(), f.resource_type);
             let mut kept = old.clone();
+            // Names as of this scan (an account renamed, a vendor listed since).
+            kept.labels = scan.labeler.label(f);
             if scan.complete_scopes.contains(&scope) && !scan.errored_resources.contains(&f.resource_arn) {
                 kept.status = Status::Resolved;
                 kept.resolved_at = Some(now.to_string());
                 outcome.resolved += 1;
             } else {
                 // Not read this time: unchanged, but the archive rules still apply to it.
-                let rule = rules.iter().find(|r| r.matches(f));
+                let rule = rules.iter().find(|r| r.matches(f, &kept.labels));
                 if let Some(r) = rule {
                     *rule_hits.entry(r.name.as_str()).or_insert(0) += 1;
                 }
@@ -344,9 +369,10 @@ impl Store {
 
     /// Findings in the store, filtered, ordered by resource and ID.
     pub fn findings(&self, filter: &FindingFilter) -> Result<Vec<StoredFinding>, Error> {
-        let mut stmt = self.sql(self.conn.prepare(
-            "SELECT finding, status, first_seen, last_seen, resolved_at, archive_rule, archive_reason FROM findings ORDER BY resource_arn, id",
-        ))?;
+        let labels = if self.labels_column { "labels" } else { "NULL" };
+        let mut stmt = self.sql(self.conn.prepare(&format!(
+            "SELECT finding, status, first_seen, last_seen, resolved_at, archive_rule, archive_reason, {labels} FROM findings ORDER BY resource_arn, id",
+        )))?;
         let rows = self.sql(stmt.query_map([], row_to_stored))?;
         let mut out = Vec::new();
         for row in rows {
@@ -423,11 +449,12 @@ fn create_private(path: &Path) -> Result<(), Error> {
 
 fn upsert(tx: &rusqlite::Transaction<'_>, f: &StoredFinding) -> rusqlite::Result<usize> {
     let json = serde_json::to_string(&f.finding).unwrap_or_default();
+    let labels = serde_json::to_string(&f.labels).unwrap_or_default();
     tx.execute(
-        "INSERT INTO findings (id, status, resource_type, resource_arn, account, region, first_seen, last_seen, resolved_at, archive_rule, archive_reason, finding)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+        "INSERT INTO findings (id, status, resource_type, resource_arn, account, region, first_seen, last_seen, resolved_at, archive_rule, archive_reason, finding, labels)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
          ON CONFLICT(id) DO UPDATE SET status = ?2, first_seen = ?7, last_seen = ?8, resolved_at = ?9,
-           archive_rule = ?10, archive_reason = ?11, finding = ?12",
+           archive_rule = ?10, archive_reason = ?11, finding = ?12, labels = ?13",
         params![
             f.finding.id,
             f.status.as_str(),
@@ -440,7 +467,8 @@ fn upsert(tx: &rusqlite::Transaction<'_>, f: &StoredFinding) -> rusqlite::Result
             f.resolved_at,
             f.archive_rule,
             f.archive_reason,
-            json
+            json,
+            labels
         ],
     )
 }
@@ -465,5 +493,6 @@ fn row_to_stored(row: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
         resolved_at: row.get(4)?,
         archive_rule: row.get(5)?,
         archive_reason: row.get(6)?,
+        labels: row.get::<_, Option<String>>(7)?.and_then(|l| serde_json::from_str(&l).ok()).unwrap_or_default(),
     }))
 }

@@ -29,7 +29,7 @@ fn complete(accounts: &[&str]) -> BTreeSet<(String, String, ResourceType)> {
 }
 
 fn scan(findings: Vec<Finding>, scopes: &[&str]) -> ScanInput {
-    ScanInput { findings, complete_scopes: complete(scopes), errored_resources: BTreeSet::new(), complete: true }
+    ScanInput { findings, complete_scopes: complete(scopes), errored_resources: BTreeSet::new(), complete: true, labeler: Default::default() }
 }
 
 fn status_of(store: &Store, id: &str) -> Option<Status> {

@@ -18,6 +18,12 @@ fn stored(finding: Finding, status: Status) -> StoredFinding {
         resolved_at: None,
         archive_rule: None,
         archive_reason: None,
+        labels: perimeter_report::Labels {
+            account_name: "prod".into(),
+            ou_path: "o-a1b2c3d4e5/r-ab12/ou-ab12-prod/".into(),
+            principal_label: String::new(),
+            principal_kind: perimeter_report::PrincipalKind::Unknown,
+        },
     }
 }
 
@@ -73,7 +79,7 @@ fn errors() -> Vec<ErrorRecord> {
 #[test]
 fn findings_csv() {
     let mut out = Vec::new();
-    write_csv(&mut out, &findings(), &errors(), "2026-11-29T06:00:00Z", false).expect("csv");
+    write_csv(&mut out, &findings(), &errors(), &labeler(), "2026-11-29T06:00:00Z", false).expect("csv");
     insta::assert_snapshot!(String::from_utf8(out).expect("UTF-8"));
 }
 
@@ -82,6 +88,14 @@ fn findings_json() {
     let mut out = Vec::new();
     let summary = serde_json::json!({"complete": false, "new": 1, "archived": 1, "resolved": 1, "errors": 1});
     let (findings, errors) = (findings(), errors());
-    write_json(&mut out, &JsonReport::new(&summary, &findings, &errors)).expect("json");
+    write_json(&mut out, &JsonReport::new(&summary, &findings, &errors, &labeler())).expect("json");
     insta::assert_snapshot!(String::from_utf8(out).expect("UTF-8"));
+}
+
+fn labeler() -> perimeter_report::Labeler {
+    let zone = perimeter_model::Zone::of_accounts(Some("o-a1b2c3d4e5"), ["111111111111"]);
+    perimeter_report::Labeler::new(
+        [("111111111111".to_string(), Some("prod".to_string()), Some("o-a1b2c3d4e5/r-ab12/ou-ab12-prod/".to_string()))],
+        &zone,
+    )
 }
