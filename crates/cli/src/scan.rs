@@ -36,6 +36,7 @@ struct Summary {
     resolved: usize,
     errors: usize,
     unmatched_archive_rules: Vec<String>,
+    lapsed_archive_rules: Vec<String>,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
@@ -120,6 +121,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         resolved: outcome.resolved,
         errors: errors.len(),
         unmatched_archive_rules: outcome.unmatched_rules.clone(),
+        lapsed_archive_rules: outcome.lapsed_rules.clone(),
     };
     // The reports are written inside the store's transaction, before it commits: a report that
     // cannot be written leaves the store as it was, so this scan's NEW findings stay NEW.
@@ -237,6 +239,12 @@ impl Log {
                     console::printable(&e.message)
                 ));
             }
+        }
+        for rule in &s.lapsed_archive_rules {
+            console::err(&format!(
+                "perimeter: archive rule `{}` has expired: its findings are active again (renew or remove it)",
+                console::printable(rule)
+            ));
         }
         for rule in &s.unmatched_archive_rules {
             console::err(&format!("perimeter: archive rule `{}` matched no finding", console::printable(rule)));

@@ -30,6 +30,10 @@ pub struct ArchiveRule {
     pub reason: String,
     /// Field name → criterion.
     pub filter: BTreeMap<String, Criterion>,
+    /// The last day (`YYYY-MM-DD`, UTC) the rule applies: after it the rule stops matching, its
+    /// findings come back ACTIVE, and the scan's summary says the rule lapsed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
 }
 
 /// What a field must satisfy.
@@ -77,6 +81,11 @@ impl ArchiveRule {
         if self.filter.is_empty() {
             return bad("a rule needs a filter (a rule matching everything would hide every finding)".into());
         }
+        if let Some(date) = &self.expires
+            && !is_date(date)
+        {
+            return bad(format!("`expires = \"{date}\"` is not a date (YYYY-MM-DD)"));
+        }
         for (field, c) in &self.filter {
             if !FIELDS.contains(&field.as_str()) {
                 return bad(format!("unknown field `{field}` (known: {})", FIELDS.join(", ")));
@@ -88,10 +97,30 @@ impl ArchiveRule {
         Ok(())
     }
 
+    /// Whether the rule has lapsed at `now` (an RFC 3339 time): the day after its `expires`.
+    pub fn lapsed(&self, now: &str) -> bool {
+        self.expires.as_deref().is_some_and(|last_day| now.get(..10).is_some_and(|today| today > last_day))
+    }
+
     /// Whether the finding (with the names of its row) matches every criterion of the rule.
     pub fn matches(&self, f: &Finding, labels: &Labels) -> bool {
         self.filter.iter().all(|(field, c)| c.holds(&field_values(f, labels, field)))
     }
+}
+
+/// `YYYY-MM-DD` with a month 01-12 and a day 01-31.
+fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b.get(r.clone()).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u32>().ok()).unwrap_or(0);
+    s.len() == 10
+        && digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10)
+        && (1..=12).contains(&num(5..7))
+        && (1..=31).contains(&num(8..10))
 }
 
 impl Criterion {

@@ -92,6 +92,8 @@ pub struct ScanOutcome {
     pub resolved: usize,
     /// Archive rules that matched no finding.
     pub unmatched_rules: Vec<String>,
+    /// Archive rules past their `expires` date: they match nothing any more.
+    pub lapsed_rules: Vec<String>,
     /// The findings of this report: everything not resolved before this scan.
     pub findings: Vec<StoredFinding>,
 }
@@ -277,7 +279,11 @@ impl Store {
             }
         }
         let mut outcome = ScanOutcome::default();
+        // A rule past its expiry date matches nothing: its findings come back ACTIVE.
+        let (lapsed, rules): (Vec<&ArchiveRule>, Vec<&ArchiveRule>) = rules.iter().partition(|r| r.lapsed(now));
+        outcome.lapsed_rules = lapsed.iter().map(|r| r.name.clone()).collect();
         let mut rule_hits: BTreeMap<&str, usize> = rules.iter().map(|r| (r.name.as_str(), 0)).collect();
+        let rules = &rules;
         let mut seen = BTreeSet::new();
         let mut report = Vec::new();
         for f in &scan.findings {

@@ -83,6 +83,7 @@ fn archive_rules_archive_what_they_match_and_report_unused_rules() {
         name: name.into(),
         reason: "accepted".into(),
         filter: BTreeMap::from([(field.to_string(), Criterion { eq: Some(vec![value.into()]), ..Criterion::default() })]),
+        expires: None,
     };
     let rules = vec![rule("queue-1", "resource_arn", &a.resource_arn), rule("nothing", "region", "eu-west-3")];
     for r in &rules {
@@ -134,4 +135,29 @@ fn only_one_run_holds_the_store() {
     assert!(matches!(second, Err(perimeter_report::Error::Locked { .. })), "{second:?}");
     drop(first);
     Store::open(&path).expect("free again");
+}
+
+#[test]
+fn an_archive_rule_past_its_expiry_date_lapses_and_its_findings_come_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("perimeter.db")).expect("open");
+    let a = finding("a", "111111111111", "arn:aws:sqs:us-east-1:111111111111:q1");
+    let rule = ArchiveRule {
+        name: "until-january".into(),
+        reason: "vendor contract ends in January".into(),
+        filter: BTreeMap::from([("resource_arn".to_string(), Criterion { eq: Some(vec![a.resource_arn.clone()]), ..Criterion::default() })]),
+        expires: Some("2027-01-31".into()),
+    };
+    rule.validate().expect("valid");
+    let scan_at = |store: &mut Store, now: &str| {
+        store.apply_scan(&scan(vec![a.clone()], &["111111111111"]), std::slice::from_ref(&rule), now, &mut |_| Ok(())).expect("scan")
+    };
+    let o = scan_at(&mut store, "2027-01-31T23:00:00Z");
+    assert_eq!((o.archived, o.lapsed_rules.len()), (1, 0), "it applies through its last day");
+    let o = scan_at(&mut store, "2027-02-01T06:00:00Z");
+    assert_eq!(o.lapsed_rules, vec!["until-january".to_string()]);
+    assert_eq!((o.archived, o.active), (0, 1), "its finding is active again");
+    assert!(o.unmatched_rules.is_empty(), "a lapsed rule is reported as lapsed, not as unmatched");
+    let bad = ArchiveRule { expires: Some("31/01/2027".into()), ..rule.clone() };
+    assert!(bad.validate().is_err());
 }
