@@ -22,8 +22,18 @@ pub struct Args {
     /// Only resources of these accounts.
     #[arg(long = "account", value_delimiter = ',')]
     accounts: Vec<String>,
+    /// Only what changed since: `last` (the changes of the latest scan) or a time (`YYYY-MM-DD`
+    /// or RFC 3339, UTC): findings first seen, reopened or resolved since then.
+    #[arg(long, value_name = "last|DATE")]
+    since: Option<String>,
     #[arg(long, default_value = "csv", value_parser = ["csv", "json"])]
     format: String,
+}
+
+/// `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SSZ`.
+fn is_time(s: &str) -> bool {
+    let shape = |pattern: &str| s.len() == pattern.len() && s.bytes().zip(pattern.bytes()).all(|(c, p)| if p == b'9' { c.is_ascii_digit() } else { c == p });
+    shape("9999-99-99") || shape("9999-99-99T99:99:99Z")
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
@@ -35,7 +45,13 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let resource_types = args.resource_types.clone();
     anyhow::ensure!(args.db.exists(), "no findings store at {} (run `perimeter scan` first)", args.db.display());
     let store = Store::open_read_only(&args.db)?;
-    let findings = store.findings(&FindingFilter { statuses, resource_types, accounts: args.accounts.clone() })?;
+    let since = match args.since.as_deref() {
+        None => None,
+        Some("last") => Some(store.last_scan_time()?.ok_or_else(|| anyhow::anyhow!("--since last: the store has recorded no scan yet"))?),
+        Some(t) if is_time(t) => Some(t.to_string()),
+        Some(t) => anyhow::bail!("--since `{t}` is neither `last` nor a time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)"),
+    };
+    let findings = store.findings(&FindingFilter { statuses, resource_types, accounts: args.accounts.clone(), since })?;
     let mut text = Vec::new();
     if args.format == "json" {
         let summary = serde_json::json!({"findings": findings.len()});

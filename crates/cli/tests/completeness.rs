@@ -243,3 +243,40 @@ fn rows_carry_account_names_ou_paths_and_known_vendor_labels() {
     assert_eq!(out.status.code(), Some(0), "archived findings are not to report: {}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(statuses(dir.path()), vec![("ARCHIVED".to_string(), QUEUE.to_string())]);
 }
+
+/// Issue 16 (what changed): `perimeter findings --since last` lists what the latest scan made
+/// NEW or RESOLVED, not what stayed as it was.
+#[test]
+fn findings_since_the_last_scan_are_what_it_changed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let second_queue = "arn:aws:sqs:us-east-1:111111111111:billing";
+    let mut billing = public_queue();
+    billing["arn"] = json!(second_queue);
+    billing["inputs"]["policy"] = json!(billing["inputs"]["policy"].as_str().unwrap_or_default().replace(QUEUE, second_queue));
+    let first = scan(dir.path(), &lines(&[zone(), plan(&["AWS::SQS::Queue"]), account(), public_queue(), sqs_scope()]));
+    assert_eq!(first.status.code(), Some(1));
+    std::thread::sleep(std::time::Duration::from_millis(1100)); // scan times have whole seconds
+    let second = scan(dir.path(), &lines(&[zone(), plan(&["AWS::SQS::Queue"]), account(), billing, sqs_scope()]));
+    assert_eq!(second.status.code(), Some(1));
+    let since = |value: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_perimeter"))
+            .args(["findings", "--format", "json", "--since", value, "--db"])
+            .arg(dir.path().join("perimeter.db"))
+            .output()
+            .expect("run")
+    };
+    let out = since("last");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let mut got: Vec<(String, String)> = v["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| (f["resource_arn"].as_str().unwrap_or_default().to_string(), f["status"].as_str().unwrap_or_default().to_string()))
+        .collect();
+    got.sort();
+    assert_eq!(got, vec![(second_queue.to_string(), "NEW".to_string()), (QUEUE.to_string(), "RESOLVED".to_string())]);
+    let later: Value = serde_json::from_slice(&since("2999-01-01").stdout).expect("json");
+    assert_eq!(later["findings"].as_array().map(Vec::len), Some(0));
+    assert_eq!(since("yesterday").status.code(), Some(2));
+}

@@ -1,6 +1,6 @@
 //! One regression test per defect fixed, named after it (the defects of the reliability probe
-//! of 2026-12-01: D1, D4, D5, D10, D17). Each asserts the analysis's result, never only that it
-//! ran.
+//! of 2026-12-01: D1, D4, D5, D10, D17; the classes of issue 12, scored on AWS's own published
+//! policies: `i12_c<class>_…`). Each asserts the analysis's result, never only that it ran.
 
 #[path = "support/policies.rs"]
 mod policies;
@@ -373,4 +373,53 @@ fn d4_work_past_the_resource_bound_is_reported_conservatively() {
     // The same policy twice gives the same answer: work is counted, not timed.
     let (b, _) = d4_findings(&policy);
     assert_eq!(format!("{:?}", a.findings), format!("{:?}", b.findings));
+}
+
+/// The findings of a bucket policy, each witness checked against the concrete evaluator.
+fn checked_bucket_findings(policy: &Value) -> Vec<Finding> {
+    let a = bucket_analysis(&policy.to_string());
+    assert!(a.errors.is_empty(), "{policy}: {:?}", a.errors);
+    let parsed = Policy::parse(&policy.to_string()).expect("parses");
+    for f in &a.findings {
+        let w = f.witness.as_ref().unwrap_or_else(|| panic!("a witness: {f:#?}"));
+        assert_eq!(evaluate(&parsed, w).decision, Decision::Allow, "{w:?}");
+    }
+    a.findings
+}
+
+#[test]
+fn i12_c1_principals_named_only_in_a_deny_notprincipal_are_tried_as_callers() {
+    // The IAM User Guide's example: Allow "*", Deny everyone but one partner user and its
+    // account. The partner gets in; the old search tried only anonymous callers and a fresh
+    // account, both denied, and reported nothing.
+    let bucket = policies::BUCKET_ARN;
+    let policy = json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": format!("{bucket}/*")},
+        {"Effect": "Deny", "NotPrincipal": {"AWS": ["arn:aws:iam::444455556666:user/Bob", "arn:aws:iam::444455556666:root"]},
+         "Action": "s3:*", "Resource": [bucket, format!("{bucket}/*")]}]});
+    let found = checked_bucket_findings(&policy);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let f = &found[0];
+    assert!(f.principal.is_anyone() && !f.is_public && f.conservative.is_none(), "{f:#?}");
+    assert_eq!(f.actions, ["s3:GetObject"]);
+    assert_eq!(f.condition["Deny NotPrincipal AWS"], ["arn:aws:iam::444455556666:user/Bob", "444455556666"]);
+    let RequestPrincipal::Aws { account, .. } = &f.witness.as_ref().expect("a witness").principal else {
+        panic!("an AWS caller: {f:#?}")
+    };
+    assert_eq!(account, "444455556666");
+
+    // A role named only in the Deny is tried inside the account an Allow names.
+    let policy = json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "444455556666"}, "Action": "s3:GetObject", "Resource": format!("{bucket}/*")},
+        {"Effect": "Deny", "NotPrincipal": {"AWS": "arn:aws:iam::444455556666:role/partner"},
+         "Action": "s3:GetObject", "Resource": format!("{bucket}/*")}]});
+    let found = checked_bucket_findings(&policy);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].principal, Principal::Aws("444455556666".into()));
+    assert_eq!(found[0].witness.as_ref().map(|w| &w.principal), Some(&RequestPrincipal::Aws {
+        account: "444455556666".into(),
+        arn: "arn:aws:iam::444455556666:role/partner".into(),
+        unique_id: None,
+        canonical_id: None,
+    }));
 }

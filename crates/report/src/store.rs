@@ -115,6 +115,18 @@ pub struct FindingFilter {
     pub statuses: Vec<Status>,
     pub resource_types: Vec<ResourceType>,
     pub accounts: Vec<String>,
+    /// Only what changed at or after this time (RFC 3339 or `YYYY-MM-DD`, UTC): findings first
+    /// seen since, reopened since (NEW again, first seen before), or resolved since.
+    pub since: Option<String>,
+}
+
+impl FindingFilter {
+    fn changed_since(&self, f: &StoredFinding) -> bool {
+        let Some(t) = self.since.as_deref() else { return true };
+        f.first_seen.as_str() >= t
+            || (f.status == Status::New && f.last_seen.as_str() >= t)
+            || f.resolved_at.as_deref().is_some_and(|r| r >= t)
+    }
 }
 
 impl Store {
@@ -385,12 +397,18 @@ impl Store {
             let f = self.sql(row)??;
             let keep = (filter.statuses.is_empty() || filter.statuses.contains(&f.status))
                 && (filter.resource_types.is_empty() || filter.resource_types.contains(&f.finding.resource_type))
-                && (filter.accounts.is_empty() || filter.accounts.contains(&f.finding.resource_owner_account));
+                && (filter.accounts.is_empty() || filter.accounts.contains(&f.finding.resource_owner_account))
+                && filter.changed_since(&f);
             if keep {
                 out.push(f);
             }
         }
         Ok(out)
+    }
+
+    /// When the latest recorded scan finished (RFC 3339), if any.
+    pub fn last_scan_time(&self) -> Result<Option<String>, Error> {
+        self.sql(self.conn.query_row("SELECT MAX(finished) FROM scans", [], |r| r.get(0)))
     }
 
     /// How many scans the store has recorded.

@@ -48,6 +48,14 @@ impl Universe<'_> {
                 }
             }
         }
+        for entry in &self.named_principals {
+            if let PrincipalEntry::Arn { arn, account: of } = entry
+                && of == account
+                && !out.contains(arn)
+            {
+                out.push(arn.clone());
+            }
+        }
         out
     }
 
@@ -86,25 +94,49 @@ impl Universe<'_> {
                 if self.scope.federated_callers {
                     out.push(federated_profile(FRESH_PROVIDER));
                 }
-            }
-            PrincipalEntry::Account(a) => {
-                self.aws_profiles(a, None, None, true, &mut out);
-                for arn in self.arns_in_account(a) {
-                    self.aws_profiles(a, Some(&arn), None, true, &mut out);
+                // Every principal named anywhere in the policy, a Deny's `NotPrincipal` above
+                // all: the callers such a Deny exempts are the ones that get in.
+                for entry in &self.named_principals {
+                    if out.len() > PROFILE_BOUND {
+                        break;
+                    }
+                    // A federated caller of `*` only where one can call (role trust policies).
+                    let federated = matches!(entry, PrincipalEntry::Federated(_));
+                    if !self.entry_is_internal(entry) && (!federated || self.scope.federated_callers) {
+                        self.entry_profiles(entry, &mut out);
+                    }
                 }
             }
-            PrincipalEntry::Arn { arn, account } => self.aws_profiles(account, Some(arn), None, true, &mut out),
+            named => self.entry_profiles(named, &mut out),
+        }
+        let capped = out.len() > PROFILE_BOUND;
+        out.truncate(PROFILE_BOUND);
+        (out, capped)
+    }
+
+    /// The callers of one principal entry other than `*`.
+    fn entry_profiles(&self, entry: &PrincipalEntry, out: &mut Vec<Profile>) {
+        let start = out.len();
+        match entry {
+            PrincipalEntry::Anyone => {}
+            PrincipalEntry::Account(a) => {
+                self.aws_profiles(a, None, None, true, out);
+                for arn in self.arns_in_account(a) {
+                    self.aws_profiles(a, Some(&arn), None, true, out);
+                }
+            }
+            PrincipalEntry::Arn { arn, account } => self.aws_profiles(account, Some(arn), None, true, out),
             PrincipalEntry::UniqueId(u) => {
-                self.aws_profiles(&self.fresh_account, None, Some(&format!("{u}:perimeter")), true, &mut out);
-                for p in &mut out {
+                self.aws_profiles(&self.fresh_account, None, Some(&format!("{u}:perimeter")), true, out);
+                for p in &mut out[start..] {
                     if let RequestPrincipal::Aws { unique_id, .. } = &mut p.principal {
                         *unique_id = Some(u.clone());
                     }
                 }
             }
             PrincipalEntry::CanonicalUser(c) => {
-                self.aws_profiles(&self.fresh_account, None, None, true, &mut out);
-                for p in &mut out {
+                self.aws_profiles(&self.fresh_account, None, None, true, out);
+                for p in &mut out[start..] {
                     if let RequestPrincipal::Aws { canonical_id, .. } = &mut p.principal {
                         *canonical_id = Some(c.clone());
                     }
@@ -113,9 +145,6 @@ impl Universe<'_> {
             PrincipalEntry::Service(s) => out.push(service_profile(s)),
             PrincipalEntry::Federated(f) => out.push(federated_profile(f)),
         }
-        let capped = out.len() > PROFILE_BOUND;
-        out.truncate(PROFILE_BOUND);
-        (out, capped)
     }
 
     /// AWS callers of one account outside the zone, in every organization choice.

@@ -13,7 +13,7 @@ use super::{Scope, Universe};
 use crate::condition::{self, Cidr, Family, Value};
 use crate::keys::{self, KeyClass};
 use crate::pattern::Pattern;
-use crate::policy::{Condition, Policy};
+use crate::policy::{Condition, Policy, PrincipalClause, PrincipalEntry};
 
 /// A candidate value of one key: the values (`None` = absent) and whether it pins the caller.
 #[derive(Debug, Clone)]
@@ -55,6 +55,7 @@ impl<'a> Universe<'a> {
             orgs: Vec::new(),
             user_ids: Vec::new(),
             services: BTreeSet::new(),
+            named_principals: Vec::new(),
             mentions_username: all_statements().any(|st| {
                 st.conditions.iter().any(|c| c.key_lc == "aws:username" || c.written.iter().any(|w| w.contains("aws:username")))
                     || st.resource.iter().flat_map(|r| &r.written).any(|w| w.contains("aws:username"))
@@ -65,6 +66,15 @@ impl<'a> Universe<'a> {
         for st in all_statements() {
             for c in &st.conditions {
                 u.learn(c);
+            }
+            let entries = match &st.principal {
+                PrincipalClause::Principal(list) | PrincipalClause::NotPrincipal(list) => list.as_slice(),
+                PrincipalClause::Missing => &[],
+            };
+            for entry in entries {
+                if *entry != PrincipalEntry::Anyone && !u.named_principals.contains(entry) {
+                    u.named_principals.push(entry.clone());
+                }
             }
         }
         for list in u.candidates.values_mut() {

@@ -13,7 +13,7 @@ use super::actions::Group;
 use super::callers::Profile;
 use super::enumerate::Bound;
 use super::{Target, Universe};
-use crate::policy::Statement;
+use crate::policy::{PrincipalClause, Statement};
 
 /// What the fence tests of one search know so far.
 pub(super) struct Fences<'t> {
@@ -88,7 +88,9 @@ impl<'t> Fences<'t> {
         let mut narrowing = Vec::new();
         for d in &group.denied_by {
             let deny: &'p Statement = &universe.policy.statements[*d];
-            if deny.conditions.is_empty() {
+            // A Deny without conditions narrows nothing worth showing, unless its
+            // `NotPrincipal` says who is spared (then who gets in is shown).
+            if deny.conditions.is_empty() && !matches!(deny.principal, PrincipalClause::NotPrincipal(_)) {
                 continue;
             }
             let key = (allow.index, entry, self.shape_of(deny), class);

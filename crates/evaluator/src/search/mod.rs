@@ -146,6 +146,11 @@ struct Universe<'a> {
     services: BTreeSet<String>,
     /// The policy uses `aws:username` (in a condition or a variable): try IAM users too.
     mentions_username: bool,
+    /// Every principal the policy (and the gate) names in a `Principal` or `NotPrincipal` of
+    /// any statement, Allow or Deny, except `*`: each is tried as a caller of a statement that
+    /// grants to anyone, so that a Deny's `NotPrincipal` that exempts a partner lets the search
+    /// find the partner's access.
+    named_principals: Vec<PrincipalEntry>,
 }
 
 /// Runs the search over every Allow statement of the policy.
@@ -283,6 +288,21 @@ pub fn condition_of(st: &Statement) -> BTreeMap<String, Vec<String>> {
 /// Adds a narrowing Deny's condition to a finding's, keyed `"Deny <Operator> <key>"`: the
 /// access exists only where that Deny does not hold.
 fn add_fence(condition: &mut BTreeMap<String, Vec<String>>, deny: &Statement) {
+    // The principals a narrowing Deny's `NotPrincipal` spares, keyed `"Deny NotPrincipal <kind>"`.
+    if let PrincipalClause::NotPrincipal(entries) = &deny.principal {
+        for entry in entries {
+            let (kind, value) = match entry.reported() {
+                Principal::Aws(v) => ("AWS", v),
+                Principal::Federated(v) => ("Federated", v),
+                Principal::CanonicalUser(v) => ("CanonicalUser", v),
+                Principal::Service(v) => ("Service", v),
+            };
+            let values = condition.entry(format!("Deny NotPrincipal {kind}")).or_default();
+            if !values.contains(&value) {
+                values.push(value);
+            }
+        }
+    }
     for c in &deny.conditions {
         let values = condition.entry(format!("Deny {} {}", c.operator_name, c.key)).or_default();
         for v in &c.written {
