@@ -12,7 +12,8 @@ use anyhow::Context;
 use perimeter_collector::{AwsSettings, Inventory, Progress};
 use perimeter_model::{ErrorRecord, Finding};
 use perimeter_report::output::{write_csv, write_json, JsonReport};
-use perimeter_report::{Labeler, ScanInput, ScanOutcome, Status, Store};
+use perimeter_report::html::{write_html, HtmlReport};
+use perimeter_report::{Labeler, ScanInput, ScanOutcome, ScanRecord, Status, Store};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -109,6 +110,8 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let now = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
     let csv_path = out_dir.path.join("findings.csv");
     let json_path = out_dir.path.join("findings.json");
+    let html_path = out_dir.path.join("report.html");
+    let history = store.history()?;
     let summary_of = |outcome: &ScanOutcome| Summary {
         complete: errors.is_empty(),
         accounts_scanned: inventory.accounts.iter().filter(|a| a.skipped.is_none()).count(),
@@ -127,8 +130,23 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     // cannot be written leaves the store as it was, so this scan's NEW findings stay NEW.
     let mut write_reports = |outcome: &ScanOutcome| -> Result<(), perimeter_report::Error> {
         let summary = summary_of(outcome);
+        let mut history = history.clone();
+        history.push(ScanRecord { finished: now.clone(), complete: summary.complete, open: outcome.new + outcome.active });
+        let page = HtmlReport {
+            generated: &now,
+            complete: summary.complete,
+            new: outcome.new,
+            reopened: outcome.reopened,
+            resolved: outcome.resolved,
+            findings: &outcome.findings,
+            errors: &errors,
+            rules: &plan.archive_rules,
+            lapsed_rules: &outcome.lapsed_rules,
+            history: &history,
+        };
         let written = write_file(&csv_path, |w| Ok(write_csv(w, &outcome.findings, &errors, &labeler, &now, plan.csv_bom)?))
-            .and_then(|()| write_file(&json_path, |w| Ok(write_json(w, &JsonReport::new(&summary, &outcome.findings, &errors, &labeler))?)));
+            .and_then(|()| write_file(&json_path, |w| Ok(write_json(w, &JsonReport::new(&summary, &outcome.findings, &errors, &labeler))?)))
+            .and_then(|()| write_file(&html_path, |w| Ok(write_html(w, &page)?)));
         written.map_err(|e| perimeter_report::Error::Output(format!("{e:#}")))?;
         die_here_if_asked();
         Ok(())
@@ -136,7 +154,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let outcome = store.apply_scan(&scan_input, &plan.archive_rules, &now, &mut write_reports)?;
     let summary = summary_of(&outcome);
 
-    log.summary(&summary, &inventory, &errors, &csv_path, &json_path, &plan.db);
+    log.summary(&summary, &inventory, &errors, &csv_path, &html_path, &plan.db);
     let to_report = outcome.findings.iter().any(|f| match plan.fail_on {
         FailOn::Active => matches!(f.status, Status::New | Status::Active),
         FailOn::New => f.status == Status::New,
@@ -207,7 +225,7 @@ impl Log {
         }
     }
 
-    fn summary(&self, s: &Summary, inventory: &Inventory, errors: &[ErrorRecord], csv: &std::path::Path, json: &std::path::Path, db: &std::path::Path) {
+    fn summary(&self, s: &Summary, inventory: &Inventory, errors: &[ErrorRecord], csv: &std::path::Path, html: &std::path::Path, db: &std::path::Path) {
         let incomplete: BTreeSet<&str> = errors.iter().map(|e| e.account.as_str()).collect();
         console::err(&format!(
             "perimeter: {} in {:.1} s: {} accounts scanned, {} skipped, {} resources",
@@ -249,7 +267,7 @@ impl Log {
         for rule in &s.unmatched_archive_rules {
             console::err(&format!("perimeter: archive rule `{}` matched no finding", console::printable(rule)));
         }
-        console::err(&format!("perimeter: report {} and {}; store {}", csv.display(), json.display(), db.display()));
+        console::err(&format!("perimeter: report {} and {} (and findings.json); store {}", csv.display(), html.display(), db.display()));
     }
 }
 

@@ -3,6 +3,7 @@
 //! (not in their own text), so that a printed chain names each cause once.
 
 pub mod archive;
+pub mod html;
 pub mod labels;
 pub mod output;
 pub mod store;
@@ -11,7 +12,7 @@ use std::path::PathBuf;
 
 pub use archive::{ArchiveRule, Criterion};
 pub use labels::{Labeler, Labels, PrincipalKind};
-pub use store::{FindingFilter, ScanInput, ScanOutcome, Status, Store, StoredFinding};
+pub use store::{FindingFilter, ScanInput, ScanOutcome, ScanRecord, Status, Store, StoredFinding};
 
 /// Everything that can go wrong in this crate.
 #[derive(Debug, thiserror::Error)]

@@ -81,6 +81,15 @@ pub struct ScanInput {
     pub labeler: Labeler,
 }
 
+/// One stored scan, for the report's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScanRecord {
+    pub finished: String,
+    pub complete: bool,
+    /// Findings open (NEW or ACTIVE) after it.
+    pub open: usize,
+}
+
 /// What applying a scan changed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ScanOutcome {
@@ -402,6 +411,20 @@ impl Store {
             if keep {
                 out.push(f);
             }
+        }
+        Ok(out)
+    }
+
+    /// Every stored scan, oldest first.
+    pub fn history(&self) -> Result<Vec<ScanRecord>, Error> {
+        let mut stmt = self.sql(self.conn.prepare("SELECT finished, complete, outcome FROM scans ORDER BY id"))?;
+        let rows = self.sql(stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?, r.get::<_, String>(2)?))))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (finished, complete, outcome) = self.sql(row)?;
+            let v: serde_json::Value = serde_json::from_str(&outcome).unwrap_or_default();
+            let count = |k: &str| v.get(k).and_then(serde_json::Value::as_u64).unwrap_or(0) as usize;
+            out.push(ScanRecord { finished, complete, open: count("new") + count("active") });
         }
         Ok(out)
     }

@@ -1,0 +1,240 @@
+//! `report.html`: one self-contained page (no network, no CDN: it opens from a mail attachment or
+//! a file share) for people who would rather look than read a CSV: the month's headline (new,
+//! resolved, still open, public first), charts of open findings over the stored scans and by
+//! account and type (inline SVG), a sortable, filterable table of findings with the condition
+//! and the witness shown readably, the errors, and the archive rules with what they matched.
+//! Every text from AWS or a policy is HTML-escaped: the page shows hostile names, it never runs
+//! them.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::Write;
+
+use perimeter_model::ErrorRecord;
+
+use crate::archive::ArchiveRule;
+use crate::labels::known_accounts_version;
+use crate::store::{ScanRecord, Status, StoredFinding};
+use crate::Error;
+
+/// Everything the page shows.
+#[derive(Debug)]
+pub struct HtmlReport<'a> {
+    pub generated: &'a str,
+    pub complete: bool,
+    pub new: usize,
+    pub reopened: usize,
+    pub resolved: usize,
+    pub findings: &'a [StoredFinding],
+    pub errors: &'a [ErrorRecord],
+    pub rules: &'a [ArchiveRule],
+    pub lapsed_rules: &'a [String],
+    /// The stored scans, oldest first.
+    pub history: &'a [ScanRecord],
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = "body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#1b1f24}h1{margin:0 0 4px}\
+.meta{color:#57606a;margin-bottom:16px}.badge{display:inline-block;padding:2px 8px;border-radius:10px;font-weight:600}\
+.complete{background:#dafbe1;color:#116329}.incomplete{background:#ffebe9;color:#a40e26}\
+.cards{display:flex;gap:12px;flex-wrap:wrap;margin:16px 0}.card{border:1px solid #d0d7de;border-radius:8px;padding:12px 16px;min-width:120px}\
+.card .n{font-size:28px;font-weight:700}.card.alert .n{color:#a40e26}.charts{display:flex;gap:24px;flex-wrap:wrap}\
+table{border-collapse:collapse;width:100%;margin:8px 0 24px}th,td{border-bottom:1px solid #d0d7de;padding:4px 6px;text-align:left;vertical-align:top}\
+th{cursor:pointer;background:#f6f8fa;position:sticky;top:0}tr.public td.kind{color:#a40e26;font-weight:700}\
+code,pre{font:12px ui-monospace,monospace}pre{white-space:pre-wrap;margin:0}#filter{padding:4px 8px;width:320px}";
+
+const SCRIPT: &str = "document.getElementById('filter').addEventListener('input',function(e){var q=e.target.value.toLowerCase();\
+var n=0;document.querySelectorAll('#findings tbody tr').forEach(function(r){var s=r.textContent.toLowerCase().indexOf(q)>=0;r.style.display=s?'':'none';if(s)n++;});\
+document.getElementById('shown').textContent=n;});\
+document.querySelectorAll('table.sortable th').forEach(function(h,i){h.addEventListener('click',function(){var t=h.closest('table'),b=t.tBodies[0];\
+var rows=Array.prototype.slice.call(b.rows),d=h.dataset.dir==='asc'?-1:1;h.dataset.dir=d>0?'asc':'desc';\
+rows.sort(function(a,c){return a.cells[i].textContent.localeCompare(c.cells[i].textContent)*d;});rows.forEach(function(r){b.appendChild(r);});});});";
+
+/// Writes the page.
+pub fn write_html(mut out: impl Write, r: &HtmlReport<'_>) -> Result<(), Error> {
+    out.write_all(render(r).as_bytes()).map_err(|e| Error::Output(e.to_string()))
+}
+
+fn is_open(f: &StoredFinding) -> bool {
+    matches!(f.status, Status::New | Status::Active)
+}
+
+/// The page as text.
+pub fn render(r: &HtmlReport<'_>) -> String {
+    let open: Vec<&StoredFinding> = r.findings.iter().filter(|f| is_open(f)).collect();
+    let public_open = open.iter().filter(|f| f.finding.is_public).count();
+    let archived = r.findings.iter().filter(|f| f.status == Status::Archived).count();
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>perimeter report {gen}</title>\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\
+         <style>{STYLE}</style></head><body><h1>perimeter: external access to the organization</h1>\
+         <div class=\"meta\">Scan of {gen} <span id=\"completeness\" class=\"badge {cls}\">{state}</span> \
+         &middot; known vendors: fwdcloudsec/known_aws_accounts {ver}</div>",
+        gen = escape(r.generated),
+        cls = if r.complete { "complete" } else { "incomplete" },
+        state = if r.complete { "complete scan" } else { "INCOMPLETE scan" },
+        ver = escape(&known_accounts_version()[..known_accounts_version().len().min(12)]),
+    );
+    let card = |h: &mut String, id: &str, label: &str, n: usize, alert: bool| {
+        let _ = write!(h, "<div class=\"card{}\"><div class=\"n\" id=\"count-{id}\">{n}</div>{label}</div>", if alert && n > 0 { " alert" } else { "" });
+    };
+    h.push_str("<div class=\"cards\">");
+    card(&mut h, "new", "new this scan", r.new, true);
+    card(&mut h, "public", "public and open", public_open, true);
+    card(&mut h, "open", "still open", open.len(), false);
+    card(&mut h, "resolved", "resolved this scan", r.resolved, false);
+    card(&mut h, "archived", "archived", archived, false);
+    card(&mut h, "errors", "not read (errors)", r.errors.len(), true);
+    h.push_str("</div>");
+    if r.reopened > 0 {
+        let _ = write!(h, "<p>{} of the new findings were resolved before and are back.</p>", r.reopened);
+    }
+
+    h.push_str("<div class=\"charts\">");
+    let history: Vec<(String, usize)> = r.history.iter().map(|s| (s.finished.get(..10).unwrap_or(&s.finished).to_string(), s.open)).collect();
+    chart(&mut h, "chart-history", "Open findings per scan", &history);
+    let mut by_account: BTreeMap<String, usize> = BTreeMap::new();
+    let mut by_type: BTreeMap<String, usize> = BTreeMap::new();
+    for f in &open {
+        let name = if f.labels.account_name.is_empty() { f.finding.resource_owner_account.clone() } else { f.labels.account_name.clone() };
+        *by_account.entry(name).or_default() += 1;
+        *by_type.entry(f.finding.resource_type.as_str().trim_start_matches("AWS::").to_string()).or_default() += 1;
+    }
+    let mut accounts: Vec<(String, usize)> = by_account.into_iter().collect();
+    accounts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    accounts.truncate(10);
+    chart(&mut h, "chart-accounts", "Open findings by account", &accounts);
+    chart(&mut h, "chart-types", "Open findings by type", &by_type.into_iter().collect::<Vec<_>>());
+    h.push_str("</div>");
+
+    // Findings: open first, public first, then by resource.
+    let mut rows: Vec<&StoredFinding> = r.findings.iter().collect();
+    rows.sort_by_key(|f| (!is_open(f), !f.finding.is_public, f.finding.resource_arn.clone(), f.finding.id.clone()));
+    let _ = write!(
+        h,
+        "<h2>Findings</h2><p><input id=\"filter\" type=\"search\" placeholder=\"Filter: account, principal, action, resource…\" aria-label=\"filter\"> \
+         <span id=\"shown\">{}</span> of {} shown</p><table id=\"findings\" class=\"sortable\"><thead><tr>\
+         <th>status</th><th>access</th><th>type</th><th>resource</th><th>account</th><th>principal</th><th>actions</th>\
+         <th>condition</th><th>via</th><th>first seen</th><th>witness</th></tr></thead><tbody>",
+        rows.len(),
+        rows.len()
+    );
+    for f in rows {
+        let x = &f.finding;
+        let account = if f.labels.account_name.is_empty() { x.resource_owner_account.clone() } else { format!("{} ({})", f.labels.account_name, x.resource_owner_account) };
+        let principal = if f.labels.principal_label.is_empty() {
+            x.principal.to_string()
+        } else {
+            format!("{} ({}, {})", x.principal, f.labels.principal_label, f.labels.principal_kind.as_str())
+        };
+        let condition: Vec<String> = x.condition.iter().map(|(k, v)| format!("{k} = {}", v.join(" | "))).collect();
+        let witness = x.witness.as_ref().map_or_else(
+            || x.conservative.clone().map_or_else(String::new, |c| format!("conservative: {c}")),
+            |w| serde_json::to_string_pretty(w).unwrap_or_default(),
+        );
+        let _ = write!(
+            h,
+            "<tr class=\"finding {status_cls}{public_cls}\" data-id=\"{id}\"><td>{status}</td><td class=\"kind\">{kind}</td><td>{t}</td><td><code>{arn}</code></td>\
+             <td>{account}</td><td>{principal}</td><td>{actions}</td><td><pre>{condition}</pre></td><td>{via}</td><td>{first}</td>\
+             <td><details><summary>show</summary><pre>{witness}</pre></details></td></tr>",
+            status_cls = f.status.as_str().to_ascii_lowercase(),
+            public_cls = if x.is_public { " public" } else { "" },
+            id = escape(&x.id),
+            status = f.status.as_str(),
+            kind = if x.is_public { "PUBLIC" } else { "cross-account" },
+            t = escape(x.resource_type.as_str()),
+            arn = escape(&x.resource_arn),
+            account = escape(&account),
+            principal = escape(&principal),
+            actions = escape(&x.actions.join(", ")),
+            condition = escape(&condition.join("\n")),
+            via = escape(x.shared_via.as_str()),
+            first = escape(f.first_seen.get(..10).unwrap_or(&f.first_seen)),
+            witness = escape(&witness),
+        );
+    }
+    h.push_str("</tbody></table>");
+
+    let _ = write!(h, "<h2>Not read ({})</h2>", r.errors.len());
+    if r.errors.is_empty() {
+        h.push_str("<p>Every account, region and resource type asked for was read to the end.</p>");
+    } else {
+        h.push_str("<table id=\"errors\" class=\"sortable\"><thead><tr><th>account</th><th>region</th><th>type</th><th>resource</th><th>error</th></tr></thead><tbody>");
+        for e in r.errors {
+            let _ = write!(
+                h,
+                "<tr class=\"error\"><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}: {}</td></tr>",
+                escape(&e.account),
+                escape(e.region.as_deref().unwrap_or("")),
+                escape(e.resource_type.map(|t| t.as_str()).unwrap_or("")),
+                escape(e.resource_arn.as_deref().unwrap_or("")),
+                escape(e.code.as_str()),
+                escape(&e.message)
+            );
+        }
+        h.push_str("</tbody></table>");
+    }
+
+    h.push_str("<h2>Archive rules</h2>");
+    if r.rules.is_empty() {
+        h.push_str("<p>No archive rule is configured.</p>");
+    } else {
+        h.push_str("<table id=\"rules\"><thead><tr><th>rule</th><th>reason</th><th>expires</th><th>matched</th></tr></thead><tbody>");
+        for rule in r.rules {
+            let matched = r.findings.iter().filter(|f| f.archive_rule.as_deref() == Some(rule.name.as_str())).count();
+            let state = if r.lapsed_rules.contains(&rule.name) { " (lapsed)".to_string() } else { String::new() };
+            let _ = write!(
+                h,
+                "<tr class=\"rule\"><td>{}</td><td>{}</td><td>{}{}</td><td>{}</td></tr>",
+                escape(&rule.name),
+                escape(&rule.reason),
+                escape(rule.expires.as_deref().unwrap_or("never")),
+                state,
+                if matched == 0 { "nothing (stale?)".to_string() } else { matched.to_string() }
+            );
+        }
+        h.push_str("</tbody></table>");
+    }
+    let _ = write!(h, "<script>{SCRIPT}</script></body></html>");
+    h
+}
+
+/// A horizontal bar chart as inline SVG.
+fn chart(h: &mut String, id: &str, title: &str, bars: &[(String, usize)]) {
+    let max = bars.iter().map(|b| b.1).max().unwrap_or(0).max(1);
+    let height = 24 + bars.len().max(1) * 22;
+    let _ = write!(h, "<figure><figcaption>{}</figcaption><svg id=\"{id}\" width=\"420\" height=\"{height}\" role=\"img\" aria-label=\"{}\">", escape(title), escape(title));
+    if bars.is_empty() {
+        let _ = write!(h, "<text x=\"0\" y=\"20\">none</text>");
+    }
+    for (i, (label, n)) in bars.iter().enumerate() {
+        let y = 8 + i * 22;
+        let w = 220 * n / max;
+        let _ = write!(
+            h,
+            "<text x=\"0\" y=\"{ty}\" font-size=\"12\">{label}</text><rect class=\"bar\" x=\"170\" y=\"{y}\" width=\"{w}\" height=\"16\" fill=\"#0969da\"></rect>\
+             <text x=\"{tx}\" y=\"{ty}\" font-size=\"12\">{n}</text>",
+            ty = y + 12,
+            label = escape(&label.chars().take(26).collect::<String>()),
+            tx = 176 + w,
+        );
+    }
+    h.push_str("</svg></figure>");
+}
