@@ -21,7 +21,7 @@ pub enum KeyClass {
 }
 
 /// Canonical spellings, for witness output (keys compare without regard to case).
-const KNOWN: [&str; 27] = [
+const KNOWN: &[&str] = &[
     "aws:PrincipalArn",
     "aws:PrincipalAccount",
     "aws:PrincipalOrgID",
@@ -49,6 +49,7 @@ const KNOWN: [&str; 27] = [
     "sts:ExternalId",
     "aws:CurrentTime",
     "aws:PrincipalServiceNamesList",
+    "sts:RoleSessionName",
 ];
 
 pub const SOURCE_KEYS: [&str; 5] =

@@ -423,3 +423,66 @@ fn i12_c1_principals_named_only_in_a_deny_notprincipal_are_tried_as_callers() {
         canonical_id: None,
     }));
 }
+
+/// The findings of a role trust policy of the owner account, each witness checked.
+fn checked_role_findings(policy: &Value) -> Vec<Finding> {
+    let arn = format!("arn:aws:iam::{}:role/example-role", policies::OWNER);
+    let record = ResourceRecord::from_policy(ResourceType::IamRole, &arn, policies::OWNER, policy.to_string());
+    let a = analyze(&record, &zone());
+    assert!(a.errors.is_empty(), "{policy}: {:?}", a.errors);
+    let parsed = Policy::parse(&policy.to_string()).expect("parses");
+    for f in &a.findings {
+        let w = f.witness.as_ref().unwrap_or_else(|| panic!("a witness: {f:#?}"));
+        assert_eq!(evaluate(&parsed, w).decision, Decision::Allow, "{w:?}");
+    }
+    a.findings
+}
+
+#[test]
+fn i12_c2_policy_variables_compared_with_a_caller_chosen_key_restrict_nothing() {
+    // A trust policy for an outside account that asks the session to be named after the user:
+    // the caller chooses the session name, so the account gets in.
+    let policy = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"sts:RoleSessionName": "${aws:username}"}}}]});
+    let found = checked_role_findings(&policy);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].principal, Principal::Aws("444455556666".into()));
+    assert!(!found[0].is_public && found[0].conservative.is_none());
+    let w = found[0].witness.as_ref().expect("a witness");
+    assert_eq!(w.context["sts:RoleSessionName"], w.context["aws:username"]);
+
+    // `${aws:PrincipalAccount}` resolves to the caller's own account, not a fresh one.
+    let policy = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": "444455556666"}, "Action": "s3:ListBucket", "Resource": policies::BUCKET_ARN,
+        "Condition": {"StringEquals": {"s3:prefix": "${aws:PrincipalAccount}/"}}}]});
+    let found = checked_bucket_findings(&policy);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].witness.as_ref().expect("a witness").context["s3:prefix"], ["444455556666/"]);
+
+    // A variable naming a key the caller sets (a tag), in a key the caller chooses: public.
+    assert_public_with_witness(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:ListBucket","Resource":"*","Condition":{"StringLike":{"s3:prefix":"${aws:PrincipalTag/team}/*"}}}]}"#,
+    );
+}
+
+#[test]
+fn i12_c3_function_url_auth_type_is_the_callers_on_url_config_actions() {
+    // The Lambda guide: a statement granting the URL configuration actions under
+    // `lambda:FunctionUrlAuthType` grants them; the old analysis fixed the key absent for every
+    // action but InvokeFunctionUrl, so the condition could never hold.
+    let arn = format!("arn:aws:lambda:us-east-1:{}:function:example", policies::OWNER);
+    let policy = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
+        "Action": ["lambda:CreateFunctionUrlConfig", "lambda:UpdateFunctionUrlConfig"], "Resource": arn,
+        "Condition": {"StringEquals": {"lambda:FunctionUrlAuthType": "NONE"}}}]});
+    let record = ResourceRecord::from_policy(ResourceType::LambdaFunction, &arn, policies::OWNER, policy.to_string());
+    let a = analyze(&record, &zone());
+    assert!(a.errors.is_empty(), "{:?}", a.errors);
+    assert_eq!(a.findings.len(), 1, "{:#?}", a.findings);
+    let f = &a.findings[0];
+    assert!(f.is_public && f.principal.is_anyone() && f.conservative.is_none(), "{f:#?}");
+    assert_eq!(f.actions, ["lambda:CreateFunctionUrlConfig", "lambda:UpdateFunctionUrlConfig"]);
+    let w = f.witness.as_ref().expect("a witness");
+    assert_eq!(w.context["lambda:FunctionUrlAuthType"], ["NONE"]);
+    assert_eq!(evaluate(&Policy::parse(&policy.to_string()).expect("parses"), w).decision, Decision::Allow);
+}

@@ -121,6 +121,9 @@ impl Universe<'_> {
             PrincipalEntry::Anyone => {}
             PrincipalEntry::Account(a) => {
                 self.aws_profiles(a, None, None, true, out);
+                if self.mentions_username {
+                    self.aws_profiles(a, Some(&format!("arn:aws:iam::{a}:user/{USER_NAME}")), None, true, out);
+                }
                 for arn in self.arns_in_account(a) {
                     self.aws_profiles(a, Some(&arn), None, true, out);
                 }

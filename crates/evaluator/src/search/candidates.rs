@@ -10,16 +10,37 @@ use bigdecimal::BigDecimal;
 
 use super::callers::USER_NAME;
 use super::{Scope, Universe};
-use crate::condition::{self, Cidr, Family, Value};
+use crate::condition::{self, Cidr, Family, TemplatePart, Value};
 use crate::keys::{self, KeyClass};
 use crate::pattern::Pattern;
-use crate::policy::{Condition, Policy, PrincipalClause, PrincipalEntry};
+use crate::policy::{Condition, Policy, PrincipalClause, PrincipalEntry, Statement};
 
 /// A candidate value of one key: the values (`None` = absent) and whether it pins the caller.
 #[derive(Debug, Clone)]
 pub(super) struct Candidate {
     pub(super) values: Option<Vec<String>>,
     pub(super) pins: bool,
+    /// A condition value with policy variables: resolved against each request (its caller's
+    /// identity keys and the other keys the search sets), so that a key the caller chooses can
+    /// carry what the variables resolve to. `values` is then the fallback when a variable has
+    /// no value. The flag says whether the text around the variables may hold wildcards.
+    pub(super) template: Option<(Vec<TemplatePart>, bool)>,
+}
+
+impl Candidate {
+    pub(super) fn of(values: Option<Vec<String>>, pins: bool) -> Candidate {
+        Candidate { values, pins, template: None }
+    }
+
+    /// The values this candidate gives a request whose other keys `lookup` reads.
+    pub(super) fn resolve<'a>(&self, lookup: impl Fn(&str) -> Option<&'a [String]>) -> Option<Vec<String>> {
+        if let Some((parts, wild)) = &self.template
+            && let Some(pattern) = condition::resolve_template(parts, *wild, false, lookup)
+        {
+            return Some(vec![pattern.instance("perimeter")]);
+        }
+        self.values.clone()
+    }
 }
 
 impl<'a> Universe<'a> {
@@ -77,8 +98,17 @@ impl<'a> Universe<'a> {
                 }
             }
         }
+        // A key that a policy variable names and that the caller sets (a tag, say) gets a
+        // value to carry, so that a variable compared with another such key can resolve.
+        for st in all_statements() {
+            for key in variable_keys(st) {
+                if keys::classify(key) != KeyClass::Identity && !u.candidates.contains_key(key) {
+                    u.candidates.insert(key.to_string(), vec![Candidate::of(Some(vec!["perimeter".to_string()]), false)]);
+                }
+            }
+        }
         for list in u.candidates.values_mut() {
-            list.push(Candidate { values: None, pins: false });
+            list.push(Candidate::of(None, false));
         }
         u
     }
@@ -230,7 +260,8 @@ impl<'a> Universe<'a> {
         let pinning_class = matches!(class, KeyClass::Source | KeyClass::Network | KeyClass::Federated);
         let pins_key = pinning_class && keys::audience_pins(&c.key_lc);
         let mut out: Vec<Candidate> = Vec::new();
-        let mut push = |v: String, pins: bool| out.push(Candidate { values: Some(vec![v]), pins });
+        let mut templates: Vec<Candidate> = Vec::new();
+        let mut push = |v: String, pins: bool| out.push(Candidate::of(Some(vec![v]), pins));
         for (written, value) in c.written.iter().zip(&c.values) {
             match (c.base().family(), value) {
                 (Family::Ip, Value::Cidr(net)) => {
@@ -275,15 +306,22 @@ impl<'a> Universe<'a> {
                         push(instance.to_ascii_uppercase(), pins);
                     }
                 }
-                (_, Value::Text { template: Some(_), .. }) => {
+                (_, Value::Text { template: Some(parts), .. }) => {
                     // Policy variables: the value depends on the caller, so it is not fixed;
-                    // resolved as the witness caller would resolve it.
+                    // resolved per request (what the caller carries), with the witness
+                    // caller's resolution as the fallback.
                     let resolved = self.resolve_identity_variables(written);
-                    push(Pattern::new(&resolved, false).instance("perimeter"), false);
+                    let fallback = Pattern::new(&resolved, false).instance("perimeter");
+                    templates.push(Candidate {
+                        values: Some(vec![fallback]),
+                        pins: false,
+                        template: Some((parts.clone(), c.base().is_like())),
+                    });
                 }
                 _ => {}
             }
         }
+        out.append(&mut templates);
         let other = match c.base().family() {
             Family::Ip => "198.51.100.201".to_string(),
             Family::Arn => format!("arn:aws:perimeter:us-east-1:{}:other", self.fresh_account),
@@ -292,13 +330,13 @@ impl<'a> Universe<'a> {
             _ => "perimeter-other".to_string(),
         };
         if !other.is_empty() {
-            out.push(Candidate { values: Some(vec![other.clone()]), pins: false });
+            out.push(Candidate::of(Some(vec![other.clone()]), false));
             // Multi-valued requests, for the set qualifiers.
             if c.operator.qualifier.is_some()
                 && let Some(first) = out.first().and_then(|c| c.values.clone()) {
                     let mut both = first;
                     both.push(other);
-                    out.push(Candidate { values: Some(both), pins: false });
+                    out.push(Candidate::of(Some(both), false));
                 }
         }
         out
@@ -313,4 +351,19 @@ fn is_account(s: &str) -> bool {
 pub fn arn_account(arn: &str) -> Option<String> {
     let account = arn.split(':').nth(4)?;
     is_account(account).then(|| account.to_string())
+}
+
+/// The keys (lowercase) that the policy variables of a statement's conditions and resources name.
+pub(super) fn variable_keys(st: &Statement) -> impl Iterator<Item = &str> {
+    let values = st.conditions.iter().flat_map(|c| &c.values).chain(st.resource.iter().flat_map(|r| &r.values));
+    values
+        .filter_map(|v| match v {
+            Value::Text { template: Some(parts), .. } => Some(parts),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|part| match part {
+            TemplatePart::Variable { key, .. } => Some(key.as_str()),
+            _ => None,
+        })
 }

@@ -10,9 +10,8 @@ use perimeter_model::{Request, RequestPrincipal};
 
 use super::actions::{self, Group};
 use super::callers::Profile;
-use super::candidates::Candidate;
+use super::candidates::{self, Candidate};
 use super::{Target, Universe, SEARCH_BOUND};
-use crate::condition::{TemplatePart, Value};
 use crate::evaluate::{self, Context};
 use crate::keys;
 use crate::policy::Statement;
@@ -170,6 +169,13 @@ impl Universe<'_> {
         for c in own.chain(gate) {
             self.add_key(&mut keys, &c.key_lc);
         }
+        let own = std::iter::once(&st.index).chain(group.denied_by.iter()).map(|i| &self.policy.statements[*i]);
+        let gate = self.scope.gate.iter().flat_map(|g| g.policy.statements.iter());
+        for s in own.chain(gate) {
+            for key in candidates::variable_keys(s) {
+                self.add_key(&mut keys, key);
+            }
+        }
         keys.retain(|k| !target.fixed.iter().any(|(f, _)| f == k));
         keys
     }
@@ -184,15 +190,8 @@ impl Universe<'_> {
             for c in &st.conditions {
                 self.add_key(&mut keys, &c.key_lc);
             }
-            let values = st.conditions.iter().flat_map(|c| &c.values).chain(st.resource.iter().flat_map(|r| &r.values));
-            for v in values {
-                if let Value::Text { template: Some(parts), .. } = v {
-                    for part in parts {
-                        if let TemplatePart::Variable { key, .. } = part {
-                            self.add_key(&mut keys, key);
-                        }
-                    }
-                }
+            for key in candidates::variable_keys(st) {
+                self.add_key(&mut keys, key);
             }
         }
         for k in self.scope.zone_keys.iter().map(|z| z.key).chain(keys::SOURCE_KEYS) {
@@ -258,6 +257,17 @@ fn set_choices(ctx: &mut Context, base: &Context, keys: &[&str], choices: &[Vec<
             },
         }
     }
+    // Values with policy variables resolve against the request as now set (any key may have
+    // changed what they resolve to).
+    for ((key, options), i) in keys.iter().zip(choices).zip(index) {
+        let candidate = options[*i];
+        if candidate.template.is_some() {
+            let values = candidate.resolve(|k| ctx.get(k));
+            if let Some(values) = values {
+                ctx.set(key, values);
+            }
+        }
+    }
 }
 
 /// Odometer over the choices: the number of leading positions that changed, or `None` when
@@ -279,7 +289,7 @@ mod tests {
 
     #[test]
     fn odometer_visits_every_combination() {
-        let a = Candidate { values: None, pins: false };
+        let a = Candidate::of(None, false);
         let choices = vec![vec![&a, &a], vec![&a, &a, &a]];
         let mut index = vec![0, 0];
         let mut n = 1;
