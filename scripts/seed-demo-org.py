@@ -62,6 +62,8 @@ AUTHENTICATED_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers
 GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
 GITHUB_THUMBPRINT = "6938fd4d98bab03faadb97b34396831e3780aea1"
 EXTERNAL_ID = "perimeter-demo-7f3a"
+# Datadog's integration account, from fwdcloudsec/known_aws_accounts (a listed vendor).
+DATADOG_ACCOUNT = "464622532012"
 VPC_ID = "vpc-0a1b2c3d4e5f60718"
 
 NO_BPA = {
@@ -557,6 +559,13 @@ class Seeder:
              "Action": "sts:AssumeRole",
              "Condition": {"StringEquals": {"sts:ExternalId": EXTERNAL_ID}}},
         ), "a vendor account assumes it with an external ID")
+        # A monitoring vendor's integration role: Datadog's account as the community list of known
+        # AWS accounts (fwdcloudsec/known_aws_accounts) names it, so the report labels it.
+        self.role("prod", "trust-datadog-integration", policy(
+            {"Sid": "DatadogIntegration", "Effect": "Allow", "Principal": {"AWS": root(DATADOG_ACCOUNT)},
+             "Action": "sts:AssumeRole",
+             "Condition": {"StringEquals": {"sts:ExternalId": EXTERNAL_ID}}},
+        ), "Datadog's AWS integration assumes it with an external ID")
         self.role("prod", "trust-member-account", policy(
             {"Sid": "SharedAssumes", "Effect": "Allow", "Principal": {"AWS": root(shared)},
              "Action": "sts:AssumeRole"},

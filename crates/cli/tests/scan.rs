@@ -215,6 +215,16 @@ fn demo_scan_reports_exactly_the_fixture_and_the_csv_equals_the_store() {
         }
     }
 
+    // Names people recognise: the owner account's name and OU path on every row, and the
+    // vendor's name on the Datadog trust (the demo's listed vendor).
+    let prod = &demo.manifest["accounts"]["prod"];
+    let datadog = rows.iter().find(|r| r["resource_arn"].ends_with(":role/trust-datadog-integration")).expect("the Datadog trust's row");
+    assert_eq!((datadog["principal_label"].as_str(), datadog["principal_kind"].as_str()), ("Datadog", "known-vendor"));
+    assert_eq!(datadog["account_name"], prod["name"].as_str().unwrap_or_default(), "{prod}");
+    assert_eq!(datadog["ou_path"], prod["ou_path"].as_str().unwrap_or_default());
+    let foreign = rows.iter().find(|r| r["resource_arn"].ends_with(":role/trust-foreign-account-externalid")).expect("row");
+    assert_eq!(foreign["principal_kind"], "unknown");
+
     // The same inventory evaluated offline gives the same findings.
     let inventory = demo.path("inventory.jsonl");
     let config = demo.config("");
@@ -263,6 +273,10 @@ fn removing_a_grant_resolves_exactly_it_and_restoring_it_reopens_the_same_id() {
     ));
     let out = demo.scan("");
     assert!(stderr(&out).contains("1 resolved"), "{}", stderr(&out));
+    // The report page of the second scan shows the fix as resolved.
+    let page = std::fs::read_to_string(demo.path("out/report.html")).expect("report.html");
+    assert!(page.contains("id=\"count-resolved\">1<"), "the headline counts the fix");
+    assert!(page.contains(&format!("data-id=\"{old_id}\"><td>RESOLVED</td>")), "the row shows it RESOLVED");
     let after = demo.stored();
     for f in &after {
         let status = f["status"].as_str().unwrap_or_default();
