@@ -3,26 +3,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use perimeter_model::{Finding, Principal, ResourceType, SharedVia};
+mod support;
+
+use perimeter_model::{Finding, ResourceType};
 use perimeter_report::{ArchiveRule, Criterion, FindingFilter, ScanInput, Status, Store};
 
-fn finding(id: &str, account: &str, arn: &str) -> Finding {
-    Finding {
-        id: id.into(),
-        resource_arn: arn.into(),
-        resource_type: ResourceType::SqsQueue,
-        resource_owner_account: account.into(),
-        region: "us-east-1".into(),
-        principal: Principal::anyone(),
-        actions: vec!["sqs:SendMessage".into()],
-        condition: BTreeMap::new(),
-        is_public: true,
-        shared_via: SharedVia::Policy,
-        witness: None,
-        conservative: None,
-        notes: Vec::new(),
-    }
-}
+use support::finding;
 
 fn complete(accounts: &[&str]) -> BTreeSet<(String, String, ResourceType)> {
     accounts.iter().map(|a| (a.to_string(), "us-east-1".to_string(), ResourceType::SqsQueue)).collect()

@@ -4,27 +4,15 @@
 //! adopted (D12); a corrupt store is refused when opened (D13); two names of one store share its
 //! lock, and reading does not need it (D14).
 
-use std::collections::{BTreeMap, BTreeSet};
+mod support;
 
-use perimeter_model::{Finding, Principal, ResourceType, SharedVia};
+use std::collections::BTreeSet;
+
+use perimeter_model::{Finding, ResourceType};
 use perimeter_report::{Error, FindingFilter, ScanInput, Status, Store};
 
 fn finding(id: &str) -> Finding {
-    Finding {
-        id: id.into(),
-        resource_arn: "arn:aws:sqs:us-east-1:111111111111:q".into(),
-        resource_type: ResourceType::SqsQueue,
-        resource_owner_account: "111111111111".into(),
-        region: "us-east-1".into(),
-        principal: Principal::anyone(),
-        actions: vec!["sqs:SendMessage".into()],
-        condition: BTreeMap::new(),
-        is_public: true,
-        shared_via: SharedVia::Policy,
-        witness: None,
-        conservative: None,
-        notes: Vec::new(),
-    }
+    support::finding(id, "111111111111", "arn:aws:sqs:us-east-1:111111111111:q")
 }
 
 fn scan(findings: Vec<Finding>) -> ScanInput {
