@@ -167,6 +167,7 @@ pub fn entry_matches(entry: &PrincipalEntry, principal: &RequestPrincipal) -> bo
         (PrincipalEntry::CanonicalUser(c), RequestPrincipal::Aws { canonical_id: Some(id), .. }) => c == id,
         (PrincipalEntry::Service(s), RequestPrincipal::Service { service }) => s.eq_ignore_ascii_case(service),
         (PrincipalEntry::Federated(f), RequestPrincipal::Federated { provider }) => f == provider,
+        (PrincipalEntry::OriginAccessIdentity(oai), RequestPrincipal::Aws { arn, .. }) => oai == arn,
         _ => false,
     }
 }

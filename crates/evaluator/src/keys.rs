@@ -16,6 +16,9 @@ pub enum KeyClass {
     AccessPath,
     /// A federated identity provider's own keys (`<host>:aud`, `SAML:aud`, …).
     Federated,
+    /// The resource's own values (its owner account, organization, OU path, tags): set by AWS
+    /// from the resource being analysed, never by the caller.
+    Resource,
     /// Chosen by the caller or unknown: restricts nothing about who.
     Free,
 }
@@ -50,6 +53,10 @@ const KNOWN: &[&str] = &[
     "aws:CurrentTime",
     "aws:PrincipalServiceNamesList",
     "sts:RoleSessionName",
+    "aws:ResourceAccount",
+    "aws:ResourceOrgID",
+    "aws:ResourceOrgPaths",
+    "s3:ResourceAccount",
 ];
 
 pub const SOURCE_KEYS: [&str; 5] =
@@ -65,6 +72,8 @@ pub fn classify(key_lc: &str) -> KeyClass {
         "s3:dataaccesspointaccount" | "s3:dataaccesspointarn" | "lambda:functionurlauthtype" | "kms:viaservice" => {
             KeyClass::AccessPath
         }
+        "aws:resourceaccount" | "aws:resourceorgid" | "aws:resourceorgpaths" | "s3:resourceaccount" => KeyClass::Resource,
+        k if k.starts_with("aws:resourcetag/") => KeyClass::Resource,
         k if is_federated_key(k) => KeyClass::Federated,
         _ => KeyClass::Free,
     }
@@ -111,13 +120,79 @@ pub fn value_pins(key_lc: &str, written: &str, wild: bool) -> bool {
 }
 
 /// Whether a key can be present for this caller: source keys only for services, a provider's
-/// keys only for federated callers.
+/// keys only for callers federated by that provider.
 pub fn applies_to(key_lc: &str, principal: &RequestPrincipal) -> bool {
     match classify(key_lc) {
         KeyClass::Source => matches!(principal, RequestPrincipal::Service { .. }),
-        KeyClass::Federated => matches!(principal, RequestPrincipal::Federated { .. }),
+        KeyClass::Federated => {
+            matches!(principal, RequestPrincipal::Federated { provider } if provider_issues(provider, key_lc))
+        }
         _ => true,
     }
+}
+
+/// The provider part of a provider key (`token.actions.githubusercontent.com` of
+/// `token.actions.githubusercontent.com:sub`, `saml` of `saml:aud`).
+pub fn provider_host(key_lc: &str) -> Option<&str> {
+    key_lc.rsplit_once(':').map(|(host, _)| host).filter(|_| classify(key_lc) == KeyClass::Federated)
+}
+
+/// Whether the identity provider `provider` (as a `Federated` principal names it: a host such
+/// as `accounts.google.com`, or an `oidc-provider/<host>` or `saml-provider/<name>` ARN) issues
+/// the claim `key_lc`.
+pub fn provider_issues(provider: &str, key_lc: &str) -> bool {
+    let Some(host) = provider_host(key_lc) else { return false };
+    let provider = provider.to_ascii_lowercase();
+    if host == "saml" {
+        return provider.contains(":saml-provider/");
+    }
+    provider == host || provider.ends_with(&format!(":oidc-provider/{host}"))
+}
+
+/// Whether every token or assertion of the caller's provider carries the claim, so that the
+/// key is never absent for that caller: an OpenID Connect token's audience and subject
+/// (`aud`, `sub`; Login with Amazon and Facebook name them `app_id` and `user_id`/`id`),
+/// Cognito's `amr`, and a SAML assertion's `SAML:aud`.
+pub fn always_present(key_lc: &str, principal: &RequestPrincipal) -> bool {
+    let RequestPrincipal::Federated { provider } = principal else { return false };
+    if !provider_issues(provider, key_lc) {
+        return false;
+    }
+    let Some((host, claim)) = key_lc.rsplit_once(':') else { return false };
+    match host {
+        "saml" => claim == "aud",
+        "graph.facebook.com" => matches!(claim, "app_id" | "id"),
+        "www.amazon.com" => matches!(claim, "app_id" | "user_id"),
+        "cognito-identity.amazonaws.com" => matches!(claim, "aud" | "sub" | "amr"),
+        _ => matches!(claim, "aud" | "sub"),
+    }
+}
+
+/// Keys that the IAM condition-key reference (and the service references of the services the
+/// catalog covers) documents as multivalued: a request may carry several values of these, and
+/// of no other key (semantics.md section 4).
+const MULTIVALUED: [&str; 14] = [
+    "aws:principalorgpaths",
+    "aws:principalservicenameslist",
+    "aws:tagkeys",
+    "aws:calledvia",
+    "aws:resourceorgpaths",
+    "aws:sourceorgpaths",
+    // ArrayOfString keys of the catalog's services.
+    "sts:transitivetagkeys",
+    "kms:encryptioncontextkeys",
+    "kms:grantoperations",
+    "kms:resourcealiases",
+    "lambda:layer",
+    "lambda:subnetids",
+    "lambda:securitygroupids",
+    // Amazon Cognito's authentication methods reference (`amr`) is a list.
+    "cognito-identity.amazonaws.com:amr",
+];
+
+/// Whether a request may carry several values of the key (lowercase).
+pub fn is_multivalued(key_lc: &str) -> bool {
+    MULTIVALUED.contains(&key_lc)
 }
 
 /// Whether the key's value is a bare account ID (so "some other value" is another account).
@@ -157,6 +232,20 @@ mod tests {
         assert_eq!(classify("token.actions.githubusercontent.com:sub"), KeyClass::Federated);
         assert_eq!(classify("saml:aud"), KeyClass::Federated);
         assert_eq!(classify("sts:externalid"), KeyClass::Free);
+        assert_eq!(classify("aws:resourceorgid"), KeyClass::Resource);
+        assert_eq!(classify("aws:resourcetag/team"), KeyClass::Resource);
+        assert_eq!(classify("s3:resourceaccount"), KeyClass::Resource);
+        assert!(is_multivalued("aws:tagkeys") && is_multivalued("aws:principalorgpaths"));
+        let github = RequestPrincipal::Federated {
+            provider: "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com".into(),
+        };
+        let google = RequestPrincipal::Federated { provider: "accounts.google.com".into() };
+        assert!(applies_to("token.actions.githubusercontent.com:sub", &github));
+        assert!(!applies_to("token.actions.githubusercontent.com:sub", &google));
+        assert!(always_present("token.actions.githubusercontent.com:sub", &github));
+        assert!(!always_present("token.actions.githubusercontent.com:actor", &github));
+        assert!(always_present("accounts.google.com:aud", &google));
+        assert!(!is_multivalued("aws:sourceaccount") && !is_multivalued("aws:principalorgid"));
         assert!(!audience_pins("token.actions.githubusercontent.com:aud"));
         assert!(audience_pins("token.actions.githubusercontent.com:sub"));
         assert!(value_pins("token.actions.githubusercontent.com:sub", "repo:octo/*", true));

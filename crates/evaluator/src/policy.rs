@@ -93,7 +93,15 @@ pub enum PrincipalEntry {
     Service(String),
     Federated(String),
     CanonicalUser(String),
+    /// A CloudFront origin access identity,
+    /// `arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity <ID>`: CloudFront fetching
+    /// for the distributions that use it (semantics.md section 2).
+    OriginAccessIdentity(String),
 }
+
+/// The account field and resource prefix of a CloudFront origin access identity's ARN.
+const OAI_ACCOUNT: &str = "cloudfront";
+const OAI_PREFIX: &str = "user/CloudFront Origin Access Identity ";
 
 impl PrincipalEntry {
     /// The principal as a finding reports it (docs/findings.md).
@@ -106,6 +114,7 @@ impl PrincipalEntry {
             PrincipalEntry::Service(s) => Principal::Service(s.clone()),
             PrincipalEntry::Federated(f) => Principal::Federated(f.clone()),
             PrincipalEntry::CanonicalUser(c) => Principal::CanonicalUser(c.clone()),
+            PrincipalEntry::OriginAccessIdentity(arn) => Principal::Aws(arn.clone()),
         }
     }
 }
@@ -353,6 +362,14 @@ fn parse_aws_principal(text: &str, at: &str) -> Result<PrincipalEntry, Error> {
             return Ok(PrincipalEntry::Anyone);
         }
         let account = parts[3];
+        if parts[1] == "iam" && account == OAI_ACCOUNT {
+            return match parts[4].strip_prefix(OAI_PREFIX) {
+                Some(id) if !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric()) => {
+                    Ok(PrincipalEntry::OriginAccessIdentity(text.to_string()))
+                }
+                _ => Err(Error::parse(at, format!("`{text}` is not a CloudFront origin access identity"))),
+            };
+        }
         if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
             return Err(Error::parse(at, format!("`{text}` has no 12-digit account")));
         }
@@ -491,5 +508,11 @@ mod tests {
         assert_eq!(entries[0], PrincipalEntry::Account("444455556666".into()));
         assert_eq!(entries[1], PrincipalEntry::Anyone);
         assert_eq!(entries[2], PrincipalEntry::UniqueId("AROAEXAMPLEID1234567".into()));
+        let oai = "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2EXAMPLE1ABCD";
+        let p = Policy::parse(&format!(r#"{{"Statement":{{"Effect":"Allow","Principal":{{"AWS":"{oai}"}},"Action":"s3:GetObject"}}}}"#))
+            .expect("an origin access identity is a principal");
+        let PrincipalClause::Principal(entries) = &p.statements[0].principal else { panic!("principal") };
+        assert_eq!(entries[0], PrincipalEntry::OriginAccessIdentity(oai.into()));
+        assert!(Policy::parse(r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::cloudfront:user/x"},"Action":"s3:GetObject"}}"#).is_err());
     }
 }

@@ -4,6 +4,7 @@
 
 #[path = "support/policies.rs"]
 mod policies;
+mod support;
 
 use std::time::{Duration, Instant};
 
@@ -402,7 +403,7 @@ fn i12_c1_principals_named_only_in_a_deny_notprincipal_are_tried_as_callers() {
     let f = &found[0];
     assert!(f.principal.is_anyone() && !f.is_public && f.conservative.is_none(), "{f:#?}");
     assert_eq!(f.actions, ["s3:GetObject"]);
-    assert_eq!(f.condition["Deny NotPrincipal AWS"], ["arn:aws:iam::444455556666:user/Bob", "444455556666"]);
+    assert_eq!(f.condition["Deny NotPrincipal AWS"], ["444455556666", "arn:aws:iam::444455556666:user/Bob"]);
     let RequestPrincipal::Aws { account, .. } = &f.witness.as_ref().expect("a witness").principal else {
         panic!("an AWS caller: {f:#?}")
     };
@@ -485,4 +486,118 @@ fn i12_c3_function_url_auth_type_is_the_callers_on_url_config_actions() {
     let w = f.witness.as_ref().expect("a witness");
     assert_eq!(w.context["lambda:FunctionUrlAuthType"], ["NONE"]);
     assert_eq!(evaluate(&Policy::parse(&policy.to_string()).expect("parses"), w).decision, Decision::Allow);
+}
+
+#[test]
+fn i12_c7_cloudfront_origin_access_identity_is_a_principal_not_a_parse_error() {
+    let oai = "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E15MNIMTCFKK4C";
+    let policy = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": oai},
+        "Action": "s3:GetObject", "Resource": format!("{}/*", policies::BUCKET_ARN)}]});
+    let found = checked_bucket_findings(&policy);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let f = &found[0];
+    assert_eq!(f.principal, Principal::Aws(oai.into()));
+    assert!(!f.is_public && f.conservative.is_none(), "{f:#?}");
+    assert!(f.notes.iter().any(|n| n.contains("origin access identity")), "{:?}", f.notes);
+}
+
+#[test]
+fn i12_c8_resource_keys_are_the_resources_own_values_not_the_callers() {
+    let statement = |condition: Value| {
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+            "Resource": format!("{}/*", policies::BUCKET_ARN), "Condition": condition}]})
+    };
+    // The old search let the caller set the resource's keys: both were reported public.
+    for never in [
+        json!({"StringEquals": {"aws:ResourceAccount": "999988887777"}}),
+        json!({"StringEquals": {"aws:PrincipalOrgID": "${aws:ResourceOrgID}"}}),
+        json!({"StringNotEquals": {"s3:ResourceAccount": policies::OWNER}}),
+    ] {
+        let found = checked_bucket_findings(&statement(never.clone()));
+        assert!(found.is_empty(), "{never}: {found:#?}");
+    }
+    let found = checked_bucket_findings(&statement(json!({"StringEquals": {"aws:ResourceAccount": policies::OWNER}})));
+    assert!(found.len() == 1 && found[0].is_public && found[0].conservative.is_none(), "{found:#?}");
+    assert_eq!(found[0].witness.as_ref().expect("a witness").context["aws:ResourceAccount"], [policies::OWNER]);
+    // A value the analysis does not know (tags are not collected): reported, conservatively.
+    let found = checked_bucket_findings(&statement(json!({"StringEquals": {"aws:ResourceTag/public": "true"}})));
+    assert!(found.len() == 1 && found[0].is_public, "{found:#?}");
+    assert!(found[0].conservative.as_deref().is_some_and(|r| r.contains("aws:ResourceTag/public")), "{found:#?}");
+}
+
+#[test]
+fn i12_c4_single_valued_keys_never_get_two_values_in_a_witness() {
+    // A ForAnyValue over a single-valued key: the old search gave the key the named value and
+    // another at once, a request no service sends, and the pinned access turned public.
+    for (key, value) in [("aws:SourceVpce", "vpce-1a2b3c4d"), ("aws:SourceIp", "203.0.113.0/24")] {
+        let operator = if key == "aws:SourceIp" { "ForAnyValue:IpAddress" } else { "ForAnyValue:StringEquals" };
+        let policy = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
+            "Action": "s3:GetObject", "Resource": format!("{}/*", policies::BUCKET_ARN),
+            "Condition": {operator: {key: value}}}]});
+        let found = checked_bucket_findings(&policy);
+        assert_eq!(found.len(), 1, "{key}: {found:#?}");
+        assert!(!found[0].is_public && found[0].principal.is_anyone(), "{key}: {found:#?}");
+    }
+    // The property, over every witness of the corpus.
+    let root = support::corpus_root();
+    for path in support::corpus_files(&root) {
+        let case = support::load_case(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        for f in analyze(&case.record, &case.zone).findings {
+            for (key, values) in f.witness.iter().flat_map(|w| &w.context) {
+                assert!(
+                    values.len() <= 1 || perimeter_evaluator::keys::is_multivalued(&key.to_ascii_lowercase()),
+                    "{}: single-valued `{key}` has {values:?}",
+                    path.display()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn i12_c5_narrow_ip_range_pins_beside_a_not_ip_address() {
+    // The old search took the first address past the NotIpAddress range, inside the narrow
+    // IpAddress range, for an address that pins nothing, and reported the access public.
+    for (allowed, excluded) in [("203.0.113.0/24", "203.0.113.0/25"), ("2001:db8::/32", "2001:db8::/33")] {
+        let policy = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
+            "Action": "s3:GetObject", "Resource": format!("{}/*", policies::BUCKET_ARN),
+            "Condition": {"NotIpAddress": {"aws:SourceIp": excluded}, "IpAddress": {"aws:SourceIp": allowed}}}]});
+        let found = checked_bucket_findings(&policy);
+        assert_eq!(found.len(), 1, "{allowed}: {found:#?}");
+        assert!(!found[0].is_public && found[0].conservative.is_none(), "{allowed}: {found:#?}");
+    }
+}
+
+#[test]
+fn i12_c6_a_deny_that_leaves_one_fixed_federated_subject_pins() {
+    let github = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com";
+    let sub = "token.actions.githubusercontent.com:sub";
+    let allow = json!({"Effect": "Allow", "Principal": {"Federated": github}, "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}}});
+    // The old search let a GitHub caller without a `sub` escape these Denies, and reported the
+    // trust public; every GitHub token carries its subject.
+    for deny_condition in [
+        json!({"StringNotLikeIfExists": {sub: "repo:example-org/*"}, "Null": {sub: "false"}}),
+        json!({"ForAnyValue:StringNotEquals": {sub: "repo:example-org/example-repo:ref:refs/heads/main"}}),
+    ] {
+        let policy = json!({"Version": "2012-10-17", "Statement": [allow.clone(),
+            {"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRoleWithWebIdentity", "Condition": deny_condition}]});
+        let found = checked_role_findings(&policy);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(!found[0].is_public && found[0].conservative.is_none(), "{found:#?}");
+        assert!(found[0].witness.as_ref().expect("a witness").context.contains_key(sub), "{found:#?}");
+    }
+    // A provider's claims are only ever carried by that provider's callers: a Google caller
+    // never has a GitHub subject, and GitHub's callers are tried for `*`.
+    let policy = json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRoleWithWebIdentity"},
+        {"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRoleWithWebIdentity",
+         "Condition": {"StringNotEquals": {sub: "repo:example-org/example-repo:ref:refs/heads/main"}}}]});
+    let found = checked_role_findings(&policy);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(!found[0].is_public, "{found:#?}");
+    let RequestPrincipal::Federated { provider } = &found[0].witness.as_ref().expect("a witness").principal else {
+        panic!("a federated caller: {found:#?}")
+    };
+    assert!(provider.ends_with("oidc-provider/token.actions.githubusercontent.com"), "{provider}");
 }

@@ -21,7 +21,7 @@ const ASSUME_ACTIONS: [&str; 3] = ["sts:AssumeRole", "sts:AssumeRoleWithSAML", "
 pub(super) fn analyze(record: &ResourceRecord, r: &IamRoleInputs, zone: &Zone, out: &mut PathResults) {
     let Some(policy) = out.parse("trust policy", &r.trust_policy, ResourceElement::NotRequired) else { return };
     let targets: Vec<Target> = ASSUME_ACTIONS.iter().map(|a| target(a, Arc::from([record.arn.clone()]))).collect();
-    let scope = Scope { rule: Some(may_send), federated_callers: true, ..scope(zone, &targets, &out.budget) };
+    let scope = Scope { rule: Some(may_send), federated_callers: true, ..scope(zone, &targets, out) };
     out.add(search::search(&policy, &scope), SharedVia::Policy);
 }
 

@@ -45,7 +45,7 @@ pub(super) fn analyze(record: &ResourceRecord, f: &LambdaFunctionInputs, zone: &
             }
         }
         let public_url = url.is_some_and(|u| u.auth_type.eq_ignore_ascii_case("NONE"));
-        for mut raw in search::search(&policy, &scope(zone, &targets, &out.budget)) {
+        for mut raw in search::search(&policy, &scope(zone, &targets, out)) {
             if let Some(q) = &qp.qualifier {
                 raw.notes.push(format!("policy of qualifier `{q}`"));
             }

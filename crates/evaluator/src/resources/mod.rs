@@ -21,7 +21,7 @@ use perimeter_model::{
 use crate::catalog;
 use crate::error::Error;
 use crate::policy::{Policy, ResourceElement};
-use crate::search::{self, Budget, RawFinding, Scope, Target};
+use crate::search::{self, Budget, RawFinding, ResourceFacts, Scope, Target};
 
 /// The services whose actions a type's policies grant, each with the SAR resource types of
 /// the type (what the type passes to the action catalog).
@@ -44,12 +44,14 @@ pub struct DocumentError {
     pub message: String,
 }
 
-/// What analysing one resource produced, and the work its searches may still spend.
+/// What analysing one resource produced, the work its searches may still spend, and what is
+/// known of the resource's own condition keys.
 #[derive(Debug, Default)]
 pub struct PathResults {
     pub findings: Vec<PathFinding>,
     pub errors: Vec<DocumentError>,
     pub budget: Budget,
+    pub resource: ResourceFacts,
 }
 
 impl PathResults {
@@ -84,7 +86,7 @@ impl PathResults {
 pub fn analyze_inputs(record: &ResourceRecord, zone: &Zone) -> PathResults {
     let zone = with_owner(zone, &record.account);
     let zone = zone.as_ref();
-    let mut out = PathResults::default();
+    let mut out = PathResults { resource: resource_facts(record, zone), ..PathResults::default() };
     match &record.inputs {
         ResourceInputs::S3Bucket(b) => s3_bucket::analyze(record, b, zone, &mut out),
         ResourceInputs::IamRole(r) => iam_role::analyze(record, r, zone, &mut out),
@@ -94,6 +96,14 @@ pub fn analyze_inputs(record: &ResourceRecord, zone: &Zone) -> PathResults {
         ResourceInputs::SqsQueue(q) => sqs_queue::analyze(record, q, zone, &mut out),
     }
     out
+}
+
+/// What the analysis knows of the resource's own keys (semantics.md section 4, resource keys):
+/// its owner account, and the organization when the owner is a member or the management
+/// account of the zone's organization. Tags and OU paths are not collected.
+fn resource_facts(record: &ResourceRecord, zone: &Zone) -> ResourceFacts {
+    let in_org = zone.accounts.get(&record.account).is_some_and(|a| a.kind != ZoneAccountKind::Trusted);
+    ResourceFacts { account: Some(record.account.clone()), org_id: zone.org_id.clone().filter(|_| in_org) }
 }
 
 /// The zone with the owner account in it.
@@ -137,15 +147,16 @@ pub fn actions(t: ResourceType) -> Vec<&'static str> {
 /// action, no federated callers, the resource's work budget. A request that comes through an
 /// S3 access point of the zone is internal whatever the type: only S3 requests carry those
 /// keys, and a policy of another type that names them is read as a bucket policy would be.
-fn scope<'a>(zone: &'a Zone, targets: &'a [Target], budget: &'a Budget) -> Scope<'a> {
+fn scope<'a>(zone: &'a Zone, targets: &'a [Target], out: &'a PathResults) -> Scope<'a> {
     Scope {
+        resource: &out.resource,
         zone,
         targets,
         gate: None,
         rule: None,
         federated_callers: false,
         zone_keys: s3_bucket::ACCESS_POINT_KEYS,
-        budget,
+        budget: &out.budget,
     }
 }
 
@@ -215,7 +226,7 @@ fn add_unknown_literals(policy: &Policy, service: &str, resources: &Arc<[String]
 /// on the resource's ARN.
 fn simple(policy: &Policy, service: (&str, &[&str]), arn: &str, zone: &Zone, out: &mut PathResults) {
     let targets = targets_for(policy, service, &[arn.to_string()]);
-    out.add(search::search(policy, &scope(zone, &targets, &out.budget)), SharedVia::Policy);
+    out.add(search::search(policy, &scope(zone, &targets, out)), SharedVia::Policy);
 }
 
 #[cfg(test)]

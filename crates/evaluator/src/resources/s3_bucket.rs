@@ -81,7 +81,7 @@ pub(super) fn analyze(record: &ResourceRecord, b: &S3BucketInputs, zone: &Zone, 
 fn bucket_policy(policy: &Policy, bucket_arn: &str, block: &PublicAccessBlock, zone: &Zone, out: &mut PathResults) {
     let objects = object_resources(policy, &format!("{bucket_arn}/"));
     let targets = s3_targets(policy, BUCKET_TYPES, bucket_arn, &objects);
-    let raws = search::search(policy, &scope(zone, &targets, &out.budget));
+    let raws = search::search(policy, &scope(zone, &targets, out));
     let (via_ap_account, direct): (Vec<RawFinding>, Vec<RawFinding>) =
         raws.into_iter().partition(|r| ap_account_of(r).is_some());
     let policy_is_public = direct.iter().chain(&via_ap_account).any(|r| r.is_public);
@@ -144,7 +144,7 @@ fn acl_grant(acl: &S3Acl, grant: &AclGrant, bucket_arn: &str, block: &PublicAcce
             target(a, if object_level { object_list.clone() } else { bucket_only.clone() })
         })
         .collect();
-    let mut raws = search::search(&policy, &scope(zone, &targets, &out.budget));
+    let mut raws = search::search(&policy, &scope(zone, &targets, out));
     for r in &mut raws {
         r.condition = group.map_or_else(BTreeMap::new, |g| BTreeMap::from([("AclGroup".to_string(), vec![g.to_string()])]));
         if group.is_some() {
@@ -183,7 +183,7 @@ fn access_point(
             ("s3:dataaccesspointaccount".into(), vec![ap.account.clone()]),
         ],
     };
-    let scope = Scope { gate: Some(gate), ..scope(zone, &targets, &out.budget) };
+    let scope = Scope { gate: Some(gate), ..scope(zone, &targets, out) };
     let mut raws = search::search(&ap_policy, &scope);
     let ap_restrict = block.restrict_public || ap.block_public_access.as_ref().is_some_and(|s| s.restrict_public_buckets);
     let vpc = ap.network_origin == NetworkOrigin::Vpc;

@@ -5,6 +5,7 @@
 use perimeter_model::RequestPrincipal;
 
 use super::{Universe, PROFILE_BOUND};
+use crate::keys;
 use crate::pattern::Pattern;
 use crate::policy::PrincipalEntry;
 
@@ -16,6 +17,8 @@ pub(super) struct Profile {
     pub(super) pins: bool,
 }
 
+/// The account field of an origin access identity's ARN, and of its callers.
+const OAI_ACCOUNT: &str = "cloudfront";
 const FRESH_SERVICE: &str = "perimeter-witness.amazonaws.com";
 const FRESH_PROVIDER: &str = "accounts.google.com";
 /// The user name of witness callers that are IAM users.
@@ -30,7 +33,12 @@ impl Universe<'_> {
             PrincipalEntry::Arn { account, .. } => zone.contains_account(account),
             PrincipalEntry::UniqueId(u) => zone.contains_principal_id(u),
             PrincipalEntry::CanonicalUser(c) => zone.contains_canonical_id(c),
-            PrincipalEntry::Anyone | PrincipalEntry::Service(_) | PrincipalEntry::Federated(_) => false,
+            // The zone holds no list of origin access identities yet: always outside, with a
+            // note (semantics.md section 2).
+            PrincipalEntry::Anyone
+            | PrincipalEntry::Service(_)
+            | PrincipalEntry::Federated(_)
+            | PrincipalEntry::OriginAccessIdentity(_) => false,
         }
     }
 
@@ -93,6 +101,9 @@ impl Universe<'_> {
                 }
                 if self.scope.federated_callers {
                     out.push(federated_profile(FRESH_PROVIDER));
+                    for provider in self.providers_of_named_claims() {
+                        out.push(federated_profile(&provider));
+                    }
                 }
                 // Every principal named anywhere in the policy, a Deny's `NotPrincipal` above
                 // all: the callers such a Deny exempts are the ones that get in.
@@ -112,6 +123,29 @@ impl Universe<'_> {
         let capped = out.len() > PROFILE_BOUND;
         out.truncate(PROFILE_BOUND);
         (out, capped)
+    }
+
+    /// A provider for each provider whose claims the conditions name (`<host>:sub`, `SAML:aud`),
+    /// as a `Federated` principal names it: the host for the public providers, otherwise a
+    /// provider the resource's account registered (`oidc-provider/<host>`,
+    /// `saml-provider/…`). Anyone may come through such a provider.
+    fn providers_of_named_claims(&self) -> Vec<String> {
+        let owner = self.scope.resource.account.clone().unwrap_or_else(|| self.fresh_account.clone());
+        let mut out: Vec<String> = Vec::new();
+        for key in self.candidates.keys() {
+            let Some(host) = keys::provider_host(key) else { continue };
+            let provider = match host {
+                "saml" => format!("arn:aws:iam::{owner}:saml-provider/perimeter-witness"),
+                "accounts.google.com" | "graph.facebook.com" | "www.amazon.com" | "cognito-identity.amazonaws.com" => {
+                    host.to_string()
+                }
+                _ => format!("arn:aws:iam::{owner}:oidc-provider/{host}"),
+            };
+            if provider != FRESH_PROVIDER && !out.contains(&provider) {
+                out.push(provider);
+            }
+        }
+        out
     }
 
     /// The callers of one principal entry other than `*`.
@@ -147,6 +181,30 @@ impl Universe<'_> {
             }
             PrincipalEntry::Service(s) => out.push(service_profile(s)),
             PrincipalEntry::Federated(f) => out.push(federated_profile(f)),
+            PrincipalEntry::OriginAccessIdentity(oai) => self.oai_profiles(oai, out),
+        }
+    }
+
+    /// CloudFront fetching through an origin access identity. Which account AWS names for it
+    /// (`aws:PrincipalAccount`) is not documented: tried without one and as a zone account
+    /// (the identity belongs to the account that created it), so that neither reading hides it.
+    fn oai_profiles(&self, oai: &str, out: &mut Vec<Profile>) {
+        let principal = RequestPrincipal::Aws {
+            account: OAI_ACCOUNT.to_string(),
+            arn: oai.to_string(),
+            unique_id: None,
+            canonical_id: None,
+        };
+        let identity: Vec<(&'static str, Vec<String>)> = vec![
+            ("aws:principalarn", vec![oai.to_string()]),
+            ("aws:principalisawsservice", vec!["false".to_string()]),
+        ];
+        out.push(Profile { principal: principal.clone(), identity: identity.clone(), pins: true });
+        if let Some(account) = self.scope.zone.accounts.keys().next() {
+            let mut identity = identity;
+            identity.push(("aws:principalaccount", vec![account.clone()]));
+            identity.push(("kms:calleraccount", vec![account.clone()]));
+            out.push(Profile { principal, identity, pins: true });
         }
     }
 

@@ -10,10 +10,10 @@ use bigdecimal::BigDecimal;
 
 use super::callers::USER_NAME;
 use super::{Scope, Universe};
-use crate::condition::{self, Cidr, Family, TemplatePart, Value};
+use crate::condition::{self, BaseOp, Cidr, Family, TemplatePart, Value};
 use crate::keys::{self, KeyClass};
 use crate::pattern::Pattern;
-use crate::policy::{Condition, Policy, PrincipalClause, PrincipalEntry, Statement};
+use crate::policy::{Condition, Effect, Policy, PrincipalClause, PrincipalEntry, Statement};
 
 /// A candidate value of one key: the values (`None` = absent) and whether it pins the caller.
 #[derive(Debug, Clone)]
@@ -107,10 +107,48 @@ impl<'a> Universe<'a> {
                 }
             }
         }
+        u.pin_addresses_by_range();
         for list in u.candidates.values_mut() {
             list.push(Candidate::of(None, false));
         }
         u
+    }
+
+    /// An address pins when it lies in a narrow range (section 5) that the policy requires of
+    /// it: the range of an Allow's `IpAddress`, or of a Deny's `NotIpAddress` (a Deny of every
+    /// address outside it). A `NotIpAddress` of an Allow, or an `IpAddress` of a Deny, never
+    /// pins, whatever ranges the other conditions name (semantics.md section 4).
+    fn pin_addresses_by_range(&mut self) {
+        let gate_statements = self.scope.gate.as_ref().map(|g| g.policy.statements.as_slice()).unwrap_or_default();
+        let mut ranges: Vec<(&str, Cidr)> = Vec::new();
+        for st in self.policy.statements.iter().chain(gate_statements) {
+            for c in &st.conditions {
+                let required = match st.effect {
+                    Effect::Allow => c.base() == BaseOp::IpAddress,
+                    Effect::Deny => c.base() == BaseOp::NotIpAddress,
+                };
+                if required && keys::audience_pins(&c.key_lc) {
+                    for v in &c.values {
+                        if let Value::Cidr(net) = v
+                            && !net.is_broad()
+                        {
+                            ranges.push((c.key_lc.as_str(), *net));
+                        }
+                    }
+                }
+            }
+        }
+        for (key, list) in &mut self.candidates {
+            if !matches!(key.as_str(), "aws:sourceip" | "aws:vpcsourceip") {
+                continue;
+            }
+            for cand in list.iter_mut() {
+                let Some([value]) = cand.values.as_deref() else { continue };
+                if let Some(ip) = Cidr::parse(value) {
+                    cand.pins = ranges.iter().any(|(k, net)| k == key && net.contains(&ip));
+                }
+            }
+        }
     }
 
     /// Records what one condition names.
@@ -331,13 +369,19 @@ impl<'a> Universe<'a> {
         };
         if !other.is_empty() {
             out.push(Candidate::of(Some(vec![other.clone()]), false));
-            // Multi-valued requests, for the set qualifiers.
+            // Multi-valued requests, for the set qualifiers, only for keys that can carry several
+            // values (a witness never gives a single-valued key two). They pin as the named
+            // value they hold does.
             if c.operator.qualifier.is_some()
-                && let Some(first) = out.first().and_then(|c| c.values.clone()) {
-                    let mut both = first;
-                    both.push(other);
-                    out.push(Candidate::of(Some(both), false));
-                }
+                && keys::is_multivalued(&c.key_lc)
+                && let Some(first) = out.first()
+                && let Some(values) = first.values.clone()
+            {
+                let pins = first.pins;
+                let mut both = values;
+                both.push(other);
+                out.push(Candidate::of(Some(both), pins));
+            }
         }
         out
     }

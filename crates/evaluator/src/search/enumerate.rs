@@ -176,7 +176,7 @@ impl Universe<'_> {
                 self.add_key(&mut keys, key);
             }
         }
-        keys.retain(|k| !target.fixed.iter().any(|(f, _)| f == k));
+        keys.retain(|k| !target.fixed.iter().any(|(f, _)| f == k) && !self.knows_resource_key(k));
         keys
     }
 
@@ -197,8 +197,29 @@ impl Universe<'_> {
         for k in self.scope.zone_keys.iter().map(|z| z.key).chain(keys::SOURCE_KEYS) {
             self.add_key(&mut keys, k);
         }
-        keys.retain(|k| !target.fixed.iter().any(|(f, _)| f == k));
+        keys.retain(|k| !target.fixed.iter().any(|(f, _)| f == k) && !self.knows_resource_key(k));
         keys
+    }
+
+    /// Whether the key is a resource key whose value the analysis knows (it is then set, never
+    /// varied).
+    fn knows_resource_key(&self, key_lc: &str) -> bool {
+        keys::classify(key_lc) == keys::KeyClass::Resource && self.scope.resource.value(key_lc).is_some()
+    }
+
+    /// A resource key that the statement, the group's Denies or the gate read (in a condition
+    /// or a policy variable) and whose value the analysis does not know, if any.
+    pub(super) fn unknown_resource_key(&self, st: &Statement, group: &Group<'_>) -> Option<String> {
+        let own = std::iter::once(&st.index).chain(group.denied_by.iter()).map(|i| &self.policy.statements[*i]);
+        let gate = self.scope.gate.iter().flat_map(|g| g.policy.statements.iter());
+        let unknown = |k: &str| keys::classify(k) == keys::KeyClass::Resource && self.scope.resource.value(k).is_none();
+        own.chain(gate).find_map(|s| {
+            s.conditions
+                .iter()
+                .find(|c| unknown(&c.key_lc))
+                .map(|c| c.key.clone())
+                .or_else(|| candidates::variable_keys(s).find(|k| unknown(k)).map(keys::display_name))
+        })
     }
 
     /// Adds `key` (lowercase) to `keys` once, if it has candidates (as the candidates' own key).
@@ -211,14 +232,18 @@ impl Universe<'_> {
     }
 
     /// The candidates of each key this caller can send: a key that does not apply to the
-    /// caller can only be absent; a public pass leaves out the values that pin.
+    /// caller can only be absent, a claim its provider always issues is never absent; a public
+    /// pass leaves out the values that pin.
     fn choices(&self, keys: &[&str], profile: &Profile, public_only: bool) -> Vec<Vec<&Candidate>> {
         keys.iter()
             .map(|k| {
                 let applicable = keys::applies_to(k, &profile.principal);
+                // A claim every token of the caller's provider carries is never absent.
+                let present = keys::always_present(k, &profile.principal);
                 self.candidates[*k]
                     .iter()
-                    .filter(|c| (applicable || c.values.is_none()) && !(public_only && c.pins))
+                    .filter(|c| (applicable || c.values.is_none()) && !(present && c.values.is_none()))
+                    .filter(|c| !(public_only && c.pins))
                     .collect()
             })
             .collect()
@@ -234,6 +259,14 @@ impl Universe<'_> {
         if let RequestPrincipal::Service { service } = &profile.principal {
             ctx.set("aws:principalisawsservice", vec!["true".into()]);
             ctx.set("aws:principalservicename", vec![service.clone()]);
+        }
+        // The resource's own keys, where known, read by some condition.
+        for key in self.candidates.keys() {
+            if keys::classify(key) == keys::KeyClass::Resource
+                && let Some(value) = self.scope.resource.value(key)
+            {
+                ctx.set(key, vec![value.to_string()]);
+            }
         }
         for (k, v) in &target.fixed {
             match v {

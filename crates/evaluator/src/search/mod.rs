@@ -95,9 +95,34 @@ pub struct ZoneKey {
     pub account: fn(&str) -> Option<String>,
 }
 
+/// The values of the resource keys (`aws:ResourceAccount`, `aws:ResourceOrgID`, …) that the
+/// analysis knows for the resource: set by AWS from the resource, never by the caller. A key
+/// whose value is unknown (`None` here, tags, OU paths) is tried both ways, and an access that
+/// depends on it is reported conservatively.
+#[derive(Debug, Clone, Default)]
+pub struct ResourceFacts {
+    /// The owner account.
+    pub account: Option<String>,
+    /// The owner account's organization, when known.
+    pub org_id: Option<String>,
+}
+
+impl ResourceFacts {
+    /// The known value of a resource key (lowercase), `None` when unknown.
+    pub fn value(&self, key_lc: &str) -> Option<&str> {
+        match key_lc {
+            "aws:resourceaccount" | "s3:resourceaccount" => self.account.as_deref(),
+            "aws:resourceorgid" => self.org_id.as_deref(),
+            _ => None,
+        }
+    }
+}
+
 /// What the search needs besides the policy.
 #[derive(Debug)]
 pub struct Scope<'a> {
+    /// What is known of the resource's own keys.
+    pub resource: &'a ResourceFacts,
     pub zone: &'a Zone,
     pub targets: &'a [Target],
     pub gate: Option<Gate<'a>>,
@@ -178,6 +203,7 @@ pub fn search(policy: &Policy, scope: &Scope<'_>) -> Vec<RawFinding> {
                     continue;
                 }
                 let outcome = universe.find_witness(st, can_be_public, &profiles, group);
+                let unknown_resource_key = universe.unknown_resource_key(st, group);
                 let (witness, is_public, mut conservative) = match outcome {
                     Outcome::Found { request, public } => {
                         if public || !can_be_public {
@@ -190,6 +216,12 @@ pub fn search(policy: &Policy, scope: &Scope<'_>) -> Vec<RawFinding> {
                     Outcome::GaveUp(Bound::Search) => (None, can_be_public, Some(search_bound_note())),
                     Outcome::GaveUp(Bound::Resource) => (None, can_be_public, Some(resource_bound_note(scope.budget))),
                 };
+                if witness.is_some()
+                    && conservative.is_none()
+                    && let Some(key) = unknown_resource_key
+                {
+                    conservative = Some(resource_key_note(&key));
+                }
                 // The Denies that narrow this access are part of its condition.
                 let mut condition = condition.clone();
                 if witness.is_some() {
@@ -207,7 +239,13 @@ pub fn search(policy: &Policy, scope: &Scope<'_>) -> Vec<RawFinding> {
                     actions: group.targets.iter().map(|t| t.action.to_string()).collect(),
                     witness,
                     conservative,
-                    notes: catalog_notes(group),
+                    notes: {
+                        let mut notes = catalog_notes(group);
+                        if matches!(entry, PrincipalEntry::OriginAccessIdentity(_)) {
+                            notes.push(OAI_NOTE.to_string());
+                        }
+                        notes
+                    },
                 });
             }
         }
@@ -222,6 +260,18 @@ fn principal_entries(st: &Statement) -> Vec<(PrincipalEntry, Principal)> {
         PrincipalClause::NotPrincipal(_) => vec![(PrincipalEntry::Anyone, Principal::anyone())],
         PrincipalClause::Missing => Vec::new(),
     }
+}
+
+/// The note on a finding for a CloudFront origin access identity (semantics.md section 2).
+const OAI_NOTE: &str = "a CloudFront origin access identity: CloudFront reads for the distributions that use it, so \
+     whoever can reach those distributions reads through it; it is outside the zone unless the collector finds \
+     the identity in a zone account";
+
+fn resource_key_note(key: &str) -> String {
+    format!(
+        "a condition reads the resource's `{key}`, whose value the analysis does not know (not \
+         collected); the access is reported with a value that lets it in"
+    )
 }
 
 fn profile_bound_note() -> String {
@@ -300,6 +350,8 @@ fn add_fence(condition: &mut BTreeMap<String, Vec<String>>, deny: &Statement) {
             let values = condition.entry(format!("Deny NotPrincipal {kind}")).or_default();
             if !values.contains(&value) {
                 values.push(value);
+                // Sorted: several Denies may spare principals, in any statement order.
+                values.sort();
             }
         }
     }
