@@ -11,7 +11,7 @@ use std::path::Path;
 use perimeter_model::ResourceType;
 use serde_json::{Map, Value};
 
-use super::infra::{line_of_key, segment, Deployment, Document, Found, Input, Permission};
+use super::infra::{key_lines, segment, Deployment, Document, Found, Input, Permission};
 
 /// A template has a `Resources` object and either the format version or a resource with an
 /// `AWS::` type.
@@ -47,12 +47,13 @@ pub fn policies(file: &Path, text: &str, doc: &Value, deployment: &Deployment) -
     let t = Template { resources, deployment };
     let mut found = Vec::new();
     let mut out = Vec::new();
+    let lines = key_lines(text);
     for (id, resource) in resources {
         let kind = resource.get("Type").and_then(Value::as_str).unwrap_or_default();
         let props = resource.get("Properties").cloned().unwrap_or(Value::Null);
         let props_at = format!("/Resources/{}/Properties", segment(id));
         let at = |prop: &str| format!("{props_at}/{prop}");
-        let line = line_of_key(text, id);
+        let line = lines.get(id.as_str()).copied();
         // (type, ARN, the document's pointer, the document) of each policy of this resource.
         let mut policies: Vec<(ResourceType, Result<String, Unresolved>, String, Document)> = Vec::new();
         let mut document_at = |resource_type, arn: Result<String, Unresolved>, prop: &str| {

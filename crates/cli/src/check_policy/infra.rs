@@ -171,16 +171,22 @@ fn yaml_to_json(v: serde_yaml_ng::Value) -> Result<Value, String> {
     })
 }
 
-/// The 1-based line of the first line of `text` that holds `needle` as a mapping key (a quoted
-/// JSON key or a YAML key), to point a reader at a resource.
-pub fn line_of_key(text: &str, needle: &str) -> Option<usize> {
-    let quoted = format!("\"{needle}\"");
-    let yaml = format!("{needle}:");
-    text.lines().position(|l| {
-        let t = l.trim_start();
-        (t.starts_with(&quoted) && t[quoted.len()..].trim_start().starts_with(':')) || t.starts_with(&yaml)
-    })
-    .map(|i| i + 1)
+/// The 1-based line of each mapping key that starts a line of `text` (a quoted JSON key or a
+/// YAML key), first occurrence kept: to point a reader at a resource. Built once per file.
+pub fn key_lines(text: &str) -> std::collections::HashMap<&str, usize> {
+    let mut out = std::collections::HashMap::new();
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim_start();
+        let key = if let Some(rest) = t.strip_prefix('"') {
+            rest.split_once('"').filter(|(_, after)| after.trim_start().starts_with(':')).map(|(k, _)| k)
+        } else {
+            t.split_once(':').map(|(k, _)| k).filter(|k| !k.is_empty() && !k.contains([' ', '"', '\'', '#', '-']))
+        };
+        if let Some(k) = key {
+            out.entry(k).or_insert(i + 1);
+        }
+    }
+    out
 }
 
 /// A JSON pointer segment (`~` and `/` escaped).
