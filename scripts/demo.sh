@@ -30,7 +30,7 @@ AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true \
 
 echo
 echo "exit code $status (0 = complete and clean, 1 = findings to report, 2 = incomplete scan)"
-echo "report:    $out/findings.csv  (and $out/findings.json)"
+echo "report:    $out/findings.csv  (and $out/findings.json; $out/report.html to look at)"
 echo "store:     $out/perimeter.db  (perimeter findings --db $out/perimeter.db)"
 echo "inventory: $out/inventory.jsonl (perimeter scan --from-inventory re-evaluates it offline)"
 # 1 is what the demo organization should give: it is full of external access on purpose.

@@ -54,7 +54,8 @@ const STYLE: &str = "body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#
 .complete{background:#dafbe1;color:#116329}.incomplete{background:#ffebe9;color:#a40e26}\
 .cards{display:flex;gap:12px;flex-wrap:wrap;margin:16px 0}.card{border:1px solid #d0d7de;border-radius:8px;padding:12px 16px;min-width:120px}\
 .card .n{font-size:28px;font-weight:700}.card.alert .n{color:#a40e26}.charts{display:flex;gap:24px;flex-wrap:wrap}\
-table{border-collapse:collapse;width:100%;margin:8px 0 24px}th,td{border-bottom:1px solid #d0d7de;padding:4px 6px;text-align:left;vertical-align:top}\
+table{border-collapse:collapse;width:100%;margin:8px 0 24px}th,td{border-bottom:1px solid #d0d7de;padding:4px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}\
+#findings td:nth-child(-n+3),#findings td:nth-child(n+9),#findings th{white-space:nowrap}\
 th{cursor:pointer;background:#f6f8fa;position:sticky;top:0}tr.public td.kind{color:#a40e26;font-weight:700}\
 code,pre{font:12px ui-monospace,monospace}pre{white-space:pre-wrap;margin:0}#filter{padding:4px 8px;width:320px}";
 
@@ -139,7 +140,7 @@ pub fn render(r: &HtmlReport<'_>) -> String {
     for f in rows {
         let x = &f.finding;
         let account = if f.labels.account_name.is_empty() { x.resource_owner_account.clone() } else { format!("{} ({})", f.labels.account_name, x.resource_owner_account) };
-        let principal = if f.labels.principal_label.is_empty() {
+        let principal = if f.labels.principal_label.is_empty() || x.principal.to_string().contains(&f.labels.principal_label) {
             x.principal.to_string()
         } else {
             format!("{} ({}, {})", x.principal, f.labels.principal_label, f.labels.principal_kind.as_str())
