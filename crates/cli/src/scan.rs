@@ -12,6 +12,7 @@ use anyhow::Context;
 use perimeter_collector::{AwsSettings, Inventory, Progress};
 use perimeter_model::{ErrorRecord, Finding};
 use perimeter_report::output::{write_csv, write_json, JsonReport};
+use perimeter_report::exports;
 use perimeter_report::html::{write_html, HtmlReport};
 use perimeter_report::{Labeler, ScanInput, ScanOutcome, ScanRecord, Status, Store};
 use rayon::prelude::*;
@@ -111,6 +112,8 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let csv_path = out_dir.path.join("findings.csv");
     let json_path = out_dir.path.join("findings.json");
     let html_path = out_dir.path.join("report.html");
+    let ocsf_path = out_dir.path.join("findings.ocsf.json");
+    let asff_path = out_dir.path.join("findings.asff.json");
     let history = store.history()?;
     let summary_of = |outcome: &ScanOutcome| Summary {
         complete: errors.is_empty(),
@@ -146,7 +149,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         };
         let written = write_file(&csv_path, |w| Ok(write_csv(w, &outcome.findings, &errors, &labeler, &now, plan.csv_bom)?))
             .and_then(|()| write_file(&json_path, |w| Ok(write_json(w, &JsonReport::new(&summary, &outcome.findings, &errors, &labeler))?)))
-            .and_then(|()| write_file(&html_path, |w| Ok(write_html(w, &page)?)));
+            .and_then(|()| write_file(&html_path, |w| Ok(write_html(w, &page)?)))
+            .and_then(|()| write_file(&ocsf_path, |w| Ok(serde_json::to_writer_pretty(w, &exports::ocsf(&outcome.findings))?)))
+            .and_then(|()| write_file(&asff_path, |w| Ok(serde_json::to_writer_pretty(w, &exports::asff(&outcome.findings))?)));
         written.map_err(|e| perimeter_report::Error::Output(format!("{e:#}")))?;
         die_here_if_asked();
         Ok(())
@@ -267,7 +272,7 @@ impl Log {
         for rule in &s.unmatched_archive_rules {
             console::err(&format!("perimeter: archive rule `{}` matched no finding", console::printable(rule)));
         }
-        console::err(&format!("perimeter: report {} and {} (and findings.json); store {}", csv.display(), html.display(), db.display()));
+        console::err(&format!("perimeter: report {} and {} (and findings.json, findings.ocsf.json, findings.asff.json); store {}", csv.display(), html.display(), db.display()));
     }
 }
 

@@ -176,7 +176,7 @@ fn d9_the_store_the_reports_and_the_inventory_are_private() {
         .expect("run perimeter");
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     let mode = |p: &std::path::Path| std::fs::metadata(p).expect("stat").permissions().mode() & 0o777;
-    for file in ["perimeter.db", "perimeter.db.lock", "out/findings.csv", "out/findings.json", "copy.jsonl"] {
+    for file in ["perimeter.db", "perimeter.db.lock", "out/findings.csv", "out/findings.json", "out/report.html", "out/findings.ocsf.json", "out/findings.asff.json", "copy.jsonl"] {
         assert_eq!(mode(&dir.path().join(file)), 0o600, "{file}");
     }
     assert_eq!(mode(&dir.path().join("out")), 0o700);

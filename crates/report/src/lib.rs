@@ -3,6 +3,7 @@
 //! (not in their own text), so that a printed chain names each cause once.
 
 pub mod archive;
+pub mod exports;
 pub mod html;
 pub mod labels;
 pub mod output;

@@ -99,3 +99,31 @@ fn labeler() -> perimeter_report::Labeler {
         &zone,
     )
 }
+
+#[test]
+fn findings_ocsf() {
+    let v = perimeter_report::exports::ocsf(&findings());
+    for event in v.as_array().expect("events") {
+        for pointer in perimeter_report::exports::OCSF_REQUIRED {
+            assert!(event.pointer(pointer).is_some_and(|x| !x.is_null()), "OCSF event lacks {pointer}: {event}");
+        }
+        assert_eq!(event["class_uid"], 2008);
+        assert_eq!(event["type_uid"].as_u64(), event["activity_id"].as_u64().map(|a| 200_800 + a));
+        assert!(!event["access_analysis_result"]["accessors"].as_array().is_none_or(Vec::is_empty));
+    }
+    insta::assert_snapshot!(serde_json::to_string_pretty(&v).expect("json"));
+}
+
+#[test]
+fn findings_asff() {
+    let v = perimeter_report::exports::asff(&findings());
+    for finding in v["Findings"].as_array().expect("findings") {
+        for pointer in perimeter_report::exports::ASFF_REQUIRED {
+            assert!(finding.pointer(pointer).is_some_and(|x| !x.is_null()), "ASFF finding lacks {pointer}: {finding}");
+        }
+        assert_eq!(finding["SchemaVersion"], "2018-10-08");
+        assert!(["INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"].contains(&finding["Severity"]["Label"].as_str().unwrap_or_default()));
+        assert!(finding["ProductArn"].as_str().is_some_and(|a| a.starts_with("arn:aws:securityhub:")));
+    }
+    insta::assert_snapshot!(serde_json::to_string_pretty(&v).expect("json"));
+}
