@@ -39,6 +39,8 @@ struct Summary {
     errors: usize,
     unmatched_archive_rules: Vec<String>,
     lapsed_archive_rules: Vec<String>,
+    /// Trusted accounts of the config that no policy names (likely stale).
+    unused_trusted_accounts: Vec<String>,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
@@ -69,6 +71,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     }
 
     // The zone: the organization plus the trusted accounts of the config.
+    let org_zone = inventory.zone.clone();
     for (id, account) in &plan.trusted {
         inventory.zone.accounts.entry(id.clone()).or_insert_with(|| account.clone());
     }
@@ -93,6 +96,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         }));
     }
     log.evaluated(inventory.resources.len(), findings.len(), errors.len());
+    let unused_trusted = unused_trusted_accounts(&plan, &inventory, &org_zone);
     // Names people recognise: account names and OU paths, known vendors, trusted accounts.
     let labeler = Labeler::new(inventory.accounts.iter().map(|a| (a.id.clone(), a.name.clone(), a.org_path.clone())), &inventory.zone);
     let scan_input = ScanInput {
@@ -115,6 +119,18 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let ocsf_path = out_dir.path.join("findings.ocsf.json");
     let asff_path = out_dir.path.join("findings.asff.json");
     let history = store.history()?;
+    let skipped: Vec<String> = inventory
+        .accounts
+        .iter()
+        .flat_map(|a| {
+            let name = a.name.as_deref().map_or_else(|| a.id.clone(), |n| format!("{n} ({})", a.id));
+            a.skipped
+                .iter()
+                .map(|why| format!("account {name}: {why}"))
+                .chain(a.skipped_regions.iter().map(|r| format!("account {name}, region {r}: not enabled in the account")))
+                .collect::<Vec<_>>()
+        })
+        .collect();
     let summary_of = |outcome: &ScanOutcome| Summary {
         complete: errors.is_empty(),
         accounts_scanned: inventory.accounts.iter().filter(|a| a.skipped.is_none()).count(),
@@ -128,6 +144,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         errors: errors.len(),
         unmatched_archive_rules: outcome.unmatched_rules.clone(),
         lapsed_archive_rules: outcome.lapsed_rules.clone(),
+        unused_trusted_accounts: unused_trusted.clone(),
     };
     // The reports are written inside the store's transaction, before it commits: a report that
     // cannot be written leaves the store as it was, so this scan's NEW findings stay NEW.
@@ -146,6 +163,8 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             rules: &plan.archive_rules,
             lapsed_rules: &outcome.lapsed_rules,
             history: &history,
+            unused_trusted: &unused_trusted,
+            skipped: &skipped,
         };
         let written = write_file(&csv_path, |w| Ok(write_csv(w, &outcome.findings, &errors, &labeler, &now, plan.csv_bom)?))
             .and_then(|()| write_file(&json_path, |w| Ok(write_json(w, &JsonReport::new(&summary, &outcome.findings, &errors, &labeler))?)))
@@ -269,6 +288,9 @@ impl Log {
                 console::printable(rule)
             ));
         }
+        for account in &s.unused_trusted_accounts {
+            console::err(&format!("perimeter: trusted account {} is named by no policy of this scan (stale?)", console::printable(account)));
+        }
         for rule in &s.unmatched_archive_rules {
             console::err(&format!("perimeter: archive rule `{}` matched no finding", console::printable(rule)));
         }
@@ -284,4 +306,31 @@ fn die_here_if_asked() {
     if std::env::var_os("PERIMETER_TEST_DIE_BEFORE_COMMIT").is_some() {
         std::process::abort();
     }
+}
+
+/// Trusted accounts of the config that no policy of the scan names: the resources are analysed
+/// once more with the organization alone as the zone, and a trusted account that none of those
+/// findings names is likely stale (a vendor since dropped). Nothing to do without trusted accounts.
+fn unused_trusted_accounts(plan: &ScanPlan, inventory: &Inventory, org_zone: &perimeter_model::Zone) -> Vec<String> {
+    if plan.trusted.is_empty() {
+        return Vec::new();
+    }
+    let named: BTreeSet<String> = inventory
+        .resources
+        .par_iter()
+        .filter(|r| plan.resource_types.contains(&r.resource_type()))
+        .flat_map_iter(|r| perimeter_evaluator::analyze(r, org_zone).findings)
+        .filter_map(|f| match f.principal {
+            perimeter_model::Principal::Aws(p) => {
+                let account = if p.len() == 12 { p } else { p.split(':').nth(4).unwrap_or_default().to_string() };
+                Some(account)
+            }
+            _ => None,
+        })
+        .collect();
+    plan.trusted
+        .iter()
+        .filter(|(id, _)| !named.contains(id))
+        .map(|(id, a)| a.name.as_deref().map_or_else(|| id.clone(), |n| format!("{id} ({n})")))
+        .collect()
 }

@@ -280,3 +280,36 @@ fn findings_since_the_last_scan_are_what_it_changed() {
     assert_eq!(later["findings"].as_array().map(Vec::len), Some(0));
     assert_eq!(since("yesterday").status.code(), Some(2));
 }
+
+/// Issue 16: trusted accounts that no policy names are reported (likely stale), and the report
+/// page lists what was skipped.
+#[test]
+fn trusted_accounts_named_by_no_policy_and_skipped_accounts_are_reported() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let policy = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "464622532012"}, "Action": "sqs:SendMessage", "Resource": QUEUE}]});
+    let vendor_queue = json!({"record": "resource", "arn": QUEUE, "account": ACCOUNT, "region": "us-east-1",
+                              "inputs": {"type": "AWS::SQS::Queue", "name": "orders", "policy": policy.to_string()}});
+    let left_out = json!({"record": "account", "id": "333333333333", "name": "sandbox", "status": "ACTIVE", "skipped": "excluded from this scan"});
+    let path = dir.path().join("inventory.jsonl");
+    std::fs::write(&path, lines(&[zone(), plan(&["AWS::SQS::Queue"]), account(), left_out, vendor_queue, sqs_scope()])).expect("inventory");
+    let config = dir.path().join("perimeter.toml");
+    std::fs::write(&config, "[[trusted_accounts]]\nid = \"464622532012\"\nlabel = \"Datadog\"\n[[trusted_accounts]]\nid = \"999988887777\"\nlabel = \"Former vendor\"\n").expect("config");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_perimeter"))
+        .args(["scan", "--from-inventory"])
+        .arg(&path)
+        .arg("--config")
+        .arg(&config)
+        .arg("--db")
+        .arg(dir.path().join("perimeter.db"))
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "the trusted vendor's access is not reported: {stderr}");
+    assert!(stderr.contains("trusted account 999988887777 (Former vendor) is named by no policy"), "{stderr}");
+    assert!(!stderr.contains("trusted account 464622532012"), "{stderr}");
+    let page = std::fs::read_to_string(dir.path().join("out/report.html")).expect("report.html");
+    assert!(page.contains("999988887777 (Former vendor)"));
+    assert!(page.contains("account sandbox (333333333333): excluded from this scan"), "the skipped account is listed");
+}

@@ -31,6 +31,10 @@ pub struct HtmlReport<'a> {
     pub lapsed_rules: &'a [String],
     /// The stored scans, oldest first.
     pub history: &'a [ScanRecord],
+    /// Trusted accounts of the config that no policy names.
+    pub unused_trusted: &'a [String],
+    /// Accounts and regions not scanned, with why.
+    pub skipped: &'a [String],
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -193,6 +197,23 @@ pub fn render(r: &HtmlReport<'_>) -> String {
         h.push_str("</tbody></table>");
     }
 
+    let _ = write!(h, "<h2>Skipped ({})</h2>", r.skipped.len());
+    if r.skipped.is_empty() {
+        h.push_str("<p>No account or region was left out.</p>");
+    } else {
+        h.push_str("<ul id=\"skipped\">");
+        for line in r.skipped {
+            let _ = write!(h, "<li>{}</li>", escape(line));
+        }
+        h.push_str("</ul>");
+    }
+    if !r.unused_trusted.is_empty() {
+        h.push_str("<h2>Trusted accounts named by no policy</h2><p>Likely stale: remove them from the config or say why they stay.</p><ul id=\"unused-trusted\">");
+        for line in r.unused_trusted {
+            let _ = write!(h, "<li>{}</li>", escape(line));
+        }
+        h.push_str("</ul>");
+    }
     h.push_str("<h2>Archive rules</h2>");
     if r.rules.is_empty() {
         h.push_str("<p>No archive rule is configured.</p>");
