@@ -43,6 +43,12 @@ fn plan(types: &[&str]) -> Value {
 }
 
 fn scan(dir: &Path, inventory: &str) -> Output {
+    scan_with(dir, inventory, &[])
+}
+
+/// `perimeter scan --from-inventory` of `inventory` (written to `dir`), with the store and the
+/// output directory in `dir`, and `extra` arguments.
+fn scan_with(dir: &Path, inventory: &str, extra: &[&std::ffi::OsStr]) -> Output {
     let path = dir.join("inventory.jsonl");
     std::fs::write(&path, inventory).expect("inventory");
     std::process::Command::new(env!("CARGO_BIN_EXE_perimeter"))
@@ -52,6 +58,7 @@ fn scan(dir: &Path, inventory: &str) -> Output {
         .arg(dir.join("perimeter.db"))
         .arg("--out")
         .arg(dir.join("out"))
+        .args(extra)
         .output()
         .expect("run perimeter")
 }
@@ -160,20 +167,9 @@ fn d2_an_output_place_that_cannot_be_written_stops_the_scan_before_the_store_cha
 fn d9_the_store_the_reports_and_the_inventory_are_private() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("inventory.jsonl");
-    std::fs::write(&path, lines(&[zone(), plan(&["AWS::SQS::Queue"]), account(), public_queue(), sqs_scope()])).expect("inventory");
     let copy = dir.path().join("copy.jsonl");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_perimeter"))
-        .args(["scan", "--from-inventory"])
-        .arg(&path)
-        .arg("--db")
-        .arg(dir.path().join("perimeter.db"))
-        .arg("--out")
-        .arg(dir.path().join("out"))
-        .arg("--inventory-out")
-        .arg(&copy)
-        .output()
-        .expect("run perimeter");
+    let inventory = lines(&[zone(), plan(&["AWS::SQS::Queue"]), account(), public_queue(), sqs_scope()]);
+    let out = scan_with(dir.path(), &inventory, &["--inventory-out".as_ref(), copy.as_os_str()]);
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     let mode = |p: &std::path::Path| std::fs::metadata(p).expect("stat").permissions().mode() & 0o777;
     for file in ["perimeter.db", "perimeter.db.lock", "out/findings.csv", "out/findings.json", "out/report.html", "out/findings.ocsf.json", "out/findings.asff.json", "copy.jsonl"] {
@@ -227,19 +223,8 @@ fn rows_carry_account_names_ou_paths_and_known_vendor_labels() {
     // An archive rule on the kind archives it, with its reason.
     let config = dir.path().join("perimeter.toml");
     std::fs::write(&config, "[[archive_rules]]\nname = \"vendors\"\nreason = \"reviewed vendor integrations\"\n[archive_rules.filter]\nprincipal_kind = { eq = [\"known-vendor\"] }\nprincipal_label = { eq = [\"Datadog\"] }\n").expect("config");
-    let path = dir.path().join("inventory.jsonl");
-    std::fs::write(&path, lines(&[zone(), plan(&["AWS::SQS::Queue"]), named, vendor_queue, sqs_scope()])).expect("inventory");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_perimeter"))
-        .args(["scan", "--from-inventory"])
-        .arg(&path)
-        .arg("--config")
-        .arg(&config)
-        .arg("--db")
-        .arg(dir.path().join("perimeter.db"))
-        .arg("--out")
-        .arg(dir.path().join("out"))
-        .output()
-        .expect("run");
+    let inventory = lines(&[zone(), plan(&["AWS::SQS::Queue"]), named, vendor_queue, sqs_scope()]);
+    let out = scan_with(dir.path(), &inventory, &["--config".as_ref(), config.as_os_str()]);
     assert_eq!(out.status.code(), Some(0), "archived findings are not to report: {}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(statuses(dir.path()), vec![("ARCHIVED".to_string(), QUEUE.to_string())]);
 }
@@ -290,21 +275,10 @@ fn trusted_accounts_named_by_no_policy_and_skipped_accounts_are_reported() {
     let vendor_queue = json!({"record": "resource", "arn": QUEUE, "account": ACCOUNT, "region": "us-east-1",
                               "inputs": {"type": "AWS::SQS::Queue", "name": "orders", "policy": policy.to_string()}});
     let left_out = json!({"record": "account", "id": "333333333333", "name": "sandbox", "status": "ACTIVE", "skipped": "excluded from this scan"});
-    let path = dir.path().join("inventory.jsonl");
-    std::fs::write(&path, lines(&[zone(), plan(&["AWS::SQS::Queue"]), account(), left_out, vendor_queue, sqs_scope()])).expect("inventory");
     let config = dir.path().join("perimeter.toml");
     std::fs::write(&config, "[[trusted_accounts]]\nid = \"464622532012\"\nlabel = \"Datadog\"\n[[trusted_accounts]]\nid = \"999988887777\"\nlabel = \"Former vendor\"\n").expect("config");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_perimeter"))
-        .args(["scan", "--from-inventory"])
-        .arg(&path)
-        .arg("--config")
-        .arg(&config)
-        .arg("--db")
-        .arg(dir.path().join("perimeter.db"))
-        .arg("--out")
-        .arg(dir.path().join("out"))
-        .output()
-        .expect("run");
+    let inventory = lines(&[zone(), plan(&["AWS::SQS::Queue"]), account(), left_out, vendor_queue, sqs_scope()]);
+    let out = scan_with(dir.path(), &inventory, &["--config".as_ref(), config.as_os_str()]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "the trusted vendor's access is not reported: {stderr}");
     assert!(stderr.contains("trusted account 999988887777 (Former vendor) is named by no policy"), "{stderr}");
