@@ -38,9 +38,10 @@ pub struct AwsSettings {
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Time one attempt of a call may take once connected.
 pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(20);
-/// Time one call may take with all its retries: an endpoint that accepts connections and never
-/// answers fails each call after this long, never after attempts x attempt timeout.
-pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(60);
+/// Time one call may take with all its retries and the adaptive rate limiter's waits: long
+/// enough for a throttled call to get through (5 attempts of 20 s fit), short enough that a
+/// call never hangs for good.
+pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(120);
 /// Time the first call may take: a dead or silent endpoint is reported at once.
 pub const STARTUP_TIMEOUT: Duration = Duration::from_secs(15);
 
