@@ -7,7 +7,8 @@ use std::io::{BufRead, Write};
 use std::collections::BTreeSet;
 
 use perimeter_model::{
-    AccountRecord, EndRecord, ErrorRecord, InventoryRecord, PlanRecord, ResourceRecord, ResourceType, ScopeRecord, Zone,
+    AccountRecord, EndRecord, ErrorRecord, InventoryRecord, PlanRecord, ResourceControls, ResourceRecord, ResourceType,
+    ScopeRecord, Zone,
     GLOBAL_REGION,
 };
 
@@ -20,6 +21,9 @@ pub struct Inventory {
     pub zone: Zone,
     /// The resource types the scan was asked to read.
     pub resource_types: Vec<ResourceType>,
+    /// The organization's resource control policies; `None` outside an organization or when
+    /// they could not be read (error records then cover the scopes they govern).
+    pub resource_controls: Option<ResourceControls>,
     pub accounts: Vec<AccountRecord>,
     pub resources: Vec<ResourceRecord>,
     /// The (account, region, type) scopes read to the end.
@@ -34,6 +38,7 @@ impl Inventory {
     pub fn records(&self) -> impl Iterator<Item = InventoryRecord> + '_ {
         std::iter::once(InventoryRecord::Zone(self.zone.clone()))
             .chain(std::iter::once(InventoryRecord::Plan(PlanRecord { resource_types: self.resource_types.clone() })))
+            .chain(self.resource_controls.iter().cloned().map(InventoryRecord::ResourceControls))
             .chain(self.accounts.iter().cloned().map(InventoryRecord::Account))
             .chain(self.resources.iter().cloned().map(InventoryRecord::Resource))
             .chain(self.scopes.iter().cloned().map(InventoryRecord::Scope))
@@ -43,6 +48,7 @@ impl Inventory {
                 resources: self.resources.len(),
                 scopes: self.scopes.len(),
                 errors: self.errors.len(),
+                resource_controls: usize::from(self.resource_controls.is_some()),
             })))
     }
 
@@ -83,6 +89,12 @@ impl Inventory {
                     inventory.zone = z;
                 }
                 InventoryRecord::Plan(p) => plan = Some(p.resource_types),
+                InventoryRecord::ResourceControls(r) => {
+                    counts.resource_controls += 1;
+                    if inventory.resource_controls.replace(r).is_some() {
+                        return Err(at("a second resource-controls record".to_string()));
+                    }
+                }
                 InventoryRecord::Account(a) => {
                     counts.accounts += 1;
                     inventory.accounts.push(a);

@@ -20,18 +20,18 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput};
-use perimeter_evaluator::analyze;
+use perimeter_evaluator::{analyze, analyze_guarded};
 
 /// Median of one case: at least 11 runs and at least 20 ms of runs.
 fn case_median(case: &support::Case) -> Duration {
     for _ in 0..3 {
-        black_box(analyze(&case.record, &case.zone));
+        black_box(analyze_guarded(&case.record, &case.zone, &case.rcps));
     }
     let mut samples = Vec::new();
     let start = Instant::now();
     while samples.len() < 11 || start.elapsed() < Duration::from_millis(20) {
         let t = Instant::now();
-        black_box(analyze(black_box(&case.record), &case.zone));
+        black_box(analyze_guarded(black_box(&case.record), &case.zone, &case.rcps));
         samples.push(t.elapsed());
     }
     samples.sort();
@@ -98,6 +98,7 @@ fn generated_table() {
             json: serde_json::Value::Null,
             record: policies::bucket(&policy),
             zone: zone.clone(),
+            rcps: Vec::new(),
         };
         let work = analyze(&case.record, &case.zone).work;
         println!(
@@ -129,7 +130,7 @@ fn main() {
     group.bench_function("all cases", |b| {
         b.iter(|| {
             for case in &cases {
-                black_box(analyze(&case.record, &case.zone));
+                black_box(analyze_guarded(&case.record, &case.zone, &case.rcps));
             }
         })
     });

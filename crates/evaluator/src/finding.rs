@@ -38,8 +38,8 @@ pub struct Analysis {
 }
 
 /// What keeps two findings of one resource apart: principal, condition (as JSON), path,
-/// public, conservative.
-type MergeKey = (String, String, String, bool, bool);
+/// public, conservative, blocked by RCPs (the RCPs of findings merged are merged too).
+type MergeKey = (String, String, String, bool, bool, bool);
 
 /// The analysis of one resource from what its paths produced.
 pub(crate) fn analysis(record: &ResourceRecord, results: PathResults) -> Analysis {
@@ -61,7 +61,14 @@ pub(crate) fn analysis(record: &ResourceRecord, results: PathResults) -> Analysi
 fn merge_key(pf: &PathFinding) -> MergeKey {
     let raw = &pf.raw;
     let condition_key = serde_json::to_string(&raw.condition).unwrap_or_default();
-    (raw.principal.to_string(), condition_key, pf.shared_via.as_str().to_string(), raw.is_public, raw.conservative.is_some())
+    (
+        raw.principal.to_string(),
+        condition_key,
+        pf.shared_via.as_str().to_string(),
+        raw.is_public,
+        raw.conservative.is_some(),
+        !raw.blocked_by.is_empty(),
+    )
 }
 
 /// Adds a raw finding's actions and notes to the finding it merges into.
@@ -72,6 +79,11 @@ fn merge_into(existing: &mut Finding, pf: PathFinding) {
         }
     }
     existing.actions.sort();
+    for b in pf.raw.blocked_by {
+        if !existing.blocked_by.contains(&b) {
+            existing.blocked_by.push(b);
+        }
+    }
     for n in pf.raw.notes {
         if !existing.notes.contains(&n) {
             existing.notes.push(n);
@@ -82,7 +94,7 @@ fn merge_into(existing: &mut Finding, pf: PathFinding) {
 /// The first raw finding of a merge key, as a finding of the resource.
 fn new_finding(record: &ResourceRecord, key: &MergeKey, pf: PathFinding) -> Finding {
     let raw = pf.raw;
-    let id = finding_id(&record.arn, &key.0, &key.1, &key.2, key.3, key.4);
+    let id = finding_id(&record.arn, &key.0, &key.1, &key.2, key.3, key.4, key.5);
     let mut actions: Vec<String> = raw.actions.into_iter().collect();
     actions.sort();
     Finding {
@@ -99,6 +111,7 @@ fn new_finding(record: &ResourceRecord, key: &MergeKey, pf: PathFinding) -> Find
         witness: raw.witness,
         conservative: raw.conservative,
         notes: raw.notes,
+        blocked_by: raw.blocked_by,
     }
 }
 
@@ -113,14 +126,24 @@ fn analysis_error(record: &ResourceRecord, e: DocumentError) -> AnalysisError {
 }
 
 /// A stable finding ID: the same access (resource, principal, condition, path, public or not,
-/// proven or conservative) keeps its ID from run to run; findings of one resource never share
-/// an ID, since these are exactly the fields that keep them apart. 128 bits of two FNV-1a
-/// hashes, hex.
-pub fn finding_id(resource_arn: &str, principal: &str, condition: &str, shared_via: &str, is_public: bool, conservative: bool) -> String {
+/// proven or conservative, blocked by RCPs or not) keeps its ID from run to run; findings of
+/// one resource never share an ID, since these are exactly the fields that keep them apart
+/// (which RCPs block it is not: the same access blocked by a renamed RCP keeps its ID). 128
+/// bits of two FNV-1a hashes, hex.
+pub fn finding_id(
+    resource_arn: &str,
+    principal: &str,
+    condition: &str,
+    shared_via: &str,
+    is_public: bool,
+    conservative: bool,
+    blocked: bool,
+) -> String {
     let text = format!(
-        "{resource_arn}\u{1f}{principal}\u{1f}{condition}\u{1f}{shared_via}\u{1f}{}{}",
+        "{resource_arn}\u{1f}{principal}\u{1f}{condition}\u{1f}{shared_via}\u{1f}{}{}{}",
         if is_public { "public" } else { "cross-account" },
-        if conservative { "/conservative" } else { "" }
+        if conservative { "/conservative" } else { "" },
+        if blocked { "/blocked" } else { "" }
     );
     let fnv = |seed: u64| {
         text.bytes().fold(seed, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))

@@ -6,7 +6,8 @@
 //!
 //! Layers: `policy` (with `json`, `pattern` and `condition`) reads documents, `evaluate` decides one
 //! request, `search` finds the external requests one policy allows, `resources` reads each
-//! resource type's documents and combines their results, `finding` merges them into findings.
+//! resource type's documents and combines their results, `finding` merges them into findings;
+//! `resource_control` holds the organization's RCPs, whose Denies a search adds.
 
 pub mod catalog;
 pub mod condition;
@@ -17,6 +18,7 @@ pub mod json;
 pub mod keys;
 pub mod pattern;
 pub mod policy;
+pub mod resource_control;
 mod resources;
 pub mod search;
 
@@ -26,13 +28,21 @@ pub use error::{Error, MAX_DOCUMENT_BYTES};
 pub use evaluate::{evaluate, Decision, Evaluation};
 pub use finding::{finding_id, Analysis, AnalysisError};
 pub use policy::Policy;
+pub use resource_control::{Guardrails, Rcp, RcpError};
 pub use resources::Services;
 pub use search::RESOURCE_BOUND;
 
 /// Analyses one resource against the zone of trust. The resource's owner account is always
 /// inside the zone.
 pub fn analyze(record: &ResourceRecord, zone: &Zone) -> Analysis {
-    finding::analysis(record, resources::analyze_inputs(record, zone))
+    analyze_guarded(record, zone, &[])
+}
+
+/// Analyses one resource under the resource control policies in force on it
+/// ([`Guardrails::in_force`]): an access they refuse entirely is a finding with `blocked_by`,
+/// one they narrow has their condition (semantics.md section 8).
+pub fn analyze_guarded(record: &ResourceRecord, zone: &Zone, rcps: &[std::sync::Arc<Rcp>]) -> Analysis {
+    finding::analysis(record, resources::analyze_inputs(record, zone, rcps))
 }
 
 /// The services whose actions the policies of `t` grant, each with the SAR resource types that

@@ -68,6 +68,9 @@ pub struct Statement {
     /// it applies to the resource the policy is attached to.
     pub resource: Option<ResourceClause>,
     pub conditions: Vec<Condition>,
+    /// On the copies of a resource control policy's Denies that a search adds to a resource's
+    /// policy: which RCP of the search's scope it comes from. `None` on a document's own.
+    pub rcp: Option<usize>,
 }
 
 /// `Principal`, `NotPrincipal`, or neither (identity-policy style; matches nobody, and a
@@ -233,6 +236,19 @@ impl Policy {
         }
         Ok(())
     }
+
+    /// Checks what the Organizations guide requires of a resource control policy ("RCP
+    /// syntax"): every statement has `Principal` `"*"` (no `NotPrincipal`). Its Allows (only
+    /// AWS's own `RCPFullAWSAccess` has one) grant nothing and are never read.
+    pub fn check_resource_control_policy(&self) -> Result<(), Error> {
+        for st in &self.statements {
+            match &st.principal {
+                PrincipalClause::Principal(entries) if entries.iter().all(|e| *e == PrincipalEntry::Anyone) => {}
+                _ => return Err(Error::parse(&st.pointer, "a statement of a resource control policy needs `Principal: \"*\"`")),
+            }
+        }
+        Ok(())
+    }
 }
 
 fn parse_statement(json: &Json, index: usize, at: &str, variables: bool) -> Result<Statement, Error> {
@@ -285,7 +301,7 @@ fn parse_statement(json: &Json, index: usize, at: &str, variables: bool) -> Resu
         None => Vec::new(),
         Some(c) => parse_conditions(c, &format!("{at}/Condition"), variables)?,
     };
-    Ok(Statement { index, pointer: at.to_string(), sid, effect, principal, action, resource, conditions })
+    Ok(Statement { index, pointer: at.to_string(), sid, effect, principal, action, resource, conditions, rcp: None })
 }
 
 /// A string or a non-empty list of strings.

@@ -7,7 +7,7 @@ mod support;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use perimeter_evaluator::{analyze, evaluate, Decision, Policy};
+use perimeter_evaluator::{analyze_guarded, evaluate, Decision, Policy};
 use perimeter_model::{Finding, ResourceRecord, SharedVia};
 use serde_json::Value;
 
@@ -17,8 +17,8 @@ fn documents(record: &ResourceRecord) -> Vec<Policy> {
 }
 
 fn check_case(path: &Path) -> Result<(), String> {
-    let support::Case { json: case, record, zone, .. } = support::load_case(path)?;
-    let analysis = analyze(&record, &zone);
+    let support::Case { json: case, record, zone, rcps, .. } = support::load_case(path)?;
+    let analysis = analyze_guarded(&record, &zone, &rcps);
 
     if let Some(expected_error) = case.get("expected_error") {
         let Some(error) = analysis.errors.first() else {
@@ -42,9 +42,24 @@ fn check_case(path: &Path) -> Result<(), String> {
     }
 
     // Witnesses: each is allowed by a document of the resource (synthetic ACL and grant
-    // policies are checked inside the analysis itself).
+    // policies are checked inside the analysis itself); a blocked finding's witness is refused
+    // by an RCP that blocks it, an unblocked one's by none in force.
     let docs = documents(&record);
     for f in &analysis.findings {
+        if let Some(w) = &f.witness {
+            let refused_by: Vec<&str> = rcps
+                .iter()
+                .filter(|r| perimeter_model::rcp_governs(&w.action) && evaluate(&r.policy, w).decision == Decision::ExplicitDeny)
+                .map(|r| r.id.as_str())
+                .collect();
+            let blocked: Vec<&str> = f.blocked_by.iter().map(|b| b.id.as_str()).collect();
+            if f.is_blocked() && !blocked.iter().any(|b| refused_by.contains(b)) {
+                return Err(format!("the blocked witness of {} is refused by none of {blocked:?}: {w:#?}", f.principal));
+            }
+            if !f.is_blocked() && f.conservative.is_none() && !refused_by.is_empty() {
+                return Err(format!("the witness of unblocked {} is refused by {refused_by:?}: {w:#?}", f.principal));
+            }
+        }
         match (&f.witness, &f.conservative) {
             (Some(w), _)
                 if matches!(f.shared_via, SharedVia::Policy | SharedVia::FunctionUrl | SharedVia::S3AccessPointAccount)
@@ -69,6 +84,7 @@ fn check_case(path: &Path) -> Result<(), String> {
                 && f.shared_via.as_str() == via
                 && exp.get("condition").is_none_or(|c| serde_json::to_value(&f.condition).ok().as_ref() == Some(c))
                 && exp.get("is_public").is_none_or(|p| p.as_bool() == Some(f.is_public))
+                && exp.get("blocked_by").is_some() == f.is_blocked()
         });
         let Some(pos) = pos else {
             return Err(format!(
@@ -97,6 +113,11 @@ fn check_case(path: &Path) -> Result<(), String> {
                 return Err(format!("actions for {principal} include excluded {a}"));
             }
         }
+        let blocked: BTreeSet<String> = f.blocked_by.iter().map(|b| b.id.clone()).collect();
+        let want_blocked = list("blocked_by").unwrap_or_default();
+        if want_blocked != blocked {
+            return Err(format!("blocked_by for {principal}: expected {want_blocked:?}, got {blocked:?}"));
+        }
         if exp.get("conservative").and_then(Value::as_bool).unwrap_or(false) != f.conservative.is_some() {
             return Err(format!("conservative flag differs for {principal}: {:?}", f.conservative));
         }
@@ -112,10 +133,11 @@ fn summary(findings: &[Finding]) -> Vec<String> {
         .iter()
         .map(|f| {
             format!(
-                "{} public={} via={} condition={} actions={:?} witness={}",
+                "{} public={} via={} blocked_by={:?} condition={} actions={:?} witness={}",
                 f.principal,
                 f.is_public,
                 f.shared_via.as_str(),
+                f.blocked_by.iter().map(|b| b.id.as_str()).collect::<Vec<_>>(),
                 serde_json::to_string(&f.condition).unwrap_or_default(),
                 f.actions,
                 f.witness.as_ref().map(|w| serde_json::to_string(w).unwrap_or_default()).unwrap_or_default()

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use perimeter_evaluator::policy::PrincipalEntry;
-use perimeter_evaluator::{analyze, evaluate, Decision, Policy};
+use perimeter_evaluator::{analyze, analyze_guarded, evaluate, Decision, Policy, Rcp};
 use std::sync::LazyLock;
 
 use perimeter_model::{Finding, Principal, Request, RequestPrincipal, ResourceRecord, ResourceType, Zone};
@@ -123,6 +123,24 @@ fn deny_statement(case: &'static TypeCase) -> impl Strategy<Value = Value> {
             s
         }),
     ]
+}
+
+/// A resource control policy of one Deny (`Principal "*"`, as RCPs must), with the actions and
+/// conditions a Deny of the resource policy may have.
+fn rcp(case: &'static TypeCase) -> impl Strategy<Value = std::sync::Arc<Rcp>> {
+    (action_value(case), condition_value()).prop_map(|(a, c)| {
+        let mut s = json!({"Effect": "Deny", "Principal": "*", "Action": a, "Resource": "*"});
+        if let Some(c) = c {
+            s["Condition"] = c;
+        }
+        let text = json!({"Version": "2012-10-17", "Statement": [s]}).to_string();
+        std::sync::Arc::new(Rcp::parse("p-property", "property", &text).expect("generated RCPs parse"))
+    })
+}
+
+/// Whether the RCP refuses the request (only for the actions RCPs govern).
+fn rcp_refuses(rcp: &Rcp, request: &Request) -> bool {
+    perimeter_model::rcp_governs(&request.action) && evaluate(&rcp.policy, request).decision == Decision::ExplicitDeny
 }
 
 /// A type under test.
@@ -276,5 +294,43 @@ proptest! {
             .collect();
         let analysis = analyze(&record(case, &statements), &zone());
         prop_assert!(analysis.findings.is_empty(), "{}: {:?}", case.resource_type, analysis.findings);
+    }
+
+    #[test]
+    fn rcps_hide_no_access_and_their_witnesses_hold(
+        (case, statements, rcp) in type_case().prop_flat_map(|c| (Just(c), policy_statements(c), rcp(c)))
+    ) {
+        let record = record(case, &statements);
+        let open = analyze(&record, &zone());
+        let guarded = analyze_guarded(&record, &zone(), std::slice::from_ref(&rcp));
+        // Every access stays a finding, blocked or not: an RCP never makes one disappear.
+        let (o, g) = (access_pairs(&open.findings), access_pairs(&guarded.findings));
+        prop_assert!(o.is_subset(&g), "lost under the RCP: {:?}", o.difference(&g).collect::<Vec<_>>());
+        let policy = parsed(&statements);
+        for f in &guarded.findings {
+            let Some(w) = &f.witness else { continue };
+            prop_assert_eq!(evaluate(&policy, w).decision, Decision::Allow, "{:?}", w);
+            if f.is_blocked() {
+                prop_assert!(rcp_refuses(&rcp, w), "blocked, but the RCP lets the witness in: {:?}", w);
+            } else if f.conservative.is_none() {
+                prop_assert!(!rcp_refuses(&rcp, w), "not blocked, but the RCP refuses the witness: {:?}", w);
+            }
+        }
+    }
+
+    #[test]
+    fn requests_that_get_through_the_rcp_are_unblocked_findings(
+        (case, statements, rcp, request) in type_case().prop_flat_map(|c| (Just(c), policy_statements(c), rcp(c), external_request(c)))
+    ) {
+        let policy = parsed(&statements);
+        if evaluate(&policy, &request).decision == Decision::Allow && !rcp_refuses(&rcp, &request) {
+            let analysis = analyze_guarded(&record(case, &statements), &zone(), std::slice::from_ref(&rcp));
+            let covered = analysis.findings.iter().any(|f| {
+                !f.is_blocked()
+                    && f.actions.iter().any(|a| a.eq_ignore_ascii_case(&request.action))
+                    && covers(&f.principal, &request.principal)
+            });
+            prop_assert!(covered, "gets through the RCP but not reported unblocked: {:?}\nfindings: {:?}", request, analysis.findings);
+        }
     }
 }

@@ -123,6 +123,18 @@ pub struct Finding {
     /// Remarks a reader should see (for example an action the catalog does not know).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// The organization's resource control policies that refuse every request of this access
+    /// (semantics.md section 8): the resource's own policy grants it, the RCPs stop it. Empty
+    /// when nothing blocks it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blocked_by: Vec<crate::resource_control::BlockedBy>,
+}
+
+impl Finding {
+    /// Whether the organization's RCPs stop this access entirely.
+    pub fn is_blocked(&self) -> bool {
+        !self.blocked_by.is_empty()
+    }
 }
 
 /// Why something could not be read or analysed.

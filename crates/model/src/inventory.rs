@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::finding::ErrorCode;
 use crate::resource::{ResourceRecord, ResourceType};
+use crate::resource_control::ResourceControls;
 use crate::zone::Zone;
 
 /// One line of an inventory.
@@ -16,6 +17,9 @@ pub enum InventoryRecord {
     /// What the scan set out to read: with each account's scanned regions, the scopes that must
     /// each have a scope record or an error record.
     Plan(PlanRecord),
+    /// The organization's resource control policies and where each is attached; absent when
+    /// there is no organization, or when they could not be read (an error record then says so).
+    ResourceControls(ResourceControls),
     Account(AccountRecord),
     Resource(ResourceRecord),
     /// A scope (account, region, resource type) that was read to the end.
@@ -34,6 +38,9 @@ pub struct EndRecord {
     pub resources: usize,
     pub scopes: usize,
     pub errors: usize,
+    /// Resource-controls records (0 or 1; absent in files written before RCPs were read).
+    #[serde(default)]
+    pub resource_controls: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

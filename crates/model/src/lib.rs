@@ -5,6 +5,7 @@
 pub mod finding;
 pub mod inventory;
 pub mod resource;
+pub mod resource_control;
 pub mod zone;
 
 pub use finding::{ErrorCode, Finding, Principal, Request, RequestPrincipal, SharedVia};
@@ -16,4 +17,5 @@ pub use resource::{
     NetworkOrigin, ObjectOwnership, QualifiedPolicy, ResourceInputs, ResourceRecord,
     ResourceType, S3AccessPoint, S3Acl, S3BucketInputs, SqsQueueInputs,
 };
+pub use resource_control::{rcp_governs, BlockedBy, ResourceControlPolicy, ResourceControls, RCP_SERVICES};
 pub use zone::{Zone, ZoneAccount, ZoneAccountKind};

@@ -48,6 +48,7 @@ fn findings() -> Vec<StoredFinding> {
         }),
         conservative: None,
         notes: Vec::new(),
+        blocked_by: Vec::new(),
     };
     let mut partner = public.clone();
     partner.id = "fedcba9876543210fedcba9876543210".into();

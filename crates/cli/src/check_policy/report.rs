@@ -303,5 +303,5 @@ fn result(rule: usize, text: &str, location: &Value, fingerprint: String) -> Val
 /// the file, the resource and the finding's own stable ID (which hashes the resource, principal,
 /// condition and path), not the line number.
 fn fingerprint(c: &Checked, what: &str) -> String {
-    perimeter_evaluator::finding_id(&c.file.to_string_lossy(), &c.resource, &c.pointer, what, false, false)
+    perimeter_evaluator::finding_id(&c.file.to_string_lossy(), &c.resource, &c.pointer, what, false, false, false)
 }

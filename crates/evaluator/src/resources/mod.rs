@@ -21,6 +21,7 @@ use perimeter_model::{
 use crate::catalog;
 use crate::error::Error;
 use crate::policy::{Policy, ResourceElement};
+use crate::resource_control::Rcp;
 use crate::search::{self, Budget, RawFinding, ResourceFacts, Scope, Target};
 
 /// The services whose actions a type's policies grant, each with the SAR resource types of
@@ -52,6 +53,8 @@ pub struct PathResults {
     pub errors: Vec<DocumentError>,
     pub budget: Budget,
     pub resource: ResourceFacts,
+    /// The resource control policies in force on the resource.
+    pub guards: Vec<Arc<Rcp>>,
 }
 
 impl PathResults {
@@ -83,10 +86,10 @@ impl PathResults {
 
 /// Analyses every document of one resource. The resource's owner account is always inside the
 /// zone.
-pub fn analyze_inputs(record: &ResourceRecord, zone: &Zone) -> PathResults {
+pub fn analyze_inputs(record: &ResourceRecord, zone: &Zone, rcps: &[Arc<Rcp>]) -> PathResults {
     let zone = with_owner(zone, &record.account);
     let zone = zone.as_ref();
-    let mut out = PathResults { resource: resource_facts(record, zone), ..PathResults::default() };
+    let mut out = PathResults { resource: resource_facts(record, zone), guards: rcps.to_vec(), ..PathResults::default() };
     match &record.inputs {
         ResourceInputs::S3Bucket(b) => s3_bucket::analyze(record, b, zone, &mut out),
         ResourceInputs::IamRole(r) => iam_role::analyze(record, r, zone, &mut out),
@@ -157,6 +160,7 @@ fn scope<'a>(zone: &'a Zone, targets: &'a [Target], out: &'a PathResults) -> Sco
         federated_callers: false,
         zone_keys: s3_bucket::ACCESS_POINT_KEYS,
         budget: &out.budget,
+        guards: &out.guards,
     }
 }
 

@@ -285,6 +285,8 @@ fn email_grant_finding(address: &str, permission: AclPermission) -> PathFinding 
             witness: None,
             conservative: Some("an ACL grant by e-mail address names an account that cannot be identified".into()),
             notes: Vec::new(),
+            blocked_by: Vec::new(),
+            origin: (0, 0),
         },
         shared_via: SharedVia::BucketAcl,
     }

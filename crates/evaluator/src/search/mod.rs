@@ -19,15 +19,17 @@ mod callers;
 mod candidates;
 mod enumerate;
 mod fences;
+mod guarded;
 mod verdict;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
-use perimeter_model::{Principal, Request, RequestPrincipal, Zone};
+use perimeter_model::{BlockedBy, Principal, Request, RequestPrincipal, Zone};
 
 use crate::policy::{Effect, Policy, PrincipalClause, PrincipalEntry, Statement};
+use crate::resource_control::Rcp;
 
 use self::actions::Group;
 use self::candidates::Candidate;
@@ -68,6 +70,7 @@ pub struct Target {
 
 /// A second policy that must allow the same request too (the bucket policy behind an access
 /// point), with the resource and context the request has there.
+#[derive(Clone)]
 pub struct Gate<'a> {
     pub policy: &'a Policy,
     pub map_resource: &'a dyn Fn(&str) -> String,
@@ -119,7 +122,7 @@ impl ResourceFacts {
 }
 
 /// What the search needs besides the policy.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Scope<'a> {
     /// What is known of the resource's own keys.
     pub resource: &'a ResourceFacts,
@@ -134,6 +137,9 @@ pub struct Scope<'a> {
     pub zone_keys: &'a [ZoneKey],
     /// The work left for the analysis of the resource, shared by all its searches.
     pub budget: &'a Budget,
+    /// The organization's resource control policies in force on the resource: their Denies
+    /// refuse the requests they match, for the actions RCPs govern (see [`guarded`]).
+    pub guards: &'a [Arc<Rcp>],
 }
 
 /// A finding before the resource fields are filled in.
@@ -146,6 +152,10 @@ pub struct RawFinding {
     pub witness: Option<Request>,
     pub conservative: Option<String>,
     pub notes: Vec<String>,
+    /// The RCPs that refuse every request of this access (empty: none does).
+    pub blocked_by: Vec<BlockedBy>,
+    /// The Allow statement (index) and principal entry (number) the access comes from.
+    pub origin: (usize, usize),
 }
 
 /// Everything the policy names, turned into candidate requests. Built by [`candidates`]; read
@@ -178,8 +188,17 @@ struct Universe<'a> {
     named_principals: Vec<PrincipalEntry>,
 }
 
-/// Runs the search over every Allow statement of the policy.
+/// Runs the search over every Allow statement of the policy, under the scope's RCPs.
 pub fn search(policy: &Policy, scope: &Scope<'_>) -> Vec<RawFinding> {
+    if scope.guards.is_empty() {
+        search_policy(policy, scope)
+    } else {
+        guarded::search(policy, scope)
+    }
+}
+
+/// The search of one policy on its own (the RCP copies it holds included).
+fn search_policy(policy: &Policy, scope: &Scope<'_>) -> Vec<RawFinding> {
     let universe = Universe::new(policy, scope);
     let groups = actions::group_targets(policy, scope.gate.as_ref().map(|g| g.policy), scope.targets, scope.rule);
     let mut found = Vec::new();
@@ -246,6 +265,8 @@ pub fn search(policy: &Policy, scope: &Scope<'_>) -> Vec<RawFinding> {
                         }
                         notes
                     },
+                    blocked_by: Vec::new(),
+                    origin: (st.index, entry_index),
                 });
             }
         }
@@ -335,9 +356,11 @@ pub fn condition_of(st: &Statement) -> BTreeMap<String, Vec<String>> {
     st.conditions.iter().map(|c| (format!("{} {}", c.operator_name, c.key), c.written.clone())).collect()
 }
 
-/// Adds a narrowing Deny's condition to a finding's, keyed `"Deny <Operator> <key>"`: the
-/// access exists only where that Deny does not hold.
+/// Adds a narrowing Deny's condition to a finding's, keyed `"Deny <Operator> <key>"` (`"RCP
+/// <Operator> <key>"` for a resource control policy's): the access exists only where that Deny
+/// does not hold.
 fn add_fence(condition: &mut BTreeMap<String, Vec<String>>, deny: &Statement) {
+    let prefix = if deny.rcp.is_some() { "RCP" } else { "Deny" };
     // The principals a narrowing Deny's `NotPrincipal` spares, keyed `"Deny NotPrincipal <kind>"`.
     if let PrincipalClause::NotPrincipal(entries) = &deny.principal {
         for entry in entries {
@@ -356,7 +379,7 @@ fn add_fence(condition: &mut BTreeMap<String, Vec<String>>, deny: &Statement) {
         }
     }
     for c in &deny.conditions {
-        let values = condition.entry(format!("Deny {} {}", c.operator_name, c.key)).or_default();
+        let values = condition.entry(format!("{prefix} {} {}", c.operator_name, c.key)).or_default();
         for v in &c.written {
             if !values.contains(v) {
                 values.push(v.clone());

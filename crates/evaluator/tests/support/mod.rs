@@ -3,6 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
+use perimeter_evaluator::Rcp;
 use perimeter_model::{ResourceRecord, Zone};
 use serde_json::Value;
 
@@ -14,6 +17,8 @@ pub struct Case {
     pub json: Value,
     pub record: ResourceRecord,
     pub zone: Zone,
+    /// The resource control policies in force on the resource (`rcps`: `id`, `name`, `policy`).
+    pub rcps: Vec<Arc<Rcp>>,
 }
 
 /// The corpus folder of this crate.
@@ -51,7 +56,17 @@ pub fn load_case(path: &Path) -> Result<Case, String> {
     let record: ResourceRecord =
         serde_json::from_value(json["resource"].clone()).map_err(|e| format!("bad resource record: {e}"))?;
     let zone = zone_of(&json);
-    Ok(Case { path: path.to_path_buf(), json, record, zone })
+    let mut rcps = Vec::new();
+    for (i, r) in json["rcps"].as_array().cloned().unwrap_or_default().iter().enumerate() {
+        let text = match &r["policy"] {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let id = r["id"].as_str().ok_or(format!("rcps[{i}] has no id"))?;
+        let name = r["name"].as_str().unwrap_or(id);
+        rcps.push(Arc::new(Rcp::parse(id, name, &text).map_err(|e| format!("rcps[{i}]: {e}"))?));
+    }
+    Ok(Case { path: path.to_path_buf(), json, record, zone, rcps })
 }
 
 fn stringify_policies(value: &mut Value) {

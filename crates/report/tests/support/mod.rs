@@ -20,5 +20,6 @@ pub fn finding(id: &str, account: &str, arn: &str) -> Finding {
         witness: None,
         conservative: None,
         notes: Vec::new(),
+        blocked_by: Vec::new(),
     }
 }
