@@ -10,7 +10,8 @@ second run against the same state fails on the first bucket.
 
 What it builds (tests/fixtures/demo-org/README.md has the table): an organization (FeatureSet ALL)
 whose management account is the caller's (moto maps every unknown access key to 123456789012),
-two OUs, three member accounts `prod`, `dev`, `shared` made with CreateAccount, and one resource per
+two OUs, three member accounts `prod`, `dev`, `shared` made with CreateAccount, two resource
+control policies (an identity perimeter on the Infrastructure OU, TLS-only on `dev`), and one resource per
 behaviour of semantics.md section 6 in us-east-1 and eu-west-1, each in the account and region its
 manifest key names. Members are reached by assuming
 `arn:aws:iam::<id>:role/OrganizationAccountAccessRole`.
@@ -174,6 +175,7 @@ class Seeder:
         self.accounts = {}  # alias -> manifest account entry
         self.resources = []
         self.supporting = []
+        self.rcps = {}
         self.account_bpa = {}
         self.org_id = None
         self.calls = 0
@@ -235,6 +237,8 @@ class Seeder:
             raise RuntimeError(f"unexpected organization {o}")
         self.org_id = o["Id"]
         root_id = org.list_roots()["Roots"][0]["Id"]
+        self.root_id = root_id
+        self.ou_ids = {}
         mgmt = org.describe_account(AccountId=MANAGEMENT_ACCOUNT)["Account"]
         self.accounts["management"] = {
             "id": MANAGEMENT_ACCOUNT,
@@ -246,6 +250,7 @@ class Seeder:
         ou_of = {}
         for ou_name, members in OUS.items():
             ou = org.create_organizational_unit(ParentId=root_id, Name=ou_name)
+            self.ou_ids[ou_name] = ou["OrganizationalUnit"]["Id"]
             for alias in members:
                 ou_of[alias] = (ou_name, ou["OrganizationalUnit"]["Id"])
         for alias in MEMBERS:
@@ -282,6 +287,55 @@ class Seeder:
             got = self.client(alias, "sts").get_caller_identity()["Account"]
             if got != account_id:
                 raise RuntimeError(f"assumed role in {alias} acts as {got}, not {account_id}")
+
+    # ---- resource control policies ---------------------------------------------------------
+
+    def resource_controls(self):
+        """Enables RCPs on the root and attaches two (semantics.md section 8): an identity
+        perimeter on the Infrastructure OU (it blocks the outsiders' S3, KMS, SQS and STS access
+        to `shared`'s resources, but not Lambda's, nor kms:RetireGrant, nor AWS services), and a
+        TLS-only RCP on the `dev` account (it narrows dev's S3 findings). AWS attaches
+        RCPFullAWSAccess everywhere by itself."""
+        org = self.client("management", "organizations")
+        org.enable_policy_type(RootId=self.root_id, PolicyType="RESOURCE_CONTROL_POLICY")
+        documents = {
+            "demo-identity-perimeter": (self.ou_ids["Infrastructure"], {
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Sid": "EnforceOrgIdentities", "Effect": "Deny", "Principal": "*",
+                    "Action": ["s3:*", "sqs:*", "kms:*", "secretsmanager:*", "sts:AssumeRole"],
+                    "Resource": "*",
+                    "Condition": {
+                        "StringNotEqualsIfExists": {"aws:PrincipalOrgID": self.org_id},
+                        "BoolIfExists": {"aws:PrincipalIsAWSService": "false"},
+                    },
+                }],
+            }),
+            "demo-tls-only": (self.id("dev"), {
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Sid": "EnforceSecureTransport", "Effect": "Deny", "Principal": "*",
+                    "Action": "s3:*", "Resource": "*",
+                    "Condition": {"BoolIfExists": {"aws:SecureTransport": "false"}},
+                }],
+            }),
+        }
+        for name, (target, document) in documents.items():
+            p = org.create_policy(Content=json.dumps(document), Description=f"perimeter demo: {name}",
+                                  Name=name, Type="RESOURCE_CONTROL_POLICY")["Policy"]["PolicySummary"]
+            org.attach_policy(PolicyId=p["Id"], TargetId=target)
+            self.rcps[name] = {"id": p["Id"], "targets": [target], "document": document}
+
+    def _verify_resource_controls(self):
+        org = self.client("management", "organizations")
+        types = org.list_roots()["Roots"][0]["PolicyTypes"]
+        expect("root policy types", types, [{"Type": "RESOURCE_CONTROL_POLICY", "Status": "ENABLED"}])
+        for name, r in self.rcps.items():
+            got = org.describe_policy(PolicyId=r["id"])["Policy"]
+            expect(f"RCP {name} name", got["PolicySummary"]["Name"], name)
+            expect(f"RCP {name} document", json.loads(got["Content"]), r["document"])
+            targets = [t["TargetId"] for t in org.list_targets_for_policy(PolicyId=r["id"])["Targets"]]
+            expect(f"RCP {name} targets", targets, r["targets"])
 
     def id(self, alias):
         return self.accounts[alias]["id"]
@@ -790,6 +844,7 @@ class Seeder:
 
     def verify(self):
         """Reads every written item back through the SDK and compares it with the manifest."""
+        self._verify_resource_controls()
         for alias in self.accounts:
             s3c = self.client(alias, "s3control")
             want = self.account_bpa.get(alias)
@@ -952,6 +1007,7 @@ class Seeder:
             "account_block_public_access": {a: self.account_bpa.get(a) for a in self.accounts},
             "resources": self.resources,
             "supporting": self.supporting,
+            "resource_control_policies": self.rcps,
         }
 
 
@@ -966,6 +1022,7 @@ def main():
     start = time.monotonic()
     seeder = Seeder(args.endpoint)
     seeder.organization()
+    seeder.resource_controls()
     seeder.iam()  # first: Lambda functions need their execution roles
     seeder.s3()
     seeder.kms()

@@ -7,6 +7,7 @@ mod console;
 mod findings;
 mod output_files;
 mod plan;
+mod resource_controls;
 mod scan;
 
 use std::process::ExitCode;

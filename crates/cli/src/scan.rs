@@ -23,6 +23,7 @@ use crate::console;
 use crate::output_files::{write_file, OutputDir};
 pub use crate::plan::Args;
 use crate::plan::{ScanPlan, Source};
+use crate::resource_controls::ScanGuardrails;
 
 /// The summary printed at the end and written into findings.json.
 #[derive(Debug, Serialize)]
@@ -36,6 +37,8 @@ struct Summary {
     active: usize,
     archived: usize,
     resolved: usize,
+    /// Open findings that the organization's resource control policies stop entirely.
+    blocked: usize,
     errors: usize,
     unmatched_archive_rules: Vec<String>,
     lapsed_archive_rules: Vec<String>,
@@ -75,15 +78,18 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     for (id, account) in &plan.trusted {
         inventory.zone.accounts.entry(id.clone()).or_insert_with(|| account.clone());
     }
+    // The organization's resource control policies: their Denies join each resource's analysis.
+    let (guardrails, rcp_errors) = ScanGuardrails::new(&inventory, &plan.resource_types);
     let zone = &inventory.zone;
     let analyses: Vec<_> = inventory
         .resources
         .par_iter()
         .filter(|r| plan.resource_types.contains(&r.resource_type()))
-        .map(|r| (r, perimeter_evaluator::analyze(r, zone)))
+        .map(|r| (r, perimeter_evaluator::analyze_guarded(r, zone, &guardrails.in_force(&r.account))))
         .collect();
     let mut findings: Vec<Finding> = Vec::new();
     let mut errors: Vec<ErrorRecord> = inventory.errors.clone();
+    errors.extend(rcp_errors.iter().cloned());
     for (record, analysis) in analyses {
         findings.extend(analysis.findings);
         errors.extend(analysis.errors.into_iter().map(|e| ErrorRecord {
@@ -106,6 +112,8 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             .scopes
             .iter()
             .filter(|s| plan.resource_types.contains(&s.resource_type))
+            // A scope that an unreadable RCP governs resolves nothing.
+            .filter(|s| !rcp_errors.iter().any(|e| perimeter_collector::completeness::covers(e, s)))
             .map(|s| (s.account.clone(), s.region.clone(), s.resource_type))
             .collect(),
         errored_resources: errors.iter().filter_map(|e| e.resource_arn.clone()).collect(),
@@ -141,6 +149,11 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         active: outcome.active,
         archived: outcome.archived,
         resolved: outcome.resolved,
+        blocked: outcome
+            .findings
+            .iter()
+            .filter(|f| matches!(f.status, Status::New | Status::Active) && f.finding.is_blocked())
+            .count(),
         errors: errors.len(),
         unmatched_archive_rules: outcome.unmatched_rules.clone(),
         lapsed_archive_rules: outcome.lapsed_rules.clone(),
@@ -179,7 +192,8 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let summary = summary_of(&outcome);
 
     log.summary(&summary, &inventory, &errors, &csv_path, &html_path, &plan.db);
-    let to_report = outcome.findings.iter().any(|f| match plan.fail_on {
+    // An access the organization's RCPs stop entirely is reported, but is nothing to fix now.
+    let to_report = outcome.findings.iter().filter(|f| !f.finding.is_blocked()).any(|f| match plan.fail_on {
         FailOn::Active => matches!(f.status, Status::New | Status::Active),
         FailOn::New => f.status == Status::New,
         FailOn::None => false,
@@ -260,8 +274,13 @@ impl Log {
             s.resources
         ));
         console::err(&format!(
-            "perimeter: findings: {} new ({} reopened), {} active, {} archived, {} resolved",
-            s.new, s.reopened, s.active, s.archived, s.resolved
+            "perimeter: findings: {} new ({} reopened), {} active, {} archived, {} resolved{}",
+            s.new,
+            s.reopened,
+            s.active,
+            s.archived,
+            s.resolved,
+            if s.blocked > 0 { format!("; {} of the open ones stopped by resource control policies", s.blocked) } else { String::new() }
         ));
         for a in inventory.accounts.iter().filter(|a| a.skipped.is_some()) {
             console::err(&format!("perimeter: skipped account {}: {}", a.id, console::printable(a.skipped.as_deref().unwrap_or_default())));

@@ -145,3 +145,45 @@ fn the_sarif_log_validates_and_its_fingerprints_are_stable() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// With `--rcp`, a template whose only external access the RCP stops exits 0: the access is
+/// reported as blocked (JSON verdict `external_access_blocked`, SARIF rule PERIMETER005, a note).
+#[test]
+fn an_access_the_rcp_stops_is_reported_blocked_and_exits_0() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let template = dir.path().join("queue.json");
+    let policy = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
+        "Action": "sqs:SendMessage", "Resource": "*"}]});
+    let stack = serde_json::json!({"AWSTemplateFormatVersion": "2010-09-09", "Resources": {
+        "Queue": {"Type": "AWS::SQS::Queue"},
+        "QueuePolicy": {"Type": "AWS::SQS::QueuePolicy", "Properties": {"Queues": [{"Ref": "Queue"}], "PolicyDocument": policy}}}});
+    std::fs::write(&template, stack.to_string()).expect("template");
+    let rcp = dir.path().join("org-only.json");
+    std::fs::write(
+        &rcp,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"sqs:*","Resource":"*",
+            "Condition":{"StringNotEqualsIfExists":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}]}"#,
+    )
+    .expect("rcp");
+    let run = |format: &str, rcp_args: &[&std::ffi::OsStr]| {
+        Command::new(env!("CARGO_BIN_EXE_perimeter"))
+            .arg("check-policy")
+            .arg(&template)
+            .args(["--owner-account", "111111111111", "--zone-org", "o-a1b2c3d4e5", "--format", format])
+            .args(rcp_args)
+            .output()
+            .expect("run perimeter")
+    };
+    let with_rcp = [std::ffi::OsStr::new("--rcp"), rcp.as_os_str()];
+    let out = run("json", &with_rcp);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(report["results"][0]["verdict"], "external_access_blocked", "{report}");
+    assert_eq!(report["summary"]["external_access_blocked"], 1);
+    assert_eq!(report["results"][0]["findings"][0]["blocked_by"][0]["name"], "org-only");
+    let sarif: Value = serde_json::from_slice(&run("sarif", &with_rcp).stdout).expect("sarif");
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!((result["ruleId"].as_str(), result["level"].as_str()), (Some("PERIMETER005"), Some("note")), "{sarif}");
+    // Without the RCP the same template exits 1.
+    assert_eq!(run("json", &[]).status.code(), Some(1));
+}

@@ -147,3 +147,60 @@ fn d11_text_output_escapes_control_characters_from_the_policy() {
     assert!(!text.contains('\u{1b}') && !text.contains('\r'), "{text:?}");
     assert_eq!(text.lines().filter(|l| l.trim() == "no external access").count(), 0, "{text}");
 }
+
+/// An identity perimeter RCP (Deny to callers outside the organization), in a file.
+fn identity_perimeter_rcp(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("identity-perimeter.json");
+    std::fs::write(
+        &path,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":["sqs:*","s3:*"],"Resource":"*",
+            "Condition":{"StringNotEqualsIfExists":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"},"BoolIfExists":{"aws:PrincipalIsAWSService":"false"}}}]}"#,
+    )
+    .expect("write RCP");
+    path
+}
+
+#[test]
+fn an_access_the_rcp_stops_is_reported_blocked_and_exits_0() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rcp = identity_perimeter_rcp(dir.path());
+    let public = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*"}]}"#;
+    let (code, out) = check(public, &["--rcp", rcp.to_str().expect("path")]);
+    assert_eq!(code, 0, "blocked access is nothing to fix: {out}");
+    let f = &out["findings"][0];
+    assert_eq!(f["blocked_by"], serde_json::json!([{"id": rcp.to_str().expect("path"), "name": "identity-perimeter"}]), "{out}");
+    assert_eq!(f["witness"]["action"], "sqs:SendMessage", "the witness the queue policy allows and the RCP refuses");
+    // Without the RCP the same policy exits 1.
+    assert_eq!(check(public, &[]).0, 1);
+}
+
+#[test]
+fn an_access_the_rcp_only_narrows_exits_1_with_its_condition() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rcp = dir.path().join("tls.json");
+    std::fs::write(
+        &rcp,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"sqs:*","Resource":"*","Condition":{"BoolIfExists":{"aws:SecureTransport":"false"}}}]}"#,
+    )
+    .expect("write RCP");
+    let (code, out) = check(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*"}]}"#,
+        &["--rcp", rcp.to_str().expect("path")],
+    );
+    assert_eq!(code, 1, "{out}");
+    let f = &out["findings"][0];
+    assert!(f.get("blocked_by").is_none(), "{out}");
+    assert_eq!(f["condition"], serde_json::json!({"RCP BoolIfExists aws:SecureTransport": ["false"]}));
+}
+
+#[test]
+fn an_rcp_that_is_not_one_exits_2_naming_the_place() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rcp = dir.path().join("bad.json");
+    std::fs::write(&rcp, r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":{"AWS":"111111111111"},"Action":"sqs:*","Resource":"*"}]}"#)
+        .expect("write");
+    let (code, out) = check(r#"{"Statement":[]}"#, &["--rcp", rcp.to_str().expect("path")]);
+    assert_eq!(code, 2);
+    assert_eq!(out["error"]["pointer"], "/Statement/0", "{out}");
+    assert!(out["error"]["message"].as_str().unwrap_or_default().contains("resource control policy"), "{out}");
+}

@@ -16,7 +16,7 @@ const QUEUE: &str = "arn:aws:sqs:us-east-1:111111111111:orders";
 fn lines(records: &[Value]) -> String {
     let count = |kind: &str| records.iter().filter(|r| r["record"] == kind).count();
     let end = json!({"record": "end", "accounts": count("account"), "resources": count("resource"),
-                     "scopes": count("scope"), "errors": count("error")});
+                     "scopes": count("scope"), "errors": count("error"), "resource_controls": count("resource_controls")});
     records.iter().chain(std::iter::once(&end)).map(|r| format!("{r}\n")).collect()
 }
 
@@ -286,4 +286,76 @@ fn trusted_accounts_named_by_no_policy_and_skipped_accounts_are_reported() {
     let page = std::fs::read_to_string(dir.path().join("out/report.html")).expect("report.html");
     assert!(page.contains("999988887777 (Former vendor)"));
     assert!(page.contains("account sandbox (333333333333): excluded from this scan"), "the skipped account is listed");
+}
+
+/// An organization whose management account is not the queue's owner (RCPs never apply to the
+/// management account's resources), with `ACCOUNT` in OU `ou-ab12-prod`.
+fn member_zone() -> Vec<Value> {
+    vec![
+        json!({"record": "zone", "org_id": "o-a1b2c3d4e5", "accounts": {
+            "999999999990": {"kind": "management"}, ACCOUNT: {"name": "prod", "kind": "member"}}}),
+        json!({"record": "account", "id": "999999999990", "status": "ACTIVE", "org_path": "o-a1b2c3d4e5/r-ab12/",
+               "skipped": "not among the accounts selected for this scan"}),
+        json!({"record": "account", "id": ACCOUNT, "status": "ACTIVE", "org_path": "o-a1b2c3d4e5/r-ab12/ou-ab12-prod/",
+               "regions": ["us-east-1"]}),
+    ]
+}
+
+fn rcps(policies: &[Value]) -> Value {
+    json!({"record": "resource_controls", "enabled": true, "policies": policies})
+}
+
+fn identity_perimeter(targets: &[&str]) -> Value {
+    let document = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "sqs:*",
+        "Resource": "*", "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}]});
+    json!({"id": "p-identity", "name": "identity-perimeter", "document": document.to_string(), "targets": targets})
+}
+
+#[test]
+fn an_access_the_rcps_stop_is_reported_blocked_and_does_not_count_for_exit_1() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let records = |rcp: Value| {
+        let mut r = member_zone();
+        r.insert(1, plan(&["AWS::SQS::Queue"]));
+        r.insert(2, rcp);
+        r.extend([public_queue(), sqs_scope()]);
+        lines(&r)
+    };
+    let out = scan(dir.path(), &records(rcps(&[identity_perimeter(&["ou-ab12-prod"])])));
+    assert_eq!(out.status.code(), Some(0), "a blocked access only: {}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_slice(&std::fs::read(dir.path().join("out/findings.json")).expect("json")).expect("parse");
+    let f = &report["findings"][0];
+    assert_eq!(f["blocked_by"], json!([{"id": "p-identity", "name": "identity-perimeter"}]), "{report}");
+    assert_eq!(report["summary"]["blocked"], 1);
+    // Attached to another OU, the RCP does not govern the queue: exit 1, not blocked.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = scan(dir.path(), &records(rcps(&[identity_perimeter(&["ou-ab12-dev"])])));
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn an_rcp_that_does_not_parse_makes_the_scopes_it_governs_incomplete_and_resolves_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let with = |rcp: Value, resources: Vec<Value>| {
+        let mut r = member_zone();
+        r.insert(1, plan(&["AWS::SQS::Queue", "AWS::Lambda::Function"]));
+        r.insert(2, rcp);
+        r.extend(resources);
+        r.push(sqs_scope());
+        r.push(json!({"record": "scope", "account": ACCOUNT, "region": "us-east-1", "resource_type": "AWS::Lambda::Function"}));
+        lines(&r)
+    };
+    let first = scan(dir.path(), &with(rcps(&[]), vec![public_queue()]));
+    assert_eq!(first.status.code(), Some(1), "{}", String::from_utf8_lossy(&first.stderr));
+    // Now an RCP on the account's OU does not parse, and the queue's grant is gone: the SQS
+    // scope is incomplete, so the finding is not resolved; Lambda (which RCPs do not govern) is
+    // complete.
+    let bad = json!({"id": "p-broken", "name": "broken", "document": "{\"Version\": ", "targets": ["ou-ab12-prod"]});
+    let second = scan(dir.path(), &with(rcps(&[bad]), vec![]));
+    assert_eq!(second.status.code(), Some(2), "{}", String::from_utf8_lossy(&second.stderr));
+    let rows = statuses(dir.path());
+    let errors: Vec<&(String, String)> = rows.iter().filter(|(s, _)| s == "ERROR").collect();
+    assert_eq!(errors.len(), 1, "one error row, for the SQS scope: {rows:?}");
+    assert!(errors[0].1.contains("p-broken") && errors[0].1.starts_with("PARSE_ERROR"), "{rows:?}");
+    assert!(rows.iter().any(|(s, arn)| s == "ACTIVE" && arn == QUEUE), "not resolved: {rows:?}");
 }

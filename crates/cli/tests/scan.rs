@@ -92,13 +92,22 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-/// A finding reduced to what the fixture states.
-type Key = (String, String, String, bool, String, Vec<String>);
+/// A finding reduced to what the fixture states: resource, principal, path, public, condition,
+/// actions, and the names of the resource control policies that block it.
+type Key = (String, String, String, bool, String, Vec<String>, Vec<String>);
 
 fn key_of(f: &Value, resource_key: &str) -> Key {
     let mut actions: Vec<String> =
         f["actions"].as_array().into_iter().flatten().filter_map(|a| a.as_str().map(str::to_string)).collect();
     actions.sort();
+    // The fixture names the RCPs (their IDs are made by the emulator); reports give both.
+    let mut blocked_by: Vec<String> = f["blocked_by"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|b| b.as_str().or_else(|| b["name"].as_str()).map(str::to_string))
+        .collect();
+    blocked_by.sort();
     (
         resource_key.to_string(),
         f["principal"].to_string(),
@@ -106,6 +115,7 @@ fn key_of(f: &Value, resource_key: &str) -> Key {
         f["is_public"].as_bool().unwrap_or_default(),
         f["condition"].to_string(),
         actions,
+        blocked_by,
     )
 }
 
@@ -209,6 +219,16 @@ fn demo_scan_reports_exactly_the_fixture_and_the_csv_equals_the_store() {
             ("first_seen", f["first_seen"].as_str().unwrap_or_default().to_string()),
             ("last_seen", f["last_seen"].as_str().unwrap_or_default().to_string()),
             ("error", String::new()),
+            (
+                "blocked_by",
+                f["blocked_by"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|b| format!("{} ({})", b["name"].as_str().unwrap_or_default(), b["id"].as_str().unwrap_or_default()))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
         ];
         for (column, value) in expect {
             assert_eq!(row[column], value, "{id}: column {column}");

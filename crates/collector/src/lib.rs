@@ -14,6 +14,7 @@ pub mod failure;
 pub mod inventory;
 mod listing;
 pub mod organization;
+pub mod resource_controls;
 mod resources;
 
 use std::collections::BTreeSet;
@@ -150,6 +151,8 @@ pub async fn collect(settings: &AwsSettings, options: &CollectOptions, progress:
     }
     progress(Progress::Discovered { accounts: to_scan.len() });
 
+    // The organization's RCPs are read while the accounts are scanned.
+    let rcps = resource_controls::read(&base_clients, org.rcps_enabled);
     let scans = stream::iter(to_scan.iter().map(|account| {
         let (base, log, base_clients, home_region, caller) = (&base, &log, &base_clients, &home_region, &caller);
         async move {
@@ -163,8 +166,8 @@ pub async fn collect(settings: &AwsSettings, options: &CollectOptions, progress:
         }
     }))
     .buffer_unordered(options.account_concurrency.max(1))
-    .collect::<Vec<_>>()
-    .await;
+    .collect::<Vec<_>>();
+    let (rcps, scans) = tokio::join!(rcps, scans);
 
     let mut all = Collected::default();
     for s in scans {
@@ -191,12 +194,50 @@ pub async fn collect(settings: &AwsSettings, options: &CollectOptions, progress:
     all.resources.sort_by(|a, b| (&a.account, &a.region, &a.arn).cmp(&(&b.account, &b.region, &b.arn)));
     inventory.resources = all.resources;
     inventory.errors = all.errors;
+    inventory.errors.extend(rcp_errors(&rcps, &inventory.accounts, &org.management_account, &options.resource_types));
+    inventory.resource_controls = rcps.controls;
     inventory.resource_types = options.resource_types.clone();
     let finished: BTreeSet<ScopeRecord> = all.finished.into_iter().collect();
     inventory.settle(&finished, "no reader reported this scope as read (a bug in perimeter: please report it)");
     inventory.errors.sort_by(|a, b| (&a.account, &a.region, &a.resource_arn).cmp(&(&b.account, &b.region, &b.resource_arn)));
     inventory.calls = log;
     Ok(inventory)
+}
+
+/// The error records of the RCPs that could not be read: one for each scanned member account
+/// and RCP-governed type that such an RCP (possibly) governs, so that those scopes resolve
+/// nothing and the scan is incomplete.
+fn rcp_errors(
+    rcps: &resource_controls::RcpRead,
+    accounts: &[AccountRecord],
+    management: &str,
+    types: &[ResourceType],
+) -> Vec<ErrorRecord> {
+    let mut out = Vec::new();
+    for f in &rcps.failures {
+        for a in accounts.iter().filter(|a| a.skipped.is_none() && a.id != management) {
+            let governed = f.targets.as_ref().is_none_or(|targets| {
+                targets.iter().any(|t| perimeter_model::resource_control::governs(t, &a.id, a.org_path.as_deref()))
+            });
+            if !governed {
+                continue;
+            }
+            for t in types.iter().filter(|t| t.rcp_governed()) {
+                out.push(ErrorRecord {
+                    account: a.id.clone(),
+                    region: None,
+                    resource_type: Some(*t),
+                    resource_arn: None,
+                    code: f.failure.code,
+                    message: format!(
+                        "{} could not be read: {}; the findings of this scope are reported without it, and none is resolved",
+                        f.what, f.failure.message
+                    ),
+                });
+            }
+        }
+    }
+    out
 }
 
 /// Every account named in the selection must be an account of the organization (a typo, or an
@@ -319,4 +360,49 @@ async fn enabled_regions(ctx: &AccountCtx) -> Result<BTreeSet<String>, Failure> 
     })
     .await?;
     Ok(regions.into_iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use resource_controls::{RcpFailure, RcpRead};
+
+    fn account(id: &str, path: &str) -> AccountRecord {
+        AccountRecord {
+            id: id.into(),
+            name: None,
+            status: AccountStatus::Active,
+            org_path: Some(path.into()),
+            skipped: None,
+            skipped_regions: Vec::new(),
+            regions: Some(vec!["us-east-1".into()]),
+        }
+    }
+
+    #[test]
+    fn an_unreadable_rcp_is_an_error_for_each_governed_scope_it_may_govern_outside_the_management_account() {
+        let accounts = [
+            account("100000000000", "o-x/r-1/"),
+            account("100000000001", "o-x/r-1/ou-1/"),
+            account("100000000002", "o-x/r-1/ou-2/"),
+        ];
+        let types = [ResourceType::SqsQueue, ResourceType::LambdaFunction, ResourceType::IamRole];
+        let failure = |targets: Option<Vec<String>>| RcpRead {
+            controls: None,
+            failures: vec![RcpFailure {
+                what: "resource control policy p-1 (x)".into(),
+                targets,
+                failure: Failure::new(ErrorCode::AccessDenied, "DescribePolicy p-1: denied"),
+            }],
+        };
+        let on_ou = rcp_errors(&failure(Some(vec!["ou-1".into()])), &accounts, "100000000000", &types);
+        let scopes: Vec<(&str, Option<ResourceType>)> = on_ou.iter().map(|e| (e.account.as_str(), e.resource_type)).collect();
+        // Lambda is not governed by RCPs; SQS and roles (STS) are.
+        assert_eq!(scopes, [("100000000001", Some(ResourceType::SqsQueue)), ("100000000001", Some(ResourceType::IamRole))]);
+        assert!(on_ou.iter().all(|e| e.region.is_none() && e.code == ErrorCode::AccessDenied), "{on_ou:?}");
+        // Targets unknown: every member account, never the management account.
+        let unknown = rcp_errors(&failure(None), &accounts, "100000000000", &types);
+        assert_eq!(unknown.len(), 4);
+        assert!(unknown.iter().all(|e| e.account != "100000000000"));
+    }
 }

@@ -26,6 +26,8 @@ pub struct Organization {
     pub id: Option<String>,
     pub management_account: String,
     pub accounts: Vec<OrgAccount>,
+    /// The resource control policy type is enabled on the root (ListRoots says so).
+    pub rcps_enabled: bool,
 }
 
 /// Reads the organization with the base credentials; `caller` is the base credentials' account.
@@ -44,6 +46,7 @@ pub async fn discover(clients: &Clients, caller: &str) -> Result<Organization, F
                         status: AccountStatus::Active,
                         org_path: None,
                     }],
+                    rcps_enabled: false,
                 });
             }
             return Err(failure.reading("DescribeOrganization"));
@@ -54,14 +57,14 @@ pub async fn discover(clients: &Clients, caller: &str) -> Result<Organization, F
     let management_account = org.master_account_id().unwrap_or(caller).to_string();
 
     // The account list and the OU tree are independent: read them at the same time.
-    let (accounts, paths) = tokio::join!(list_accounts(clients), ou_paths(clients, &org_id));
+    let (accounts, tree) = tokio::join!(list_accounts(clients), ou_paths(clients, &org_id));
     let mut accounts = accounts?;
-    let paths = paths?;
+    let (paths, rcps_enabled) = tree?;
     for a in &mut accounts {
         a.org_path = paths.get(&a.id).cloned();
     }
     accounts.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok(Organization { id: Some(org_id), management_account, accounts })
+    Ok(Organization { id: Some(org_id), management_account, accounts, rcps_enabled })
 }
 
 async fn list_accounts(clients: &Clients) -> Result<Vec<OrgAccount>, Failure> {
@@ -85,14 +88,20 @@ async fn list_accounts(clients: &Clients) -> Result<Vec<OrgAccount>, Failure> {
 
 /// The OU path of every account, by walking the tree from the roots, one level at a time with
 /// the parents of a level read at the same time (two paginated calls per root or OU, fewer
-/// than one call per account in any organization with more accounts than OUs).
-async fn ou_paths(clients: &Clients, org_id: &str) -> Result<BTreeMap<String, String>, Failure> {
+/// than one call per account in any organization with more accounts than OUs); and whether the
+/// root has the resource control policy type enabled.
+async fn ou_paths(clients: &Clients, org_id: &str) -> Result<(BTreeMap<String, String>, bool), Failure> {
+    use aws_sdk_organizations::types::{PolicyType, PolicyTypeStatus};
     let org = &clients.organizations;
     let mut parents: Vec<(String, String)> = Vec::new();
+    let mut rcps_enabled = false;
     let mut pages = org.list_roots().into_paginator().send();
     while let Some(page) = pages.next().await {
         let page = page.map_err(|e| classify(&e).reading("ListRoots"))?;
         for root in page.roots() {
+            rcps_enabled |= root.policy_types().iter().any(|p| {
+                p.r#type() == Some(&PolicyType::ResourceControlPolicy) && p.status() == Some(&PolicyTypeStatus::Enabled)
+            });
             if let Some(id) = root.id() {
                 parents.push((id.to_string(), format!("{org_id}/{id}/")));
             }
@@ -108,7 +117,7 @@ async fn ou_paths(clients: &Clients, org_id: &str) -> Result<BTreeMap<String, St
             parents.extend(ous);
         }
     }
-    Ok(paths)
+    Ok((paths, rcps_enabled))
 }
 
 type Children = (Vec<(String, String)>, Vec<(String, String)>);

@@ -9,6 +9,8 @@ use std::sync::Arc;
 
 use perimeter_model::{rcp_governs, BlockedBy, ResourceControls};
 
+pub use perimeter_model::resource_control::governs;
+
 use crate::error::Error;
 use crate::policy::{Effect, Policy, Statement};
 
@@ -122,17 +124,6 @@ impl Guardrails {
         indexes.dedup();
         indexes.into_iter().map(|i| self.rcps[i].clone()).collect()
     }
-}
-
-/// Whether an RCP attached to `target` governs the resources of `account` (its path
-/// `org_path`): the target is the root or an OU on the path, or the account. Without a path,
-/// any root or OU may be on it.
-pub fn governs(target: &str, account: &str, org_path: Option<&str>) -> bool {
-    target == account
-        || match org_path {
-            Some(path) => path.split('/').skip(1).any(|s| !s.is_empty() && s == target),
-            None => target.starts_with("r-") || target.starts_with("ou-"),
-        }
 }
 
 /// `policy` with a copy of every Deny of `rcps` after its own statements, each marked with its

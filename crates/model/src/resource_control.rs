@@ -22,6 +22,17 @@ pub fn rcp_governs(action: &str) -> bool {
         && !RCP_EXEMPT_ACTIONS.iter().any(|a| a.eq_ignore_ascii_case(action))
 }
 
+/// Whether an RCP attached to `target` (a root, OU or account ID) governs the resources of
+/// `account`, whose OU path (`o-…/r-…/ou-…/`) is `org_path`: the target is the account, or the
+/// root or an OU on the path. Without a path, any root or OU may be on it.
+pub fn governs(target: &str, account: &str, org_path: Option<&str>) -> bool {
+    target == account
+        || match org_path {
+            Some(path) => path.split('/').skip(1).any(|s| !s.is_empty() && s == target),
+            None => target.starts_with("r-") || target.starts_with("ou-"),
+        }
+}
+
 /// The organization's RCPs as one scan read them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

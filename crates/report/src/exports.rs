@@ -60,18 +60,38 @@ fn epoch_ms(t: &str) -> i64 {
 fn title(f: &StoredFinding) -> String {
     let x = &f.finding;
     format!(
-        "{} {} is {} to {}",
+        "{} {} is {} to {}{}",
         x.resource_type,
         x.resource_arn,
         if x.is_public { "public" } else { "shared outside the organization" },
-        if f.labels.principal_label.is_empty() { x.principal.to_string() } else { format!("{} ({})", x.principal, f.labels.principal_label) }
+        if f.labels.principal_label.is_empty() { x.principal.to_string() } else { format!("{} ({})", x.principal, f.labels.principal_label) },
+        if x.is_blocked() { ", but the organization's resource control policies stop it" } else { "" }
     )
 }
 
 fn description(f: &StoredFinding) -> String {
     let x = &f.finding;
     let condition = if x.condition.is_empty() { String::new() } else { format!(" when {}", serde_json::to_string(&x.condition).unwrap_or_default()) };
-    format!("{} may {} through {}{condition}.", x.principal, x.actions.join(", "), x.shared_via.as_str())
+    let blocked = if x.is_blocked() {
+        format!(
+            " The organization's resource control policies refuse every such request: {}.",
+            x.blocked_by.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+        )
+    } else {
+        String::new()
+    };
+    format!("{} may {} through {}{condition}.{blocked}", x.principal, x.actions.join(", "), x.shared_via.as_str())
+}
+
+/// Severity: high for public, medium for cross-account, informational for an access the
+/// organization's RCPs stop (the policy still grants it; a detached RCP would open it).
+/// (OCSF severity_id, OCSF name, ASFF label.)
+fn severity(x: &perimeter_model::Finding) -> (u8, &'static str, &'static str) {
+    match (x.is_blocked(), x.is_public) {
+        (true, _) => (1, "Informational", "INFORMATIONAL"),
+        (false, true) => (4, "High", "HIGH"),
+        (false, false) => (3, "Medium", "MEDIUM"),
+    }
 }
 
 /// One OCSF IAM Analysis Finding event.
@@ -100,8 +120,8 @@ pub fn ocsf_event(f: &StoredFinding) -> Value {
         "category_name": "Findings",
         "activity_id": activity_id,
         "type_uid": OCSF_CLASS_UID * 100 + activity_id,
-        "severity_id": if x.is_public { 4 } else { 3 },
-        "severity": if x.is_public { "High" } else { "Medium" },
+        "severity_id": severity(x).0,
+        "severity": severity(x).1,
         "status_id": status_id,
         "status": f.status.as_str(),
         "time": epoch_ms(&f.last_seen),
@@ -168,7 +188,7 @@ pub fn asff_finding(f: &StoredFinding) -> Value {
         "Types": ["Software and Configuration Checks/AWS Security Best Practices", "Effects/Data Exposure"],
         "CreatedAt": f.first_seen,
         "UpdatedAt": f.last_seen,
-        "Severity": {"Label": if x.is_public { "HIGH" } else { "MEDIUM" }},
+        "Severity": {"Label": severity(x).2},
         "Title": title(f),
         "Description": description(f),
         "Resources": [{"Type": asff_type(x.resource_type), "Id": x.resource_arn, "Partition": "aws", "Region": region}],
@@ -179,6 +199,7 @@ pub fn asff_finding(f: &StoredFinding) -> Value {
             "perimeter/principal_kind": f.labels.principal_kind.as_str(),
             "perimeter/shared_via": x.shared_via.as_str(),
             "perimeter/status": f.status.as_str(),
+            "perimeter/blocked_by": x.blocked_by.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
         },
     })
 }

@@ -60,7 +60,7 @@ const STYLE: &str = "body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#
 .card .n{font-size:28px;font-weight:700}.card.alert .n{color:#a40e26}.charts{display:flex;gap:24px;flex-wrap:wrap}\
 table{border-collapse:collapse;width:100%;margin:8px 0 24px}th,td{border-bottom:1px solid #d0d7de;padding:4px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}\
 #findings td:nth-child(-n+3),#findings td:nth-child(n+9),#findings th{white-space:nowrap}\
-th{cursor:pointer;background:#f6f8fa;position:sticky;top:0}tr.public td.kind{color:#a40e26;font-weight:700}\
+th{cursor:pointer;background:#f6f8fa;position:sticky;top:0}tr.public td.kind{color:#a40e26;font-weight:700}tr.blocked td.kind{color:#57606a;font-weight:400}tr.blocked{opacity:.8}\
 code,pre{font:12px ui-monospace,monospace}pre{white-space:pre-wrap;margin:0}#filter{padding:4px 8px;width:320px}";
 
 const SCRIPT: &str = "document.getElementById('filter').addEventListener('input',function(e){var q=e.target.value.toLowerCase();\
@@ -82,7 +82,9 @@ fn is_open(f: &StoredFinding) -> bool {
 /// The page as text.
 pub fn render(r: &HtmlReport<'_>) -> String {
     let open: Vec<&StoredFinding> = r.findings.iter().filter(|f| is_open(f)).collect();
-    let public_open = open.iter().filter(|f| f.finding.is_public).count();
+    // Public and open, and not stopped by the organization's RCPs: what needs a fix.
+    let public_open = open.iter().filter(|f| f.finding.is_public && !f.finding.is_blocked()).count();
+    let blocked_open = open.iter().filter(|f| f.finding.is_blocked()).count();
     let archived = r.findings.iter().filter(|f| f.status == Status::Archived).count();
     let mut h = String::new();
     let _ = write!(
@@ -104,6 +106,7 @@ pub fn render(r: &HtmlReport<'_>) -> String {
     card(&mut h, "new", "new this scan", r.new, true);
     card(&mut h, "public", "public and open", public_open, true);
     card(&mut h, "open", "still open", open.len(), false);
+    card(&mut h, "blocked", "open, but stopped by RCPs", blocked_open, false);
     card(&mut h, "resolved", "resolved this scan", r.resolved, false);
     card(&mut h, "archived", "archived", archived, false);
     card(&mut h, "errors", "not read (errors)", r.errors.len(), true);
@@ -129,15 +132,17 @@ pub fn render(r: &HtmlReport<'_>) -> String {
     chart(&mut h, "chart-types", "Open findings by type", &by_type.into_iter().collect::<Vec<_>>());
     h.push_str("</div>");
 
-    // Findings: open first, public first, then by resource.
+    // Findings: open first, those no RCP stops first, public first, then by resource.
     let mut rows: Vec<&StoredFinding> = r.findings.iter().collect();
-    rows.sort_by_key(|f| (!is_open(f), !f.finding.is_public, f.finding.resource_arn.clone(), f.finding.id.clone()));
+    rows.sort_by_key(|f| {
+        (!is_open(f), f.finding.is_blocked(), !f.finding.is_public, f.finding.resource_arn.clone(), f.finding.id.clone())
+    });
     let _ = write!(
         h,
         "<h2>Findings</h2><p><input id=\"filter\" type=\"search\" placeholder=\"Filter: account, principal, action, resource…\" aria-label=\"filter\"> \
          <span id=\"shown\">{}</span> of {} shown</p><table id=\"findings\" class=\"sortable\"><thead><tr>\
          <th>status</th><th>access</th><th>type</th><th>resource</th><th>account</th><th>principal</th><th>actions</th>\
-         <th>condition</th><th>via</th><th>first seen</th><th>witness</th></tr></thead><tbody>",
+         <th>condition</th><th>via</th><th>blocked by</th><th>first seen</th><th>witness</th></tr></thead><tbody>",
         rows.len(),
         rows.len()
     );
@@ -156,14 +161,21 @@ pub fn render(r: &HtmlReport<'_>) -> String {
         );
         let _ = write!(
             h,
-            "<tr class=\"finding {status_cls}{public_cls}\" data-id=\"{id}\"><td>{status}</td><td class=\"kind\">{kind}</td><td>{t}</td><td><code>{arn}</code></td>\
-             <td>{account}</td><td>{principal}</td><td>{actions}</td><td><pre>{condition}</pre></td><td>{via}</td><td>{first}</td>\
+            "<tr class=\"finding {status_cls}{public_cls}{blocked_cls}\" data-id=\"{id}\"><td>{status}</td><td class=\"kind\">{kind}</td><td>{t}</td><td><code>{arn}</code></td>\
+             <td>{account}</td><td>{principal}</td><td>{actions}</td><td><pre>{condition}</pre></td><td>{via}</td><td class=\"blocked-by\">{blocked_by}</td><td>{first}</td>\
              <td><details><summary>show</summary><pre>{witness}</pre></details></td></tr>",
             status_cls = f.status.as_str().to_ascii_lowercase(),
             public_cls = if x.is_public { " public" } else { "" },
+            blocked_cls = if x.is_blocked() { " blocked" } else { "" },
+            blocked_by = escape(&x.blocked_by.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")),
             id = escape(&x.id),
             status = f.status.as_str(),
-            kind = if x.is_public { "PUBLIC" } else { "cross-account" },
+            kind = match (x.is_public, x.is_blocked()) {
+                (true, false) => "PUBLIC",
+                (false, false) => "cross-account",
+                (true, true) => "public, blocked",
+                (false, true) => "cross-account, blocked",
+            },
             t = escape(x.resource_type.as_str()),
             arn = escape(&x.resource_arn),
             account = escape(&account),

@@ -7,7 +7,7 @@ use std::io::Write;
 
 use std::collections::BTreeMap;
 
-use perimeter_model::{ErrorCode, ErrorRecord, Principal, Request, ResourceType, SharedVia};
+use perimeter_model::{BlockedBy, ErrorCode, ErrorRecord, Principal, Request, ResourceType, SharedVia};
 use serde::Serialize;
 
 use crate::labels::{known_accounts_version, Labeler, PrincipalKind};
@@ -34,6 +34,7 @@ pub const COLUMNS: &[&str] = &[
     "ou_path",
     "principal_label",
     "principal_kind",
+    "blocked_by",
     "archive_rule",
     "archive_reason",
     "conservative",
@@ -80,6 +81,7 @@ pub fn finding_cells(f: &StoredFinding) -> Vec<String> {
         f.labels.ou_path.clone(),
         f.labels.principal_label.clone(),
         f.labels.principal_kind.as_str().to_string(),
+        x.blocked_by.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
         f.archive_rule.clone().unwrap_or_default(),
         f.archive_reason.clone().unwrap_or_default(),
         x.conservative.clone().unwrap_or_default(),
@@ -179,6 +181,8 @@ pub struct JsonFinding<'a> {
     pub ou_path: &'a str,
     pub principal_label: &'a str,
     pub principal_kind: PrincipalKind,
+    /// The resource control policies that stop this access entirely (empty: none does).
+    pub blocked_by: &'a [BlockedBy],
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved_at: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -214,6 +218,7 @@ impl<'a> From<&'a StoredFinding> for JsonFinding<'a> {
             ou_path: &s.labels.ou_path,
             principal_label: &s.labels.principal_label,
             principal_kind: s.labels.principal_kind,
+            blocked_by: &f.blocked_by,
             resolved_at: s.resolved_at.as_deref(),
             archive_rule: s.archive_rule.as_deref(),
             archive_reason: s.archive_reason.as_deref(),

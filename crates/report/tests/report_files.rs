@@ -63,7 +63,11 @@ fn findings() -> Vec<StoredFinding> {
     let mut resolved = stored(public.clone(), Status::Resolved);
     resolved.finding.id = "00000000000000000000000000000001".into();
     resolved.resolved_at = Some("2026-11-29T06:00:00Z".into());
-    vec![stored(public, Status::New), archived, resolved]
+    // Granted by the queue policy, stopped by the organization's resource control policy.
+    let mut blocked = public.clone();
+    blocked.id = "00000000000000000000000000000002".into();
+    blocked.blocked_by = vec![perimeter_model::BlockedBy { id: "p-a1b2c3d4".into(), name: "identity-perimeter".into() }];
+    vec![stored(public, Status::New), archived, resolved, stored(blocked, Status::Active)]
 }
 
 fn errors() -> Vec<ErrorRecord> {

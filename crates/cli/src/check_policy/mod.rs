@@ -5,6 +5,10 @@
 //!   and Terraform plans ([`infra`]), every policy in them with its type and ARN derived from
 //!   the resource it is attached to, reported per file and policy as text, JSON or SARIF 2.1.0.
 //!
+//! With `--rcp FILE` (repeatable) the organization's resource control policies are in force on
+//! every resource checked: an access they refuse entirely is still reported, with `blocked_by`,
+//! and does not count for exit code 1 (semantics.md section 8).
+//!
 //! Exit 0 when nothing outside the zone gets in, 1 when something does, 2 when any input could
 //! not be read, parsed or analysed (a policy whose value is not known before deployment is never
 //! clean).
@@ -17,7 +21,9 @@ mod terraform;
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
+use perimeter_evaluator::Rcp;
 use perimeter_model::{Finding, ResourceRecord, ResourceType, Zone, ZoneAccount, ZoneAccountKind};
 use serde_json::json;
 
@@ -52,6 +58,12 @@ pub struct Args {
     /// join the zone, so that scans and CI checks judge by the same zone.
     #[arg(long)]
     config: Option<PathBuf>,
+    /// A resource control policy of the organization (a JSON document, as `aws organizations
+    /// describe-policy` gives its `Content`), in force on every resource checked (repeatable):
+    /// an access it refuses entirely is reported with `blocked_by` and does not count for exit
+    /// code 1.
+    #[arg(long = "rcp", value_name = "FILE")]
+    rcps: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Json)]
     format: Format,
 }
@@ -79,8 +91,8 @@ impl CheckError {
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    let zone = match zone_of(args) {
-        Ok(zone) => zone,
+    let (zone, rcps) = match zone_of(args).and_then(|zone| Ok((zone, rcps_of(args)?))) {
+        Ok(both) => both,
         Err(e) => {
             report_error(args.format, &e);
             return Ok(ExitCode::from(2));
@@ -93,15 +105,33 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
                 _ => Err(CheckError::new("INVALID_ARGUMENT", "--resource-type and --resource-arn check one policy document: give one file")),
             };
             match one.and_then(|file| check_arguments(args, *t, arn).map(|()| file)).and_then(|file| read_policy(file)) {
-                Ok(policy) => analyse(args, &zone, *t, arn, policy),
+                Ok(policy) => analyse(args, &zone, &rcps, *t, arn, policy),
                 Err(e) => {
                     report_error(args.format, &e);
                     Ok(ExitCode::from(2))
                 }
             }
         }
-        _ => report::run(args, &zone),
+        _ => report::run(args, &zone, &rcps),
     }
+}
+
+/// The `--rcp` documents, each read and checked as an RCP; named by their file (ID: the path
+/// as given; name: the file name without its extension).
+fn rcps_of(args: &Args) -> Result<Vec<Arc<Rcp>>, CheckError> {
+    let mut out = Vec::new();
+    for path in &args.rcps {
+        let text = read_policy(path)?;
+        let id = path.display().to_string();
+        let name = path.file_stem().map_or_else(|| id.clone(), |s| s.to_string_lossy().into_owned());
+        let rcp = Rcp::parse(&id, &name, &text).map_err(|e| CheckError {
+            code: e.code().as_str(),
+            pointer: e.pointer().to_string(),
+            message: format!("resource control policy {id}: {e}"),
+        })?;
+        out.push(Arc::new(rcp));
+    }
+    Ok(out)
 }
 
 /// The zone: the owner account, `--zone-account`s and `--zone-org`, and with `--config` its
@@ -195,9 +225,9 @@ fn read_policy(file: &std::path::Path) -> Result<String, CheckError> {
     })
 }
 
-fn analyse(args: &Args, zone: &Zone, t: ResourceType, arn: &str, policy: String) -> anyhow::Result<ExitCode> {
+fn analyse(args: &Args, zone: &Zone, rcps: &[Arc<Rcp>], t: ResourceType, arn: &str, policy: String) -> anyhow::Result<ExitCode> {
     let record = ResourceRecord::from_policy(t, arn, &args.owner_account, policy);
-    let analysis = perimeter_evaluator::analyze(&record, zone);
+    let analysis = perimeter_evaluator::analyze_guarded(&record, zone, rcps);
 
     if let Some(error) = analysis.errors.first() {
         let e = CheckError {
@@ -239,7 +269,7 @@ fn analyse(args: &Args, zone: &Zone, t: ResourceType, arn: &str, policy: String)
             }
         }
     }
-    Ok(ExitCode::from(if analysis.findings.is_empty() { 0 } else { 1 }))
+    Ok(ExitCode::from(if analysis.findings.iter().all(Finding::is_blocked) { 0 } else { 1 }))
 }
 
 /// A finding as check-policy's JSON shows it.
@@ -254,6 +284,9 @@ fn finding_json(f: &Finding) -> serde_json::Value {
     if !f.notes.is_empty() {
         v["notes"] = json!(f.notes);
     }
+    if f.is_blocked() {
+        v["blocked_by"] = json!(f.blocked_by);
+    }
     v
 }
 
@@ -267,6 +300,10 @@ fn finding_lines(f: &Finding, indent: &str) -> Vec<String> {
     }
     if let Some(reason) = &f.conservative {
         lines.push(format!("{indent}    conservative: {reason}"));
+    }
+    if f.is_blocked() {
+        let names: Vec<String> = f.blocked_by.iter().map(ToString::to_string).collect();
+        lines.push(format!("{indent}    blocked by resource control policies: {}", names.join(", ")));
     }
     lines
 }

@@ -2,12 +2,13 @@
 //! outputs: text lines, a JSON report (`schema_version` 1), and SARIF 2.1.0 for code scanning
 //! (stable rule IDs, the file and line of the resource, fingerprints that stay the same from run
 //! to run). The exit code is over all inputs: 2 if any could not be read, parsed or analysed,
-//! else 1 if any grants external access, else 0.
+//! else 1 if any grants external access that no resource control policy given stops, else 0.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
-use perimeter_evaluator::Analysis;
+use perimeter_evaluator::{Analysis, Rcp};
 use perimeter_model::{Finding, ResourceRecord, ResourceType, Zone};
 use rayon::prelude::*;
 use serde_json::{json, Value};
@@ -28,6 +29,11 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// An access that no RCP given stops (what makes exit code 1).
+    pub fn is_open_access(&self) -> bool {
+        matches!(self, Verdict::Access(findings) if findings.iter().any(|f| !f.is_blocked()))
+    }
+
     pub fn of(analysis: Analysis) -> Verdict {
         if let Some(e) = analysis.errors.first() {
             return Verdict::Invalid { code: e.code.as_str().into(), pointer: e.pointer.clone(), message: format!("{}: {}", e.document, e.message) };
@@ -62,11 +68,11 @@ pub struct Skipped {
     pub why: String,
 }
 
-pub fn run(args: &Args, zone: &Zone) -> anyhow::Result<ExitCode> {
+pub fn run(args: &Args, zone: &Zone, rcps: &[Arc<Rcp>]) -> anyhow::Result<ExitCode> {
     let deployment = Deployment { account: args.owner_account.clone(), region: args.region.clone(), partition: "aws".into() };
     let files = infra::files(&args.files);
     let inputs: Vec<Input> = files.par_iter().flat_map_iter(|f| infra::read(f, &deployment)).collect();
-    let (checked, skipped) = check(inputs, &args.owner_account, zone);
+    let (checked, skipped) = check(inputs, &args.owner_account, zone, rcps);
     let code = exit_code(&checked, &skipped);
     match args.format {
         Format::Json => {
@@ -87,7 +93,7 @@ pub fn run(args: &Args, zone: &Zone) -> anyhow::Result<ExitCode> {
 }
 
 /// Analyses every policy found, in parallel.
-fn check(inputs: Vec<Input>, owner: &str, zone: &Zone) -> (Vec<Checked>, Vec<Skipped>) {
+fn check(inputs: Vec<Input>, owner: &str, zone: &Zone, rcps: &[Arc<Rcp>]) -> (Vec<Checked>, Vec<Skipped>) {
     let mut found: Vec<Found> = Vec::new();
     let mut checked = Vec::new();
     let mut skipped = Vec::new();
@@ -120,7 +126,7 @@ fn check(inputs: Vec<Input>, owner: &str, zone: &Zone) -> (Vec<Checked>, Vec<Ski
             Document::NotKnown { pointer, why } => Verdict::NotAnalysed { pointer, why },
             Document::Known(text) => {
                 let record = ResourceRecord::from_policy(f.resource_type, &f.resource_arn, owner, text);
-                Verdict::of(perimeter_evaluator::analyze(&record, zone))
+                Verdict::of(perimeter_evaluator::analyze_guarded(&record, zone, rcps))
             }
         };
         Checked {
@@ -140,7 +146,7 @@ fn check(inputs: Vec<Input>, owner: &str, zone: &Zone) -> (Vec<Checked>, Vec<Ski
 pub fn exit_code(checked: &[Checked], _skipped: &[Skipped]) -> u8 {
     if checked.iter().any(|c| matches!(c.verdict, Verdict::NotAnalysed { .. } | Verdict::Invalid { .. })) {
         2
-    } else if checked.iter().any(|c| matches!(c.verdict, Verdict::Access(_))) {
+    } else if checked.iter().any(|c| c.verdict.is_open_access()) {
         1
     } else {
         0
@@ -173,17 +179,24 @@ fn text(checked: &[Checked], skipped: &[Skipped]) -> Vec<String> {
     for s in skipped {
         lines.push(format!("{}: skipped: {}", s.file.display(), s.why));
     }
-    let (access, errors) = (
-        checked.iter().filter(|c| matches!(c.verdict, Verdict::Access(_))).count(),
+    let (access, blocked, errors) = (
+        checked.iter().filter(|c| c.verdict.is_open_access()).count(),
+        checked.iter().filter(|c| matches!(c.verdict, Verdict::Access(_)) && !c.verdict.is_open_access()).count(),
         checked.iter().filter(|c| matches!(c.verdict, Verdict::NotAnalysed { .. } | Verdict::Invalid { .. })).count(),
     );
-    lines.push(format!("{} policies: {access} with external access, {errors} not analysed or invalid; {} files skipped", checked.len(), skipped.len()));
+    let blocked = if blocked > 0 { format!(" ({blocked} more whose access the resource control policies stop)") } else { String::new() };
+    lines.push(format!(
+        "{} policies: {access} with external access{blocked}, {errors} not analysed or invalid; {} files skipped",
+        checked.len(),
+        skipped.len()
+    ));
     lines
 }
 
 fn verdict_name(v: &Verdict) -> &'static str {
     match v {
-        Verdict::Access(_) => "external_access",
+        v @ Verdict::Access(_) if v.is_open_access() => "external_access",
+        Verdict::Access(_) => "external_access_blocked",
         Verdict::NoAccess => "no_external_access",
         Verdict::NotAnalysed { .. } => "not_analysed",
         Verdict::Invalid { .. } => "error",
@@ -213,7 +226,8 @@ fn json_report(checked: &[Checked], skipped: &[Skipped]) -> Value {
         "schema_version": 1,
         "summary": {
             "policies": checked.len(),
-            "external_access": checked.iter().filter(|c| matches!(c.verdict, Verdict::Access(_))).count(),
+            "external_access": checked.iter().filter(|c| c.verdict.is_open_access()).count(),
+            "external_access_blocked": checked.iter().filter(|c| matches!(c.verdict, Verdict::Access(_)) && !c.verdict.is_open_access()).count(),
             "not_analysed": checked.iter().filter(|c| matches!(c.verdict, Verdict::NotAnalysed { .. })).count(),
             "errors": checked.iter().filter(|c| matches!(c.verdict, Verdict::Invalid { .. })).count(),
             "skipped_files": skipped.len(),
@@ -229,6 +243,7 @@ const RULES: &[(&str, &str, &str, &str)] = &[
     ("PERIMETER002", "cross-account-access", "warning", "A resource policy lets named accounts or identities outside the organization in."),
     ("PERIMETER003", "not-analysed", "error", "A resource policy could not be analysed offline (its value is known only at deployment, or its type is not analysed yet)."),
     ("PERIMETER004", "invalid-policy", "error", "A resource policy or the file holding it does not parse."),
+    ("PERIMETER005", "blocked-access", "note", "A resource policy lets someone outside the organization in, but the organization's resource control policies stop every such request (a detached RCP would open it)."),
 ];
 
 /// A SARIF 2.1.0 log of the results.
@@ -246,10 +261,15 @@ pub fn sarif(checked: &[Checked], _skipped: &[Skipped]) -> Value {
         match &c.verdict {
             Verdict::Access(findings) => {
                 for f in findings {
-                    let rule = if f.is_public { 0 } else { 1 };
+                    let rule = if f.is_blocked() { 4 } else if f.is_public { 0 } else { 1 };
                     let condition = if f.condition.is_empty() { String::new() } else { format!(" when {}", serde_json::to_string(&f.condition).unwrap_or_default()) };
+                    let blocked = if f.is_blocked() {
+                        format!("; stopped by {}", f.blocked_by.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))
+                    } else {
+                        String::new()
+                    };
                     let text = format!(
-                        "{} `{}` lets {} in through {}: {}{condition}",
+                        "{} `{}` lets {} in through {}: {}{condition}{blocked}",
                         c.resource_type.map_or("resource", |t| t.as_str()),
                         c.resource,
                         f.principal,

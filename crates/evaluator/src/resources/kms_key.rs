@@ -55,7 +55,7 @@ fn analyze_grant(record: &ResourceRecord, grant: &KmsGrant, zone: &Zone, out: &m
         let targets: Vec<Target> = actions.iter().map(|a| target(a, Arc::from([record.arn.clone()]))).collect();
         let mut raws = search::search(&policy, &scope(zone, &targets, out));
         for r in &mut raws {
-            r.condition = condition.clone();
+            r.set_grant_condition(condition.clone());
             r.notes.push(format!("grant {}", grant.grant_id));
         }
         out.add(raws, SharedVia::Grant);

@@ -237,6 +237,15 @@ fn simple(policy: &Policy, service: (&str, &[&str]), arn: &str, zone: &Zone, out
 mod tests {
     use super::*;
 
+    #[test]
+    fn every_type_grants_the_actions_of_the_service_the_model_names() {
+        // The model's `action_service` decides which types RCPs govern (and which scopes an
+        // unreadable RCP makes incomplete); it must be the service of the type's actions.
+        for t in ResourceType::ALL {
+            assert!(services(*t).iter().all(|(s, _)| *s == t.action_service()), "{t}: {:?}", services(*t));
+        }
+    }
+
     /// The findings of a plain policy of a service the catalog does not know.
     fn findings_of_unknown_service(policy: &str) -> Vec<RawFinding> {
         let policy = Policy::parse(policy).expect("policy parses");

@@ -146,7 +146,7 @@ fn acl_grant(acl: &S3Acl, grant: &AclGrant, bucket_arn: &str, block: &PublicAcce
         .collect();
     let mut raws = search::search(&policy, &scope(zone, &targets, out));
     for r in &mut raws {
-        r.condition = group.map_or_else(BTreeMap::new, |g| BTreeMap::from([("AclGroup".to_string(), vec![g.to_string()])]));
+        r.set_grant_condition(group.map_or_else(BTreeMap::new, |g| BTreeMap::from([("AclGroup".to_string(), vec![g.to_string()])])));
         if group.is_some() {
             r.principal = Principal::anyone();
         }

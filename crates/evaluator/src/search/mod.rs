@@ -351,6 +351,15 @@ fn catalog_notes(group: &Group<'_>) -> Vec<String> {
         .collect()
 }
 
+impl RawFinding {
+    /// Sets the condition of a finding of a synthetic policy (an ACL grant, a KMS grant) to what
+    /// the grant says, keeping the conditions of the RCPs that narrow it.
+    pub fn set_grant_condition(&mut self, condition: BTreeMap<String, Vec<String>>) {
+        self.condition.retain(|k, _| k.starts_with("RCP "));
+        self.condition.extend(condition);
+    }
+}
+
 /// The condition block of a statement as findings report it.
 pub fn condition_of(st: &Statement) -> BTreeMap<String, Vec<String>> {
     st.conditions.iter().map(|c| (format!("{} {}", c.operator_name, c.key), c.written.clone())).collect()

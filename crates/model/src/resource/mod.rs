@@ -92,6 +92,21 @@ impl ResourceType {
         }
     }
 
+    /// The IAM service prefix of the actions the type's policies grant (a role's trust policy
+    /// grants `sts:` actions).
+    pub fn action_service(self) -> &'static str {
+        match self {
+            ResourceType::IamRole => "sts",
+            t => t.arn_service(),
+        }
+    }
+
+    /// Whether the organization's resource control policies govern requests to resources of
+    /// this type ([`crate::RCP_SERVICES`]).
+    pub fn rcp_governed(self) -> bool {
+        crate::rcp_governs(&format!("{}:*", self.action_service()))
+    }
+
     /// Whether the type's ARNs name the owner account (S3 bucket ARNs have no account field).
     pub fn arn_has_account(self) -> bool {
         !matches!(self, ResourceType::S3Bucket)

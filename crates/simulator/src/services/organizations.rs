@@ -1,6 +1,10 @@
 //! Organizations (awsJson 1.1, `AWSOrganizationsV20161128.<Op>`): DescribeOrganization,
-//! ListAccounts, ListRoots, ListOrganizationalUnitsForParent, ListAccountsForParent (at most 20
-//! per page). Only the management account may list (members get AccessDeniedException).
+//! ListAccounts, ListRoots, ListOrganizationalUnitsForParent, ListAccountsForParent, and the
+//! resource control policies: ListPolicies, DescribePolicy, ListTargetsForPolicy (at most 20
+//! per page). The RCP type is enabled on the root; the organization has AWS's
+//! `RCPFullAWSAccess` (attached everywhere, as AWS does) and an identity perimeter attached to
+//! the first OU, which blocks the outsiders' grants on the resources of that OU's accounts.
+//! Only the management account may list (members get AccessDeniedException).
 
 use http::Response;
 use serde_json::{json, Value};
@@ -9,8 +13,56 @@ use super::{page, page_size, Ctx};
 use crate::org::{Account, CREATED, MANAGEMENT_ACCOUNT, ORG_ID, ROOT_ID};
 use crate::protocol::{json_ok, ApiError, Protocol};
 
-pub const OPERATIONS: &[&str] =
-    &["DescribeOrganization", "ListAccounts", "ListRoots", "ListOrganizationalUnitsForParent", "ListAccountsForParent"];
+pub const OPERATIONS: &[&str] = &[
+    "DescribeOrganization",
+    "ListAccounts",
+    "ListRoots",
+    "ListOrganizationalUnitsForParent",
+    "ListAccountsForParent",
+    "ListPolicies",
+    "DescribePolicy",
+    "ListTargetsForPolicy",
+];
+
+/// AWS's own RCP, attached to every root, OU and account when the type is enabled.
+pub const FULL_ACCESS_RCP: &str = "p-RCPFullAWSAccess";
+/// The simulated organization's identity perimeter, attached to the first OU.
+pub const PERIMETER_RCP: &str = "p-sim0perimeter";
+
+/// (id, name, AWS-managed, document) of each RCP.
+fn rcps() -> [(&'static str, &'static str, bool, String); 2] {
+    [
+        (
+            FULL_ACCESS_RCP,
+            "RCPFullAWSAccess",
+            true,
+            json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}).to_string(),
+        ),
+        (
+            PERIMETER_RCP,
+            "sim-identity-perimeter",
+            false,
+            json!({"Version": "2012-10-17", "Statement": [{
+                "Sid": "EnforceOrgIdentities", "Effect": "Deny", "Principal": "*",
+                "Action": ["s3:*", "sqs:*", "kms:*", "sts:AssumeRole"], "Resource": "*",
+                "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": ORG_ID}, "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}
+            }]})
+            .to_string(),
+        ),
+    ]
+}
+
+/// Where an RCP is attached: (target ID, type).
+fn rcp_targets(ctx: &Ctx<'_>, id: &str) -> Vec<(String, &'static str)> {
+    if id == FULL_ACCESS_RCP {
+        std::iter::once((ROOT_ID.to_string(), "ROOT"))
+            .chain(ctx.org.ous.iter().map(|o| (o.id.clone(), "ORGANIZATIONAL_UNIT")))
+            .chain(ctx.org.accounts.iter().map(|a| (a.id.clone(), "ACCOUNT")))
+            .collect()
+    } else {
+        ctx.org.ous.first().map(|o| (o.id.clone(), "ORGANIZATIONAL_UNIT")).into_iter().collect()
+    }
+}
 
 fn account_json(ctx: &Ctx<'_>, a: &Account) -> Value {
     json!({
@@ -56,8 +108,38 @@ pub fn answer(operation: &str, ctx: &Ctx<'_>) -> Result<Response<String>, ApiErr
         }
         "ListRoots" => json!({"Roots": [{
             "Id": ROOT_ID, "Arn": format!("arn:aws:organizations::{MANAGEMENT_ACCOUNT}:root/{ORG_ID}/{ROOT_ID}"),
-            "Name": "Root", "PolicyTypes": [],
+            "Name": "Root", "PolicyTypes": [{"Type": "RESOURCE_CONTROL_POLICY", "Status": "ENABLED"}],
         }]}),
+        "ListPolicies" => {
+            let wanted = input.get("Filter").and_then(Value::as_str).unwrap_or_default();
+            let all = rcps();
+            let listed: Vec<Value> = all
+                .iter()
+                .filter(|_| wanted == "RESOURCE_CONTROL_POLICY")
+                .map(|(id, name, managed, _)| json!({"Id": id, "Name": name, "Type": "RESOURCE_CONTROL_POLICY", "AwsManaged": managed}))
+                .collect();
+            let (listed, next) = page(&listed, token, size)?;
+            with_token(json!({"Policies": listed}), next)
+        }
+        "DescribePolicy" | "ListTargetsForPolicy" => {
+            let id = input.get("PolicyId").and_then(Value::as_str).unwrap_or_default();
+            let Some((id, name, managed, document)) = rcps().into_iter().find(|(p, ..)| *p == id) else {
+                return Err(ApiError::new(400, "PolicyNotFoundException", format!("policy {id} not found")));
+            };
+            if operation == "DescribePolicy" {
+                json!({"Policy": {
+                    "PolicySummary": {"Id": id, "Name": name, "Type": "RESOURCE_CONTROL_POLICY", "AwsManaged": managed},
+                    "Content": document,
+                }})
+            } else {
+                let targets: Vec<Value> = rcp_targets(ctx, id)
+                    .into_iter()
+                    .map(|(target, kind)| json!({"TargetId": target, "Type": kind, "Name": target}))
+                    .collect();
+                let (targets, next) = page(&targets, token, size)?;
+                with_token(json!({"Targets": targets}), next)
+            }
+        }
         "ListOrganizationalUnitsForParent" | "ListAccountsForParent" => {
             let parent = input.get("ParentId").and_then(Value::as_str).unwrap_or_default();
             if parent != ROOT_ID && !ctx.org.ous.iter().any(|o| o.id == parent) {
