@@ -192,7 +192,7 @@ async fn assumed_role_credentials_are_renewed_before_they_expire() {
 /// knows, and the collector reads each of them to the end in every scanned region.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_simulator_serves_every_resource_type_and_the_collector_reads_it() {
-    let (inventory, _sim) = scan(org(3), AwsSettings::default()).await;
+    let (inventory, sim) = scan(org(3), AwsSettings::default()).await;
     assert!(inventory.errors.is_empty(), "{:?}", inventory.errors);
     for t in perimeter_model::ResourceType::ALL {
         assert!(inventory.resources.iter().any(|r| r.resource_type() == *t), "the simulator served no {t}");
@@ -202,6 +202,13 @@ async fn the_simulator_serves_every_resource_type_and_the_collector_reads_it() {
             if t.is_global() { [perimeter_model::GLOBAL_REGION].into() } else { REGIONS.into_iter().collect() };
         assert_eq!(regions, want, "{t}: the scopes read to the end");
     }
+    // The organization's resource control policies: both, the identity perimeter with its OU,
+    // AWS's Allow-only RCPFullAWSAccess without its (unlisted) targets.
+    let controls = inventory.resource_controls.as_ref().expect("the RCPs were read");
+    assert!(controls.enabled);
+    let ids: Vec<(&str, &[String])> = controls.policies.iter().map(|p| (p.id.as_str(), p.targets.as_slice())).collect();
+    let first_ou = sim.org().ous[0].id.clone();
+    assert_eq!(ids, [("p-RCPFullAWSAccess", &[][..]), ("p-sim0perimeter", &[first_ou][..])]);
 }
 
 /// D3 of the reliability probe: a selection that names an account outside the organization (a
