@@ -13,8 +13,10 @@ whose management account is the caller's (moto maps every unknown access key to 
 two OUs, three member accounts `prod`, `dev`, `shared` made with CreateAccount, two resource
 control policies (an identity perimeter on the Infrastructure OU, TLS-only on `dev`), and one resource per
 behaviour of semantics.md section 6 in us-east-1 and eu-west-1, each in the account and region its
-manifest key names. Members are reached by assuming
-`arn:aws:iam::<id>:role/OrganizationAccountAccessRole`.
+manifest key names: S3 buckets, IAM roles, KMS keys, Lambda functions and layer versions, SQS
+queues, and a public, a cross-account and an internal variant each of Secrets Manager secrets, SNS
+topics (plus one with only the default policy CreateTopic writes), ECR repositories and EFS file
+systems. Members are reached by assuming `arn:aws:iam::<id>:role/OrganizationAccountAccessRole`.
 
 The manifest (JSON, written to --manifest) records every account and every resource with exactly
 what was written, so that a test can read each item back through the SDK and compare. The
@@ -114,6 +116,25 @@ def policy(*statements):
 
 def root(account):
     return f"arn:aws:iam::{account}:root"
+
+
+def sns_default_policy(topic_arn, owner):
+    """The policy CreateTopic gives a new topic (AWS's, and moto's): anyone, pinned by
+    AWS:SourceOwner to the owner account."""
+    return {
+        "Version": "2008-10-17",
+        "Id": "__default_policy_ID",
+        "Statement": [{
+            "Effect": "Allow",
+            "Sid": "__default_statement_ID",
+            "Principal": {"AWS": "*"},
+            "Action": ["SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:AddPermission",
+                       "SNS:RemovePermission", "SNS:DeleteTopic", "SNS:Subscribe",
+                       "SNS:ListSubscriptionsByTopic", "SNS:Publish"],
+            "Resource": topic_arn,
+            "Condition": {"StringEquals": {"AWS:SourceOwner": owner}},
+        }],
+    }
 
 
 def grant(grantee, permission):
@@ -292,9 +313,10 @@ class Seeder:
 
     def resource_controls(self):
         """Enables RCPs on the root and attaches two (semantics.md section 8): an identity
-        perimeter on the Infrastructure OU (it blocks the outsiders' S3, KMS, SQS and STS access
-        to `shared`'s resources, but not Lambda's, nor kms:RetireGrant, nor AWS services), and a
-        TLS-only RCP on the `dev` account (it narrows dev's S3 findings). AWS attaches
+        perimeter on the Infrastructure OU (it blocks the outsiders' S3, KMS, SQS, STS, Secrets
+        Manager and ECR access to `shared`'s resources, but not Lambda's, SNS's or EFS's, which
+        RCPs do not govern, nor kms:RetireGrant, nor AWS services), and a TLS-only RCP on the
+        `dev` account (it narrows dev's S3 findings and nothing else). AWS attaches
         RCPFullAWSAccess everywhere by itself."""
         org = self.client("management", "organizations")
         org.enable_policy_type(RootId=self.root_id, PolicyType="RESOURCE_CONTROL_POLICY")
@@ -303,7 +325,8 @@ class Seeder:
                 "Version": "2012-10-17",
                 "Statement": [{
                     "Sid": "EnforceOrgIdentities", "Effect": "Deny", "Principal": "*",
-                    "Action": ["s3:*", "sqs:*", "kms:*", "secretsmanager:*", "sts:AssumeRole"],
+                    "Action": ["s3:*", "sqs:*", "kms:*", "secretsmanager:*", "ecr:*",
+                               "sts:AssumeRole"],
                     "Resource": "*",
                     "Condition": {
                         "StringNotEqualsIfExists": {"aws:PrincipalOrgID": self.org_id},
@@ -339,6 +362,10 @@ class Seeder:
 
     def id(self, alias):
         return self.accounts[alias]["id"]
+
+    def arn_of(self, key):
+        (arn,) = [r["arn"] for r in self.resources if r["key"] == key]
+        return arn
 
     def add(self, alias, region, rtype, name, arn, written, created_by="seeder"):
         self.resources.append(
@@ -816,9 +843,7 @@ class Seeder:
         self.add(alias, region, "AWS::SQS::Queue", name, arn, {"url": url, "policy": doc})
 
     def sqs(self):
-        topic = self.client("dev", "sns", "us-east-1").create_topic(Name="dev-events")["TopicArn"]
-        self.supporting.append({"account": "dev", "region": "us-east-1",
-                                "type": "AWS::SNS::Topic", "arn": topic})
+        topic = self.arn_of("dev/us-east-1/dev-events")  # seeded by sns(), which runs first
         # Every statement has a Sid (moto's SQS AddPermission fails on one without).
         self.queue("management", "us-east-1", "queue-public-send", [
             {"Sid": "AnyoneSends", "Effect": "Allow", "Principal": "*",
@@ -838,6 +863,133 @@ class Seeder:
              "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage",
              "Condition": {"ArnEquals": {
                  "aws:SourceArn": f"arn:aws:sns:eu-west-1:{FOREIGN_ACCOUNT}:partner-events"}}},
+        ])
+
+    # ---- Secrets Manager ---------------------------------------------------------------------
+
+    def secret(self, alias, region, name, statements, block_public_policy=False):
+        """Creates a secret and puts its resource policy. Secrets Manager statements name their
+        Resource ("*": the secret the policy is attached to). BlockPublicPolicy is sent as False
+        (AWS's default too), so that real Secrets Manager would also accept the public one."""
+        sm = self.client(alias, "secretsmanager", region)
+        arn = sm.create_secret(Name=name, SecretString="perimeter-demo")["ARN"]
+        doc = policy(*[{**s, "Resource": "*"} for s in statements])
+        sm.put_resource_policy(SecretId=arn, ResourcePolicy=json.dumps(doc),
+                               BlockPublicPolicy=block_public_policy)
+        self.add(alias, region, "AWS::SecretsManager::Secret", name, arn, {"policy": doc})
+
+    def secrets(self):
+        self.secret("prod", "us-east-1", "secret-public-read", [
+            {"Sid": "AnyoneReads", "Effect": "Allow", "Principal": "*",
+             "Action": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]},
+        ])
+        # A wildcard action: of what secretsmanager:Get* matches, GetRandomPassword applies to no
+        # secret (no resource type in the catalog), so only GetResourcePolicy and GetSecretValue
+        # are granted on this secret.
+        self.secret("shared", "eu-west-1", "secret-cross-account-role", [
+            {"Sid": "PartnerAppReads", "Effect": "Allow",
+             "Principal": {"AWS": f"arn:aws:iam::{FOREIGN_ACCOUNT}:role/partner-app"},
+             "Action": "secretsmanager:Get*"},
+        ])
+        self.secret("dev", "eu-west-1", "secret-org-only", [
+            {"Sid": "OrgReads", "Effect": "Allow", "Principal": "*",
+             "Action": "secretsmanager:GetSecretValue",
+             "Condition": {"StringEquals": {"aws:PrincipalOrgID": self.org_id}}},
+        ])
+
+    # ---- SNS --------------------------------------------------------------------------------
+
+    def topic(self, alias, region, name, statements=None):
+        """Creates a topic; with statements, replaces its default policy (SetTopicAttributes
+        Policy, every statement's Resource the topic). Without, the topic keeps the default policy
+        CreateTopic writes, which the manifest records as sns_default_policy() spells it."""
+        sns = self.client(alias, "sns", region)
+        arn = sns.create_topic(Name=name)["TopicArn"]
+        if statements is None:
+            doc, default = sns_default_policy(arn, self.id(alias)), True
+        else:
+            doc, default = policy(*[{**s, "Resource": arn} for s in statements]), False
+            sns.set_topic_attributes(TopicArn=arn, AttributeName="Policy",
+                                     AttributeValue=json.dumps(doc))
+        self.add(alias, region, "AWS::SNS::Topic", name, arn,
+                 {"policy": doc, "default_policy": default})
+        return arn
+
+    def sns(self):
+        # Only the default policy (anyone, AWS:SourceOwner = dev): internal. It is also the topic
+        # that dev's queue-sns-own-topic lets send.
+        self.topic("dev", "us-east-1", "dev-events")
+        self.topic("shared", "us-east-1", "topic-public-publish", [
+            {"Sid": "AnyonePublishesAndSubscribes", "Effect": "Allow", "Principal": "*",
+             "Action": ["sns:Publish", "sns:Subscribe"]},
+        ])
+        self.topic("prod", "eu-west-1", "topic-cross-account-subscribe", [
+            {"Sid": "PartnerSubscribes", "Effect": "Allow",
+             "Principal": {"AWS": root(FOREIGN_ACCOUNT)},
+             "Action": ["sns:Subscribe", "sns:GetTopicAttributes"]},
+        ])
+        self.topic("dev", "eu-west-1", "topic-member-publish", [
+            {"Sid": "SharedPublishes", "Effect": "Allow", "Principal": {"AWS": root(self.id("shared"))},
+             "Action": "sns:Publish"},
+        ])
+
+    # ---- ECR --------------------------------------------------------------------------------
+
+    def repository(self, alias, region, name, statements):
+        """Creates a private repository and sets its repository policy; ECR statements have no
+        Resource (they apply to the repository)."""
+        ecr = self.client(alias, "ecr", region)
+        arn = ecr.create_repository(repositoryName=name)["repository"]["repositoryArn"]
+        doc = policy(*statements)
+        ecr.set_repository_policy(repositoryName=name, policyText=json.dumps(doc))
+        self.add(alias, region, "AWS::ECR::Repository", name, arn, {"policy": doc})
+
+    def ecr(self):
+        pull = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+        self.repository("dev", "us-east-1", "repo-public-pull", [
+            {"Sid": "AnyonePulls", "Effect": "Allow", "Principal": "*", "Action": pull},
+        ])
+        self.repository("shared", "us-east-1", "repo-cross-account-push", [
+            {"Sid": "PartnerCiPushes", "Effect": "Allow", "Principal": {"AWS": root(FOREIGN_ACCOUNT)},
+             "Action": ["ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload",
+                        "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage"]},
+        ])
+        self.repository("prod", "eu-west-1", "repo-member-pull", [
+            {"Sid": "DevPulls", "Effect": "Allow", "Principal": {"AWS": root(self.id("dev"))},
+             "Action": pull},
+        ])
+
+    # ---- EFS --------------------------------------------------------------------------------
+
+    def file_system(self, alias, region, name, statements):
+        """Creates a file system (creation token and Name tag = name; the ID is EFS's) and puts
+        its file system policy, every statement's Resource the file system, as the EFS console
+        writes it."""
+        efs = self.client(alias, "efs", region)
+        fs = efs.create_file_system(CreationToken=name, Tags=[{"Key": "Name", "Value": name}])
+        fs_id, arn = fs["FileSystemId"], fs["FileSystemArn"]
+        doc = policy(*[{**s, "Resource": arn} for s in statements])
+        efs.put_file_system_policy(FileSystemId=fs_id, Policy=json.dumps(doc))
+        self.add(alias, region, "AWS::EFS::FileSystem", name, arn,
+                 {"file_system_id": fs_id, "creation_token": name, "policy": doc})
+
+    def efs(self):
+        # "Enforce in-transit encryption" as the console writes it: caller-chosen, pins nothing.
+        self.file_system("shared", "eu-west-1", "fs-public-mount", [
+            {"Sid": "AnyoneMountsOverTls", "Effect": "Allow", "Principal": {"AWS": "*"},
+             "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+             "Condition": {"Bool": {"aws:SecureTransport": "true"}}},
+        ])
+        self.file_system("prod", "us-east-1", "fs-cross-account-role", [
+            {"Sid": "PartnerMountsReadOnly", "Effect": "Allow",
+             "Principal": {"AWS": f"arn:aws:iam::{FOREIGN_ACCOUNT}:role/partner-mount"},
+             "Action": "elasticfilesystem:ClientMount"},
+        ])
+        self.file_system("dev", "us-east-1", "fs-org-mount", [
+            {"Sid": "OrgMounts", "Effect": "Allow", "Principal": {"AWS": "*"},
+             "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite",
+                        "elasticfilesystem:ClientRootAccess"],
+             "Condition": {"StringEquals": {"aws:PrincipalOrgID": self.org_id}}},
         ])
 
     # ---- read-back --------------------------------------------------------------------------
@@ -991,6 +1143,37 @@ class Seeder:
         expect(f"{r['key']} ARN", attrs["QueueArn"], r["arn"])
         expect(f"{r['key']} policy", json.loads(attrs["Policy"]), w["policy"])
 
+    def _verify_SecretsManager_Secret(self, r):
+        sm = self.client(r["account"], "secretsmanager", r["region"])
+        meta = sm.describe_secret(SecretId=r["arn"])
+        expect(f"{r['key']} secret", (meta["ARN"], meta["Name"]), (r["arn"], r["name"]))
+        got = sm.get_resource_policy(SecretId=r["arn"]).get("ResourcePolicy")
+        expect(f"{r['key']} resource policy", json.loads(got) if got else None, r["written"]["policy"])
+
+    def _verify_SNS_Topic(self, r):
+        attrs = self.client(r["account"], "sns", r["region"]).get_topic_attributes(
+            TopicArn=r["arn"])["Attributes"]
+        expect(f"{r['key']} topic", (attrs["TopicArn"], attrs["Owner"]), (r["arn"], r["account_id"]))
+        expect(f"{r['key']} topic policy", json.loads(attrs["Policy"]), r["written"]["policy"])
+
+    def _verify_ECR_Repository(self, r):
+        ecr = self.client(r["account"], "ecr", r["region"])
+        (repo,) = ecr.describe_repositories(repositoryNames=[r["name"]])["repositories"]
+        expect(f"{r['key']} repository", (repo["repositoryArn"], repo["registryId"]),
+               (r["arn"], r["account_id"]))
+        got = ecr.get_repository_policy(repositoryName=r["name"])
+        expect(f"{r['key']} repository policy", json.loads(got["policyText"]), r["written"]["policy"])
+
+    def _verify_EFS_FileSystem(self, r):
+        efs = self.client(r["account"], "efs", r["region"])
+        w = r["written"]
+        (fs,) = efs.describe_file_systems(FileSystemId=w["file_system_id"])["FileSystems"]
+        expect(f"{r['key']} file system",
+               (fs["FileSystemArn"], fs["OwnerId"], fs["CreationToken"], fs.get("Name")),
+               (r["arn"], r["account_id"], w["creation_token"], r["name"]))
+        got = efs.describe_file_system_policy(FileSystemId=w["file_system_id"])["Policy"]
+        expect(f"{r['key']} file system policy", json.loads(got), w["policy"])
+
     # ---- manifest ---------------------------------------------------------------------------
 
     def manifest(self):
@@ -1027,7 +1210,11 @@ def main():
     seeder.s3()
     seeder.kms()
     seeder.lambdas()
+    seeder.sns()  # before sqs(): a queue lets dev's topic send
     seeder.sqs()
+    seeder.secrets()
+    seeder.ecr()
+    seeder.efs()
     seeded_in = time.monotonic() - start
     seed_calls = seeder.calls
     if not args.no_verify:

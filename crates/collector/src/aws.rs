@@ -110,6 +110,10 @@ pub struct Clients {
     pub kms: aws_sdk_kms::Client,
     pub lambda: aws_sdk_lambda::Client,
     pub sqs: aws_sdk_sqs::Client,
+    pub secretsmanager: aws_sdk_secretsmanager::Client,
+    pub sns: aws_sdk_sns::Client,
+    pub ecr: aws_sdk_ecr::Client,
+    pub efs: aws_sdk_efs::Client,
 }
 
 impl Clients {
@@ -141,6 +145,10 @@ impl Clients {
             kms: client!(aws_sdk_kms),
             lambda: client!(aws_sdk_lambda),
             sqs: client!(aws_sdk_sqs),
+            secretsmanager: client!(aws_sdk_secretsmanager),
+            sns: client!(aws_sdk_sns),
+            ecr: client!(aws_sdk_ecr),
+            efs: client!(aws_sdk_efs),
         }
     }
 }

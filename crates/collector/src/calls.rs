@@ -139,6 +139,14 @@ pub fn required_action(service: &str, operation: &str) -> Option<&'static str> {
         ("lambda", "GetLayerVersionPolicy") => "lambda:GetLayerVersionPolicy",
         ("sqs", "ListQueues") => "sqs:ListQueues",
         ("sqs", "GetQueueAttributes") => "sqs:GetQueueAttributes",
+        ("secretsmanager", "ListSecrets") => "secretsmanager:ListSecrets",
+        ("secretsmanager", "GetResourcePolicy") => "secretsmanager:GetResourcePolicy",
+        ("sns", "ListTopics") => "sns:ListTopics",
+        ("sns", "GetTopicAttributes") => "sns:GetTopicAttributes",
+        ("ecr", "DescribeRepositories") => "ecr:DescribeRepositories",
+        ("ecr", "GetRepositoryPolicy") => "ecr:GetRepositoryPolicy",
+        ("efs", "DescribeFileSystems") => "elasticfilesystem:DescribeFileSystems",
+        ("efs", "DescribeFileSystemPolicy") => "elasticfilesystem:DescribeFileSystemPolicy",
         _ => return None,
     };
     Some(action)

@@ -75,6 +75,10 @@ fn collected<'i>(inventory: &'i Inventory, account: &str, kind: ResourceType) ->
                 ResourceInputs::LambdaFunction(f) => f.name.clone(),
                 ResourceInputs::LambdaLayerVersion(l) => format!("{}:{}", l.layer_name, l.version),
                 ResourceInputs::SqsQueue(q) => q.name.clone(),
+                ResourceInputs::SecretsManagerSecret(_)
+                | ResourceInputs::SnsTopic(_)
+                | ResourceInputs::EcrRepository(_)
+                | ResourceInputs::EfsFileSystem(_) => r.arn.clone(),
             };
             (name, r)
         })
@@ -238,6 +242,26 @@ fn check_lambda_sqs(inventory: &Inventory, manifest: &Value, alias: &str, id: &s
     }
 }
 
+/// The types whose only input is one policy document, keyed by ARN: each seeded resource is
+/// collected with the policy written (none when none was written).
+fn check_single_policy_types(inventory: &Inventory, manifest: &Value, alias: &str, id: &str, checks: &mut Checks) {
+    let types = [ResourceType::SecretsManagerSecret, ResourceType::SnsTopic, ResourceType::EcrRepository, ResourceType::EfsFileSystem];
+    for t in types {
+        let want: BTreeMap<String, &Value> = seeded(manifest, alias, t.as_str())
+            .into_values()
+            .map(|r| (r["arn"].as_str().unwrap_or_default().to_string(), r))
+            .collect();
+        let got = collected(inventory, id, t);
+        checks.eq(&format!("{alias}: {t}"), got.keys().collect::<Vec<_>>(), want.keys().collect::<Vec<_>>());
+        for (arn, seed) in &want {
+            let Some(record) = got.get(arn) else { continue };
+            let policy = record.inputs.documents().first().map(|d| d.text.to_string());
+            checks.eq(&format!("{arn}: region"), record.region.as_str(), seed["region"].as_str().unwrap_or_default());
+            checks.eq(&format!("{arn}: policy"), json(policy.as_deref()), seed["written"]["policy"].clone());
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_organization_is_collected_exactly() {
     let emulator = Emulator::start();
@@ -263,9 +287,11 @@ async fn demo_organization_is_collected_exactly() {
         check_s3(&inventory, &manifest, alias, id, &mut checks);
         check_iam_kms(&inventory, &manifest, alias, id, &mut checks);
         check_lambda_sqs(&inventory, &manifest, alias, id, &mut checks);
-        // Every scope of the account is complete: IAM once, the five regional types per region.
+        check_single_policy_types(&inventory, &manifest, alias, id, &mut checks);
+        // Every scope of the account is complete: IAM once, the regional types per region.
+        let regional = perimeter_model::ResourceType::ALL.iter().filter(|t| !t.is_global()).count();
         let scopes = inventory.scopes.iter().filter(|s| s.account == id).count();
-        checks.eq(&format!("{alias}: complete scopes"), scopes, 1 + 5 * regions.len());
+        checks.eq(&format!("{alias}: complete scopes"), scopes, 1 + regional * regions.len());
     }
     let seeded_count = manifest["resources"].as_array().map_or(0, Vec::len);
     checks.eq("every collected resource was seeded", inventory.resources.len(), seeded_count);

@@ -192,7 +192,9 @@ async fn assumed_role_credentials_are_renewed_before_they_expire() {
 /// knows, and the collector reads each of them to the end in every scanned region.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_simulator_serves_every_resource_type_and_the_collector_reads_it() {
-    let (inventory, sim) = scan(org(3), AwsSettings::default()).await;
+    // Enough slots per region for every kind of the simulator's rotation.
+    let kinds = perimeter_model::ResourceType::ALL.len();
+    let (inventory, sim) = scan(SimConfig { resources_per_account_region: kinds, ..org(3) }, AwsSettings::default()).await;
     assert!(inventory.errors.is_empty(), "{:?}", inventory.errors);
     for t in perimeter_model::ResourceType::ALL {
         assert!(inventory.resources.iter().any(|r| r.resource_type() == *t), "the simulator served no {t}");

@@ -248,11 +248,12 @@ fn d17_resource_policies_need_principal_resource_and_condition_values() {
             assert_parse_error(&a, "/Statement/0", "`Principal`");
         }
     }
-    // No Resource: rejected except in a role trust policy, which applies to its role.
+    // No Resource: rejected except where the statement applies to the resource it is attached
+    // to (a role's trust policy, an ECR repository policy, an EFS file system policy).
     for t in ResourceType::ALL.iter().copied() {
         let st = json!({"Effect": "Allow", "Principal": {"AWS": "444455556666"}, "Action": "*"});
         let a = analyze(&record(t, &document(st)), &zone());
-        if t == ResourceType::IamRole {
+        if matches!(t, ResourceType::IamRole | ResourceType::EcrRepository | ResourceType::EfsFileSystem) {
             assert!(a.errors.is_empty() && a.findings.len() == 1, "{t}: {a:#?}");
         } else {
             assert_parse_error(&a, "/Statement/0", "`Resource`");

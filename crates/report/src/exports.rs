@@ -164,6 +164,11 @@ fn asff_type(t: perimeter_model::ResourceType) -> &'static str {
         LambdaFunction => "AwsLambdaFunction",
         LambdaLayerVersion => "AwsLambdaLayerVersion",
         SqsQueue => "AwsSqsQueue",
+        SecretsManagerSecret => "AwsSecretsManagerSecret",
+        SnsTopic => "AwsSnsTopic",
+        EcrRepository => "AwsEcrRepository",
+        // ASFF has no resource details type for EFS file systems (only access points).
+        EfsFileSystem => "Other",
     }
 }
 

@@ -1,6 +1,7 @@
 //! perimeter-simulator: a simulated AWS endpoint for tests and benchmarks only, never for
-//! production. It answers exactly the API subset the collector uses, in the wire protocols the
-//! AWS SDK for Rust expects, for a synthetic organization of up to thousands of accounts
+//! production. It answers exactly the API subset the collector uses (STS, IAM, Organizations,
+//! Account, S3 and S3 Control, KMS, Lambda, SQS, Secrets Manager, SNS, ECR and EFS), in the wire
+//! protocols the AWS SDK for Rust expects, for a synthetic organization of up to thousands of accounts
 //! generated from a seed ([`org`]), with per-request latency, fault injection and a request
 //! counter ([`faults`]).
 //!
@@ -69,6 +70,27 @@ impl Simulator {
         }
     }
 
+    /// Replaces the policy of one Secrets Manager secret, SNS topic, ECR repository or EFS file
+    /// system (by ARN), or removes it (`None`: to serve a resource without a policy, which each
+    /// service answers its own way); `false` when no such resource has that ARN. The counts
+    /// ([`Self::resource_count`], [`Self::external_grants`]) stay those of the generation.
+    pub fn set_resource_policy(&mut self, arn: &str, policy: Option<&str>) -> bool {
+        let found = self
+            .org
+            .accounts
+            .iter_mut()
+            .flat_map(|a| a.regions.values_mut())
+            .flat_map(|r| r.secrets.iter_mut().chain(r.topics.iter_mut()).chain(r.repositories.iter_mut()).chain(r.file_systems.iter_mut()))
+            .find(|p| p.arn == arn);
+        match found {
+            Some(p) => {
+                p.policy = policy.map(str::to_string);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Generates the organization of `config` (deterministic in its seed).
     pub fn new(config: SimConfig) -> Simulator {
         let org = Org::generate(&config);
@@ -90,13 +112,13 @@ impl Simulator {
     }
 
     /// Resources a complete scan reads (buckets, roles, customer keys, functions, layer
-    /// versions, queues).
+    /// versions, queues, secrets, topics, repositories, file systems).
     pub fn resource_count(&self) -> usize {
         self.org.resource_count()
     }
 
     /// Requests per `Service:Operation` (SDK service names: `S3:GetBucketPolicy`,
-    /// `S3Control:ListAccessPoints`), every attempt counted: faulted, hung and unsupported ones
+    /// `S3Control:ListAccessPoints`, `Secrets Manager:ListSecrets`), every attempt counted: faulted, hung and unsupported ones
     /// too.
     pub fn counts(&self) -> BTreeMap<String, u64> {
         self.ledger.counts()

@@ -1,8 +1,9 @@
 //! The synthetic organization: accounts (management `100000000000`, members `100000000001`…),
 //! one OU per 100 member accounts, and in every (account, region) about
 //! `resources_per_account_region` resources (S3 buckets, IAM roles in the first region's share,
-//! KMS keys, Lambda functions and layer versions, SQS queues), each with a policy that lets the
-//! organization in and, at `external_grant_rate`, one grant to an outsider. Everything is drawn
+//! KMS keys, Lambda functions and layer versions, SQS queues, Secrets Manager secrets, SNS topics,
+//! ECR repositories and EFS file systems), each with a policy that lets the organization in and,
+//! at `external_grant_rate`, one grant to an outsider. Everything is drawn
 //! from one `fastrand::Rng` seeded with the configuration's seed, in a fixed order, so the same
 //! configuration always gives the same organization.
 
@@ -32,17 +33,43 @@ enum Kind {
     Function,
     Layer,
     Queue,
+    Secret,
+    Topic,
+    Repository,
+    FileSystem,
 }
 
-const FIRST_REGION_KINDS: [Kind; 6] = [Kind::Bucket, Kind::Role, Kind::Key, Kind::Function, Kind::Layer, Kind::Queue];
-const OTHER_REGION_KINDS: [Kind; 5] = [Kind::Bucket, Kind::Key, Kind::Function, Kind::Layer, Kind::Queue];
+const FIRST_REGION_KINDS: [Kind; 10] = [
+    Kind::Bucket,
+    Kind::Role,
+    Kind::Key,
+    Kind::Function,
+    Kind::Layer,
+    Kind::Queue,
+    Kind::Secret,
+    Kind::Topic,
+    Kind::Repository,
+    Kind::FileSystem,
+];
+const OTHER_REGION_KINDS: [Kind; 9] = [
+    Kind::Bucket,
+    Kind::Key,
+    Kind::Function,
+    Kind::Layer,
+    Kind::Queue,
+    Kind::Secret,
+    Kind::Topic,
+    Kind::Repository,
+    Kind::FileSystem,
+];
 
 /// An outsider's grant, if the resource got one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum External {
     /// `"Principal": {"AWS": "arn:aws:iam::999999999999:root"}`.
     CrossAccount,
-    /// `"Principal": "*"` without a condition (S3, SQS, Lambda only).
+    /// `"Principal": "*"` without a condition (S3, SQS, Lambda, Secrets Manager, SNS, ECR and EFS;
+    /// never IAM or KMS).
     Public,
 }
 
@@ -161,6 +188,19 @@ pub struct Queue {
     pub external: Option<External>,
 }
 
+/// A resource whose only access document is one resource policy: a Secrets Manager secret, an
+/// SNS topic, an ECR repository or an EFS file system.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyResource {
+    /// The secret's or topic's name, the repository's name, the file system's ID (`fs-…`).
+    pub name: String,
+    pub arn: String,
+    /// The policy document; `None` = no policy (never generated: see
+    /// [`crate::Simulator::set_resource_policy`]), which each service answers its own way.
+    pub policy: Option<String>,
+    pub external: Option<External>,
+}
+
 /// Resources of one account, region and type, and how many of them an outsider may use.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tally {
@@ -183,6 +223,10 @@ pub struct RegionResources {
     pub layers: Vec<Layer>,
     pub queues: Vec<Queue>,
     pub access_points: Vec<AccessPoint>,
+    pub secrets: Vec<PolicyResource>,
+    pub topics: Vec<PolicyResource>,
+    pub repositories: Vec<PolicyResource>,
+    pub file_systems: Vec<PolicyResource>,
 }
 
 /// The whole synthetic organization.
@@ -233,7 +277,8 @@ impl Org {
     }
 
     /// Resources a complete scan reads: buckets, roles, customer keys, functions, layer
-    /// versions and queues (not users, AWS-managed keys, aliases or access points).
+    /// versions, queues, secrets, topics, repositories and file systems (not users, AWS-managed
+    /// keys, aliases or access points).
     pub fn resource_count(&self) -> usize {
         self.resource_count
     }
@@ -256,6 +301,10 @@ impl Org {
                 res.functions.iter().for_each(|f| add(&a.id, region, "AWS::Lambda::Function", f.external));
                 res.layers.iter().for_each(|l| add(&a.id, region, "AWS::Lambda::LayerVersion", l.external));
                 res.queues.iter().for_each(|q| add(&a.id, region, "AWS::SQS::Queue", q.external));
+                res.secrets.iter().for_each(|s| add(&a.id, region, "AWS::SecretsManager::Secret", s.external));
+                res.topics.iter().for_each(|t| add(&a.id, region, "AWS::SNS::Topic", t.external));
+                res.repositories.iter().for_each(|r| add(&a.id, region, "AWS::ECR::Repository", r.external));
+                res.file_systems.iter().for_each(|f| add(&a.id, region, "AWS::EFS::FileSystem", f.external));
             }
         }
         out.into_iter()
@@ -346,6 +395,10 @@ impl Generator<'_> {
                     Kind::Function => res.functions.push(self.function(id, region, n)),
                     Kind::Layer => res.layers.push(self.layer(id, region, n)),
                     Kind::Queue => res.queues.push(self.queue(id, region, n)),
+                    Kind::Secret => res.secrets.push(self.secret(id, region, n)),
+                    Kind::Topic => res.topics.push(self.topic(id, region, n)),
+                    Kind::Repository => res.repositories.push(self.repository(id, region, n)),
+                    Kind::FileSystem => res.file_systems.push(self.file_system(id, region)),
                 }
                 self.resource_count += 1;
             }
@@ -476,6 +529,45 @@ impl Generator<'_> {
         Queue { url: format!("https://sqs.{region}.amazonaws.com/{account}/{name}"), name, arn, policy: policy(statements), external }
     }
 
+    /// A resource with one policy: the organization's statement, and the outsider's at the
+    /// external rate (public allowed). `resource` is the statements' `Resource`, if any.
+    fn policy_resource(&mut self, account: &str, name: String, arn: String, sid: &str, action: Value, resource: Option<&str>) -> PolicyResource {
+        let mut statements = vec![self.internal(account, sid, action.clone(), resource)];
+        let external = self.external(true);
+        if let Some(e) = external {
+            statements.push(outsider(e, "External", action, resource));
+        }
+        PolicyResource { name, arn, policy: Some(policy(statements)), external }
+    }
+
+    fn secret(&mut self, account: &str, region: &str, n: usize) -> PolicyResource {
+        let name = format!("sim-secret-{n}");
+        // Secrets Manager appends a hyphen and six random characters to the name in the ARN.
+        let suffix: String = (0..6).map(|_| self.rng.alphanumeric()).collect();
+        let arn = format!("arn:aws:secretsmanager:{region}:{account}:secret:{name}-{suffix}");
+        self.policy_resource(account, name, arn.clone(), "OrgRead", json!("secretsmanager:GetSecretValue"), Some(&arn))
+    }
+
+    fn topic(&mut self, account: &str, region: &str, n: usize) -> PolicyResource {
+        let name = format!("sim-topic-{n}");
+        let arn = format!("arn:aws:sns:{region}:{account}:{name}");
+        self.policy_resource(account, name, arn.clone(), "OrgPublish", json!("sns:Publish"), Some(&arn))
+    }
+
+    fn repository(&mut self, account: &str, region: &str, n: usize) -> PolicyResource {
+        let name = format!("sim-repo-{n}");
+        let arn = format!("arn:aws:ecr:{region}:{account}:repository/{name}");
+        // ECR repository policies have no Resource element: the repository is implied.
+        self.policy_resource(account, name, arn, "OrgPull", json!(["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]), None)
+    }
+
+    fn file_system(&mut self, account: &str, region: &str) -> PolicyResource {
+        let hex: String = (0..17).map(|_| self.rng.digit(16)).collect();
+        let id = format!("fs-{hex}");
+        let arn = format!("arn:aws:elasticfilesystem:{region}:{account}:file-system/{id}");
+        self.policy_resource(account, id, arn.clone(), "OrgMount", json!("elasticfilesystem:ClientMount"), Some(&arn))
+    }
+
     fn uuid(&mut self) -> String {
         let a = self.rng.u64(..);
         let b = self.rng.u64(..);
@@ -580,15 +672,42 @@ mod tests {
         // 2 regions × 12 slots per account.
         assert_eq!(org.resource_count(), 250 * 2 * 12);
         let a = &org.accounts[3];
-        // First region: 12 slots over 6 kinds → 2 roles; buckets: 2 + 12/5 (=3 in the second).
+        // First region: 12 slots over 10 kinds → 2 roles and 2 buckets; the second region's
+        // 12 slots over 9 kinds → 2 buckets.
         assert_eq!(a.roles.len(), 2);
-        assert_eq!(a.buckets.len(), 2 + 3);
+        assert_eq!(a.buckets.len(), 2 + 2);
         let east = a.region("us-east-1").expect("region");
         assert_eq!(east.keys.iter().filter(|k| k.aws_managed).count(), 1);
         assert_eq!(east.access_points.len(), 1, "one per 10 buckets");
+        let (west, account) = (a.region("eu-west-1").expect("region"), &a.id);
+        for r in [east, west] {
+            assert_eq!((r.secrets.len(), r.topics.len(), r.repositories.len(), r.file_systems.len()), (1, 1, 1, 1));
+        }
+        let secret = &west.secrets[0];
+        let suffix = secret.arn.strip_prefix(&format!("arn:aws:secretsmanager:eu-west-1:{account}:secret:sim-secret-0-")).expect("secret ARN");
+        assert!(suffix.len() == 6 && suffix.bytes().all(|b| b.is_ascii_alphanumeric()), "{suffix}");
+        assert_eq!(west.topics[0].arn, format!("arn:aws:sns:eu-west-1:{account}:sim-topic-0"));
+        assert_eq!(west.repositories[0].arn, format!("arn:aws:ecr:eu-west-1:{account}:repository/sim-repo-0"));
+        let fs = &west.file_systems[0];
+        let hex = fs.name.strip_prefix("fs-").expect("fs-");
+        assert!(hex.len() == 17 && hex.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()), "{hex}");
+        assert_eq!(fs.arn, format!("arn:aws:elasticfilesystem:eu-west-1:{account}:file-system/{}", fs.name));
+        // Every statement names its resource, except ECR's (the repository is implied).
+        let statements = |p: &PolicyResource| -> Vec<Value> {
+            let doc: Value = serde_json::from_str(p.policy.as_deref().expect("policy")).expect("policy is JSON");
+            doc["Statement"].as_array().expect("statements").clone()
+        };
+        for (p, action) in [(secret, json!("secretsmanager:GetSecretValue")), (&west.topics[0], json!("sns:Publish")), (fs, json!("elasticfilesystem:ClientMount"))] {
+            assert!(statements(p).iter().all(|st| st["Resource"] == p.arn.as_str() && st["Action"] == action), "{:?}", p.policy);
+        }
+        let repo = statements(&west.repositories[0]);
+        assert!(repo.iter().all(|st| st.get("Resource").is_none() && st["Action"] == json!(["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"])));
         let counted = org.accounts.iter().map(|a| {
             a.roles.len() + a.buckets.len()
-                + a.regions.values().map(|r| r.keys.iter().filter(|k| !k.aws_managed).count() + r.functions.len() + r.layers.len() + r.queues.len()).sum::<usize>()
+                + a.regions.values().map(|r| {
+                    r.keys.iter().filter(|k| !k.aws_managed).count() + r.functions.len() + r.layers.len() + r.queues.len()
+                        + r.secrets.len() + r.topics.len() + r.repositories.len() + r.file_systems.len()
+                }).sum::<usize>()
         }).sum::<usize>();
         assert_eq!(counted, org.resource_count());
         for b in &a.buckets {
@@ -617,6 +736,8 @@ mod tests {
                             + r.functions.iter().filter(|f| f.policy.contains("\"External\"")).count()
                             + r.layers.iter().filter(|l| l.policy.contains("\"External\"")).count()
                             + r.queues.iter().filter(|q| q.policy.contains("\"External\"")).count()
+                            + [&r.secrets, &r.topics, &r.repositories, &r.file_systems].into_iter().flatten()
+                                .filter(|p| p.policy.as_deref().is_some_and(|d| d.contains("\"External\""))).count()
                     }).sum::<usize>()
             }).sum::<usize>();
             assert_eq!(in_docs, org.external_grants());
@@ -634,6 +755,11 @@ mod tests {
         assert_eq!(tally.iter().map(|t| t.external).sum::<usize>(), org.external_grants());
         assert!(tally.iter().all(|t| t.region != "eu-west-1"));
         assert!(tally.iter().any(|t| t.region == "global" && t.resource_type == "AWS::IAM::Role"));
+        for kind in ["AWS::SecretsManager::Secret", "AWS::SNS::Topic", "AWS::ECR::Repository", "AWS::EFS::FileSystem"] {
+            let of_kind: Vec<&Tally> = tally.iter().filter(|t| t.resource_type == kind).collect();
+            assert_eq!(of_kind.len(), 30, "{kind}: one row per account in the one region");
+            assert!(of_kind.iter().all(|t| t.region == "us-east-1" && t.resources == 1), "{kind}");
+        }
     }
 
     #[test]
@@ -654,5 +780,13 @@ mod tests {
             }
         }
         assert!(org.accounts.iter().flat_map(|a| &a.buckets).any(|b| b.external == Some(External::Public)));
+        let kinds: [fn(&RegionResources) -> &Vec<PolicyResource>; 4] = [|r| &r.secrets, |r| &r.topics, |r| &r.repositories, |r| &r.file_systems];
+        for kind in kinds {
+            let all: Vec<&PolicyResource> = org.accounts.iter().flat_map(|a| a.regions.values().flat_map(kind)).collect();
+            assert!(all.iter().all(|p| p.external.is_some()), "rate 1.0: every resource has an outsider");
+            for e in [External::Public, External::CrossAccount] {
+                assert!(all.iter().any(|p| p.external == Some(e)), "{e:?} among {}", all[0].arn);
+            }
+        }
     }
 }

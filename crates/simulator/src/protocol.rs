@@ -1,7 +1,8 @@
 //! Wire formats: reading a request as the AWS SDK for Rust sends it (the SigV4 credential scope,
 //! query strings, form and JSON bodies) and writing answers and errors in the five protocols the
-//! collector's services speak: awsQuery (STS, IAM), awsJson 1.0/1.1 (SQS; Organizations, KMS),
-//! restJson1 (Lambda, Account) and restXml (S3 unwrapped errors, S3 Control wrapped errors).
+//! collector's services speak: awsQuery (STS, IAM, SNS), awsJson 1.0/1.1 (SQS; Organizations,
+//! KMS, Secrets Manager, ECR), restJson1 (Lambda, Account; EFS with its own error bodies) and
+//! restXml (S3 unwrapped errors, S3 Control wrapped errors).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -131,14 +132,17 @@ pub fn form_get<'a>(form: &'a [(String, String)], key: &str) -> Option<&'a str> 
 /// The wire protocol of a service, which decides how answers and errors are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Protocol {
-    /// awsQuery: XML `<XResponse><XResult>`, errors `<ErrorResponse><Error>`.
+    /// awsQuery: XML `<XResponse><XResult>`, errors `<ErrorResponse><Error>` (STS, IAM, SNS).
     AwsQuery { namespace: &'static str },
-    /// awsJson 1.1 (Organizations, KMS).
+    /// awsJson 1.1 (Organizations, KMS, Secrets Manager, ECR).
     AwsJson11,
     /// awsJson 1.0 with query-compatible error codes (SQS).
     AwsJson10Sqs,
     /// restJson1 (Lambda, Account).
     RestJson,
+    /// restJson1 with EFS's error bodies, `{"ErrorCode", "Message"}` (the code also in
+    /// `x-amzn-ErrorType`, which the SDK reads first).
+    RestJsonEfs,
     /// restXml with unwrapped `<Error>` errors (S3).
     RestXmlUnwrapped,
     /// restXml with wrapped `<ErrorResponse><Error>` errors (S3 Control).
@@ -257,6 +261,15 @@ pub fn error_response(protocol: Protocol, err: &ApiError, id: u64) -> Response<S
         Protocol::RestJson => {
             let kind = if err.status >= 500 { "Service" } else { "User" };
             let body = serde_json::json!({"message": err.message, "Type": kind});
+            response(
+                err.status,
+                "application/json",
+                &[("x-amzn-RequestId", rid), ("x-amzn-errortype", err.code.clone())],
+                body.to_string(),
+            )
+        }
+        Protocol::RestJsonEfs => {
+            let body = serde_json::json!({"ErrorCode": err.code, "Message": err.message});
             response(
                 err.status,
                 "application/json",

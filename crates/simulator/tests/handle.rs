@@ -6,12 +6,25 @@ mod common;
 
 use std::collections::BTreeSet;
 
+use std::collections::BTreeMap;
+
 use common::*;
-use perimeter_simulator::{Outcome, SimConfig, Simulator};
+use perimeter_simulator::protocol::url_encode;
+use perimeter_simulator::{Outcome, Request, SimConfig, Simulator};
 use serde_json::{json, Value};
 
 fn small() -> SimConfig {
     SimConfig { accounts: 45, resources_per_account_region: 14, external_grant_rate: 0.25, seed: 11, ..SimConfig::default() }
+}
+
+/// An SNS (awsQuery) request signed for `region`.
+fn sns(region: &str, key: &str, body: &str) -> Request {
+    request("POST", "/", "sns", region, key, &[("content-type", "application/x-www-form-urlencoded")], body)
+}
+
+/// The `<entry><key>…</key><value>…</value></entry>` attributes of a GetTopicAttributes answer.
+fn topic_attributes(xml: &str) -> BTreeMap<String, String> {
+    tags(xml, "entry").iter().map(|e| (unescape(&tags(e, "key")[0]), unescape(&tags(e, "value")[0]))).collect()
 }
 
 fn assume(sim: &Simulator, account: &str) -> String {
@@ -98,11 +111,16 @@ fn regions_enabled_and_disabled() {
     let (status, body, _) = answer(&sim, json("kms", "TrentService.ListKeys", "ap-east-1", BASE_KEY, "{}"));
     assert_eq!(status, 403);
     assert!(body.contains("UnrecognizedClientException"));
+    let (status, body, _) = answer(&sim, sns("ap-east-1", BASE_KEY, "Action=ListTopics&Version=2010-03-31"));
+    assert_eq!((status, body.contains("<Code>InvalidClientTokenId</Code>")), (403, true), "{body}");
+    let (status, _, headers) = answer(&sim, request("GET", "/2015-02-01/file-systems", "elasticfilesystem", "ap-east-1", BASE_KEY, &[], ""));
+    assert_eq!((status, headers.get("x-amzn-errortype").and_then(|v| v.to_str().ok())), (403, Some("UnrecognizedClientException")));
 }
 
 #[test]
 fn iam_roles_are_paginated_and_url_encoded() {
-    let sim = Simulator::new(SimConfig { accounts: 2, regions: vec!["us-east-1".into()], resources_per_account_region: 1200, ..small() });
+    // 2,000 slots over the first region's 10 kinds: 200 roles.
+    let sim = Simulator::new(SimConfig { accounts: 2, regions: vec!["us-east-1".into()], resources_per_account_region: 2000, ..small() });
     let (_, first, _) = answer(&sim, query("iam", BASE_KEY, "Action=ListRoles&Version=2010-05-08"));
     assert!(first.starts_with("<ListRolesResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><ListRolesResult><Roles><member>"), "{}", &first[..200]);
     assert_eq!(tags(&first, "RoleName").len(), 100);
@@ -157,6 +175,15 @@ fn faults_are_bounded_and_counted() {
     assert_eq!((status, body.contains("com.amazonaws.sqs#RequestThrottled")), (400, true));
     let (status, body, _) = answer(&sim, query("iam", BASE_KEY, "Action=ListUsers&Version=2010-05-08"));
     assert_eq!((status, body.contains("<Code>Throttling</Code>")), (400, true));
+    let (status, body, _) = answer(&sim, json("secretsmanager", "secretsmanager.ListSecrets", "us-east-1", BASE_KEY, "{}"));
+    assert_eq!((status, body.contains("\"__type\":\"ThrottlingException\"")), (400, true), "{body}");
+    let (status, body, _) = answer(&sim, sns("us-east-1", BASE_KEY, "Action=ListTopics&Version=2010-03-31"));
+    assert_eq!((status, body.contains("<Code>Throttling</Code>")), (400, true), "{body}");
+    let (status, body, _) = answer(&sim, json("ecr", "AmazonEC2ContainerRegistry_V20150921.DescribeRepositories", "us-east-1", BASE_KEY, "{}"));
+    assert_eq!((status, body.contains("\"__type\":\"ThrottlingException\"")), (400, true), "{body}");
+    let (status, body, headers) = answer(&sim, request("GET", "/2015-02-01/file-systems", "elasticfilesystem", "us-east-1", BASE_KEY, &[], ""));
+    assert_eq!((status, headers.get("x-amzn-errortype").and_then(|v| v.to_str().ok())), (429, Some("ThrottlingException")));
+    assert!(body.contains("\"ErrorCode\":\"ThrottlingException\""), "{body}");
 
     let drops = Simulator::new(SimConfig { drop_rate: 1.0, max_consecutive_faults: 1, ..small() });
     assert!(matches!(drops.handle(get()), Outcome::Drop));
@@ -164,6 +191,20 @@ fn faults_are_bounded_and_counted() {
     assert!(matches!(drops.handle(get()), Outcome::Drop));
     assert!(matches!(drops.handle(get()), Outcome::Respond { .. }));
     assert_eq!(drops.repeated(), [("100000000000|us-east-1|KMS:ListKeys|{}".to_string(), 2)]);
+}
+
+#[test]
+fn internal_errors_of_the_policy_services() {
+    let sim = Simulator::new(SimConfig { error_rate: 1.0, ..small() });
+    let (status, body, _) = answer(&sim, json("secretsmanager", "secretsmanager.ListSecrets", "us-east-1", BASE_KEY, "{}"));
+    assert_eq!((status, body.contains("\"__type\":\"InternalServiceError\"")), (500, true), "{body}");
+    let (status, body, _) = answer(&sim, sns("us-east-1", BASE_KEY, "Action=ListTopics&Version=2010-03-31"));
+    assert!(status == 500 && body.contains("<Type>Receiver</Type><Code>InternalError</Code>"), "{body}");
+    let (status, body, _) = answer(&sim, json("ecr", "AmazonEC2ContainerRegistry_V20150921.DescribeRepositories", "us-east-1", BASE_KEY, "{}"));
+    assert_eq!((status, body.contains("\"__type\":\"ServerException\"")), (500, true), "{body}");
+    let (status, _, headers) = answer(&sim, request("GET", "/2015-02-01/file-systems", "elasticfilesystem", "us-east-1", BASE_KEY, &[], ""));
+    assert_eq!((status, headers.get("x-amzn-errortype").and_then(|v| v.to_str().ok())), (500, Some("InternalServerError")));
+    assert_eq!(sim.faults(), 4);
 }
 
 #[test]
@@ -309,6 +350,41 @@ fn walk(sim: &Simulator, key: &str, account: &str, regions: &[String], found: &m
             assert!(attrs["Attributes"]["QueueArn"].as_str().is_some_and(|a| a.starts_with("arn:aws:sqs:")));
             found.policy(attrs["Attributes"]["Policy"].as_str().expect("Policy"));
         }
+        // Secrets Manager.
+        let secrets = ok_json(sim, json("secretsmanager", "secretsmanager.ListSecrets", region, key, "{}"));
+        assert!(secrets.get("NextToken").is_none());
+        for s in secrets["SecretList"].as_array().expect("SecretList") {
+            let body = json!({"SecretId": s["ARN"]}).to_string();
+            let policy = ok_json(sim, json("secretsmanager", "secretsmanager.GetResourcePolicy", region, key, &body));
+            assert_eq!(policy["Name"], s["Name"]);
+            found.policy(policy["ResourcePolicy"].as_str().expect("ResourcePolicy"));
+        }
+        // SNS.
+        let (status, xml, _) = answer(sim, sns(region, key, "Action=ListTopics&Version=2010-03-31"));
+        assert_eq!(status, 200, "{xml}");
+        assert!(tags(&xml, "NextToken").is_empty());
+        for arn in tags(&xml, "TopicArn") {
+            let body = format!("Action=GetTopicAttributes&Version=2010-03-31&TopicArn={}", url_encode(&arn));
+            let (status, attrs, _) = answer(sim, sns(region, key, &body));
+            assert_eq!(status, 200, "{attrs}");
+            found.policy(&topic_attributes(&attrs)["Policy"]);
+        }
+        // ECR.
+        let repos = ok_json(sim, json("ecr", "AmazonEC2ContainerRegistry_V20150921.DescribeRepositories", region, key, "{}"));
+        for r in repos["repositories"].as_array().expect("repositories") {
+            assert_eq!(r["registryId"], account);
+            let body = json!({"repositoryName": r["repositoryName"]}).to_string();
+            let policy = ok_json(sim, json("ecr", "AmazonEC2ContainerRegistry_V20150921.GetRepositoryPolicy", region, key, &body));
+            found.policy(policy["policyText"].as_str().expect("policyText"));
+        }
+        // EFS.
+        let file_systems = ok_json(sim, request("GET", "/2015-02-01/file-systems", "elasticfilesystem", region, key, &[], ""));
+        for f in file_systems["FileSystems"].as_array().expect("FileSystems") {
+            assert_eq!(f["OwnerId"], account);
+            let id = f["FileSystemId"].as_str().expect("FileSystemId");
+            let policy = ok_json(sim, request("GET", &format!("/2015-02-01/file-systems/{id}/policy"), "elasticfilesystem", region, key, &[], ""));
+            found.policy(policy["Policy"].as_str().expect("Policy"));
+        }
     }
 }
 
@@ -330,4 +406,217 @@ fn a_full_walk_finds_every_resource_and_grant_once() {
     // The walk asks some things twice on purpose (the 301 probe re-asks the policy in another
     // region, which is another logical request); nothing else is repeated.
     assert!(sim.repeated().is_empty(), "{:?}", sim.repeated());
+}
+
+/// One region of few accounts: `slots` resources over the first region's 10 kinds.
+fn one_region(slots: usize) -> SimConfig {
+    SimConfig { accounts: 3, regions: vec!["us-east-1".into()], resources_per_account_region: slots, ..small() }
+}
+
+#[test]
+fn secrets_manager_pages_and_resource_policies() {
+    let mut sim = Simulator::new(one_region(50));
+    let list = |sim: &Simulator, body: Value| ok_json(sim, json("secretsmanager", "secretsmanager.ListSecrets", "us-east-1", BASE_KEY, &body.to_string()));
+    let mut secrets = Vec::new();
+    let mut body = json!({"MaxResults": 2});
+    let mut pages = 0;
+    loop {
+        let page = list(&sim, body.clone());
+        let entries = page["SecretList"].as_array().expect("SecretList");
+        assert!(entries.len() <= 2);
+        secrets.extend(entries.iter().cloned());
+        pages += 1;
+        match page.get("NextToken").and_then(Value::as_str) {
+            Some(t) => body["NextToken"] = json!(t),
+            None => break,
+        }
+    }
+    assert_eq!((pages, secrets.len()), (3, 5), "50 slots over 10 kinds: 5 secrets");
+    let own = &sim.org().management().region("us-east-1").expect("region").secrets;
+    assert_eq!(secrets.iter().map(|s| s["ARN"].as_str().unwrap_or_default()).collect::<Vec<_>>(), own.iter().map(|s| s.arn.as_str()).collect::<Vec<_>>());
+    let (status, body, _) = answer(&sim, json("secretsmanager", "secretsmanager.ListSecrets", "us-east-1", BASE_KEY, r#"{"NextToken":"nope"}"#));
+    assert_eq!((status, body.contains("InvalidNextTokenException")), (400, true), "{body}");
+
+    let get = |sim: &Simulator, key: &str, id: &str| answer(sim, json("secretsmanager", "secretsmanager.GetResourcePolicy", "us-east-1", key, &json!({"SecretId": id}).to_string()));
+    let (arn, name) = (secrets[0]["ARN"].as_str().expect("ARN").to_string(), secrets[0]["Name"].as_str().expect("Name").to_string());
+    assert_eq!(name, "sim-secret-0");
+    for id in [&arn, &name] {
+        let (status, body, _) = get(&sim, BASE_KEY, id);
+        assert_eq!(status, 200, "{body}");
+        let out: Value = serde_json::from_str(&body).expect("JSON");
+        assert_eq!((out["ARN"].as_str(), out["Name"].as_str()), (Some(arn.as_str()), Some(name.as_str())));
+        let doc: Value = serde_json::from_str(out["ResourcePolicy"].as_str().expect("ResourcePolicy")).expect("policy JSON");
+        assert_eq!(doc["Statement"][0]["Resource"], arn.as_str());
+        assert_eq!(doc["Statement"][0]["Action"], "secretsmanager:GetSecretValue");
+    }
+    // Only the caller's own secrets, in the request's region.
+    for (key, id) in [(BASE_KEY, "sim-secret-99"), ("ASIASIM100000000001", arn.as_str())] {
+        let (status, body, _) = get(&sim, key, id);
+        assert_eq!((status, body.contains("\"__type\":\"ResourceNotFoundException\"")), (400, true), "{body}");
+    }
+    let (status, _, _) = answer(&sim, json("secretsmanager", "secretsmanager.GetResourcePolicy", "eu-west-1", BASE_KEY, &json!({"SecretId": name}).to_string()));
+    assert_eq!(status, 400);
+    assert_eq!(sim.counts().get("Secrets Manager:ListSecrets"), Some(&4));
+    assert_eq!(sim.counts().get("Secrets Manager:GetResourcePolicy"), Some(&5));
+
+    // A secret without a policy answers without ResourcePolicy.
+    assert!(sim.set_resource_policy(&arn, None));
+    assert!(!sim.set_resource_policy("arn:aws:secretsmanager:us-east-1:100000000000:secret:nope", None));
+    let (status, body, _) = get(&sim, BASE_KEY, &arn);
+    assert_eq!(status, 200);
+    let out: Value = serde_json::from_str(&body).expect("JSON");
+    assert!(out.get("ResourcePolicy").is_none() && out["Name"] == "sim-secret-0", "{out}");
+}
+
+#[test]
+fn sns_topics_page_by_100_and_attributes_carry_the_policy() {
+    // 1,100 slots over 10 kinds: 110 topics.
+    let mut sim = Simulator::new(one_region(1100));
+    let (status, first, _) = answer(&sim, sns("us-east-1", BASE_KEY, "Action=ListTopics&Version=2010-03-31"));
+    assert_eq!(status, 200, "{first}");
+    assert!(first.starts_with("<ListTopicsResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><ListTopicsResult><Topics><member><TopicArn>"), "{}", &first[..200]);
+    let arns = tags(&first, "TopicArn");
+    assert_eq!(arns.len(), 100);
+    let next = tags(&first, "NextToken").remove(0);
+    let (_, second, _) = answer(&sim, sns("us-east-1", BASE_KEY, &format!("Action=ListTopics&Version=2010-03-31&NextToken={next}")));
+    assert_eq!(tags(&second, "TopicArn").len(), 10);
+    assert!(tags(&second, "NextToken").is_empty());
+    assert_eq!(arns[0], "arn:aws:sns:us-east-1:100000000000:sim-topic-0");
+
+    let attributes = |sim: &Simulator, key: &str, arn: &str| answer(sim, sns("us-east-1", key, &format!("Action=GetTopicAttributes&Version=2010-03-31&TopicArn={}", url_encode(arn))));
+    let (status, xml, _) = attributes(&sim, BASE_KEY, &arns[0]);
+    assert_eq!(status, 200, "{xml}");
+    assert!(xml.starts_with("<GetTopicAttributesResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><GetTopicAttributesResult><Attributes><entry><key>Policy</key>"), "{xml}");
+    let attrs = topic_attributes(&xml);
+    assert_eq!(attrs.keys().map(String::as_str).collect::<Vec<_>>(), ["Owner", "Policy", "TopicArn"]);
+    assert_eq!((attrs["TopicArn"].as_str(), attrs["Owner"].as_str()), (arns[0].as_str(), "100000000000"));
+    let doc: Value = serde_json::from_str(&attrs["Policy"]).expect("policy JSON");
+    assert_eq!((doc["Statement"][0]["Resource"].as_str(), doc["Statement"][0]["Action"].as_str()), (Some(arns[0].as_str()), Some("sns:Publish")));
+
+    for (key, arn) in [(BASE_KEY, "arn:aws:sns:us-east-1:100000000000:nope"), ("ASIASIM100000000002", arns[0].as_str())] {
+        let (status, body, _) = attributes(&sim, key, arn);
+        assert!(status == 404 && body.contains("<Type>Sender</Type><Code>NotFound</Code>"), "{status} {body}");
+    }
+    assert_eq!(sim.counts().get("SNS:ListTopics"), Some(&2));
+    assert!(sim.set_resource_policy(&arns[0], None));
+    let (_, xml, _) = attributes(&sim, BASE_KEY, &arns[0]);
+    assert!(!topic_attributes(&xml).contains_key("Policy"), "{xml}");
+}
+
+#[test]
+fn ecr_repositories_page_and_missing_policies() {
+    let mut sim = Simulator::new(one_region(50));
+    let call = |sim: &Simulator, op: &str, body: Value| answer(sim, json("ecr", &format!("AmazonEC2ContainerRegistry_V20150921.{op}"), "us-east-1", BASE_KEY, &body.to_string()));
+    let mut repos = Vec::new();
+    let mut body = json!({"maxResults": 2});
+    loop {
+        let (status, text, _) = call(&sim, "DescribeRepositories", body.clone());
+        assert_eq!(status, 200, "{text}");
+        let page: Value = serde_json::from_str(&text).expect("JSON");
+        repos.extend(page["repositories"].as_array().expect("repositories").iter().cloned());
+        match page.get("nextToken").and_then(Value::as_str) {
+            Some(t) => body["nextToken"] = json!(t),
+            None => break,
+        }
+    }
+    assert_eq!(repos.len(), 5);
+    let r = &repos[0];
+    assert_eq!(r["repositoryArn"], "arn:aws:ecr:us-east-1:100000000000:repository/sim-repo-0");
+    assert_eq!(r["repositoryUri"], "100000000000.dkr.ecr.us-east-1.amazonaws.com/sim-repo-0");
+    assert!(r["createdAt"].is_number() && r["imageTagMutability"] == "MUTABLE" && r["registryId"] == "100000000000", "{r}");
+    let (_, text, _) = call(&sim, "DescribeRepositories", json!({"repositoryNames": ["sim-repo-3"]}));
+    assert!(text.contains("\"repositoryName\":\"sim-repo-3\"") && !text.contains("sim-repo-0"), "{text}");
+
+    let (status, text, _) = call(&sim, "GetRepositoryPolicy", json!({"repositoryName": "sim-repo-0"}));
+    assert_eq!(status, 200, "{text}");
+    let out: Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!((out["registryId"].as_str(), out["repositoryName"].as_str()), (Some("100000000000"), Some("sim-repo-0")));
+    let doc: Value = serde_json::from_str(out["policyText"].as_str().expect("policyText")).expect("policy JSON");
+    assert!(doc["Statement"][0].get("Resource").is_none(), "ECR statements name no resource: {doc}");
+    assert_eq!(doc["Statement"][0]["Action"], json!(["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]));
+
+    for body in [json!({"repositoryName": "nope"}), json!({"repositoryName": "sim-repo-0", "registryId": "100000000001"})] {
+        let (status, text, _) = call(&sim, "GetRepositoryPolicy", body);
+        assert_eq!((status, text.contains("\"__type\":\"RepositoryNotFoundException\"")), (400, true), "{text}");
+    }
+    let (status, text, _) = call(&sim, "DescribeRepositories", json!({"repositoryNames": ["nope"]}));
+    assert_eq!((status, text.contains("RepositoryNotFoundException")), (400, true), "{text}");
+
+    let arn = r["repositoryArn"].as_str().expect("ARN").to_string();
+    assert!(sim.set_resource_policy(&arn, None));
+    let (status, text, _) = call(&sim, "GetRepositoryPolicy", json!({"repositoryName": "sim-repo-0"}));
+    assert_eq!((status, text.contains("\"__type\":\"RepositoryPolicyNotFoundException\"")), (400, true), "{text}");
+    assert_eq!(sim.counts().get("ECR:GetRepositoryPolicy"), Some(&4));
+}
+
+#[test]
+fn efs_file_systems_page_and_policies() {
+    let mut sim = Simulator::new(one_region(50));
+    let get = |sim: &Simulator, path: &str| answer(sim, request("GET", path, "elasticfilesystem", "us-east-1", BASE_KEY, &[], ""));
+    let mut file_systems = Vec::new();
+    let mut path = "/2015-02-01/file-systems?MaxItems=2".to_string();
+    loop {
+        let (status, text, headers) = get(&sim, &path);
+        assert_eq!(status, 200, "{text}");
+        assert_eq!(headers.get("content-type").and_then(|v| v.to_str().ok()), Some("application/json"));
+        let page: Value = serde_json::from_str(&text).expect("JSON");
+        file_systems.extend(page["FileSystems"].as_array().expect("FileSystems").iter().cloned());
+        match page.get("NextMarker").and_then(Value::as_str) {
+            Some(m) => path = format!("/2015-02-01/file-systems?MaxItems=2&Marker={m}"),
+            None => break,
+        }
+    }
+    assert_eq!(file_systems.len(), 5);
+    let required = ["OwnerId", "CreationToken", "FileSystemId", "FileSystemArn", "CreationTime", "LifeCycleState",
+        "NumberOfMountTargets", "SizeInBytes", "PerformanceMode", "ThroughputMode", "Encrypted", "Tags"];
+    for f in &file_systems {
+        assert!(required.iter().all(|k| f.get(*k).is_some()), "{f}");
+        assert!(f["CreationTime"].is_number() && f["SizeInBytes"]["Value"] == 6144 && f["LifeCycleState"] == "available", "{f}");
+    }
+    let (id, arn) = (file_systems[0]["FileSystemId"].as_str().expect("id").to_string(), file_systems[0]["FileSystemArn"].as_str().expect("arn").to_string());
+    assert_eq!(arn, format!("arn:aws:elasticfilesystem:us-east-1:100000000000:file-system/{id}"));
+    let (_, one, _) = get(&sim, &format!("/2015-02-01/file-systems?FileSystemId={id}"));
+    assert_eq!(serde_json::from_str::<Value>(&one).expect("JSON")["FileSystems"].as_array().map(Vec::len), Some(1));
+
+    for target in [&id, &url_encode(&arn)] {
+        let (status, text, _) = get(&sim, &format!("/2015-02-01/file-systems/{target}/policy"));
+        assert_eq!(status, 200, "{text}");
+        let out: Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(out["FileSystemId"], id.as_str());
+        let doc: Value = serde_json::from_str(out["Policy"].as_str().expect("Policy")).expect("policy JSON");
+        assert_eq!((doc["Statement"][0]["Resource"].as_str(), doc["Statement"][0]["Action"].as_str()), (Some(arn.as_str()), Some("elasticfilesystem:ClientMount")));
+    }
+    let (status, text, headers) = get(&sim, "/2015-02-01/file-systems/fs-00000000000000000/policy");
+    assert_eq!((status, headers.get("x-amzn-errortype").and_then(|v| v.to_str().ok())), (404, Some("FileSystemNotFound")));
+    assert!(text.contains("\"ErrorCode\":\"FileSystemNotFound\""), "{text}");
+    let (status, _, _) = answer(&sim, request("GET", &format!("/2015-02-01/file-systems/{id}/policy"), "elasticfilesystem", "us-east-1", "ASIASIM100000000001", &[], ""));
+    assert_eq!(status, 404, "another account's file system is not found");
+
+    assert!(sim.set_resource_policy(&arn, None));
+    let (status, text, headers) = get(&sim, &format!("/2015-02-01/file-systems/{id}/policy"));
+    assert_eq!((status, headers.get("x-amzn-errortype").and_then(|v| v.to_str().ok())), (404, Some("PolicyNotFound")));
+    assert!(text.contains("\"ErrorCode\":\"PolicyNotFound\"") && text.contains("\"Message\""), "{text}");
+    assert_eq!(sim.counts().get("EFS:DescribeFileSystems"), Some(&4));
+    let (status, _, _) = get(&sim, "/2015-02-01/file-systems/x/lifecycle-configuration");
+    assert_eq!(status, 400);
+    assert_eq!(sim.unsupported(), ["EFS:GET /2015-02-01/file-systems/x/lifecycle-configuration"]);
+}
+
+#[test]
+fn policy_services_are_detected_without_a_signature() {
+    let sim = Simulator::new(one_region(10));
+    let unsigned = |method: &str, uri: &str, headers: &[(&str, &str)], body: &str| {
+        let mut b = http::Request::builder().method(method).uri(uri);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        let (status, text, _) = answer(&sim, b.body(bytes::Bytes::from(body.to_string())).expect("request"));
+        assert_eq!(status, 200, "{uri} {headers:?}: {text}");
+    };
+    unsigned("POST", "/", &[("x-amz-target", "secretsmanager.ListSecrets")], "{}");
+    unsigned("POST", "/", &[("x-amz-target", "AmazonEC2ContainerRegistry_V20150921.DescribeRepositories")], "{}");
+    unsigned("POST", "/", &[("content-type", "application/x-www-form-urlencoded")], "Action=ListTopics&Version=2010-03-31");
+    unsigned("GET", "/2015-02-01/file-systems", &[], "");
+    let counts: Vec<String> = sim.counts().into_keys().collect();
+    assert_eq!(counts, ["ECR:DescribeRepositories", "EFS:DescribeFileSystems", "SNS:ListTopics", "Secrets Manager:ListSecrets"]);
 }

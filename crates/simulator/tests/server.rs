@@ -80,6 +80,44 @@ async fn answers_over_http_with_latency() {
 }
 
 #[tokio::test]
+async fn policy_services_over_http() {
+    let (sim, addr) = start(SimConfig::default()).await;
+    let form = [("content-type", "application/x-www-form-urlencoded")];
+    let (status, text) = send(addr, &raw("POST", "/", "sns", "us-east-1", &form, "Action=ListTopics&Version=2010-03-31")).await.expect("answer");
+    assert_eq!(status, 200, "{text}");
+    assert!(text.contains("<TopicArn>arn:aws:sns:us-east-1:100000000000:sim-topic-0</TopicArn>"), "{text}");
+    let body = "Action=GetTopicAttributes&Version=2010-03-31&TopicArn=arn%3Aaws%3Asns%3Aus-east-1%3A100000000000%3Asim-topic-0";
+    let (status, text) = send(addr, &raw("POST", "/", "sns", "us-east-1", &form, body)).await.expect("answer");
+    assert_eq!(status, 200, "{text}");
+    assert!(text.contains("<entry><key>Policy</key><value>{&quot;Version&quot;:&quot;2012-10-17&quot;"), "{text}");
+
+    let secrets = [("x-amz-target", "secretsmanager.ListSecrets"), ("content-type", "application/x-amz-json-1.1")];
+    let (status, text) = send(addr, &raw("POST", "/", "secretsmanager", "eu-west-1", &secrets, "{}")).await.expect("answer");
+    assert_eq!(status, 200, "{text}");
+    assert!(text.contains("\"Name\":\"sim-secret-0\"") && text.contains(":secret:sim-secret-0-"), "{text}");
+
+    let fs = sim.org().management().region("eu-west-1").expect("region").file_systems[0].name.clone();
+    let (status, text) = send(addr, &raw("GET", &format!("/2015-02-01/file-systems/{fs}/policy"), "elasticfilesystem", "eu-west-1", &[], "")).await.expect("answer");
+    assert_eq!(status, 200, "{text}");
+    assert!(text.contains(&format!("\"FileSystemId\":\"{fs}\"")), "{text}");
+    let (status, text) = send(addr, &raw("GET", &format!("/2015-02-01/file-systems/{fs}/policy"), "elasticfilesystem", "us-east-1", &[], "")).await.expect("answer");
+    assert_eq!(status, 404, "another region's file system");
+    assert!(text.to_ascii_lowercase().contains("x-amzn-errortype: filesystemnotfound"), "{text}");
+
+    let ecr = [("x-amz-target", "AmazonEC2ContainerRegistry_V20150921.GetRepositoryPolicy"), ("content-type", "application/x-amz-json-1.1")];
+    let (status, text) = send(addr, &raw("POST", "/", "ecr", "us-east-1", &ecr, r#"{"repositoryName":"sim-repo-0"}"#)).await.expect("answer");
+    assert_eq!(status, 200, "{text}");
+    assert!(text.contains("\"policyText\":"), "{text}");
+
+    let counts = sim.counts();
+    assert_eq!(counts.get("SNS:GetTopicAttributes"), Some(&1));
+    assert_eq!(counts.get("Secrets Manager:ListSecrets"), Some(&1));
+    assert_eq!(counts.get("EFS:DescribeFileSystemPolicy"), Some(&2));
+    assert_eq!(counts.get("ECR:GetRepositoryPolicy"), Some(&1));
+    assert!(sim.unsupported().is_empty());
+}
+
+#[tokio::test]
 async fn dropped_connections_and_retries() {
     let (sim, addr) = start(SimConfig { drop_rate: 1.0, max_consecutive_faults: 2, ..SimConfig::default() }).await;
     let request = raw("POST", "/", "kms", "us-east-1", &[("x-amz-target", "TrentService.ListKeys"), ("content-type", "application/x-amz-json-1.1")], "{}");

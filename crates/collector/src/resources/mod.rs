@@ -4,11 +4,15 @@
 //! ([`Collected::finish`]); a requested scope that no reader finished is an error record
 //! ([`crate::completeness`]), never an empty complete scope.
 
+pub mod ecr_repository;
+pub mod efs_file_system;
 pub mod iam_role;
 pub mod kms_key;
 pub mod lambda_function;
 pub mod lambda_layer_version;
 pub mod s3_bucket;
+pub mod secrets_manager_secret;
+pub mod sns_topic;
 pub mod sqs_queue;
 
 use std::future::Future;
@@ -33,5 +37,9 @@ pub fn parts<'a>(resource_type: ResourceType, ctx: &'a AccountCtx, regions: &'a 
         ResourceType::LambdaFunction => per_region(|c, r, f| Box::pin(lambda_function::read(c, r, f))),
         ResourceType::LambdaLayerVersion => per_region(|c, r, f| Box::pin(lambda_layer_version::read(c, r, f))),
         ResourceType::SqsQueue => per_region(|c, r, f| Box::pin(sqs_queue::read(c, r, f))),
+        ResourceType::SecretsManagerSecret => per_region(|c, r, f| Box::pin(secrets_manager_secret::read(c, r, f))),
+        ResourceType::SnsTopic => per_region(|c, r, f| Box::pin(sns_topic::read(c, r, f))),
+        ResourceType::EcrRepository => per_region(|c, r, f| Box::pin(ecr_repository::read(c, r, f))),
+        ResourceType::EfsFileSystem => per_region(|c, r, f| Box::pin(efs_file_system::read(c, r, f))),
     }
 }

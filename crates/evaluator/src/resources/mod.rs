@@ -4,11 +4,15 @@
 //! point here, and holds what the types share: the results of one resource, the targets of a
 //! service's actions and the search of one plain resource policy.
 
+mod ecr_repository;
+mod efs_file_system;
 mod iam_role;
 mod kms_key;
 mod lambda_function;
 mod lambda_layer_version;
 mod s3_bucket;
+mod secrets_manager_secret;
+mod sns_topic;
 mod sqs_queue;
 
 use std::borrow::Cow;
@@ -97,6 +101,10 @@ pub fn analyze_inputs(record: &ResourceRecord, zone: &Zone, rcps: &[Arc<Rcp>]) -
         ResourceInputs::LambdaFunction(f) => lambda_function::analyze(record, f, zone, &mut out),
         ResourceInputs::LambdaLayerVersion(l) => lambda_layer_version::analyze(record, l, zone, &mut out),
         ResourceInputs::SqsQueue(q) => sqs_queue::analyze(record, q, zone, &mut out),
+        ResourceInputs::SecretsManagerSecret(x) => secrets_manager_secret::analyze(record, x, zone, &mut out),
+        ResourceInputs::SnsTopic(x) => sns_topic::analyze(record, x, zone, &mut out),
+        ResourceInputs::EcrRepository(x) => ecr_repository::analyze(record, x, zone, &mut out),
+        ResourceInputs::EfsFileSystem(x) => efs_file_system::analyze(record, x, zone, &mut out),
     }
     out
 }
@@ -129,6 +137,10 @@ pub fn services(t: ResourceType) -> Services {
         ResourceType::LambdaFunction => lambda_function::SERVICES,
         ResourceType::LambdaLayerVersion => lambda_layer_version::SERVICES,
         ResourceType::SqsQueue => sqs_queue::SERVICES,
+        ResourceType::SecretsManagerSecret => secrets_manager_secret::SERVICES,
+        ResourceType::SnsTopic => sns_topic::SERVICES,
+        ResourceType::EcrRepository => ecr_repository::SERVICES,
+        ResourceType::EfsFileSystem => efs_file_system::SERVICES,
     }
 }
 

@@ -7,11 +7,15 @@
 //! [`ResourceInputs`] tie them together with exhaustive matches, so that a new type makes the
 //! compiler point at every place to extend. `docs/adding-a-resource-type.md` lists the rest.
 
+mod ecr_repository;
+mod efs_file_system;
 mod iam_role;
 mod kms_key;
 mod lambda_function;
 mod lambda_layer_version;
 mod s3_bucket;
+mod secrets_manager_secret;
+mod sns_topic;
 mod sqs_queue;
 
 use std::fmt;
@@ -28,6 +32,10 @@ pub use s3_bucket::{
     S3BucketInputs,
 };
 pub use sqs_queue::SqsQueueInputs;
+pub use secrets_manager_secret::SecretsManagerSecretInputs;
+pub use sns_topic::SnsTopicInputs;
+pub use ecr_repository::EcrRepositoryInputs;
+pub use efs_file_system::EfsFileSystemInputs;
 
 /// The region of the records and scopes of global resource types (IAM).
 pub const GLOBAL_REGION: &str = "global";
@@ -51,6 +59,14 @@ pub enum ResourceType {
     LambdaLayerVersion,
     #[strum(serialize = "AWS::SQS::Queue")]
     SqsQueue,
+    #[strum(serialize = "AWS::SecretsManager::Secret")]
+    SecretsManagerSecret,
+    #[strum(serialize = "AWS::SNS::Topic")]
+    SnsTopic,
+    #[strum(serialize = "AWS::ECR::Repository")]
+    EcrRepository,
+    #[strum(serialize = "AWS::EFS::FileSystem")]
+    EfsFileSystem,
 }
 
 /// A resource type name that perimeter does not know.
@@ -89,6 +105,10 @@ impl ResourceType {
             ResourceType::KmsKey => "kms",
             ResourceType::LambdaFunction | ResourceType::LambdaLayerVersion => "lambda",
             ResourceType::SqsQueue => "sqs",
+            ResourceType::SecretsManagerSecret => "secretsmanager",
+            ResourceType::SnsTopic => "sns",
+            ResourceType::EcrRepository => "ecr",
+            ResourceType::EfsFileSystem => "elasticfilesystem",
         }
     }
 
@@ -121,7 +141,11 @@ impl ResourceType {
             | ResourceType::KmsKey
             | ResourceType::LambdaFunction
             | ResourceType::LambdaLayerVersion
-            | ResourceType::SqsQueue => false,
+            | ResourceType::SqsQueue
+            | ResourceType::SecretsManagerSecret
+            | ResourceType::SnsTopic
+            | ResourceType::EcrRepository
+            | ResourceType::EfsFileSystem => false,
         }
     }
 }
@@ -213,6 +237,14 @@ pub enum ResourceInputs {
     LambdaLayerVersion(LambdaLayerVersionInputs),
     #[serde(rename = "AWS::SQS::Queue")]
     SqsQueue(SqsQueueInputs),
+    #[serde(rename = "AWS::SecretsManager::Secret")]
+    SecretsManagerSecret(SecretsManagerSecretInputs),
+    #[serde(rename = "AWS::SNS::Topic")]
+    SnsTopic(SnsTopicInputs),
+    #[serde(rename = "AWS::ECR::Repository")]
+    EcrRepository(EcrRepositoryInputs),
+    #[serde(rename = "AWS::EFS::FileSystem")]
+    EfsFileSystem(EfsFileSystemInputs),
 }
 
 /// Calls one [`TypeInputs`] method on whichever type the inputs are.
@@ -225,6 +257,10 @@ macro_rules! each_type {
             ResourceInputs::LambdaFunction($x) => $body,
             ResourceInputs::LambdaLayerVersion($x) => $body,
             ResourceInputs::SqsQueue($x) => $body,
+            ResourceInputs::SecretsManagerSecret($x) => $body,
+            ResourceInputs::SnsTopic($x) => $body,
+            ResourceInputs::EcrRepository($x) => $body,
+            ResourceInputs::EfsFileSystem($x) => $body,
         }
     };
 }
@@ -238,6 +274,10 @@ impl ResourceInputs {
             ResourceInputs::LambdaFunction(_) => ResourceType::LambdaFunction,
             ResourceInputs::LambdaLayerVersion(_) => ResourceType::LambdaLayerVersion,
             ResourceInputs::SqsQueue(_) => ResourceType::SqsQueue,
+            ResourceInputs::SecretsManagerSecret(_) => ResourceType::SecretsManagerSecret,
+            ResourceInputs::SnsTopic(_) => ResourceType::SnsTopic,
+            ResourceInputs::EcrRepository(_) => ResourceType::EcrRepository,
+            ResourceInputs::EfsFileSystem(_) => ResourceType::EfsFileSystem,
         }
     }
 
@@ -250,6 +290,10 @@ impl ResourceInputs {
             ResourceType::LambdaFunction => ResourceInputs::LambdaFunction(TypeInputs::from_policy(arn, policy)),
             ResourceType::LambdaLayerVersion => ResourceInputs::LambdaLayerVersion(TypeInputs::from_policy(arn, policy)),
             ResourceType::SqsQueue => ResourceInputs::SqsQueue(TypeInputs::from_policy(arn, policy)),
+            ResourceType::SecretsManagerSecret => ResourceInputs::SecretsManagerSecret(TypeInputs::from_policy(arn, policy)),
+            ResourceType::SnsTopic => ResourceInputs::SnsTopic(TypeInputs::from_policy(arn, policy)),
+            ResourceType::EcrRepository => ResourceInputs::EcrRepository(TypeInputs::from_policy(arn, policy)),
+            ResourceType::EfsFileSystem => ResourceInputs::EfsFileSystem(TypeInputs::from_policy(arn, policy)),
         }
     }
 

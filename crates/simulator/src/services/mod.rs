@@ -1,13 +1,18 @@
 //! The simulated services: which service a request is for (the SigV4 signing name, else the
 //! request's shape), which operation it asks for, the logical request's parameters, and the
-//! answer from the synthetic organization.
+//! answer from the synthetic organization. Served: STS, IAM, Organizations, Account, KMS, SQS,
+//! Lambda, S3, S3 Control, Secrets Manager, SNS, ECR and EFS.
 
 pub(crate) mod account;
+pub(crate) mod ecr;
+pub(crate) mod efs;
 pub(crate) mod iam;
 pub(crate) mod kms;
 pub(crate) mod lambda;
 pub(crate) mod organizations;
 pub(crate) mod s3;
+pub(crate) mod secretsmanager;
+pub(crate) mod sns;
 pub(crate) mod sqs;
 pub(crate) mod sts;
 
@@ -29,6 +34,10 @@ pub enum Service {
     Lambda,
     S3,
     S3Control,
+    SecretsManager,
+    Sns,
+    Ecr,
+    Efs,
 }
 
 impl Service {
@@ -44,6 +53,10 @@ impl Service {
             Service::Lambda => "Lambda",
             Service::S3 => "S3",
             Service::S3Control => "S3Control",
+            Service::SecretsManager => "Secrets Manager",
+            Service::Sns => "SNS",
+            Service::Ecr => "ECR",
+            Service::Efs => "EFS",
         }
     }
 
@@ -51,9 +64,11 @@ impl Service {
         match self {
             Service::Sts => Protocol::AwsQuery { namespace: sts::NAMESPACE },
             Service::Iam => Protocol::AwsQuery { namespace: iam::NAMESPACE },
-            Service::Organizations | Service::Kms => Protocol::AwsJson11,
+            Service::Sns => Protocol::AwsQuery { namespace: sns::NAMESPACE },
+            Service::Organizations | Service::Kms | Service::SecretsManager | Service::Ecr => Protocol::AwsJson11,
             Service::Sqs => Protocol::AwsJson10Sqs,
             Service::Account | Service::Lambda => Protocol::RestJson,
+            Service::Efs => Protocol::RestJsonEfs,
             Service::S3 => Protocol::RestXmlUnwrapped,
             Service::S3Control => Protocol::RestXmlWrapped,
         }
@@ -68,9 +83,10 @@ impl Service {
     pub fn throttle(self) -> ApiError {
         let message = "Rate exceeded (simulated throttling)";
         match self {
-            Service::Sts | Service::Iam => ApiError::new(400, "Throttling", message),
+            Service::Sts | Service::Iam | Service::Sns => ApiError::new(400, "Throttling", message),
             Service::Organizations => ApiError::new(400, "TooManyRequestsException", message),
-            Service::Kms => ApiError::new(400, "ThrottlingException", message),
+            Service::Kms | Service::SecretsManager | Service::Ecr => ApiError::new(400, "ThrottlingException", message),
+            Service::Efs => ApiError::new(429, "ThrottlingException", message),
             Service::Sqs => ApiError::new(400, "RequestThrottled", message),
             Service::Account | Service::Lambda => ApiError::new(429, "TooManyRequestsException", message),
             Service::S3 | Service::S3Control => ApiError::new(503, "SlowDown", "Please reduce your request rate. (simulated)"),
@@ -88,6 +104,10 @@ impl Service {
             Service::Account => ApiError::new(500, "InternalServerException", message),
             Service::Lambda => ApiError::new(500, "ServiceException", message),
             Service::Sqs => ApiError::new(500, "InternalFailure", message),
+            Service::SecretsManager => ApiError::new(500, "InternalServiceError", message),
+            Service::Sns => ApiError::new(500, "InternalError", message),
+            Service::Ecr => ApiError::new(500, "ServerException", message),
+            Service::Efs => ApiError::new(500, "InternalServerError", message),
         }
     }
 
@@ -130,6 +150,10 @@ impl Service {
                 "sqs" => Some(Service::Sqs),
                 "lambda" => Some(Service::Lambda),
                 "s3" => Some(s3_service()),
+                "secretsmanager" => Some(Service::SecretsManager),
+                "sns" => Some(Service::Sns),
+                "ecr" => Some(Service::Ecr),
+                "elasticfilesystem" => Some(Service::Efs),
                 _ => None,
             };
         }
@@ -138,6 +162,8 @@ impl Service {
                 Some("AWSOrganizationsV20161128") => Some(Service::Organizations),
                 Some("TrentService") => Some(Service::Kms),
                 Some("AmazonSQS") => Some(Service::Sqs),
+                Some("secretsmanager") => Some(Service::SecretsManager),
+                Some("AmazonEC2ContainerRegistry_V20150921") => Some(Service::Ecr),
                 _ => None,
             };
         }
@@ -149,8 +175,12 @@ impl Service {
             return match form_get(&form, "Version") {
                 Some(sts::VERSION) => Some(Service::Sts),
                 Some(iam::VERSION) => Some(Service::Iam),
+                Some(sns::VERSION) => Some(Service::Sns),
                 _ => None,
             };
+        }
+        if req.segments.first().map(String::as_str) == Some("2015-02-01") {
+            return Some(Service::Efs);
         }
         if ["2015-03-31", "2018-10-31", "2021-10-31"].iter().any(|v| req.segments.first().map(String::as_str) == Some(*v)) {
             return Some(Service::Lambda);
@@ -166,6 +196,10 @@ impl Service {
             Service::Organizations => by_name(target(req), organizations::OPERATIONS),
             Service::Kms => by_name(target(req), kms::OPERATIONS),
             Service::Sqs => by_name(target(req), sqs::OPERATIONS),
+            Service::SecretsManager => by_name(target(req), secretsmanager::OPERATIONS),
+            Service::Ecr => by_name(target(req), ecr::OPERATIONS),
+            Service::Sns => by_name(form_get(&req.form(), "Action"), sns::OPERATIONS),
+            Service::Efs => efs::route(req),
             Service::Account => account::route(req),
             Service::Lambda => lambda::route(req),
             Service::S3 => s3::route(req),
@@ -213,6 +247,10 @@ impl Service {
             Service::Lambda => lambda::answer(operation, ctx),
             Service::S3 => s3::answer(operation, ctx),
             Service::S3Control => s3::answer_control(operation, ctx),
+            Service::SecretsManager => secretsmanager::answer(operation, ctx),
+            Service::Sns => sns::answer(operation, ctx),
+            Service::Ecr => ecr::answer(operation, ctx),
+            Service::Efs => efs::answer(operation, ctx),
         }
     }
 }

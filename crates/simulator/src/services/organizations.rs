@@ -44,7 +44,7 @@ fn rcps() -> [(&'static str, &'static str, bool, String); 2] {
             false,
             json!({"Version": "2012-10-17", "Statement": [{
                 "Sid": "EnforceOrgIdentities", "Effect": "Deny", "Principal": "*",
-                "Action": ["s3:*", "sqs:*", "kms:*", "sts:AssumeRole"], "Resource": "*",
+                "Action": ["s3:*", "sqs:*", "kms:*", "secretsmanager:*", "ecr:*", "sts:AssumeRole"], "Resource": "*",
                 "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": ORG_ID}, "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}
             }]})
             .to_string(),
