@@ -6,7 +6,9 @@ Usage:
 
 Start the emulator first (`scripts/moto-server -H 127.0.0.1 -p 5055`) and give the seeder a fresh
 one (`curl -X POST http://127.0.0.1:5055/moto-api/reset`): bucket names are global in moto, so a
-second run against the same state fails on the first bucket.
+second run against the same state fails on the first bucket. A plain `moto_server` fails the
+read-back: it lists its default AMIs' snapshots in every account and does not implement
+GetSnapshotBlockPublicAccessState (the launcher fixes both).
 
 What it builds (tests/fixtures/demo-org/README.md has the table): an organization (FeatureSet ALL)
 whose management account is the caller's (moto maps every unknown access key to 123456789012),
@@ -15,8 +17,11 @@ control policies (an identity perimeter on the Infrastructure OU, TLS-only on `d
 behaviour of semantics.md section 6 in us-east-1 and eu-west-1, each in the account and region its
 manifest key names: S3 buckets, IAM roles, KMS keys, Lambda functions and layer versions, SQS
 queues, and a public, a cross-account and an internal variant each of Secrets Manager secrets, SNS
-topics (plus one with only the default policy CreateTopic writes), ECR repositories and EFS file
-systems. Members are reached by assuming `arn:aws:iam::<id>:role/OrganizationAccountAccessRole`.
+topics (plus one with only the default policy CreateTopic writes), ECR repositories, EFS file
+systems, EBS snapshots (plus an encrypted one shared cross-account), and manual RDS DB snapshots and
+DB cluster snapshots (of a DB instance and an Aurora PostgreSQL cluster made for them; moto's
+automated snapshots of those are not in the manifest). Members are reached by assuming
+`arn:aws:iam::<id>:role/OrganizationAccountAccessRole`.
 
 The manifest (JSON, written to --manifest) records every account and every resource with exactly
 what was written, so that a test can read each item back through the SDK and compare. The
@@ -198,6 +203,7 @@ class Seeder:
         self.supporting = []
         self.rcps = {}
         self.account_bpa = {}
+        self.rds_sources = {}  # (alias, region, "db" | "cluster") -> identifier
         self.org_id = None
         self.calls = 0
         self.zip = lambda_zip()
@@ -314,9 +320,9 @@ class Seeder:
     def resource_controls(self):
         """Enables RCPs on the root and attaches two (semantics.md section 8): an identity
         perimeter on the Infrastructure OU (it blocks the outsiders' S3, KMS, SQS, STS, Secrets
-        Manager and ECR access to `shared`'s resources, but not Lambda's, SNS's or EFS's, which
-        RCPs do not govern, nor kms:RetireGrant, nor AWS services), and a TLS-only RCP on the
-        `dev` account (it narrows dev's S3 findings and nothing else). AWS attaches
+        Manager and ECR access to `shared`'s resources, but not Lambda's, SNS's, EFS's, EC2's or
+        RDS's, which RCPs do not govern, nor kms:RetireGrant, nor AWS services), and a TLS-only
+        RCP on the `dev` account (it narrows dev's S3 findings and nothing else). AWS attaches
         RCPFullAWSAccess everywhere by itself."""
         org = self.client("management", "organizations")
         org.enable_policy_type(RootId=self.root_id, PolicyType="RESOURCE_CONTROL_POLICY")
@@ -992,6 +998,112 @@ class Seeder:
              "Condition": {"StringEquals": {"aws:PrincipalOrgID": self.org_id}}},
         ])
 
+    # ---- EBS snapshots ----------------------------------------------------------------------
+
+    def ebs_snapshot(self, alias, region, name, *, groups=(), user_ids=(), kms_key_arn=None):
+        """Creates a 1 GiB volume (encrypted with kms_key_arn when given), snapshots it
+        (Description and Name tag = name) and adds its createVolumePermission entries, as
+        ModifySnapshotAttribute writes them. The volume is kept (a supporting item)."""
+        ec2 = self.client(alias, "ec2", region)
+        vol = {"Size": 1, "AvailabilityZone": f"{region}a"}
+        if kms_key_arn:
+            vol.update(Encrypted=True, KmsKeyId=kms_key_arn)
+        volume_id = ec2.create_volume(**vol)["VolumeId"]
+        snap = ec2.create_snapshot(
+            VolumeId=volume_id, Description=name,
+            TagSpecifications=[{"ResourceType": "snapshot",
+                                "Tags": [{"Key": "Name", "Value": name}]}],
+        )
+        snapshot_id = snap["SnapshotId"]
+        if groups or user_ids:
+            req = {"SnapshotId": snapshot_id, "Attribute": "createVolumePermission",
+                   "OperationType": "add"}
+            if groups:
+                req["GroupNames"] = list(groups)
+            if user_ids:
+                req["UserIds"] = list(user_ids)
+            ec2.modify_snapshot_attribute(**req)
+        self.supporting.append({"account": alias, "region": region, "type": "AWS::EC2::Volume",
+                                "arn": f"arn:aws:ec2:{region}:{self.id(alias)}:volume/{volume_id}"})
+        self.add(alias, region, "AWS::EC2::Snapshot", name,
+                 f"arn:aws:ec2:{region}:{self.id(alias)}:snapshot/{snapshot_id}",
+                 {"snapshot_id": snapshot_id, "encrypted": kms_key_arn is not None,
+                  "kms_key_id": kms_key_arn,
+                  "create_volume_permissions": [{"group": g} for g in groups]
+                  + [{"user_id": u} for u in user_ids]})
+
+    def ebs(self):
+        # RCPs do not govern EC2: none of these is blocked, also in `shared`.
+        self.ebs_snapshot("shared", "us-east-1", "ebs-snap-public", groups=["all"])
+        self.ebs_snapshot("dev", "eu-west-1", "ebs-snap-cross-account", user_ids=[FOREIGN_ACCOUNT])
+        # Encrypted with prod's key-cross-account-policy (seeded by kms(), which runs first), the
+        # key whose policy lets the same foreign account decrypt: what the grantee needs.
+        self.ebs_snapshot("prod", "us-east-1", "ebs-snap-encrypted-cross-account",
+                          user_ids=[FOREIGN_ACCOUNT],
+                          kms_key_arn=self.arn_of("prod/us-east-1/key-cross-account-policy"))
+        self.ebs_snapshot("prod", "eu-west-1", "ebs-snap-member-shared", user_ids=[self.id("dev")])
+
+    # ---- RDS snapshots ----------------------------------------------------------------------
+
+    def _rds_source(self, alias, region, kind):
+        """The DB instance (kind "db", engine postgres) or Aurora PostgreSQL cluster (kind
+        "cluster") that an account's manual snapshots in a region are taken of, made once, not
+        encrypted, and listed as a supporting item. moto also takes an automated snapshot of it
+        at creation; that one is not in the manifest (the scan asks for SnapshotType manual)."""
+        key = (alias, region, kind)
+        if key in self.rds_sources:
+            return self.rds_sources[key]
+        rds = self.client(alias, "rds", region)
+        if kind == "db":
+            ident = "demo-db"
+            arn = rds.create_db_instance(
+                DBInstanceIdentifier=ident, DBInstanceClass="db.t3.micro", Engine="postgres",
+                MasterUsername="demo", MasterUserPassword="perimeter-demo-1", AllocatedStorage=20,
+            )["DBInstance"]["DBInstanceArn"]
+            rtype = "AWS::RDS::DBInstance"
+        else:
+            ident = "demo-aurora"
+            arn = rds.create_db_cluster(
+                DBClusterIdentifier=ident, Engine="aurora-postgresql",
+                MasterUsername="demo", MasterUserPassword="perimeter-demo-1",
+            )["DBCluster"]["DBClusterArn"]
+            rtype = "AWS::RDS::DBCluster"
+        self.supporting.append({"account": alias, "region": region, "type": rtype, "arn": arn})
+        self.rds_sources[key] = ident
+        return ident
+
+    def db_snapshot(self, alias, region, name, restore):
+        """Takes a manual snapshot (identifier = name) of the account's DB instance and adds the
+        accounts (or "all") of its restore attribute."""
+        rds = self.client(alias, "rds", region)
+        snap = rds.create_db_snapshot(DBInstanceIdentifier=self._rds_source(alias, region, "db"),
+                                      DBSnapshotIdentifier=name)["DBSnapshot"]
+        rds.modify_db_snapshot_attribute(DBSnapshotIdentifier=name, AttributeName="restore",
+                                         ValuesToAdd=list(restore))
+        self.add(alias, region, "AWS::RDS::DBSnapshot", name, snap["DBSnapshotArn"],
+                 {"snapshot_id": name, "encrypted": False, "restore": list(restore)})
+
+    def cluster_snapshot(self, alias, region, name, restore):
+        """Takes a manual snapshot (identifier = name) of the account's Aurora cluster and adds
+        the accounts (or "all") of its restore attribute."""
+        rds = self.client(alias, "rds", region)
+        snap = rds.create_db_cluster_snapshot(
+            DBClusterIdentifier=self._rds_source(alias, region, "cluster"),
+            DBClusterSnapshotIdentifier=name)["DBClusterSnapshot"]
+        rds.modify_db_cluster_snapshot_attribute(DBClusterSnapshotIdentifier=name,
+                                                 AttributeName="restore", ValuesToAdd=list(restore))
+        self.add(alias, region, "AWS::RDS::DBClusterSnapshot", name, snap["DBClusterSnapshotArn"],
+                 {"snapshot_id": name, "encrypted": False, "restore": list(restore)})
+
+    def rds(self):
+        # RCPs do not govern RDS: none of these is blocked, also in `shared`.
+        self.db_snapshot("prod", "eu-west-1", "db-snap-public", ["all"])
+        self.db_snapshot("shared", "eu-west-1", "db-snap-cross-account", [FOREIGN_ACCOUNT])
+        self.db_snapshot("dev", "us-east-1", "db-snap-member-shared", [self.id("shared")])
+        self.cluster_snapshot("dev", "us-east-1", "cluster-snap-public", ["all"])
+        self.cluster_snapshot("prod", "us-east-1", "cluster-snap-cross-account", [FOREIGN_ACCOUNT])
+        self.cluster_snapshot("shared", "eu-west-1", "cluster-snap-member-shared", [self.id("prod")])
+
     # ---- read-back --------------------------------------------------------------------------
 
     def verify(self):
@@ -1008,9 +1120,39 @@ class Seeder:
                     raise
                 got = None
             expect(f"account Block Public Access of {alias}", got, want)
+        self._verify_snapshot_listings()
         for r in self.resources:
             check = getattr(self, "_verify_" + r["type"].split("::", 1)[1].replace("::", "_"))
             check(r)
+
+    def _verify_snapshot_listings(self):
+        """In every account and region the scan's snapshot listings give exactly the seeded
+        snapshots (no AMI snapshots, no automated RDS snapshots), and snapshot Block Public
+        Access is in AWS's default state."""
+        for alias in self.accounts:
+            for region in REGIONS:
+                def seeded(rtype):
+                    return sorted(r["written"]["snapshot_id"] for r in self.resources
+                                  if r["type"] == rtype and r["account"] == alias
+                                  and r["region"] == region)
+                where = f"{alias}/{region}"
+                ec2 = self.client(alias, "ec2", region)
+                got = ec2.describe_snapshots(OwnerIds=["self"])["Snapshots"]
+                expect(f"{where} DescribeSnapshots(OwnerIds=self)",
+                       sorted(s["SnapshotId"] for s in got), seeded("AWS::EC2::Snapshot"))
+                expect(f"{where} snapshot owners", {s["OwnerId"] for s in got},
+                       {self.id(alias)} if got else set())
+                expect(f"{where} snapshot Block Public Access",
+                       ec2.get_snapshot_block_public_access_state()["State"], "unblocked")
+                rds = self.client(alias, "rds", region)
+                got = rds.describe_db_snapshots(SnapshotType="manual")["DBSnapshots"]
+                expect(f"{where} DescribeDBSnapshots(SnapshotType=manual)",
+                       sorted(s["DBSnapshotIdentifier"] for s in got),
+                       seeded("AWS::RDS::DBSnapshot"))
+                got = rds.describe_db_cluster_snapshots(SnapshotType="manual")["DBClusterSnapshots"]
+                expect(f"{where} DescribeDBClusterSnapshots(SnapshotType=manual)",
+                       sorted(s["DBClusterSnapshotIdentifier"] for s in got),
+                       seeded("AWS::RDS::DBClusterSnapshot"))
 
     def _verify_S3_Bucket(self, r):
         s3 = self.client(r["account"], "s3", r["region"])
@@ -1174,6 +1316,49 @@ class Seeder:
         got = efs.describe_file_system_policy(FileSystemId=w["file_system_id"])["Policy"]
         expect(f"{r['key']} file system policy", json.loads(got), w["policy"])
 
+    def _verify_EC2_Snapshot(self, r):
+        ec2 = self.client(r["account"], "ec2", r["region"])
+        w = r["written"]
+        (snap,) = ec2.describe_snapshots(SnapshotIds=[w["snapshot_id"]])["Snapshots"]
+        expect(f"{r['key']} snapshot",
+               (f"arn:aws:ec2:{r['region']}:{snap['OwnerId']}:snapshot/{snap['SnapshotId']}",
+                snap["OwnerId"], snap["Description"],
+                {t["Key"]: t["Value"] for t in snap.get("Tags", [])}.get("Name"),
+                snap["Encrypted"], snap.get("KmsKeyId")),
+               (r["arn"], r["account_id"], r["name"], r["name"], w["encrypted"], w["kms_key_id"]))
+        got = ec2.describe_snapshot_attribute(SnapshotId=w["snapshot_id"],
+                                              Attribute="createVolumePermission")
+        got = [{"group": p["Group"]} if "Group" in p else {"user_id": p["UserId"]}
+               for p in got["CreateVolumePermissions"]]
+        expect(f"{r['key']} createVolumePermission", sort_grants(got),
+               sort_grants(w["create_volume_permissions"]))
+
+    def _verify_RDS_DBSnapshot(self, r):
+        rds = self.client(r["account"], "rds", r["region"])
+        w = r["written"]
+        (snap,) = rds.describe_db_snapshots(DBSnapshotIdentifier=w["snapshot_id"])["DBSnapshots"]
+        expect(f"{r['key']} DB snapshot",
+               (snap["DBSnapshotArn"], snap["SnapshotType"], snap["Encrypted"]),
+               (r["arn"], "manual", w["encrypted"]))
+        attrs = rds.describe_db_snapshot_attributes(DBSnapshotIdentifier=w["snapshot_id"])[
+            "DBSnapshotAttributesResult"]["DBSnapshotAttributes"]
+        got = {a["AttributeName"]: a["AttributeValues"] for a in attrs}
+        expect(f"{r['key']} restore attribute", got, {"restore": w["restore"]})
+
+    def _verify_RDS_DBClusterSnapshot(self, r):
+        rds = self.client(r["account"], "rds", r["region"])
+        w = r["written"]
+        (snap,) = rds.describe_db_cluster_snapshots(
+            DBClusterSnapshotIdentifier=w["snapshot_id"])["DBClusterSnapshots"]
+        expect(f"{r['key']} DB cluster snapshot",
+               (snap["DBClusterSnapshotArn"], snap["SnapshotType"], snap["StorageEncrypted"]),
+               (r["arn"], "manual", w["encrypted"]))
+        attrs = rds.describe_db_cluster_snapshot_attributes(
+            DBClusterSnapshotIdentifier=w["snapshot_id"])[
+            "DBClusterSnapshotAttributesResult"]["DBClusterSnapshotAttributes"]
+        got = {a["AttributeName"]: a["AttributeValues"] for a in attrs}
+        expect(f"{r['key']} restore attribute", got, {"restore": w["restore"]})
+
     # ---- manifest ---------------------------------------------------------------------------
 
     def manifest(self):
@@ -1215,6 +1400,8 @@ def main():
     seeder.secrets()
     seeder.ecr()
     seeder.efs()
+    seeder.ebs()  # after kms(): the encrypted snapshot uses prod's key
+    seeder.rds()
     seeded_in = time.monotonic() - start
     seed_calls = seeder.calls
     if not args.no_verify:

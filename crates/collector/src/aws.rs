@@ -114,6 +114,8 @@ pub struct Clients {
     pub sns: aws_sdk_sns::Client,
     pub ecr: aws_sdk_ecr::Client,
     pub efs: aws_sdk_efs::Client,
+    pub ec2: aws_sdk_ec2::Client,
+    pub rds: aws_sdk_rds::Client,
 }
 
 impl Clients {
@@ -149,6 +151,8 @@ impl Clients {
             sns: client!(aws_sdk_sns),
             ecr: client!(aws_sdk_ecr),
             efs: client!(aws_sdk_efs),
+            ec2: client!(aws_sdk_ec2),
+            rds: client!(aws_sdk_rds),
         }
     }
 }

@@ -147,6 +147,13 @@ pub fn required_action(service: &str, operation: &str) -> Option<&'static str> {
         ("ecr", "GetRepositoryPolicy") => "ecr:GetRepositoryPolicy",
         ("efs", "DescribeFileSystems") => "elasticfilesystem:DescribeFileSystems",
         ("efs", "DescribeFileSystemPolicy") => "elasticfilesystem:DescribeFileSystemPolicy",
+        ("ec2", "DescribeSnapshots") => "ec2:DescribeSnapshots",
+        ("ec2", "DescribeSnapshotAttribute") => "ec2:DescribeSnapshotAttribute",
+        ("ec2", "GetSnapshotBlockPublicAccessState") => "ec2:GetSnapshotBlockPublicAccessState",
+        ("rds", "DescribeDBSnapshots") => "rds:DescribeDBSnapshots",
+        ("rds", "DescribeDBSnapshotAttributes") => "rds:DescribeDBSnapshotAttributes",
+        ("rds", "DescribeDBClusterSnapshots") => "rds:DescribeDBClusterSnapshots",
+        ("rds", "DescribeDBClusterSnapshotAttributes") => "rds:DescribeDBClusterSnapshotAttributes",
         _ => return None,
     };
     Some(action)

@@ -78,7 +78,10 @@ fn collected<'i>(inventory: &'i Inventory, account: &str, kind: ResourceType) ->
                 ResourceInputs::SecretsManagerSecret(_)
                 | ResourceInputs::SnsTopic(_)
                 | ResourceInputs::EcrRepository(_)
-                | ResourceInputs::EfsFileSystem(_) => r.arn.clone(),
+                | ResourceInputs::EfsFileSystem(_)
+                | ResourceInputs::Ec2Snapshot(_)
+                | ResourceInputs::RdsDbSnapshot(_)
+                | ResourceInputs::RdsDbClusterSnapshot(_) => r.arn.clone(),
             };
             (name, r)
         })
@@ -262,6 +265,36 @@ fn check_single_policy_types(inventory: &Inventory, manifest: &Value, alias: &st
     }
 }
 
+/// The snapshot types, keyed by ARN: each seeded snapshot is collected with what was written
+/// (ID, encryption, key, and who it is shared with).
+fn check_snapshots(inventory: &Inventory, manifest: &Value, alias: &str, id: &str, checks: &mut Checks) {
+    for t in [ResourceType::Ec2Snapshot, ResourceType::RdsDbSnapshot, ResourceType::RdsDbClusterSnapshot] {
+        let want: BTreeMap<String, &Value> = seeded(manifest, alias, t.as_str())
+            .into_values()
+            .map(|r| (r["arn"].as_str().unwrap_or_default().to_string(), r))
+            .collect();
+        let got = collected(inventory, id, t);
+        checks.eq(&format!("{alias}: {t}"), got.keys().collect::<Vec<_>>(), want.keys().collect::<Vec<_>>());
+        for (arn, seed) in &want {
+            let Some(record) = got.get(arn) else { continue };
+            let w = &seed["written"];
+            let inputs = serde_json::to_value(&record.inputs).unwrap_or_default();
+            checks.eq(&format!("{arn}: region"), record.region.as_str(), seed["region"].as_str().unwrap_or_default());
+            for field in ["snapshot_id", "encrypted", "kms_key_id"] {
+                if let Some(written) = w.get(field) {
+                    let got = if field == "encrypted" { inputs.get(field).cloned().unwrap_or(Value::Bool(false)) } else { inputs.get(field).cloned().unwrap_or(Value::Null) };
+                    checks.eq(&format!("{arn}: {field}"), got, written.clone());
+                }
+            }
+            let shares = |v: &Value, field: &str| -> BTreeSet<String> {
+                v[field].as_array().into_iter().flatten().map(Value::to_string).collect()
+            };
+            let field = if t == ResourceType::Ec2Snapshot { "create_volume_permissions" } else { "restore" };
+            checks.eq(&format!("{arn}: {field}"), shares(&inputs, field), shares(w, field));
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_organization_is_collected_exactly() {
     let emulator = Emulator::start();
@@ -288,6 +321,7 @@ async fn demo_organization_is_collected_exactly() {
         check_iam_kms(&inventory, &manifest, alias, id, &mut checks);
         check_lambda_sqs(&inventory, &manifest, alias, id, &mut checks);
         check_single_policy_types(&inventory, &manifest, alias, id, &mut checks);
+        check_snapshots(&inventory, &manifest, alias, id, &mut checks);
         // Every scope of the account is complete: IAM once, the regional types per region.
         let regional = perimeter_model::ResourceType::ALL.iter().filter(|t| !t.is_global()).count();
         let scopes = inventory.scopes.iter().filter(|s| s.account == id).count();

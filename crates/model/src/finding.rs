@@ -51,6 +51,8 @@ pub enum SharedVia {
     S3AccessPointAccount,
     Grant,
     FunctionUrl,
+    /// A snapshot's sharing attribute (EBS `createVolumePermission`, RDS `restore`).
+    SnapshotPermission,
 }
 
 impl SharedVia {
@@ -62,6 +64,7 @@ impl SharedVia {
             SharedVia::S3AccessPointAccount => "S3_ACCESS_POINT_ACCOUNT",
             SharedVia::Grant => "GRANT",
             SharedVia::FunctionUrl => "FUNCTION_URL",
+            SharedVia::SnapshotPermission => "SNAPSHOT_PERMISSION",
         }
     }
 }

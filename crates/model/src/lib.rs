@@ -16,7 +16,8 @@ pub use resource::{
     IamRoleInputs, KmsGrant, KmsKeyInputs, LambdaFunctionInputs, LambdaLayerVersionInputs,
     NetworkOrigin, ObjectOwnership, QualifiedPolicy, ResourceInputs, ResourceRecord,
     ResourceType, S3AccessPoint, S3Acl, S3BucketInputs, SqsQueueInputs,
-    EcrRepositoryInputs, EfsFileSystemInputs, SecretsManagerSecretInputs, SnsTopicInputs,
+    EcrRepositoryInputs, EfsFileSystemInputs, SecretsManagerSecretInputs, SnsTopicInputs, Ec2SnapshotInputs,
+    RdsSnapshotInputs, SnapshotBlockPublicAccess, VolumePermission,
 };
 pub use resource_control::{rcp_governs, BlockedBy, ResourceControlPolicy, ResourceControls, RCP_SERVICES};
 pub use zone::{Zone, ZoneAccount, ZoneAccountKind};

@@ -169,6 +169,9 @@ fn asff_type(t: perimeter_model::ResourceType) -> &'static str {
         EcrRepository => "AwsEcrRepository",
         // ASFF has no resource details type for EFS file systems (only access points).
         EfsFileSystem => "Other",
+        Ec2Snapshot => "AwsEc2Snapshot",
+        RdsDbSnapshot => "AwsRdsDbSnapshot",
+        RdsDbClusterSnapshot => "AwsRdsDbClusterSnapshot",
     }
 }
 

@@ -1,7 +1,7 @@
 //! perimeter-simulator: a simulated AWS endpoint for tests and benchmarks only, never for
 //! production. It answers exactly the API subset the collector uses (STS, IAM, Organizations,
-//! Account, S3 and S3 Control, KMS, Lambda, SQS, Secrets Manager, SNS, ECR and EFS), in the wire
-//! protocols the AWS SDK for Rust expects, for a synthetic organization of up to thousands of accounts
+//! Account, S3 and S3 Control, KMS, Lambda, SQS, Secrets Manager, SNS, ECR, EFS, EC2 snapshots
+//! and RDS DB and DB cluster snapshots), in the wire protocols the AWS SDK for Rust expects, for a synthetic organization of up to thousands of accounts
 //! generated from a seed ([`org`]), with per-request latency, fault injection and a request
 //! counter ([`faults`]).
 //!
@@ -112,14 +112,15 @@ impl Simulator {
     }
 
     /// Resources a complete scan reads (buckets, roles, customer keys, functions, layer
-    /// versions, queues, secrets, topics, repositories, file systems).
+    /// versions, queues, secrets, topics, repositories, file systems, EBS snapshots, DB snapshots,
+    /// DB cluster snapshots).
     pub fn resource_count(&self) -> usize {
         self.org.resource_count()
     }
 
     /// Requests per `Service:Operation` (SDK service names: `S3:GetBucketPolicy`,
-    /// `S3Control:ListAccessPoints`, `Secrets Manager:ListSecrets`), every attempt counted: faulted, hung and unsupported ones
-    /// too.
+    /// `S3Control:ListAccessPoints`, `Secrets Manager:ListSecrets`, `EC2:DescribeSnapshots`,
+    /// `RDS:DescribeDBSnapshots`), every attempt counted: faulted, hung and unsupported ones too.
     pub fn counts(&self) -> BTreeMap<String, u64> {
         self.ledger.counts()
     }

@@ -2,10 +2,24 @@
 //! one OU per 100 member accounts, and in every (account, region) about
 //! `resources_per_account_region` resources (S3 buckets, IAM roles in the first region's share,
 //! KMS keys, Lambda functions and layer versions, SQS queues, Secrets Manager secrets, SNS topics,
-//! ECR repositories and EFS file systems), each with a policy that lets the organization in and,
-//! at `external_grant_rate`, one grant to an outsider. Everything is drawn
+//! ECR repositories, EFS file systems, EBS snapshots, RDS DB snapshots and RDS DB cluster
+//! snapshots), each with a policy (or, for snapshots, a share attribute) that lets the
+//! organization in and, at `external_grant_rate`, one grant to an outsider. Everything is drawn
 //! from one `fastrand::Rng` seeded with the configuration's seed, in a fixed order, so the same
 //! configuration always gives the same organization.
+//!
+//! Snapshots have no policy: EC2's `createVolumePermission` and RDS's `restore` attribute name
+//! the accounts that may restore them. Each is shared with another member account of the
+//! organization and, at the external rate, with [`EXTERNAL_ACCOUNT`] or with `all` (public).
+//! Every 3rd snapshot of each type (counted over the organization, in generation order) is
+//! encrypted with a customer key of its (account, region); real RDS refuses to share an encrypted
+//! snapshot publicly, so an encrypted RDS snapshot's outsider is always [`EXTERNAL_ACCOUNT`].
+//!
+//! EC2's account-level snapshot Block Public Access ([`Account::snapshot_bpa`]) is
+//! `block-all-sharing` for member accounts whose index is a multiple of 4 (`100000000004`,
+//! `100000000008`, …), `block-new-sharing` for those whose index is 1 more (`100000000001`,
+//! `100000000005`, …) and `unblocked` for the others and the management account. It is reported
+//! only: the shares, [`Org::external_grants`] and [`Org::tally`] stay those generated.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -37,9 +51,13 @@ enum Kind {
     Topic,
     Repository,
     FileSystem,
+    EbsSnapshot,
+    DbSnapshot,
+    DbClusterSnapshot,
 }
 
-const FIRST_REGION_KINDS: [Kind; 10] = [
+// New kinds go at the end, so that the earlier slots keep their kinds.
+const FIRST_REGION_KINDS: [Kind; 13] = [
     Kind::Bucket,
     Kind::Role,
     Kind::Key,
@@ -50,8 +68,11 @@ const FIRST_REGION_KINDS: [Kind; 10] = [
     Kind::Topic,
     Kind::Repository,
     Kind::FileSystem,
+    Kind::EbsSnapshot,
+    Kind::DbSnapshot,
+    Kind::DbClusterSnapshot,
 ];
-const OTHER_REGION_KINDS: [Kind; 9] = [
+const OTHER_REGION_KINDS: [Kind; 12] = [
     Kind::Bucket,
     Kind::Key,
     Kind::Function,
@@ -61,6 +82,9 @@ const OTHER_REGION_KINDS: [Kind; 9] = [
     Kind::Topic,
     Kind::Repository,
     Kind::FileSystem,
+    Kind::EbsSnapshot,
+    Kind::DbSnapshot,
+    Kind::DbClusterSnapshot,
 ];
 
 /// An outsider's grant, if the resource got one.
@@ -69,7 +93,7 @@ pub enum External {
     /// `"Principal": {"AWS": "arn:aws:iam::999999999999:root"}`.
     CrossAccount,
     /// `"Principal": "*"` without a condition (S3, SQS, Lambda, Secrets Manager, SNS, ECR and EFS;
-    /// never IAM or KMS).
+    /// never IAM or KMS); for a snapshot, the share with `all` (never an encrypted RDS one).
     Public,
 }
 
@@ -90,6 +114,9 @@ pub struct Account {
     pub canonical_id: String,
     /// Whether S3 Control reports an account-level Block Public Access (all off) or none (404).
     pub has_account_bpa: bool,
+    /// EC2's snapshot Block Public Access state, the same in every region: `block-all-sharing`
+    /// (member index a multiple of 4), `block-new-sharing` (index 4n+1) or `unblocked`.
+    pub snapshot_bpa: &'static str,
     pub roles: Vec<Role>,
     pub users: Vec<User>,
     pub buckets: Vec<Bucket>,
@@ -201,6 +228,24 @@ pub struct PolicyResource {
     pub external: Option<External>,
 }
 
+/// An EBS snapshot, an RDS DB snapshot or an RDS DB cluster snapshot: shared by an attribute
+/// (EC2 `createVolumePermission`, RDS `restore`), not a policy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    /// `snap-<17 hex>`, `sim-dbsnap-<n>` or `sim-clustersnap-<n>`.
+    pub id: String,
+    pub arn: String,
+    /// What it was taken of: the volume (`vol-<17 hex>`), DB instance (`sim-db-<n>`) or DB
+    /// cluster (`sim-cluster-<n>`).
+    pub source: String,
+    /// The customer key's ARN, when encrypted.
+    pub kms_key: Option<String>,
+    /// Who may restore it, in order: another member account, then the outsider
+    /// ([`EXTERNAL_ACCOUNT`]) or `all` when it has an outsider's grant.
+    pub shared_with: Vec<String>,
+    pub external: Option<External>,
+}
+
 /// Resources of one account, region and type, and how many of them an outsider may use.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tally {
@@ -227,6 +272,9 @@ pub struct RegionResources {
     pub topics: Vec<PolicyResource>,
     pub repositories: Vec<PolicyResource>,
     pub file_systems: Vec<PolicyResource>,
+    pub ebs_snapshots: Vec<Snapshot>,
+    pub db_snapshots: Vec<Snapshot>,
+    pub db_cluster_snapshots: Vec<Snapshot>,
 }
 
 /// The whole synthetic organization.
@@ -250,7 +298,14 @@ impl Org {
         let ous: Vec<Ou> = (0..members.div_ceil(ACCOUNTS_PER_OU))
             .map(|i| Ou { id: format!("ou-sim0-{i:08}"), name: format!("Unit {i}") })
             .collect();
-        let mut generator = Generator { rng: &mut rng, ids: &ids, external_rate: config.external_grant_rate, external_grants: 0, resource_count: 0 };
+        let mut generator = Generator {
+            rng: &mut rng,
+            ids: &ids,
+            external_rate: config.external_grant_rate,
+            external_grants: 0,
+            resource_count: 0,
+            snapshots: [0; 3],
+        };
         // A region both configured and disabled is disabled: nothing lives there.
         let regions: Vec<String> = config.regions.iter().filter(|r| !config.disabled_regions.contains(*r)).cloned().collect();
         let mut accounts = Vec::with_capacity(count);
@@ -277,8 +332,8 @@ impl Org {
     }
 
     /// Resources a complete scan reads: buckets, roles, customer keys, functions, layer
-    /// versions, queues, secrets, topics, repositories and file systems (not users, AWS-managed
-    /// keys, aliases or access points).
+    /// versions, queues, secrets, topics, repositories, file systems, EBS snapshots, DB snapshots
+    /// and DB cluster snapshots (not users, AWS-managed keys, aliases or access points).
     pub fn resource_count(&self) -> usize {
         self.resource_count
     }
@@ -305,6 +360,9 @@ impl Org {
                 res.topics.iter().for_each(|t| add(&a.id, region, "AWS::SNS::Topic", t.external));
                 res.repositories.iter().for_each(|r| add(&a.id, region, "AWS::ECR::Repository", r.external));
                 res.file_systems.iter().for_each(|f| add(&a.id, region, "AWS::EFS::FileSystem", f.external));
+                res.ebs_snapshots.iter().for_each(|s| add(&a.id, region, "AWS::EC2::Snapshot", s.external));
+                res.db_snapshots.iter().for_each(|s| add(&a.id, region, "AWS::RDS::DBSnapshot", s.external));
+                res.db_cluster_snapshots.iter().for_each(|s| add(&a.id, region, "AWS::RDS::DBClusterSnapshot", s.external));
             }
         }
         out.into_iter()
@@ -342,6 +400,8 @@ struct Generator<'a> {
     external_rate: f64,
     external_grants: usize,
     resource_count: usize,
+    /// Snapshots generated so far per type (EBS, DB, DB cluster): every 3rd is encrypted.
+    snapshots: [usize; 3],
 }
 
 impl Generator<'_> {
@@ -354,6 +414,7 @@ impl Generator<'_> {
             parent,
             canonical_id: canonical_id(id),
             has_account_bpa: index.is_multiple_of(2),
+            snapshot_bpa: snapshot_bpa(index),
             roles: Vec::new(),
             users: Vec::new(),
             buckets: Vec::new(),
@@ -399,6 +460,18 @@ impl Generator<'_> {
                     Kind::Topic => res.topics.push(self.topic(id, region, n)),
                     Kind::Repository => res.repositories.push(self.repository(id, region, n)),
                     Kind::FileSystem => res.file_systems.push(self.file_system(id, region)),
+                    Kind::EbsSnapshot => {
+                        let s = self.ebs_snapshot(id, region, &res.keys);
+                        res.ebs_snapshots.push(s);
+                    }
+                    Kind::DbSnapshot => {
+                        let s = self.db_snapshot(id, region, n, &res.keys);
+                        res.db_snapshots.push(s);
+                    }
+                    Kind::DbClusterSnapshot => {
+                        let s = self.db_cluster_snapshot(id, region, n, &res.keys);
+                        res.db_cluster_snapshots.push(s);
+                    }
                 }
                 self.resource_count += 1;
             }
@@ -568,6 +641,78 @@ impl Generator<'_> {
         self.policy_resource(account, id, arn.clone(), "OrgMount", json!("elasticfilesystem:ClientMount"), Some(&arn))
     }
 
+    /// Another member account (not the management account), for the organization's share of a
+    /// snapshot; the management account when there is no other member.
+    fn other_member(&mut self, own: &str) -> String {
+        let members = self.ids.get(1..).unwrap_or_default();
+        if members.iter().all(|m| m == own) {
+            return self.other_account(own);
+        }
+        loop {
+            let pick = &members[self.rng.usize(..members.len())];
+            if pick != own {
+                return pick.clone();
+            }
+        }
+    }
+
+    /// The key of the next snapshot of type `kind` (0 EBS, 1 DB, 2 DB cluster): every 3rd is
+    /// encrypted, with the (account, region)'s first customer key (the rotation makes a key
+    /// before any snapshot; a fresh key ARN otherwise).
+    fn snapshot_key(&mut self, kind: usize, account: &str, region: &str, keys: &[Key]) -> Option<String> {
+        self.snapshots[kind] += 1;
+        if !self.snapshots[kind].is_multiple_of(3) {
+            return None;
+        }
+        Some(match keys.iter().find(|k| !k.aws_managed) {
+            Some(k) => k.arn.clone(),
+            None => format!("arn:aws:kms:{region}:{account}:key/{}", self.uuid()),
+        })
+    }
+
+    /// A snapshot shared with another member account and, at the external rate, with the
+    /// outsider or `all` (`public_allowed`).
+    fn snapshot(&mut self, account: &str, id: String, arn: String, source: String, kms_key: Option<String>, public_allowed: bool) -> Snapshot {
+        let mut shared_with = vec![self.other_member(account)];
+        let external = self.external(public_allowed);
+        match external {
+            Some(External::Public) => shared_with.push("all".to_string()),
+            Some(External::CrossAccount) => shared_with.push(EXTERNAL_ACCOUNT.to_string()),
+            None => {}
+        }
+        Snapshot { id, arn, source, kms_key, shared_with, external }
+    }
+
+    fn ebs_snapshot(&mut self, account: &str, region: &str, keys: &[Key]) -> Snapshot {
+        let id = format!("snap-{}", self.hex(17));
+        let volume = format!("vol-{}", self.hex(17));
+        let kms_key = self.snapshot_key(0, account, region, keys);
+        let arn = format!("arn:aws:ec2:{region}:{account}:snapshot/{id}");
+        self.snapshot(account, id, arn, volume, kms_key, true)
+    }
+
+    fn db_snapshot(&mut self, account: &str, region: &str, n: usize, keys: &[Key]) -> Snapshot {
+        let id = format!("sim-dbsnap-{n}");
+        let kms_key = self.snapshot_key(1, account, region, keys);
+        let arn = format!("arn:aws:rds:{region}:{account}:snapshot:{id}");
+        // RDS refuses to share an encrypted snapshot publicly.
+        let public_allowed = kms_key.is_none();
+        self.snapshot(account, id, arn, format!("sim-db-{n}"), kms_key, public_allowed)
+    }
+
+    fn db_cluster_snapshot(&mut self, account: &str, region: &str, n: usize, keys: &[Key]) -> Snapshot {
+        let id = format!("sim-clustersnap-{n}");
+        let kms_key = self.snapshot_key(2, account, region, keys);
+        let arn = format!("arn:aws:rds:{region}:{account}:cluster-snapshot:{id}");
+        let public_allowed = kms_key.is_none();
+        self.snapshot(account, id, arn, format!("sim-cluster-{n}"), kms_key, public_allowed)
+    }
+
+    /// `len` lower-case hex digits.
+    fn hex(&mut self, len: usize) -> String {
+        (0..len).map(|_| self.rng.digit(16)).collect()
+    }
+
     fn uuid(&mut self) -> String {
         let a = self.rng.u64(..);
         let b = self.rng.u64(..);
@@ -589,6 +734,18 @@ impl Generator<'_> {
 
     fn lower_id(&mut self, len: usize) -> String {
         (0..len).map(|_| if self.rng.bool() { self.rng.lowercase() } else { self.rng.digit(10) }).collect()
+    }
+}
+
+/// EC2's snapshot Block Public Access state of the account of that index (0 = management):
+/// members 4, 8, … `block-all-sharing`, members 1, 5, 9, … `block-new-sharing`, the rest (and the
+/// management account) `unblocked`.
+pub fn snapshot_bpa(index: usize) -> &'static str {
+    match (index, index % 4) {
+        (0, _) => "unblocked",
+        (_, 0) => "block-all-sharing",
+        (_, 1) => "block-new-sharing",
+        _ => "unblocked",
     }
 }
 
@@ -672,10 +829,10 @@ mod tests {
         // 2 regions × 12 slots per account.
         assert_eq!(org.resource_count(), 250 * 2 * 12);
         let a = &org.accounts[3];
-        // First region: 12 slots over 10 kinds → 2 roles and 2 buckets; the second region's
-        // 12 slots over 9 kinds → 2 buckets.
-        assert_eq!(a.roles.len(), 2);
-        assert_eq!(a.buckets.len(), 2 + 2);
+        // First region: 12 slots over 13 kinds → 1 role and 1 bucket, no DB cluster snapshot;
+        // the second region's 12 slots over 12 kinds → one of each.
+        assert_eq!(a.roles.len(), 1);
+        assert_eq!(a.buckets.len(), 1 + 1);
         let east = a.region("us-east-1").expect("region");
         assert_eq!(east.keys.iter().filter(|k| k.aws_managed).count(), 1);
         assert_eq!(east.access_points.len(), 1, "one per 10 buckets");
@@ -683,6 +840,8 @@ mod tests {
         for r in [east, west] {
             assert_eq!((r.secrets.len(), r.topics.len(), r.repositories.len(), r.file_systems.len()), (1, 1, 1, 1));
         }
+        assert_eq!((east.ebs_snapshots.len(), east.db_snapshots.len(), east.db_cluster_snapshots.len()), (1, 1, 0));
+        assert_eq!((west.ebs_snapshots.len(), west.db_snapshots.len(), west.db_cluster_snapshots.len()), (1, 1, 1));
         let secret = &west.secrets[0];
         let suffix = secret.arn.strip_prefix(&format!("arn:aws:secretsmanager:eu-west-1:{account}:secret:sim-secret-0-")).expect("secret ARN");
         assert!(suffix.len() == 6 && suffix.bytes().all(|b| b.is_ascii_alphanumeric()), "{suffix}");
@@ -707,6 +866,7 @@ mod tests {
                 + a.regions.values().map(|r| {
                     r.keys.iter().filter(|k| !k.aws_managed).count() + r.functions.len() + r.layers.len() + r.queues.len()
                         + r.secrets.len() + r.topics.len() + r.repositories.len() + r.file_systems.len()
+                        + r.ebs_snapshots.len() + r.db_snapshots.len() + r.db_cluster_snapshots.len()
                 }).sum::<usize>()
         }).sum::<usize>();
         assert_eq!(counted, org.resource_count());
@@ -738,6 +898,8 @@ mod tests {
                             + r.queues.iter().filter(|q| q.policy.contains("\"External\"")).count()
                             + [&r.secrets, &r.topics, &r.repositories, &r.file_systems].into_iter().flatten()
                                 .filter(|p| p.policy.as_deref().is_some_and(|d| d.contains("\"External\""))).count()
+                            + [&r.ebs_snapshots, &r.db_snapshots, &r.db_cluster_snapshots].into_iter().flatten()
+                                .filter(|s| s.shared_with.iter().any(|w| w == "all" || w == EXTERNAL_ACCOUNT)).count()
                     }).sum::<usize>()
             }).sum::<usize>();
             assert_eq!(in_docs, org.external_grants());
@@ -755,11 +917,15 @@ mod tests {
         assert_eq!(tally.iter().map(|t| t.external).sum::<usize>(), org.external_grants());
         assert!(tally.iter().all(|t| t.region != "eu-west-1"));
         assert!(tally.iter().any(|t| t.region == "global" && t.resource_type == "AWS::IAM::Role"));
-        for kind in ["AWS::SecretsManager::Secret", "AWS::SNS::Topic", "AWS::ECR::Repository", "AWS::EFS::FileSystem"] {
+        for kind in ["AWS::SecretsManager::Secret", "AWS::SNS::Topic", "AWS::ECR::Repository", "AWS::EFS::FileSystem", "AWS::EC2::Snapshot", "AWS::RDS::DBSnapshot"] {
             let of_kind: Vec<&Tally> = tally.iter().filter(|t| t.resource_type == kind).collect();
             assert_eq!(of_kind.len(), 30, "{kind}: one row per account in the one region");
             assert!(of_kind.iter().all(|t| t.region == "us-east-1" && t.resources == 1), "{kind}");
         }
+        assert!(tally.iter().all(|t| t.resource_type != "AWS::RDS::DBClusterSnapshot"), "12 slots over 13 kinds: none");
+        let c = SimConfig { resources_per_account_region: 13, ..c };
+        let tally = Org::generate(&c).tally();
+        assert_eq!(tally.iter().filter(|t| t.resource_type == "AWS::RDS::DBClusterSnapshot" && t.resources == 1).count(), 30);
     }
 
     #[test]
@@ -788,5 +954,76 @@ mod tests {
                 assert!(all.iter().any(|p| p.external == Some(e)), "{e:?} among {}", all[0].arn);
             }
         }
+        let kinds: [fn(&RegionResources) -> &Vec<Snapshot>; 3] = [|r| &r.ebs_snapshots, |r| &r.db_snapshots, |r| &r.db_cluster_snapshots];
+        for (k, kind) in kinds.into_iter().enumerate() {
+            let all: Vec<&Snapshot> = org.accounts.iter().flat_map(|a| a.regions.values().flat_map(kind)).collect();
+            assert!(all.iter().all(|s| s.external.is_some() && s.shared_with.len() == 2), "rate 1.0: every snapshot has an outsider");
+            for s in &all {
+                let outsider = if s.external == Some(External::Public) { "all" } else { EXTERNAL_ACCOUNT };
+                assert_eq!(s.shared_with[1], outsider, "{}", s.arn);
+            }
+            let (plain, encrypted): (Vec<&Snapshot>, Vec<&Snapshot>) = all.iter().partition(|s| s.kms_key.is_none());
+            for e in [External::Public, External::CrossAccount] {
+                assert!(plain.iter().any(|s| s.external == Some(e)), "{e:?} among unencrypted {}", all[0].arn);
+            }
+            let public_encrypted = encrypted.iter().filter(|s| s.external == Some(External::Public)).count();
+            if k == 0 {
+                assert!(public_encrypted > 0, "EC2 shares encrypted snapshots publicly too");
+            } else {
+                assert_eq!(public_encrypted, 0, "RDS refuses to share an encrypted snapshot publicly");
+            }
+        }
+    }
+
+    #[test]
+    fn snapshots_are_shared_in_the_organization_and_every_third_is_encrypted() {
+        let org = Org::generate(&config(9, 4, 0.3));
+        let members: Vec<&str> = org.accounts[1..].iter().map(|a| a.id.as_str()).collect();
+        let mut by_kind: [Vec<(&Account, &str, &Snapshot)>; 3] = Default::default();
+        for a in &org.accounts {
+            for (region, r) in &a.regions {
+                for (k, list) in [&r.ebs_snapshots, &r.db_snapshots, &r.db_cluster_snapshots].into_iter().enumerate() {
+                    by_kind[k].extend(list.iter().map(|s| (a, region.as_str(), s)));
+                }
+            }
+        }
+        // Generation order is account by account, region by region (in configuration order).
+        let order = |a: &Account, region: &str| (a.id.clone(), org.regions.iter().position(|r| r == region));
+        for list in &mut by_kind {
+            list.sort_by_key(|(a, region, _)| order(a, region));
+        }
+        for (k, list) in by_kind.iter().enumerate() {
+            assert_eq!(list.len(), 9 * 2 - usize::from(k == 2) * 9, "one per (account, region); no cluster snapshot in the first region");
+            for (i, (a, region, s)) in list.iter().enumerate() {
+                let (id, account) = (&s.id, &a.id);
+                let arn = match k {
+                    0 => {
+                        let hex = id.strip_prefix("snap-").expect("snap-");
+                        assert!(hex.len() == 17 && hex.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()), "{id}");
+                        assert!(s.source.starts_with("vol-") && s.source.len() == 21, "{}", s.source);
+                        format!("arn:aws:ec2:{region}:{account}:snapshot/{id}")
+                    }
+                    1 => {
+                        assert_eq!((id.as_str(), s.source.as_str()), ("sim-dbsnap-0", "sim-db-0"));
+                        format!("arn:aws:rds:{region}:{account}:snapshot:{id}")
+                    }
+                    _ => {
+                        assert_eq!((id.as_str(), s.source.as_str()), ("sim-clustersnap-0", "sim-cluster-0"));
+                        format!("arn:aws:rds:{region}:{account}:cluster-snapshot:{id}")
+                    }
+                };
+                assert_eq!(s.arn, arn);
+                let internal = s.shared_with[0].as_str();
+                assert!(members.contains(&internal) && internal != account, "{internal} is another member of {account}");
+                assert_eq!(s.kms_key.is_some(), i % 3 == 2, "every 3rd {} is encrypted", s.arn);
+                if let Some(key) = &s.kms_key {
+                    let customer = a.region(region).expect("region").keys.iter().find(|k| !k.aws_managed).expect("a customer key");
+                    assert_eq!(key, &customer.arn);
+                    assert!(key.starts_with(&format!("arn:aws:kms:{region}:{account}:key/")), "{key}");
+                }
+            }
+        }
+        let states: Vec<&str> = org.accounts.iter().map(|a| a.snapshot_bpa).collect();
+        assert_eq!(states, ["unblocked", "block-new-sharing", "unblocked", "unblocked", "block-all-sharing", "block-new-sharing", "unblocked", "unblocked", "block-all-sharing"]);
     }
 }

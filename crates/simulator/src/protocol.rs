@@ -1,8 +1,8 @@
 //! Wire formats: reading a request as the AWS SDK for Rust sends it (the SigV4 credential scope,
-//! query strings, form and JSON bodies) and writing answers and errors in the five protocols the
-//! collector's services speak: awsQuery (STS, IAM, SNS), awsJson 1.0/1.1 (SQS; Organizations,
-//! KMS, Secrets Manager, ECR), restJson1 (Lambda, Account; EFS with its own error bodies) and
-//! restXml (S3 unwrapped errors, S3 Control wrapped errors).
+//! query strings, form and JSON bodies) and writing answers and errors in the six protocols the
+//! collector's services speak: awsQuery (STS, IAM, SNS, RDS), ec2Query (EC2), awsJson 1.0/1.1
+//! (SQS; Organizations, KMS, Secrets Manager, ECR), restJson1 (Lambda, Account; EFS with its own
+//! error bodies) and restXml (S3 unwrapped errors, S3 Control wrapped errors).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -132,8 +132,11 @@ pub fn form_get<'a>(form: &'a [(String, String)], key: &str) -> Option<&'a str> 
 /// The wire protocol of a service, which decides how answers and errors are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Protocol {
-    /// awsQuery: XML `<XResponse><XResult>`, errors `<ErrorResponse><Error>` (STS, IAM, SNS).
+    /// awsQuery: XML `<XResponse><XResult>`, errors `<ErrorResponse><Error>` (STS, IAM, SNS, RDS).
     AwsQuery { namespace: &'static str },
+    /// ec2Query: XML `<XResponse><requestId>` without a result wrapper, errors
+    /// `<Response><Errors><Error>` (EC2).
+    Ec2Query { namespace: &'static str },
     /// awsJson 1.1 (Organizations, KMS, Secrets Manager, ECR).
     AwsJson11,
     /// awsJson 1.0 with query-compatible error codes (SQS).
@@ -210,6 +213,15 @@ pub fn query_ok(namespace: &str, operation: &str, inner: &str, id: u64) -> Respo
     response(200, "text/xml", &[("x-amzn-RequestId", request_id(id))], body)
 }
 
+/// An ec2Query answer: `<{op}Response xmlns=…><requestId>…</requestId>{inner}</{op}Response>`.
+pub fn ec2_ok(namespace: &str, operation: &str, inner: &str, id: u64) -> Response<String> {
+    let body = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{operation}Response xmlns=\"{namespace}\">{}{inner}</{operation}Response>",
+        el("requestId", &request_id(id))
+    );
+    response(200, "text/xml;charset=UTF-8", &[("x-amzn-RequestId", request_id(id))], body)
+}
+
 /// A JSON answer with the protocol's content type.
 pub fn json_ok(protocol: Protocol, value: &Value, id: u64) -> Response<String> {
     let content_type = match protocol {
@@ -243,6 +255,15 @@ pub fn error_response(protocol: Protocol, err: &ApiError, id: u64) -> Response<S
                 el("Message", &err.message)
             );
             response(err.status, "text/xml", &[("x-amzn-RequestId", rid)], body)
+        }
+        Protocol::Ec2Query { .. } => {
+            let body = format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error>{}{}</Error></Errors>{}</Response>",
+                el("Code", &err.code),
+                el("Message", &err.message),
+                el("RequestID", &rid)
+            );
+            response(err.status, "text/xml;charset=UTF-8", &[("x-amzn-RequestId", rid)], body)
         }
         Protocol::AwsJson11 => {
             let body = serde_json::json!({"__type": err.code, "Message": err.message, "message": err.message});

@@ -22,6 +22,16 @@ fn sns(region: &str, key: &str, body: &str) -> Request {
     request("POST", "/", "sns", region, key, &[("content-type", "application/x-www-form-urlencoded")], body)
 }
 
+/// An EC2 (ec2Query) request signed for `region`.
+fn ec2(region: &str, key: &str, body: &str) -> Request {
+    request("POST", "/", "ec2", region, key, &[("content-type", "application/x-www-form-urlencoded")], body)
+}
+
+/// An RDS (awsQuery) request signed for `region`.
+fn rds(region: &str, key: &str, body: &str) -> Request {
+    request("POST", "/", "rds", region, key, &[("content-type", "application/x-www-form-urlencoded")], body)
+}
+
 /// The `<entry><key>…</key><value>…</value></entry>` attributes of a GetTopicAttributes answer.
 fn topic_attributes(xml: &str) -> BTreeMap<String, String> {
     tags(xml, "entry").iter().map(|e| (unescape(&tags(e, "key")[0]), unescape(&tags(e, "value")[0]))).collect()
@@ -119,8 +129,8 @@ fn regions_enabled_and_disabled() {
 
 #[test]
 fn iam_roles_are_paginated_and_url_encoded() {
-    // 2,000 slots over the first region's 10 kinds: 200 roles.
-    let sim = Simulator::new(SimConfig { accounts: 2, regions: vec!["us-east-1".into()], resources_per_account_region: 2000, ..small() });
+    // 2,600 slots over the first region's 13 kinds: 200 roles.
+    let sim = Simulator::new(SimConfig { accounts: 2, regions: vec!["us-east-1".into()], resources_per_account_region: 2600, ..small() });
     let (_, first, _) = answer(&sim, query("iam", BASE_KEY, "Action=ListRoles&Version=2010-05-08"));
     assert!(first.starts_with("<ListRolesResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><ListRolesResult><Roles><member>"), "{}", &first[..200]);
     assert_eq!(tags(&first, "RoleName").len(), 100);
@@ -231,6 +241,17 @@ impl Found {
         let statements = doc["Statement"].as_array().expect("statements");
         self.resources += 1;
         if statements.iter().any(|s| s["Sid"] == "External") {
+            self.external += 1;
+        }
+    }
+
+    /// A snapshot, from who may restore it (EC2 `userId`s and `group`s, RDS `restore` values):
+    /// another member of the organization always, and the outsider or `all` for an external one.
+    fn snapshot(&mut self, sim: &Simulator, account: &str, shared_with: &[String]) {
+        let internal = shared_with.first().expect("shared with the organization");
+        assert!(internal != account && internal != "100000000000" && sim.org().account(internal).is_some(), "{shared_with:?}");
+        self.resources += 1;
+        if shared_with.iter().any(|w| w == "all" || w == "999999999999") {
             self.external += 1;
         }
     }
@@ -385,6 +406,36 @@ fn walk(sim: &Simulator, key: &str, account: &str, regions: &[String], found: &m
             let policy = ok_json(sim, request("GET", &format!("/2015-02-01/file-systems/{id}/policy"), "elasticfilesystem", region, key, &[], ""));
             found.policy(policy["Policy"].as_str().expect("Policy"));
         }
+        // EC2 snapshots, and the account's snapshot Block Public Access.
+        let (status, xml, _) = answer(sim, ec2(region, key, "Action=GetSnapshotBlockPublicAccessState&Version=2016-11-15"));
+        assert_eq!(status, 200, "{xml}");
+        assert_eq!(tags(&xml, "state"), [sim.org().account(account).expect("account").snapshot_bpa]);
+        let (status, xml, _) = answer(sim, ec2(region, key, "Action=DescribeSnapshots&Version=2016-11-15&Owner.1=self&MaxResults=1000"));
+        assert_eq!(status, 200, "{xml}");
+        assert!(tags(&xml, "nextToken").is_empty());
+        assert!(tags(&xml, "ownerId").iter().all(|o| o == account));
+        for id in tags(&xml, "snapshotId") {
+            let body = format!("Action=DescribeSnapshotAttribute&Version=2016-11-15&Attribute=createVolumePermission&SnapshotId={id}");
+            let (status, attr, _) = answer(sim, ec2(region, key, &body));
+            assert_eq!(status, 200, "{attr}");
+            let shared: Vec<String> = tags(&attr, "userId").into_iter().chain(tags(&attr, "group")).collect();
+            found.snapshot(sim, account, &shared);
+        }
+        // RDS DB snapshots and DB cluster snapshots.
+        for (list, attributes, id) in [
+            ("DescribeDBSnapshots", "DescribeDBSnapshotAttributes", "DBSnapshotIdentifier"),
+            ("DescribeDBClusterSnapshots", "DescribeDBClusterSnapshotAttributes", "DBClusterSnapshotIdentifier"),
+        ] {
+            let (status, xml, _) = answer(sim, rds(region, key, &format!("Action={list}&Version=2014-10-31&SnapshotType=manual&MaxRecords=100")));
+            assert_eq!(status, 200, "{xml}");
+            assert!(tags(&xml, "Marker").is_empty());
+            for name in tags(&xml, id) {
+                let (status, attr, _) = answer(sim, rds(region, key, &format!("Action={attributes}&Version=2014-10-31&{id}={name}")));
+                assert_eq!(status, 200, "{attr}");
+                assert_eq!(tags(&attr, "AttributeName"), ["restore"]);
+                found.snapshot(sim, account, &tags(&attr, "AttributeValue"));
+            }
+        }
     }
 }
 
@@ -408,14 +459,14 @@ fn a_full_walk_finds_every_resource_and_grant_once() {
     assert!(sim.repeated().is_empty(), "{:?}", sim.repeated());
 }
 
-/// One region of few accounts: `slots` resources over the first region's 10 kinds.
+/// One region of few accounts: `slots` resources over the first region's 13 kinds.
 fn one_region(slots: usize) -> SimConfig {
     SimConfig { accounts: 3, regions: vec!["us-east-1".into()], resources_per_account_region: slots, ..small() }
 }
 
 #[test]
 fn secrets_manager_pages_and_resource_policies() {
-    let mut sim = Simulator::new(one_region(50));
+    let mut sim = Simulator::new(one_region(65));
     let list = |sim: &Simulator, body: Value| ok_json(sim, json("secretsmanager", "secretsmanager.ListSecrets", "us-east-1", BASE_KEY, &body.to_string()));
     let mut secrets = Vec::new();
     let mut body = json!({"MaxResults": 2});
@@ -431,7 +482,7 @@ fn secrets_manager_pages_and_resource_policies() {
             None => break,
         }
     }
-    assert_eq!((pages, secrets.len()), (3, 5), "50 slots over 10 kinds: 5 secrets");
+    assert_eq!((pages, secrets.len()), (3, 5), "65 slots over 13 kinds: 5 secrets");
     let own = &sim.org().management().region("us-east-1").expect("region").secrets;
     assert_eq!(secrets.iter().map(|s| s["ARN"].as_str().unwrap_or_default()).collect::<Vec<_>>(), own.iter().map(|s| s.arn.as_str()).collect::<Vec<_>>());
     let (status, body, _) = answer(&sim, json("secretsmanager", "secretsmanager.ListSecrets", "us-east-1", BASE_KEY, r#"{"NextToken":"nope"}"#));
@@ -470,8 +521,8 @@ fn secrets_manager_pages_and_resource_policies() {
 
 #[test]
 fn sns_topics_page_by_100_and_attributes_carry_the_policy() {
-    // 1,100 slots over 10 kinds: 110 topics.
-    let mut sim = Simulator::new(one_region(1100));
+    // 1,430 slots over 13 kinds: 110 topics.
+    let mut sim = Simulator::new(one_region(1430));
     let (status, first, _) = answer(&sim, sns("us-east-1", BASE_KEY, "Action=ListTopics&Version=2010-03-31"));
     assert_eq!(status, 200, "{first}");
     assert!(first.starts_with("<ListTopicsResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><ListTopicsResult><Topics><member><TopicArn>"), "{}", &first[..200]);
@@ -505,7 +556,7 @@ fn sns_topics_page_by_100_and_attributes_carry_the_policy() {
 
 #[test]
 fn ecr_repositories_page_and_missing_policies() {
-    let mut sim = Simulator::new(one_region(50));
+    let mut sim = Simulator::new(one_region(65));
     let call = |sim: &Simulator, op: &str, body: Value| answer(sim, json("ecr", &format!("AmazonEC2ContainerRegistry_V20150921.{op}"), "us-east-1", BASE_KEY, &body.to_string()));
     let mut repos = Vec::new();
     let mut body = json!({"maxResults": 2});
@@ -551,7 +602,7 @@ fn ecr_repositories_page_and_missing_policies() {
 
 #[test]
 fn efs_file_systems_page_and_policies() {
-    let mut sim = Simulator::new(one_region(50));
+    let mut sim = Simulator::new(one_region(65));
     let get = |sim: &Simulator, path: &str| answer(sim, request("GET", path, "elasticfilesystem", "us-east-1", BASE_KEY, &[], ""));
     let mut file_systems = Vec::new();
     let mut path = "/2015-02-01/file-systems?MaxItems=2".to_string();
@@ -617,6 +668,204 @@ fn policy_services_are_detected_without_a_signature() {
     unsigned("POST", "/", &[("x-amz-target", "AmazonEC2ContainerRegistry_V20150921.DescribeRepositories")], "{}");
     unsigned("POST", "/", &[("content-type", "application/x-www-form-urlencoded")], "Action=ListTopics&Version=2010-03-31");
     unsigned("GET", "/2015-02-01/file-systems", &[], "");
+    unsigned("POST", "/", &[("content-type", "application/x-www-form-urlencoded")], "Action=DescribeSnapshots&Version=2016-11-15&Owner.1=self");
+    unsigned("POST", "/", &[("content-type", "application/x-www-form-urlencoded")], "Action=DescribeDBSnapshots&Version=2014-10-31");
     let counts: Vec<String> = sim.counts().into_keys().collect();
-    assert_eq!(counts, ["ECR:DescribeRepositories", "EFS:DescribeFileSystems", "SNS:ListTopics", "Secrets Manager:ListSecrets"]);
+    assert_eq!(counts, ["EC2:DescribeSnapshots", "ECR:DescribeRepositories", "EFS:DescribeFileSystems", "RDS:DescribeDBSnapshots", "SNS:ListTopics", "Secrets Manager:ListSecrets"]);
+}
+
+#[test]
+fn ec2_snapshots_page_and_share_attributes() {
+    // 65 slots over 13 kinds: 5 EBS snapshots, every 3rd of the organization's encrypted.
+    let sim = Simulator::new(SimConfig { external_grant_rate: 0.5, ..one_region(65) });
+    let own = sim.org().management().region("us-east-1").expect("region").ebs_snapshots.clone();
+    assert_eq!(own.len(), 5);
+    let mut items = Vec::new();
+    let mut body = "Action=DescribeSnapshots&Version=2016-11-15&Owner.1=self&MaxResults=2".to_string();
+    let mut pages = 0;
+    loop {
+        let (status, xml, headers) = answer(&sim, ec2("us-east-1", BASE_KEY, &body));
+        assert_eq!(status, 200, "{xml}");
+        assert_eq!(headers.get("content-type").and_then(|v| v.to_str().ok()), Some("text/xml;charset=UTF-8"));
+        let root = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DescribeSnapshotsResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>";
+        assert!(xml.starts_with(root) && xml.contains("</requestId><snapshotSet><item><snapshotId>snap-"), "{xml}");
+        assert!(!xml.contains("Result>"), "ec2Query has no result wrapper: {xml}");
+        let page = tags(&xml, "item");
+        assert!(page.len() <= 2);
+        items.extend(page);
+        pages += 1;
+        match tags(&xml, "nextToken").pop() {
+            Some(t) => body = format!("Action=DescribeSnapshots&Version=2016-11-15&Owner.1=self&MaxResults=2&NextToken={t}"),
+            None => break,
+        }
+    }
+    assert_eq!((pages, items.len()), (3, 5));
+    for (item, s) in items.iter().zip(&own) {
+        assert_eq!(tags(item, "snapshotId"), [s.id.as_str()]);
+        assert_eq!(tags(item, "volumeId"), [s.source.as_str()]);
+        assert_eq!((tags(item, "status"), tags(item, "progress"), tags(item, "ownerId")), (vec!["completed".to_string()], vec!["100%".to_string()], vec!["100000000000".to_string()]));
+        assert_eq!(tags(item, "startTime"), ["2024-01-01T00:00:00Z"]);
+        assert_eq!(tags(item, "encrypted"), [if s.kms_key.is_some() { "true" } else { "false" }]);
+        assert_eq!(tags(item, "kmsKeyId"), s.kms_key.iter().cloned().collect::<Vec<_>>());
+    }
+    assert!(own.iter().any(|s| s.kms_key.is_some()) && own.iter().any(|s| s.kms_key.is_none()));
+    // The owner's own snapshots only; by ID too.
+    let (_, xml, _) = answer(&sim, ec2("us-east-1", BASE_KEY, "Action=DescribeSnapshots&Version=2016-11-15&Owner.1=999999999999"));
+    assert!(tags(&xml, "snapshotId").is_empty() && xml.contains("<snapshotSet></snapshotSet>"), "{xml}");
+    let (_, xml, _) = answer(&sim, ec2("us-east-1", BASE_KEY, &format!("Action=DescribeSnapshots&Version=2016-11-15&Owner.1=100000000000&SnapshotId.1={}", own[3].id)));
+    assert_eq!(tags(&xml, "snapshotId"), [own[3].id.as_str()]);
+
+    let attribute = |key: &str, region: &str, id: &str| {
+        answer(&sim, ec2(region, key, &format!("Action=DescribeSnapshotAttribute&Version=2016-11-15&Attribute=createVolumePermission&SnapshotId={id}")))
+    };
+    for s in &own {
+        let (status, xml, _) = attribute(BASE_KEY, "us-east-1", &s.id);
+        assert_eq!(status, 200, "{xml}");
+        assert!(xml.contains(&format!("<DescribeSnapshotAttributeResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>")), "{xml}");
+        assert_eq!(tags(&xml, "snapshotId"), [s.id.as_str()]);
+        let permissions = tags(&xml, "createVolumePermission").remove(0);
+        let shared: Vec<String> = tags(&permissions, "item")
+            .iter()
+            .map(|i| tags(i, "userId").pop().or_else(|| tags(i, "group").pop()).expect("userId or group"))
+            .collect();
+        assert_eq!(shared, s.shared_with);
+        assert_eq!(permissions.contains("<item><group>all</group></item>"), s.shared_with.iter().any(|w| w == "all"));
+    }
+    assert!(own.iter().any(|s| s.external.is_some()), "some outsider's shares at rate 0.5");
+    // Unknown, another account's and another region's snapshots are not found.
+    for (key, region, id) in [(BASE_KEY, "us-east-1", "snap-00000000000000000"), ("ASIASIM100000000001", "us-east-1", own[0].id.as_str()), (BASE_KEY, "eu-west-1", own[0].id.as_str())] {
+        let (status, xml, _) = attribute(key, region, id);
+        assert_eq!(status, 400, "{xml}");
+        assert!(xml.contains(&format!("<Response><Errors><Error><Code>InvalidSnapshot.NotFound</Code><Message>The snapshot &apos;{id}&apos; does not exist.</Message></Error></Errors><RequestID>")), "{xml}");
+    }
+    let (status, xml, _) = answer(&sim, ec2("us-east-1", BASE_KEY, &format!("Action=DescribeSnapshotAttribute&Version=2016-11-15&Attribute=volumeSize&SnapshotId={}", own[0].id)));
+    assert_eq!((status, tags(&xml, "Code")), (400, vec!["InvalidParameterValue".to_string()]));
+    let (status, xml, _) = answer(&sim, ec2("us-east-1", BASE_KEY, "Action=DescribeSnapshots&Version=2016-11-15&NextToken=nope"));
+    assert_eq!((status, tags(&xml, "Code")), (400, vec!["InvalidPaginationToken".to_string()]));
+    assert_eq!(sim.counts().get("EC2:DescribeSnapshots"), Some(&6));
+    assert_eq!(sim.counts().get("EC2:DescribeSnapshotAttribute"), Some(&9));
+}
+
+#[test]
+fn snapshot_block_public_access_by_account() {
+    let sim = Simulator::new(SimConfig { accounts: 10, ..small() });
+    let mut states = Vec::new();
+    for account in sim.org().accounts.iter().map(|a| a.id.clone()).collect::<Vec<_>>() {
+        let key = if account == "100000000000" { BASE_KEY.to_string() } else { assume(&sim, &account) };
+        for region in ["us-east-1", "eu-west-1"] {
+            let (status, xml, _) = answer(&sim, ec2(region, &key, "Action=GetSnapshotBlockPublicAccessState&Version=2016-11-15"));
+            assert_eq!(status, 200, "{xml}");
+            assert!(xml.contains("<GetSnapshotBlockPublicAccessStateResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>"), "{xml}");
+            assert_eq!(tags(&xml, "managedBy"), ["account"]);
+            if region == "us-east-1" {
+                states.push(tags(&xml, "state").remove(0));
+            } else {
+                assert_eq!(&tags(&xml, "state")[0], states.last().expect("state"), "the same in every region");
+            }
+        }
+    }
+    assert_eq!(
+        states,
+        ["unblocked", "block-new-sharing", "unblocked", "unblocked", "block-all-sharing", "block-new-sharing", "unblocked", "unblocked", "block-all-sharing", "block-new-sharing"]
+    );
+}
+
+#[test]
+fn rds_snapshots_page_and_restore_attributes() {
+    // 65 slots over 13 kinds: 5 DB snapshots and 5 DB cluster snapshots.
+    let sim = Simulator::new(SimConfig { external_grant_rate: 1.0, ..one_region(65) });
+    let here = sim.org().management().region("us-east-1").expect("region").clone();
+    let flavors = [
+        ("DescribeDBSnapshots", "DBSnapshot", "DBInstanceIdentifier", "Encrypted", "postgres", "DBSnapshotNotFound", &here.db_snapshots),
+        ("DescribeDBClusterSnapshots", "DBClusterSnapshot", "DBClusterIdentifier", "StorageEncrypted", "aurora-postgresql", "DBClusterSnapshotNotFoundFault", &here.db_cluster_snapshots),
+    ];
+    for (list, member, source, encrypted, engine, not_found, own) in flavors {
+        assert_eq!(own.len(), 5);
+        let mut found = Vec::new();
+        let mut body = format!("Action={list}&Version=2014-10-31&SnapshotType=manual&MaxRecords=2");
+        let mut pages = 0;
+        loop {
+            let (status, xml, _) = answer(&sim, rds("us-east-1", BASE_KEY, &body));
+            assert_eq!(status, 200, "{xml}");
+            let root = format!("<{list}Response xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\"><{list}Result><{member}s><{member}><{member}Identifier>");
+            assert!(xml.starts_with(&root) && xml.contains("<ResponseMetadata><RequestId>"), "{xml}");
+            found.extend(tags(&xml, member));
+            pages += 1;
+            match tags(&xml, "Marker").pop() {
+                Some(m) => body = format!("Action={list}&Version=2014-10-31&SnapshotType=manual&MaxRecords=2&Marker={m}"),
+                None => break,
+            }
+        }
+        assert_eq!((pages, found.len()), (3, 5));
+        for (n, (xml, s)) in found.iter().zip(own).enumerate() {
+            assert_eq!(tags(xml, &format!("{member}Identifier")), [s.id.as_str()]);
+            assert!(s.id.ends_with(&format!("snap-{n}")), "{}", s.id);
+            assert_eq!(tags(xml, &format!("{member}Arn")), [s.arn.as_str()]);
+            assert_eq!(tags(xml, source), [s.source.as_str()]);
+            assert_eq!((tags(xml, "SnapshotType"), tags(xml, "Status"), tags(xml, "Engine")), (vec!["manual".to_string()], vec!["available".to_string()], vec![engine.to_string()]));
+            assert_eq!(tags(xml, encrypted), [if s.kms_key.is_some() { "true" } else { "false" }]);
+            assert_eq!(tags(xml, "KmsKeyId"), s.kms_key.iter().cloned().collect::<Vec<_>>());
+        }
+        assert!(own.iter().any(|s| s.kms_key.is_some()) && own.iter().any(|s| s.kms_key.is_none()));
+        // Other snapshot types: none of the simulator's.
+        let (_, xml, _) = answer(&sim, rds("us-east-1", BASE_KEY, &format!("Action={list}&Version=2014-10-31&SnapshotType=automated")));
+        assert!(tags(&xml, member).is_empty() && xml.contains(&format!("<{member}s></{member}s>")), "{xml}");
+
+        let attributes = format!("{list}Attributes").replace("Snapshots", "Snapshot");
+        for s in own {
+            let (status, xml, _) = answer(&sim, rds("us-east-1", BASE_KEY, &format!("Action={attributes}&Version=2014-10-31&{member}Identifier={}", s.id)));
+            assert_eq!(status, 200, "{xml}");
+            let root = format!(
+                "<{attributes}Response xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\"><{attributes}Result><{member}AttributesResult><{member}Identifier>{}</{member}Identifier><{member}Attributes><{member}Attribute><AttributeName>restore</AttributeName><AttributeValues><AttributeValue>",
+                s.id
+            );
+            assert!(xml.starts_with(&root), "{xml}");
+            assert_eq!(tags(&xml, "AttributeValue"), s.shared_with);
+            // Rate 1.0: every snapshot has an outsider, never `all` when encrypted.
+            let outsider = &s.shared_with[1];
+            assert!(if s.kms_key.is_some() { outsider == "999999999999" } else { outsider == "all" || outsider == "999999999999" }, "{s:?}");
+        }
+        // Identifiers repeat across accounts (`sim-dbsnap-0` in each): another account's by ARN.
+        for (key, id) in [(BASE_KEY, "sim-nope"), ("ASIASIM100000000001", own[4].arn.as_str())] {
+            let (status, xml, _) = answer(&sim, rds("us-east-1", key, &format!("Action={attributes}&Version=2014-10-31&{member}Identifier={id}")));
+            assert_eq!(status, 404, "{xml}");
+            assert!(xml.starts_with(&format!("<ErrorResponse><Error><Type>Sender</Type><Code>{not_found}</Code>")), "{xml}");
+        }
+        let (status, xml, _) = answer(&sim, rds("us-east-1", BASE_KEY, &format!("Action={list}&Version=2014-10-31&{member}Identifier=sim-nope")));
+        assert_eq!((status, tags(&xml, "Code")), (404, vec![not_found.to_string()]));
+    }
+    assert_eq!(sim.counts().get("RDS:DescribeDBSnapshots"), Some(&5));
+    assert_eq!(sim.counts().get("RDS:DescribeDBClusterSnapshotAttributes"), Some(&7));
+}
+
+#[test]
+fn ec2_and_rds_faults_regions_and_unsupported_operations() {
+    let throttled = Simulator::new(SimConfig { throttle_rate: 1.0, ..small() });
+    let (status, xml, _) = answer(&throttled, ec2("us-east-1", BASE_KEY, "Action=DescribeSnapshots&Version=2016-11-15&Owner.1=self"));
+    assert_eq!(status, 503);
+    assert!(xml.contains("<Response><Errors><Error><Code>RequestLimitExceeded</Code>"), "{xml}");
+    let (status, xml, _) = answer(&throttled, rds("us-east-1", BASE_KEY, "Action=DescribeDBSnapshots&Version=2014-10-31"));
+    assert!(status == 400 && xml.contains("<Type>Sender</Type><Code>Throttling</Code>"), "{status} {xml}");
+
+    let failing = Simulator::new(SimConfig { error_rate: 1.0, ..small() });
+    let (status, xml, _) = answer(&failing, ec2("us-east-1", BASE_KEY, "Action=GetSnapshotBlockPublicAccessState&Version=2016-11-15"));
+    assert_eq!((status, tags(&xml, "Code")), (500, vec!["InternalError".to_string()]));
+    let (status, xml, _) = answer(&failing, rds("us-east-1", BASE_KEY, "Action=DescribeDBClusterSnapshots&Version=2014-10-31"));
+    assert!(status == 500 && xml.contains("<Type>Receiver</Type><Code>InternalFailure</Code>"), "{status} {xml}");
+    assert_eq!(failing.faults(), 2);
+
+    let sim = Simulator::new(SimConfig { disabled_regions: BTreeSet::from(["ap-east-1".to_string()]), ..small() });
+    let (status, xml, _) = answer(&sim, ec2("ap-east-1", BASE_KEY, "Action=DescribeSnapshots&Version=2016-11-15&Owner.1=self"));
+    assert_eq!((status, tags(&xml, "Code")), (401, vec!["AuthFailure".to_string()]));
+    let (status, xml, _) = answer(&sim, rds("ap-east-1", BASE_KEY, "Action=DescribeDBSnapshots&Version=2014-10-31"));
+    assert_eq!((status, tags(&xml, "Code")), (403, vec!["InvalidClientTokenId".to_string()]));
+    let (status, xml, _) = answer(&sim, ec2("us-east-1", BASE_KEY, "Action=DescribeInstances&Version=2016-11-15"));
+    assert!(status == 400 && xml.contains("<Response><Errors><Error><Code>InvalidAction</Code>") && xml.contains("EC2:DescribeInstances"), "{xml}");
+    let (status, xml, _) = answer(&sim, rds("us-east-1", BASE_KEY, "Action=DescribeDBInstances&Version=2014-10-31"));
+    assert_eq!((status, tags(&xml, "Code")), (400, vec!["InvalidAction".to_string()]));
+    assert_eq!(sim.unsupported(), ["EC2:DescribeInstances", "RDS:DescribeDBInstances"]);
+
+    let hanging = Simulator::new(SimConfig { hang_regions: BTreeSet::from(["eu-west-1".to_string()]), ..small() });
+    assert!(matches!(hanging.handle(ec2("eu-west-1", BASE_KEY, "Action=DescribeSnapshots&Version=2016-11-15")), Outcome::Hang));
+    assert!(matches!(hanging.handle(rds("eu-west-1", BASE_KEY, "Action=DescribeDBSnapshots&Version=2014-10-31")), Outcome::Hang));
 }

@@ -109,7 +109,20 @@ async fn policy_services_over_http() {
     assert_eq!(status, 200, "{text}");
     assert!(text.contains("\"policyText\":"), "{text}");
 
+    let snapshot = sim.org().management().region("us-east-1").expect("region").ebs_snapshots[0].id.clone();
+    let body = "Action=DescribeSnapshots&Version=2016-11-15&Owner.1=self";
+    let (status, text) = send(addr, &raw("POST", "/", "ec2", "us-east-1", &form, body)).await.expect("answer");
+    assert_eq!(status, 200, "{text}");
+    assert!(text.to_ascii_lowercase().contains("content-type: text/xml;charset=utf-8"), "{text}");
+    assert!(text.contains(&format!("<snapshotSet><item><snapshotId>{snapshot}</snapshotId>")), "{text}");
+    let body = "Action=DescribeDBSnapshotAttributes&Version=2014-10-31&DBSnapshotIdentifier=sim-dbsnap-0";
+    let (status, text) = send(addr, &raw("POST", "/", "rds", "us-east-1", &form, body)).await.expect("answer");
+    assert_eq!(status, 200, "{text}");
+    assert!(text.contains("<AttributeName>restore</AttributeName><AttributeValues><AttributeValue>1000000000"), "{text}");
+
     let counts = sim.counts();
+    assert_eq!(counts.get("EC2:DescribeSnapshots"), Some(&1));
+    assert_eq!(counts.get("RDS:DescribeDBSnapshotAttributes"), Some(&1));
     assert_eq!(counts.get("SNS:GetTopicAttributes"), Some(&1));
     assert_eq!(counts.get("Secrets Manager:ListSecrets"), Some(&1));
     assert_eq!(counts.get("EFS:DescribeFileSystemPolicy"), Some(&2));

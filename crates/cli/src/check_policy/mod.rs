@@ -182,6 +182,9 @@ fn report_error(format: Format, e: &CheckError) {
 /// type's service in the owner account.
 fn check_arguments(args: &Args, t: ResourceType, arn: &str) -> Result<(), CheckError> {
     let bad = |m: String| Err(CheckError::new("INVALID_ARGUMENT", m));
+    if !t.has_policy_document() {
+        return bad(format!("{t} has no policy document to check: it is shared through an attribute, which a scan reads"));
+    }
     let parts: Vec<&str> = arn.splitn(6, ':').collect();
     if parts.len() != 6 || parts[0] != "arn" || parts[1].is_empty() || parts[5].is_empty() {
         return bad(format!("--resource-arn `{arn}` is not an ARN (arn:partition:service:region:account:resource)"));

@@ -4,12 +4,15 @@
 //! ([`Collected::finish`]); a requested scope that no reader finished is an error record
 //! ([`crate::completeness`]), never an empty complete scope.
 
+pub mod ec2_snapshot;
 pub mod ecr_repository;
 pub mod efs_file_system;
 pub mod iam_role;
 pub mod kms_key;
 pub mod lambda_function;
 pub mod lambda_layer_version;
+pub mod rds_db_cluster_snapshot;
+pub mod rds_db_snapshot;
 pub mod s3_bucket;
 pub mod secrets_manager_secret;
 pub mod sns_topic;
@@ -41,5 +44,8 @@ pub fn parts<'a>(resource_type: ResourceType, ctx: &'a AccountCtx, regions: &'a 
         ResourceType::SnsTopic => per_region(|c, r, f| Box::pin(sns_topic::read(c, r, f))),
         ResourceType::EcrRepository => per_region(|c, r, f| Box::pin(ecr_repository::read(c, r, f))),
         ResourceType::EfsFileSystem => per_region(|c, r, f| Box::pin(efs_file_system::read(c, r, f))),
+        ResourceType::Ec2Snapshot => per_region(|c, r, f| Box::pin(ec2_snapshot::read(c, r, f))),
+        ResourceType::RdsDbSnapshot => per_region(|c, r, f| Box::pin(rds_db_snapshot::read(c, r, f))),
+        ResourceType::RdsDbClusterSnapshot => per_region(|c, r, f| Box::pin(rds_db_cluster_snapshot::read(c, r, f))),
     }
 }

@@ -4,14 +4,18 @@
 //! point here, and holds what the types share: the results of one resource, the targets of a
 //! service's actions and the search of one plain resource policy.
 
+mod ec2_snapshot;
 mod ecr_repository;
 mod efs_file_system;
 mod iam_role;
 mod kms_key;
 mod lambda_function;
 mod lambda_layer_version;
+mod rds_db_cluster_snapshot;
+mod rds_db_snapshot;
 mod s3_bucket;
 mod secrets_manager_secret;
+mod snapshot;
 mod sns_topic;
 mod sqs_queue;
 
@@ -105,6 +109,9 @@ pub fn analyze_inputs(record: &ResourceRecord, zone: &Zone, rcps: &[Arc<Rcp>]) -
         ResourceInputs::SnsTopic(x) => sns_topic::analyze(record, x, zone, &mut out),
         ResourceInputs::EcrRepository(x) => ecr_repository::analyze(record, x, zone, &mut out),
         ResourceInputs::EfsFileSystem(x) => efs_file_system::analyze(record, x, zone, &mut out),
+        ResourceInputs::Ec2Snapshot(x) => ec2_snapshot::analyze(record, x, zone, &mut out),
+        ResourceInputs::RdsDbSnapshot(x) => rds_db_snapshot::analyze(record, x, zone, &mut out),
+        ResourceInputs::RdsDbClusterSnapshot(x) => rds_db_cluster_snapshot::analyze(record, x, zone, &mut out),
     }
     out
 }
@@ -141,6 +148,9 @@ pub fn services(t: ResourceType) -> Services {
         ResourceType::SnsTopic => sns_topic::SERVICES,
         ResourceType::EcrRepository => ecr_repository::SERVICES,
         ResourceType::EfsFileSystem => efs_file_system::SERVICES,
+        ResourceType::Ec2Snapshot => ec2_snapshot::SERVICES,
+        ResourceType::RdsDbSnapshot => rds_db_snapshot::SERVICES,
+        ResourceType::RdsDbClusterSnapshot => rds_db_cluster_snapshot::SERVICES,
     }
 }
 

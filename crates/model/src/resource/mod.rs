@@ -7,12 +7,14 @@
 //! [`ResourceInputs`] tie them together with exhaustive matches, so that a new type makes the
 //! compiler point at every place to extend. `docs/adding-a-resource-type.md` lists the rest.
 
+mod ec2_snapshot;
 mod ecr_repository;
 mod efs_file_system;
 mod iam_role;
 mod kms_key;
 mod lambda_function;
 mod lambda_layer_version;
+mod rds_snapshot;
 mod s3_bucket;
 mod secrets_manager_secret;
 mod sns_topic;
@@ -32,6 +34,8 @@ pub use s3_bucket::{
     S3BucketInputs,
 };
 pub use sqs_queue::SqsQueueInputs;
+pub use ec2_snapshot::{Ec2SnapshotInputs, SnapshotBlockPublicAccess, VolumePermission};
+pub use rds_snapshot::RdsSnapshotInputs;
 pub use secrets_manager_secret::SecretsManagerSecretInputs;
 pub use sns_topic::SnsTopicInputs;
 pub use ecr_repository::EcrRepositoryInputs;
@@ -67,6 +71,12 @@ pub enum ResourceType {
     EcrRepository,
     #[strum(serialize = "AWS::EFS::FileSystem")]
     EfsFileSystem,
+    #[strum(serialize = "AWS::EC2::Snapshot")]
+    Ec2Snapshot,
+    #[strum(serialize = "AWS::RDS::DBSnapshot")]
+    RdsDbSnapshot,
+    #[strum(serialize = "AWS::RDS::DBClusterSnapshot")]
+    RdsDbClusterSnapshot,
 }
 
 /// A resource type name that perimeter does not know.
@@ -109,7 +119,15 @@ impl ResourceType {
             ResourceType::SnsTopic => "sns",
             ResourceType::EcrRepository => "ecr",
             ResourceType::EfsFileSystem => "elasticfilesystem",
+            ResourceType::Ec2Snapshot => "ec2",
+            ResourceType::RdsDbSnapshot | ResourceType::RdsDbClusterSnapshot => "rds",
         }
+    }
+
+    /// Whether the type carries a policy document (`check-policy` analyses one); snapshots are
+    /// shared through an attribute instead.
+    pub fn has_policy_document(self) -> bool {
+        !matches!(self, ResourceType::Ec2Snapshot | ResourceType::RdsDbSnapshot | ResourceType::RdsDbClusterSnapshot)
     }
 
     /// The IAM service prefix of the actions the type's policies grant (a role's trust policy
@@ -145,7 +163,10 @@ impl ResourceType {
             | ResourceType::SecretsManagerSecret
             | ResourceType::SnsTopic
             | ResourceType::EcrRepository
-            | ResourceType::EfsFileSystem => false,
+            | ResourceType::EfsFileSystem
+            | ResourceType::Ec2Snapshot
+            | ResourceType::RdsDbSnapshot
+            | ResourceType::RdsDbClusterSnapshot => false,
         }
     }
 }
@@ -245,6 +266,12 @@ pub enum ResourceInputs {
     EcrRepository(EcrRepositoryInputs),
     #[serde(rename = "AWS::EFS::FileSystem")]
     EfsFileSystem(EfsFileSystemInputs),
+    #[serde(rename = "AWS::EC2::Snapshot")]
+    Ec2Snapshot(Ec2SnapshotInputs),
+    #[serde(rename = "AWS::RDS::DBSnapshot")]
+    RdsDbSnapshot(RdsSnapshotInputs),
+    #[serde(rename = "AWS::RDS::DBClusterSnapshot")]
+    RdsDbClusterSnapshot(RdsSnapshotInputs),
 }
 
 /// Calls one [`TypeInputs`] method on whichever type the inputs are.
@@ -261,6 +288,9 @@ macro_rules! each_type {
             ResourceInputs::SnsTopic($x) => $body,
             ResourceInputs::EcrRepository($x) => $body,
             ResourceInputs::EfsFileSystem($x) => $body,
+            ResourceInputs::Ec2Snapshot($x) => $body,
+            ResourceInputs::RdsDbSnapshot($x) => $body,
+            ResourceInputs::RdsDbClusterSnapshot($x) => $body,
         }
     };
 }
@@ -278,6 +308,9 @@ impl ResourceInputs {
             ResourceInputs::SnsTopic(_) => ResourceType::SnsTopic,
             ResourceInputs::EcrRepository(_) => ResourceType::EcrRepository,
             ResourceInputs::EfsFileSystem(_) => ResourceType::EfsFileSystem,
+            ResourceInputs::Ec2Snapshot(_) => ResourceType::Ec2Snapshot,
+            ResourceInputs::RdsDbSnapshot(_) => ResourceType::RdsDbSnapshot,
+            ResourceInputs::RdsDbClusterSnapshot(_) => ResourceType::RdsDbClusterSnapshot,
         }
     }
 
@@ -294,6 +327,9 @@ impl ResourceInputs {
             ResourceType::SnsTopic => ResourceInputs::SnsTopic(TypeInputs::from_policy(arn, policy)),
             ResourceType::EcrRepository => ResourceInputs::EcrRepository(TypeInputs::from_policy(arn, policy)),
             ResourceType::EfsFileSystem => ResourceInputs::EfsFileSystem(TypeInputs::from_policy(arn, policy)),
+            ResourceType::Ec2Snapshot => ResourceInputs::Ec2Snapshot(TypeInputs::from_policy(arn, policy)),
+            ResourceType::RdsDbSnapshot => ResourceInputs::RdsDbSnapshot(TypeInputs::from_policy(arn, policy)),
+            ResourceType::RdsDbClusterSnapshot => ResourceInputs::RdsDbClusterSnapshot(TypeInputs::from_policy(arn, policy)),
         }
     }
 
@@ -327,8 +363,12 @@ mod tests {
             // The serde tag of the inputs is the type's name.
             let tag = serde_json::to_value(&inputs).ok().and_then(|v| v["type"].as_str().map(str::to_string));
             assert_eq!(tag.as_deref(), Some(t.as_str()));
-            assert_eq!(inputs.documents().len(), 1, "{t}: the policy is its one document");
-            assert_eq!(inputs.documents()[0].text, "{}");
+            if t.has_policy_document() {
+                assert_eq!(inputs.documents().len(), 1, "{t}: the policy is its one document");
+                assert_eq!(inputs.documents()[0].text, "{}");
+            } else {
+                assert!(inputs.documents().is_empty(), "{t}: shared by an attribute, no document");
+            }
         }
         let err = ResourceType::parse("AWS::S3::Buckets").expect_err("unknown");
         assert!(err.to_string().contains("AWS::SQS::Queue"), "{err}");

@@ -1,15 +1,18 @@
 //! The simulated services: which service a request is for (the SigV4 signing name, else the
 //! request's shape), which operation it asks for, the logical request's parameters, and the
 //! answer from the synthetic organization. Served: STS, IAM, Organizations, Account, KMS, SQS,
-//! Lambda, S3, S3 Control, Secrets Manager, SNS, ECR and EFS.
+//! Lambda, S3, S3 Control, Secrets Manager, SNS, ECR, EFS, EC2 (snapshots) and RDS (DB and DB
+//! cluster snapshots).
 
 pub(crate) mod account;
+pub(crate) mod ec2;
 pub(crate) mod ecr;
 pub(crate) mod efs;
 pub(crate) mod iam;
 pub(crate) mod kms;
 pub(crate) mod lambda;
 pub(crate) mod organizations;
+pub(crate) mod rds;
 pub(crate) mod s3;
 pub(crate) mod secretsmanager;
 pub(crate) mod sns;
@@ -38,6 +41,8 @@ pub enum Service {
     Sns,
     Ecr,
     Efs,
+    Ec2,
+    Rds,
 }
 
 impl Service {
@@ -57,6 +62,8 @@ impl Service {
             Service::Sns => "SNS",
             Service::Ecr => "ECR",
             Service::Efs => "EFS",
+            Service::Ec2 => "EC2",
+            Service::Rds => "RDS",
         }
     }
 
@@ -65,6 +72,8 @@ impl Service {
             Service::Sts => Protocol::AwsQuery { namespace: sts::NAMESPACE },
             Service::Iam => Protocol::AwsQuery { namespace: iam::NAMESPACE },
             Service::Sns => Protocol::AwsQuery { namespace: sns::NAMESPACE },
+            Service::Rds => Protocol::AwsQuery { namespace: rds::NAMESPACE },
+            Service::Ec2 => Protocol::Ec2Query { namespace: ec2::NAMESPACE },
             Service::Organizations | Service::Kms | Service::SecretsManager | Service::Ecr => Protocol::AwsJson11,
             Service::Sqs => Protocol::AwsJson10Sqs,
             Service::Account | Service::Lambda => Protocol::RestJson,
@@ -83,7 +92,8 @@ impl Service {
     pub fn throttle(self) -> ApiError {
         let message = "Rate exceeded (simulated throttling)";
         match self {
-            Service::Sts | Service::Iam | Service::Sns => ApiError::new(400, "Throttling", message),
+            Service::Sts | Service::Iam | Service::Sns | Service::Rds => ApiError::new(400, "Throttling", message),
+            Service::Ec2 => ApiError::new(503, "RequestLimitExceeded", "Request limit exceeded. (simulated throttling)"),
             Service::Organizations => ApiError::new(400, "TooManyRequestsException", message),
             Service::Kms | Service::SecretsManager | Service::Ecr => ApiError::new(400, "ThrottlingException", message),
             Service::Efs => ApiError::new(429, "ThrottlingException", message),
@@ -108,6 +118,8 @@ impl Service {
             Service::Sns => ApiError::new(500, "InternalError", message),
             Service::Ecr => ApiError::new(500, "ServerException", message),
             Service::Efs => ApiError::new(500, "InternalServerError", message),
+            Service::Ec2 => ApiError::new(500, "InternalError", message),
+            Service::Rds => ApiError::new(500, "InternalFailure", message),
         }
     }
 
@@ -116,6 +128,7 @@ impl Service {
         let message = format!("The security token included in the request is invalid (region {region} is not enabled)");
         match self.protocol() {
             Protocol::AwsQuery { .. } => ApiError::new(403, "InvalidClientTokenId", message),
+            Protocol::Ec2Query { .. } => ApiError::new(401, "AuthFailure", message),
             Protocol::RestXmlUnwrapped | Protocol::RestXmlWrapped => ApiError::new(403, "InvalidAccessKeyId", message),
             _ => ApiError::new(403, "UnrecognizedClientException", message),
         }
@@ -125,7 +138,7 @@ impl Service {
     pub fn unsupported(self, operation: &str) -> ApiError {
         let message = format!("perimeter-simulator does not implement {}:{operation}", self.name());
         match self.protocol() {
-            Protocol::AwsQuery { .. } => ApiError::new(400, "InvalidAction", message),
+            Protocol::AwsQuery { .. } | Protocol::Ec2Query { .. } => ApiError::new(400, "InvalidAction", message),
             Protocol::RestXmlUnwrapped | Protocol::RestXmlWrapped => ApiError::new(400, "NotImplemented", message),
             _ => ApiError::new(400, "UnknownOperationException", message),
         }
@@ -154,6 +167,8 @@ impl Service {
                 "sns" => Some(Service::Sns),
                 "ecr" => Some(Service::Ecr),
                 "elasticfilesystem" => Some(Service::Efs),
+                "ec2" => Some(Service::Ec2),
+                "rds" => Some(Service::Rds),
                 _ => None,
             };
         }
@@ -176,6 +191,8 @@ impl Service {
                 Some(sts::VERSION) => Some(Service::Sts),
                 Some(iam::VERSION) => Some(Service::Iam),
                 Some(sns::VERSION) => Some(Service::Sns),
+                Some(ec2::VERSION) => Some(Service::Ec2),
+                Some(rds::VERSION) => Some(Service::Rds),
                 _ => None,
             };
         }
@@ -199,6 +216,8 @@ impl Service {
             Service::SecretsManager => by_name(target(req), secretsmanager::OPERATIONS),
             Service::Ecr => by_name(target(req), ecr::OPERATIONS),
             Service::Sns => by_name(form_get(&req.form(), "Action"), sns::OPERATIONS),
+            Service::Ec2 => by_name(form_get(&req.form(), "Action"), ec2::OPERATIONS),
+            Service::Rds => by_name(form_get(&req.form(), "Action"), rds::OPERATIONS),
             Service::Efs => efs::route(req),
             Service::Account => account::route(req),
             Service::Lambda => lambda::route(req),
@@ -210,7 +229,7 @@ impl Service {
     /// The parameters of the logical request (what makes two requests "the same").
     pub fn params(self, req: &Incoming) -> String {
         match self.protocol() {
-            Protocol::AwsQuery { .. } => {
+            Protocol::AwsQuery { .. } | Protocol::Ec2Query { .. } => {
                 let mut pairs: Vec<String> = req
                     .form()
                     .into_iter()
@@ -251,6 +270,8 @@ impl Service {
             Service::Sns => sns::answer(operation, ctx),
             Service::Ecr => ecr::answer(operation, ctx),
             Service::Efs => efs::answer(operation, ctx),
+            Service::Ec2 => ec2::answer(operation, ctx),
+            Service::Rds => rds::answer(operation, ctx),
         }
     }
 }
