@@ -20,7 +20,9 @@ queues, and a public, a cross-account and an internal variant each of Secrets Ma
 topics (plus one with only the default policy CreateTopic writes), ECR repositories, EFS file
 systems, EBS snapshots (plus an encrypted one shared cross-account), and manual RDS DB snapshots and
 DB cluster snapshots (of a DB instance and an Aurora PostgreSQL cluster made for them; moto's
-automated snapshots of those are not in the manifest). Members are reached by assuming
+automated snapshots of those are not in the manifest), and DynamoDB tables (a public, a
+cross-account and an internal table policy, and a table without one; no streams, since moto cannot
+store a stream policy). Members are reached by assuming
 `arn:aws:iam::<id>:role/OrganizationAccountAccessRole`.
 
 The manifest (JSON, written to --manifest) records every account and every resource with exactly
@@ -1104,6 +1106,48 @@ class Seeder:
         self.cluster_snapshot("prod", "us-east-1", "cluster-snap-cross-account", [FOREIGN_ACCOUNT])
         self.cluster_snapshot("shared", "eu-west-1", "cluster-snap-member-shared", [self.id("prod")])
 
+    # ---- DynamoDB ---------------------------------------------------------------------------
+
+    def table(self, alias, region, name, statements=None):
+        """Creates an on-demand table (hash key `pk`, no stream) and, with statements, puts its
+        resource-based policy, every statement's Resource the table ARN (a table policy must name
+        its resource; DynamoDB applies a statement only when its Resource matches the table or
+        one of its indexes). Without statements the table has no policy (`policy` null). No
+        stream is enabled: moto cannot hold a stream policy (see the fixture README), so the
+        scan's ListStreams lists nothing, which the read-back checks."""
+        ddb = self.client(alias, "dynamodb", region)
+        arn = ddb.create_table(
+            TableName=name, BillingMode="PAY_PER_REQUEST",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        )["TableDescription"]["TableArn"]
+        doc = None
+        if statements is not None:
+            doc = policy(*[{**s, "Resource": arn} for s in statements])
+            ddb.put_resource_policy(ResourceArn=arn, Policy=json.dumps(doc))
+        self.add(alias, region, "AWS::DynamoDB::Table", name, arn, {"policy": doc})
+
+    def dynamodb(self):
+        # moto stores a public table policy; real DynamoDB's Block Public Access (always on)
+        # would refuse it at PutResourcePolicy. It stands for a policy written before, or for what
+        # a scan must report if one gets through.
+        self.table("prod", "us-east-1", "table-public-read", [
+            {"Sid": "AnyoneReads", "Effect": "Allow", "Principal": "*",
+             "Action": ["dynamodb:GetItem", "dynamodb:Query"]},
+        ])
+        # In `shared`, under the identity perimeter: perimeter does not take RCPs to govern
+        # DynamoDB (and demo-identity-perimeter does not name dynamodb:*), so it is not blocked.
+        self.table("shared", "eu-west-1", "table-cross-account-write", [
+            {"Sid": "PartnerReadsAndWrites", "Effect": "Allow",
+             "Principal": {"AWS": root(FOREIGN_ACCOUNT)},
+             "Action": ["dynamodb:GetItem", "dynamodb:PutItem"]},
+        ])
+        self.table("dev", "eu-west-1", "table-member-read", [
+            {"Sid": "ProdReads", "Effect": "Allow", "Principal": {"AWS": root(self.id("prod"))},
+             "Action": ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"]},
+        ])
+        self.table("dev", "us-east-1", "table-no-policy")
+
     # ---- read-back --------------------------------------------------------------------------
 
     def verify(self):
@@ -1121,6 +1165,7 @@ class Seeder:
                 got = None
             expect(f"account Block Public Access of {alias}", got, want)
         self._verify_snapshot_listings()
+        self._verify_dynamodb_listings()
         for r in self.resources:
             check = getattr(self, "_verify_" + r["type"].split("::", 1)[1].replace("::", "_"))
             check(r)
@@ -1153,6 +1198,20 @@ class Seeder:
                 expect(f"{where} DescribeDBClusterSnapshots(SnapshotType=manual)",
                        sorted(s["DBClusterSnapshotIdentifier"] for s in got),
                        seeded("AWS::RDS::DBClusterSnapshot"))
+
+    def _verify_dynamodb_listings(self):
+        """In every account and region ListTables gives exactly the seeded tables and DynamoDB
+        Streams' ListStreams gives nothing (no table has a stream)."""
+        for alias in self.accounts:
+            for region in REGIONS:
+                where = f"{alias}/{region}"
+                got = self.client(alias, "dynamodb", region).list_tables()["TableNames"]
+                expect(f"{where} ListTables", sorted(got),
+                       sorted(r["name"] for r in self.resources
+                              if r["type"] == "AWS::DynamoDB::Table" and r["account"] == alias
+                              and r["region"] == region))
+                got = self.client(alias, "dynamodbstreams", region).list_streams()["Streams"]
+                expect(f"{where} ListStreams", got, [])
 
     def _verify_S3_Bucket(self, r):
         s3 = self.client(r["account"], "s3", r["region"])
@@ -1359,6 +1418,18 @@ class Seeder:
         got = {a["AttributeName"]: a["AttributeValues"] for a in attrs}
         expect(f"{r['key']} restore attribute", got, {"restore": w["restore"]})
 
+    def _verify_DynamoDB_Table(self, r):
+        ddb = self.client(r["account"], "dynamodb", r["region"])
+        table = ddb.describe_table(TableName=r["name"])["Table"]
+        expect(f"{r['key']} table",
+               (table["TableArn"], table["TableName"], table.get("LatestStreamArn")),
+               (r["arn"], r["name"], None))
+        try:
+            got = json.loads(ddb.get_resource_policy(ResourceArn=r["arn"])["Policy"])
+        except ddb.exceptions.PolicyNotFoundException:
+            got = None
+        expect(f"{r['key']} table policy", got, r["written"]["policy"])
+
     # ---- manifest ---------------------------------------------------------------------------
 
     def manifest(self):
@@ -1402,6 +1473,7 @@ def main():
     seeder.efs()
     seeder.ebs()  # after kms(): the encrypted snapshot uses prod's key
     seeder.rds()
+    seeder.dynamodb()
     seeded_in = time.monotonic() - start
     seed_calls = seeder.calls
     if not args.no_verify:

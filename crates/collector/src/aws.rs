@@ -116,6 +116,8 @@ pub struct Clients {
     pub efs: aws_sdk_efs::Client,
     pub ec2: aws_sdk_ec2::Client,
     pub rds: aws_sdk_rds::Client,
+    pub dynamodb: aws_sdk_dynamodb::Client,
+    pub dynamodbstreams: aws_sdk_dynamodbstreams::Client,
 }
 
 impl Clients {
@@ -153,6 +155,8 @@ impl Clients {
             efs: client!(aws_sdk_efs),
             ec2: client!(aws_sdk_ec2),
             rds: client!(aws_sdk_rds),
+            dynamodb: client!(aws_sdk_dynamodb),
+            dynamodbstreams: client!(aws_sdk_dynamodbstreams),
         }
     }
 }

@@ -154,6 +154,10 @@ pub fn required_action(service: &str, operation: &str) -> Option<&'static str> {
         ("rds", "DescribeDBSnapshotAttributes") => "rds:DescribeDBSnapshotAttributes",
         ("rds", "DescribeDBClusterSnapshots") => "rds:DescribeDBClusterSnapshots",
         ("rds", "DescribeDBClusterSnapshotAttributes") => "rds:DescribeDBClusterSnapshotAttributes",
+        ("dynamodb", "ListTables") => "dynamodb:ListTables",
+        ("dynamodb", "GetResourcePolicy") => "dynamodb:GetResourcePolicy",
+        // The IAM action of DynamoDB Streams' ListStreams is in the `dynamodb` namespace.
+        ("dynamodbstreams", "ListStreams") => "dynamodb:ListStreams",
         _ => return None,
     };
     Some(action)

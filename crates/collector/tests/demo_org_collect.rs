@@ -81,7 +81,9 @@ fn collected<'i>(inventory: &'i Inventory, account: &str, kind: ResourceType) ->
                 | ResourceInputs::EfsFileSystem(_)
                 | ResourceInputs::Ec2Snapshot(_)
                 | ResourceInputs::RdsDbSnapshot(_)
-                | ResourceInputs::RdsDbClusterSnapshot(_) => r.arn.clone(),
+                | ResourceInputs::RdsDbClusterSnapshot(_)
+                | ResourceInputs::DynamoDbTable(_)
+                | ResourceInputs::DynamoDbStream(_) => r.arn.clone(),
             };
             (name, r)
         })
@@ -245,19 +247,36 @@ fn check_lambda_sqs(inventory: &Inventory, manifest: &Value, alias: &str, id: &s
     }
 }
 
+/// The seeded and the collected resources of one type in one account, keyed by ARN: checks
+/// that the two sets of ARNs are equal, and gives each resource found in both.
+fn matched_by_arn<'a>(
+    inventory: &'a Inventory,
+    manifest: &'a Value,
+    alias: &str,
+    id: &str,
+    t: ResourceType,
+    checks: &mut Checks,
+) -> Vec<(String, &'a Value, &'a ResourceRecord)> {
+    let want: BTreeMap<String, &Value> =
+        seeded(manifest, alias, t.as_str()).into_values().map(|r| (r["arn"].as_str().unwrap_or_default().to_string(), r)).collect();
+    let got = collected(inventory, id, t);
+    checks.eq(&format!("{alias}: {t}"), got.keys().collect::<Vec<_>>(), want.keys().collect::<Vec<_>>());
+    want.into_iter().filter_map(|(arn, seed)| got.get(&arn).map(|r| (arn.clone(), seed, *r))).collect()
+}
+
 /// The types whose only input is one policy document, keyed by ARN: each seeded resource is
 /// collected with the policy written (none when none was written).
 fn check_single_policy_types(inventory: &Inventory, manifest: &Value, alias: &str, id: &str, checks: &mut Checks) {
-    let types = [ResourceType::SecretsManagerSecret, ResourceType::SnsTopic, ResourceType::EcrRepository, ResourceType::EfsFileSystem];
+    let types = [
+        ResourceType::SecretsManagerSecret,
+        ResourceType::SnsTopic,
+        ResourceType::EcrRepository,
+        ResourceType::EfsFileSystem,
+        ResourceType::DynamoDbTable,
+        ResourceType::DynamoDbStream,
+    ];
     for t in types {
-        let want: BTreeMap<String, &Value> = seeded(manifest, alias, t.as_str())
-            .into_values()
-            .map(|r| (r["arn"].as_str().unwrap_or_default().to_string(), r))
-            .collect();
-        let got = collected(inventory, id, t);
-        checks.eq(&format!("{alias}: {t}"), got.keys().collect::<Vec<_>>(), want.keys().collect::<Vec<_>>());
-        for (arn, seed) in &want {
-            let Some(record) = got.get(arn) else { continue };
+        for (arn, seed, record) in matched_by_arn(inventory, manifest, alias, id, t, checks) {
             let policy = record.inputs.documents().first().map(|d| d.text.to_string());
             checks.eq(&format!("{arn}: region"), record.region.as_str(), seed["region"].as_str().unwrap_or_default());
             checks.eq(&format!("{arn}: policy"), json(policy.as_deref()), seed["written"]["policy"].clone());
@@ -269,14 +288,7 @@ fn check_single_policy_types(inventory: &Inventory, manifest: &Value, alias: &st
 /// (ID, encryption, key, and who it is shared with).
 fn check_snapshots(inventory: &Inventory, manifest: &Value, alias: &str, id: &str, checks: &mut Checks) {
     for t in [ResourceType::Ec2Snapshot, ResourceType::RdsDbSnapshot, ResourceType::RdsDbClusterSnapshot] {
-        let want: BTreeMap<String, &Value> = seeded(manifest, alias, t.as_str())
-            .into_values()
-            .map(|r| (r["arn"].as_str().unwrap_or_default().to_string(), r))
-            .collect();
-        let got = collected(inventory, id, t);
-        checks.eq(&format!("{alias}: {t}"), got.keys().collect::<Vec<_>>(), want.keys().collect::<Vec<_>>());
-        for (arn, seed) in &want {
-            let Some(record) = got.get(arn) else { continue };
+        for (arn, seed, record) in matched_by_arn(inventory, manifest, alias, id, t, checks) {
             let w = &seed["written"];
             let inputs = serde_json::to_value(&record.inputs).unwrap_or_default();
             checks.eq(&format!("{arn}: region"), record.region.as_str(), seed["region"].as_str().unwrap_or_default());

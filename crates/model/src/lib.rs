@@ -17,7 +17,7 @@ pub use resource::{
     NetworkOrigin, ObjectOwnership, QualifiedPolicy, ResourceInputs, ResourceRecord,
     ResourceType, S3AccessPoint, S3Acl, S3BucketInputs, SqsQueueInputs,
     EcrRepositoryInputs, EfsFileSystemInputs, SecretsManagerSecretInputs, SnsTopicInputs, Ec2SnapshotInputs,
-    RdsSnapshotInputs, SnapshotBlockPublicAccess, VolumePermission,
+    RdsSnapshotInputs, SnapshotBlockPublicAccess, VolumePermission, DynamoDbStreamInputs, DynamoDbTableInputs,
 };
 pub use resource_control::{rcp_governs, BlockedBy, ResourceControlPolicy, ResourceControls, RCP_SERVICES};
 pub use zone::{Zone, ZoneAccount, ZoneAccountKind};

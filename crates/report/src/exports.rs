@@ -172,6 +172,9 @@ fn asff_type(t: perimeter_model::ResourceType) -> &'static str {
         Ec2Snapshot => "AwsEc2Snapshot",
         RdsDbSnapshot => "AwsRdsDbSnapshot",
         RdsDbClusterSnapshot => "AwsRdsDbClusterSnapshot",
+        DynamoDbTable => "AwsDynamoDbTable",
+        // ASFF has no resource details type for DynamoDB streams.
+        DynamoDbStream => "Other",
     }
 }
 

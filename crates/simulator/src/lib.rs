@@ -1,9 +1,10 @@
 //! perimeter-simulator: a simulated AWS endpoint for tests and benchmarks only, never for
 //! production. It answers exactly the API subset the collector uses (STS, IAM, Organizations,
-//! Account, S3 and S3 Control, KMS, Lambda, SQS, Secrets Manager, SNS, ECR, EFS, EC2 snapshots
-//! and RDS DB and DB cluster snapshots), in the wire protocols the AWS SDK for Rust expects, for a synthetic organization of up to thousands of accounts
-//! generated from a seed ([`org`]), with per-request latency, fault injection and a request
-//! counter ([`faults`]).
+//! Account, S3 and S3 Control, KMS, Lambda, SQS, Secrets Manager, SNS, ECR, EFS, EC2 snapshots,
+//! RDS DB and DB cluster snapshots, DynamoDB tables and resource policies, and DynamoDB Streams),
+//! in the wire protocols the AWS SDK for Rust expects, for a synthetic organization of up to
+//! thousands of accounts generated from a seed ([`org`]), with per-request latency, fault
+//! injection and a request counter ([`faults`]).
 //!
 //! Two faces: the library, [`Simulator::handle`] (one request in, one [`Outcome`] out, no I/O),
 //! and the server, [`serve`] (hyper 1.x, HTTP/1.1), which sleeps the latency, closes the
@@ -70,8 +71,8 @@ impl Simulator {
         }
     }
 
-    /// Replaces the policy of one Secrets Manager secret, SNS topic, ECR repository or EFS file
-    /// system (by ARN), or removes it (`None`: to serve a resource without a policy, which each
+    /// Replaces the policy of one Secrets Manager secret, SNS topic, ECR repository, EFS file
+    /// system, DynamoDB table or DynamoDB stream (by ARN), or removes it (`None`: to serve a resource without a policy, which each
     /// service answers its own way); `false` when no such resource has that ARN. The counts
     /// ([`Self::resource_count`], [`Self::external_grants`]) stay those of the generation.
     pub fn set_resource_policy(&mut self, arn: &str, policy: Option<&str>) -> bool {
@@ -80,7 +81,15 @@ impl Simulator {
             .accounts
             .iter_mut()
             .flat_map(|a| a.regions.values_mut())
-            .flat_map(|r| r.secrets.iter_mut().chain(r.topics.iter_mut()).chain(r.repositories.iter_mut()).chain(r.file_systems.iter_mut()))
+            .flat_map(|r| {
+                r.secrets
+                    .iter_mut()
+                    .chain(r.topics.iter_mut())
+                    .chain(r.repositories.iter_mut())
+                    .chain(r.file_systems.iter_mut())
+                    .chain(r.tables.iter_mut())
+                    .chain(r.streams.iter_mut())
+            })
             .find(|p| p.arn == arn);
         match found {
             Some(p) => {
@@ -113,14 +122,15 @@ impl Simulator {
 
     /// Resources a complete scan reads (buckets, roles, customer keys, functions, layer
     /// versions, queues, secrets, topics, repositories, file systems, EBS snapshots, DB snapshots,
-    /// DB cluster snapshots).
+    /// DB cluster snapshots, DynamoDB tables, DynamoDB streams).
     pub fn resource_count(&self) -> usize {
         self.org.resource_count()
     }
 
     /// Requests per `Service:Operation` (SDK service names: `S3:GetBucketPolicy`,
     /// `S3Control:ListAccessPoints`, `Secrets Manager:ListSecrets`, `EC2:DescribeSnapshots`,
-    /// `RDS:DescribeDBSnapshots`), every attempt counted: faulted, hung and unsupported ones too.
+    /// `RDS:DescribeDBSnapshots`, `DynamoDB:GetResourcePolicy`, `DynamoDB Streams:ListStreams`),
+    /// every attempt counted: faulted, hung and unsupported ones too.
     pub fn counts(&self) -> BTreeMap<String, u64> {
         self.ledger.counts()
     }

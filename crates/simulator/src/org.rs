@@ -2,11 +2,16 @@
 //! one OU per 100 member accounts, and in every (account, region) about
 //! `resources_per_account_region` resources (S3 buckets, IAM roles in the first region's share,
 //! KMS keys, Lambda functions and layer versions, SQS queues, Secrets Manager secrets, SNS topics,
-//! ECR repositories, EFS file systems, EBS snapshots, RDS DB snapshots and RDS DB cluster
-//! snapshots), each with a policy (or, for snapshots, a share attribute) that lets the
-//! organization in and, at `external_grant_rate`, one grant to an outsider. Everything is drawn
-//! from one `fastrand::Rng` seeded with the configuration's seed, in a fixed order, so the same
-//! configuration always gives the same organization.
+//! ECR repositories, EFS file systems, EBS snapshots, RDS DB snapshots, RDS DB cluster
+//! snapshots, DynamoDB tables and DynamoDB streams), each with a policy (or, for snapshots, a
+//! share attribute) that lets the organization in and, at `external_grant_rate`, one grant to an
+//! outsider. Everything is drawn from one `fastrand::Rng` seeded with the configuration's seed,
+//! in a fixed order, so the same configuration always gives the same organization.
+//!
+//! A `Table` slot makes a DynamoDB table `sim-table-<n>` without a stream; a `Stream` slot makes
+//! a table `sim-streamtable-<n>` with a stream (label [`STREAM_LABEL`]): two resources, each with
+//! its own resource policy (the table's drawn first), so an (account, region) may hold one more
+//! resource than it has slots.
 //!
 //! Snapshots have no policy: EC2's `createVolumePermission` and RDS's `restore` attribute name
 //! the accounts that may restore them. Each is shared with another member account of the
@@ -37,6 +42,8 @@ pub const EXTERNAL_ACCOUNT: &str = "999999999999";
 pub const ACCOUNTS_PER_OU: usize = 100;
 /// A fixed creation instant for everything (2024-01-01T00:00:00Z).
 pub const CREATED: u64 = 1_704_067_200;
+/// The label of every DynamoDB stream (the stream's creation time, as DynamoDB writes it).
+pub const STREAM_LABEL: &str = "2024-01-01T00:00:00.000";
 
 /// The kind of resource a slot of an (account, region) gets, in rotation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,10 +61,12 @@ enum Kind {
     EbsSnapshot,
     DbSnapshot,
     DbClusterSnapshot,
+    Table,
+    Stream,
 }
 
 // New kinds go at the end, so that the earlier slots keep their kinds.
-const FIRST_REGION_KINDS: [Kind; 13] = [
+const FIRST_REGION_KINDS: [Kind; 15] = [
     Kind::Bucket,
     Kind::Role,
     Kind::Key,
@@ -71,8 +80,10 @@ const FIRST_REGION_KINDS: [Kind; 13] = [
     Kind::EbsSnapshot,
     Kind::DbSnapshot,
     Kind::DbClusterSnapshot,
+    Kind::Table,
+    Kind::Stream,
 ];
-const OTHER_REGION_KINDS: [Kind; 12] = [
+const OTHER_REGION_KINDS: [Kind; 14] = [
     Kind::Bucket,
     Kind::Key,
     Kind::Function,
@@ -85,6 +96,8 @@ const OTHER_REGION_KINDS: [Kind; 12] = [
     Kind::EbsSnapshot,
     Kind::DbSnapshot,
     Kind::DbClusterSnapshot,
+    Kind::Table,
+    Kind::Stream,
 ];
 
 /// An outsider's grant, if the resource got one.
@@ -92,8 +105,9 @@ const OTHER_REGION_KINDS: [Kind; 12] = [
 pub enum External {
     /// `"Principal": {"AWS": "arn:aws:iam::999999999999:root"}`.
     CrossAccount,
-    /// `"Principal": "*"` without a condition (S3, SQS, Lambda, Secrets Manager, SNS, ECR and EFS;
-    /// never IAM or KMS); for a snapshot, the share with `all` (never an encrypted RDS one).
+    /// `"Principal": "*"` without a condition (S3, SQS, Lambda, Secrets Manager, SNS, ECR, EFS and
+    /// DynamoDB; never IAM or KMS); for a snapshot, the share with `all` (never an encrypted RDS
+    /// one).
     Public,
 }
 
@@ -216,10 +230,11 @@ pub struct Queue {
 }
 
 /// A resource whose only access document is one resource policy: a Secrets Manager secret, an
-/// SNS topic, an ECR repository or an EFS file system.
+/// SNS topic, an ECR repository, an EFS file system, a DynamoDB table or a DynamoDB stream.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PolicyResource {
-    /// The secret's or topic's name, the repository's name, the file system's ID (`fs-…`).
+    /// The secret's or topic's name, the repository's name, the file system's ID (`fs-…`), the
+    /// table's name; for a stream, its table's name (the label is [`STREAM_LABEL`]).
     pub name: String,
     pub arn: String,
     /// The policy document; `None` = no policy (never generated: see
@@ -275,6 +290,11 @@ pub struct RegionResources {
     pub ebs_snapshots: Vec<Snapshot>,
     pub db_snapshots: Vec<Snapshot>,
     pub db_cluster_snapshots: Vec<Snapshot>,
+    /// DynamoDB tables (`sim-table-<n>`, and `sim-streamtable-<n>` with a stream), in generation
+    /// order.
+    pub tables: Vec<PolicyResource>,
+    /// The streams of the `sim-streamtable-<n>` tables, in generation order.
+    pub streams: Vec<PolicyResource>,
 }
 
 /// The whole synthetic organization.
@@ -332,8 +352,9 @@ impl Org {
     }
 
     /// Resources a complete scan reads: buckets, roles, customer keys, functions, layer
-    /// versions, queues, secrets, topics, repositories, file systems, EBS snapshots, DB snapshots
-    /// and DB cluster snapshots (not users, AWS-managed keys, aliases or access points).
+    /// versions, queues, secrets, topics, repositories, file systems, EBS snapshots, DB snapshots,
+    /// DB cluster snapshots, DynamoDB tables and DynamoDB streams (not users, AWS-managed keys,
+    /// aliases or access points).
     pub fn resource_count(&self) -> usize {
         self.resource_count
     }
@@ -363,6 +384,8 @@ impl Org {
                 res.ebs_snapshots.iter().for_each(|s| add(&a.id, region, "AWS::EC2::Snapshot", s.external));
                 res.db_snapshots.iter().for_each(|s| add(&a.id, region, "AWS::RDS::DBSnapshot", s.external));
                 res.db_cluster_snapshots.iter().for_each(|s| add(&a.id, region, "AWS::RDS::DBClusterSnapshot", s.external));
+                res.tables.iter().for_each(|t| add(&a.id, region, "AWS::DynamoDB::Table", t.external));
+                res.streams.iter().for_each(|s| add(&a.id, region, "AWS::DynamoDB::Stream", s.external));
             }
         }
         out.into_iter()
@@ -471,6 +494,14 @@ impl Generator<'_> {
                     Kind::DbClusterSnapshot => {
                         let s = self.db_cluster_snapshot(id, region, n, &res.keys);
                         res.db_cluster_snapshots.push(s);
+                    }
+                    Kind::Table => res.tables.push(self.table(id, region, format!("sim-table-{n}"))),
+                    Kind::Stream => {
+                        let table = self.table(id, region, format!("sim-streamtable-{n}"));
+                        res.streams.push(self.stream(id, &table));
+                        res.tables.push(table);
+                        // The stream is a resource of its own, besides its table.
+                        self.resource_count += 1;
                     }
                 }
                 self.resource_count += 1;
@@ -639,6 +670,18 @@ impl Generator<'_> {
         let id = format!("fs-{hex}");
         let arn = format!("arn:aws:elasticfilesystem:{region}:{account}:file-system/{id}");
         self.policy_resource(account, id, arn.clone(), "OrgMount", json!("elasticfilesystem:ClientMount"), Some(&arn))
+    }
+
+    fn table(&mut self, account: &str, region: &str, name: String) -> PolicyResource {
+        let arn = format!("arn:aws:dynamodb:{region}:{account}:table/{name}");
+        self.policy_resource(account, name, arn.clone(), "OrgRead", json!(["dynamodb:GetItem", "dynamodb:Query"]), Some(&arn))
+    }
+
+    /// The stream of `table` (labelled [`STREAM_LABEL`]).
+    fn stream(&mut self, account: &str, table: &PolicyResource) -> PolicyResource {
+        let arn = format!("{}/stream/{STREAM_LABEL}", table.arn);
+        let action = json!(["dynamodb:GetRecords", "dynamodb:GetShardIterator"]);
+        self.policy_resource(account, table.name.clone(), arn.clone(), "OrgReadStream", action, Some(&arn))
     }
 
     /// Another member account (not the management account), for the organization's share of a
@@ -829,8 +872,9 @@ mod tests {
         // 2 regions × 12 slots per account.
         assert_eq!(org.resource_count(), 250 * 2 * 12);
         let a = &org.accounts[3];
-        // First region: 12 slots over 13 kinds → 1 role and 1 bucket, no DB cluster snapshot;
-        // the second region's 12 slots over 12 kinds → one of each.
+        // First region: 12 slots over 15 kinds → 1 role and 1 bucket, no DB cluster snapshot, no
+        // table or stream; the second region's 12 slots over 14 kinds → one of each up to the DB
+        // cluster snapshot.
         assert_eq!(a.roles.len(), 1);
         assert_eq!(a.buckets.len(), 1 + 1);
         let east = a.region("us-east-1").expect("region");
@@ -867,6 +911,7 @@ mod tests {
                     r.keys.iter().filter(|k| !k.aws_managed).count() + r.functions.len() + r.layers.len() + r.queues.len()
                         + r.secrets.len() + r.topics.len() + r.repositories.len() + r.file_systems.len()
                         + r.ebs_snapshots.len() + r.db_snapshots.len() + r.db_cluster_snapshots.len()
+                        + r.tables.len() + r.streams.len()
                 }).sum::<usize>()
         }).sum::<usize>();
         assert_eq!(counted, org.resource_count());
@@ -896,7 +941,7 @@ mod tests {
                             + r.functions.iter().filter(|f| f.policy.contains("\"External\"")).count()
                             + r.layers.iter().filter(|l| l.policy.contains("\"External\"")).count()
                             + r.queues.iter().filter(|q| q.policy.contains("\"External\"")).count()
-                            + [&r.secrets, &r.topics, &r.repositories, &r.file_systems].into_iter().flatten()
+                            + [&r.secrets, &r.topics, &r.repositories, &r.file_systems, &r.tables, &r.streams].into_iter().flatten()
                                 .filter(|p| p.policy.as_deref().is_some_and(|d| d.contains("\"External\""))).count()
                             + [&r.ebs_snapshots, &r.db_snapshots, &r.db_cluster_snapshots].into_iter().flatten()
                                 .filter(|s| s.shared_with.iter().any(|w| w == "all" || w == EXTERNAL_ACCOUNT)).count()
@@ -922,10 +967,58 @@ mod tests {
             assert_eq!(of_kind.len(), 30, "{kind}: one row per account in the one region");
             assert!(of_kind.iter().all(|t| t.region == "us-east-1" && t.resources == 1), "{kind}");
         }
-        assert!(tally.iter().all(|t| t.resource_type != "AWS::RDS::DBClusterSnapshot"), "12 slots over 13 kinds: none");
+        assert!(tally.iter().all(|t| t.resource_type != "AWS::RDS::DBClusterSnapshot"), "12 slots over 15 kinds: none");
         let c = SimConfig { resources_per_account_region: 13, ..c };
         let tally = Org::generate(&c).tally();
         assert_eq!(tally.iter().filter(|t| t.resource_type == "AWS::RDS::DBClusterSnapshot" && t.resources == 1).count(), 30);
+    }
+
+    #[test]
+    fn dynamodb_tables_and_streams() {
+        // 30 slots per region, over the first region's 15 kinds and the second's 14: two Table and
+        // two Stream slots in each region, so 4 tables (2 with a stream) and 2 streams per region.
+        let org = Org::generate(&SimConfig { resources_per_account_region: 30, ..config(20, 9, 0.3) });
+        let (account, region) = (&org.accounts[2], "us-east-1");
+        let here = account.region(region).expect("region");
+        let names: Vec<&str> = here.tables.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["sim-table-0", "sim-streamtable-0", "sim-table-1", "sim-streamtable-1"]);
+        let id = &account.id;
+        for t in &here.tables {
+            assert_eq!(t.arn, format!("arn:aws:dynamodb:{region}:{id}:table/{}", t.name));
+        }
+        let streams: Vec<(&str, &str)> = here.streams.iter().map(|s| (s.name.as_str(), s.arn.as_str())).collect();
+        let want = |n: usize| format!("arn:aws:dynamodb:{region}:{id}:table/sim-streamtable-{n}/stream/2024-01-01T00:00:00.000");
+        assert_eq!(streams, [("sim-streamtable-0", want(0).as_str()), ("sim-streamtable-1", want(1).as_str())]);
+        // Every statement names its resource and the type's actions.
+        let table_actions = json!(["dynamodb:GetItem", "dynamodb:Query"]);
+        let stream_actions = json!(["dynamodb:GetRecords", "dynamodb:GetShardIterator"]);
+        for (p, action) in here.tables.iter().map(|t| (t, &table_actions)).chain(here.streams.iter().map(|s| (s, &stream_actions))) {
+            let doc: Value = serde_json::from_str(p.policy.as_deref().expect("policy")).expect("policy is JSON");
+            let statements = doc["Statement"].as_array().expect("statements");
+            assert_eq!(statements.len(), 1 + usize::from(p.external.is_some()), "{}", p.arn);
+            assert!(statements.iter().all(|st| st["Resource"] == p.arn.as_str() && st["Action"] == *action), "{doc}");
+        }
+        // A Stream slot counts two resources: 30 + 2 in each region.
+        assert_eq!(org.resource_count(), 20 * 2 * 32);
+        let tally = org.tally();
+        assert_eq!(tally.iter().map(|t| t.resources).sum::<usize>(), org.resource_count());
+        assert_eq!(tally.iter().map(|t| t.external).sum::<usize>(), org.external_grants());
+        for (kind, per_region) in [("AWS::DynamoDB::Table", 4), ("AWS::DynamoDB::Stream", 2)] {
+            let of_kind: Vec<&Tally> = tally.iter().filter(|t| t.resource_type == kind).collect();
+            assert_eq!(of_kind.len(), 20 * 2, "{kind}: one row per (account, region)");
+            assert!(of_kind.iter().all(|t| t.resources == per_region), "{kind}");
+        }
+        // At rate 1.0 every table and stream has an outsider, public and cross-account both.
+        let org = Org::generate(&SimConfig { resources_per_account_region: 15, ..config(40, 3, 1.0) });
+        let kinds: [fn(&RegionResources) -> &Vec<PolicyResource>; 2] = [|r| &r.tables, |r| &r.streams];
+        for kind in kinds {
+            let all: Vec<&PolicyResource> = org.accounts.iter().flat_map(|a| a.regions.values().flat_map(kind)).collect();
+            assert!(!all.is_empty() && all.iter().all(|p| p.external.is_some()));
+            for e in [External::Public, External::CrossAccount] {
+                assert!(all.iter().any(|p| p.external == Some(e)), "{e:?} among {}", all[0].arn);
+            }
+        }
+        assert_eq!(org, Org::generate(&SimConfig { resources_per_account_region: 15, ..config(40, 3, 1.0) }), "deterministic");
     }
 
     #[test]

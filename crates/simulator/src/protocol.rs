@@ -1,8 +1,9 @@
 //! Wire formats: reading a request as the AWS SDK for Rust sends it (the SigV4 credential scope,
 //! query strings, form and JSON bodies) and writing answers and errors in the six protocols the
 //! collector's services speak: awsQuery (STS, IAM, SNS, RDS), ec2Query (EC2), awsJson 1.0/1.1
-//! (SQS; Organizations, KMS, Secrets Manager, ECR), restJson1 (Lambda, Account; EFS with its own
-//! error bodies) and restXml (S3 unwrapped errors, S3 Control wrapped errors).
+//! (SQS, DynamoDB, DynamoDB Streams; Organizations, KMS, Secrets Manager, ECR), restJson1 (Lambda,
+//! Account; EFS with its own error bodies) and restXml (S3 unwrapped errors, S3 Control wrapped
+//! errors).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -141,6 +142,8 @@ pub enum Protocol {
     AwsJson11,
     /// awsJson 1.0 with query-compatible error codes (SQS).
     AwsJson10Sqs,
+    /// awsJson 1.0 with `__type` = `<namespace>#<code>` errors (DynamoDB, DynamoDB Streams).
+    AwsJson10 { namespace: &'static str },
     /// restJson1 (Lambda, Account).
     RestJson,
     /// restJson1 with EFS's error bodies, `{"ErrorCode", "Message"}` (the code also in
@@ -226,7 +229,7 @@ pub fn ec2_ok(namespace: &str, operation: &str, inner: &str, id: u64) -> Respons
 pub fn json_ok(protocol: Protocol, value: &Value, id: u64) -> Response<String> {
     let content_type = match protocol {
         Protocol::AwsJson11 => "application/x-amz-json-1.1",
-        Protocol::AwsJson10Sqs => "application/x-amz-json-1.0",
+        Protocol::AwsJson10Sqs | Protocol::AwsJson10 { .. } => "application/x-amz-json-1.0",
         _ => "application/json",
     };
     response(200, content_type, &[("x-amzn-RequestId", request_id(id))], value.to_string())
@@ -278,6 +281,10 @@ pub fn error_response(protocol: Protocol, err: &ApiError, id: u64) -> Response<S
                 &[("x-amzn-RequestId", rid), ("x-amzn-query-error", format!("{};{kind}", err.code))],
                 body.to_string(),
             )
+        }
+        Protocol::AwsJson10 { namespace } => {
+            let body = serde_json::json!({"__type": format!("{namespace}#{}", err.code), "message": err.message});
+            response(err.status, "application/x-amz-json-1.0", &[("x-amzn-RequestId", rid)], body.to_string())
         }
         Protocol::RestJson => {
             let kind = if err.status >= 500 { "Service" } else { "User" };

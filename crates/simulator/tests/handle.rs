@@ -14,7 +14,7 @@ use perimeter_simulator::{Outcome, Request, SimConfig, Simulator};
 use serde_json::{json, Value};
 
 fn small() -> SimConfig {
-    SimConfig { accounts: 45, resources_per_account_region: 14, external_grant_rate: 0.25, seed: 11, ..SimConfig::default() }
+    SimConfig { accounts: 45, resources_per_account_region: 15, external_grant_rate: 0.25, seed: 11, ..SimConfig::default() }
 }
 
 /// An SNS (awsQuery) request signed for `region`.
@@ -30,6 +30,16 @@ fn ec2(region: &str, key: &str, body: &str) -> Request {
 /// An RDS (awsQuery) request signed for `region`.
 fn rds(region: &str, key: &str, body: &str) -> Request {
     request("POST", "/", "rds", region, key, &[("content-type", "application/x-www-form-urlencoded")], body)
+}
+
+/// A DynamoDB request (`DynamoDB_20120810.<op>`) signed for `region`.
+fn dynamodb(op: &str, region: &str, key: &str, body: &Value) -> Request {
+    json("dynamodb", &format!("DynamoDB_20120810.{op}"), region, key, &body.to_string())
+}
+
+/// A DynamoDB Streams request (`DynamoDBStreams_20120810.<op>`), signed as `dynamodb` too.
+fn streams(op: &str, region: &str, key: &str, body: &Value) -> Request {
+    json("dynamodb", &format!("DynamoDBStreams_20120810.{op}"), region, key, &body.to_string())
 }
 
 /// The `<entry><key>…</key><value>…</value></entry>` attributes of a GetTopicAttributes answer.
@@ -129,8 +139,8 @@ fn regions_enabled_and_disabled() {
 
 #[test]
 fn iam_roles_are_paginated_and_url_encoded() {
-    // 2,600 slots over the first region's 13 kinds: 200 roles.
-    let sim = Simulator::new(SimConfig { accounts: 2, regions: vec!["us-east-1".into()], resources_per_account_region: 2600, ..small() });
+    // 3,000 slots over the first region's 15 kinds: 200 roles.
+    let sim = Simulator::new(SimConfig { accounts: 2, regions: vec!["us-east-1".into()], resources_per_account_region: 3000, ..small() });
     let (_, first, _) = answer(&sim, query("iam", BASE_KEY, "Action=ListRoles&Version=2010-05-08"));
     assert!(first.starts_with("<ListRolesResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><ListRolesResult><Roles><member>"), "{}", &first[..200]);
     assert_eq!(tags(&first, "RoleName").len(), 100);
@@ -194,6 +204,10 @@ fn faults_are_bounded_and_counted() {
     let (status, body, headers) = answer(&sim, request("GET", "/2015-02-01/file-systems", "elasticfilesystem", "us-east-1", BASE_KEY, &[], ""));
     assert_eq!((status, headers.get("x-amzn-errortype").and_then(|v| v.to_str().ok())), (429, Some("ThrottlingException")));
     assert!(body.contains("\"ErrorCode\":\"ThrottlingException\""), "{body}");
+    for req in [dynamodb("ListTables", "us-east-1", BASE_KEY, &json!({})), streams("ListStreams", "us-east-1", BASE_KEY, &json!({}))] {
+        let (status, body, _) = answer(&sim, req);
+        assert_eq!((status, body.contains("\"__type\":\"com.amazonaws.dynamodb.v20120810#ThrottlingException\"")), (400, true), "{body}");
+    }
 
     let drops = Simulator::new(SimConfig { drop_rate: 1.0, max_consecutive_faults: 1, ..small() });
     assert!(matches!(drops.handle(get()), Outcome::Drop));
@@ -214,7 +228,11 @@ fn internal_errors_of_the_policy_services() {
     assert_eq!((status, body.contains("\"__type\":\"ServerException\"")), (500, true), "{body}");
     let (status, _, headers) = answer(&sim, request("GET", "/2015-02-01/file-systems", "elasticfilesystem", "us-east-1", BASE_KEY, &[], ""));
     assert_eq!((status, headers.get("x-amzn-errortype").and_then(|v| v.to_str().ok())), (500, Some("InternalServerError")));
-    assert_eq!(sim.faults(), 4);
+    for req in [dynamodb("ListTables", "us-east-1", BASE_KEY, &json!({})), streams("ListStreams", "us-east-1", BASE_KEY, &json!({}))] {
+        let (status, body, _) = answer(&sim, req);
+        assert_eq!((status, body.contains("\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\"")), (500, true), "{body}");
+    }
+    assert_eq!(sim.faults(), 6);
 }
 
 #[test]
@@ -436,6 +454,23 @@ fn walk(sim: &Simulator, key: &str, account: &str, regions: &[String], found: &m
                 found.snapshot(sim, account, &tags(&attr, "AttributeValue"));
             }
         }
+        // DynamoDB tables (ListTables gives names: the ARN is built) and streams, each with its
+        // resource policy.
+        let tables = ok_json(sim, dynamodb("ListTables", region, key, &json!({})));
+        assert!(tables.get("LastEvaluatedTableName").is_none());
+        for name in tables["TableNames"].as_array().expect("TableNames") {
+            let arn = format!("arn:aws:dynamodb:{region}:{account}:table/{}", name.as_str().expect("name"));
+            let policy = ok_json(sim, dynamodb("GetResourcePolicy", region, key, &json!({"ResourceArn": arn})));
+            found.policy(policy["Policy"].as_str().expect("Policy"));
+        }
+        let list = ok_json(sim, streams("ListStreams", region, key, &json!({})));
+        assert!(list.get("LastEvaluatedStreamArn").is_none());
+        for s in list["Streams"].as_array().expect("Streams") {
+            let arn = s["StreamArn"].as_str().expect("StreamArn");
+            assert!(arn.starts_with(&format!("arn:aws:dynamodb:{region}:{account}:table/{}/stream/", s["TableName"].as_str().expect("TableName"))), "{s}");
+            let policy = ok_json(sim, dynamodb("GetResourcePolicy", region, key, &json!({"ResourceArn": arn})));
+            found.policy(policy["Policy"].as_str().expect("Policy"));
+        }
     }
 }
 
@@ -451,6 +486,10 @@ fn a_full_walk_finds_every_resource_and_grant_once() {
     assert_eq!(found.resources, sim.resource_count());
     assert_eq!(found.external, sim.external_grants());
     assert!(sim.external_grants() > 0);
+    // 15 slots reach every kind of the first region's rotation: every type was walked.
+    let types: BTreeSet<&str> = sim.org().tally().iter().map(|t| t.resource_type).collect();
+    assert_eq!(types.len(), 15, "{types:?}");
+    assert!(types.contains("AWS::DynamoDB::Table") && types.contains("AWS::DynamoDB::Stream"), "{types:?}");
     assert_eq!(sim.faults(), 0);
     assert!(sim.unsupported().is_empty(), "{:?}", sim.unsupported());
     assert_eq!(sim.counts().get("STS:AssumeRole"), Some(&44));
@@ -459,14 +498,14 @@ fn a_full_walk_finds_every_resource_and_grant_once() {
     assert!(sim.repeated().is_empty(), "{:?}", sim.repeated());
 }
 
-/// One region of few accounts: `slots` resources over the first region's 13 kinds.
+/// One region of few accounts: `slots` resources over the first region's 15 kinds.
 fn one_region(slots: usize) -> SimConfig {
     SimConfig { accounts: 3, regions: vec!["us-east-1".into()], resources_per_account_region: slots, ..small() }
 }
 
 #[test]
 fn secrets_manager_pages_and_resource_policies() {
-    let mut sim = Simulator::new(one_region(65));
+    let mut sim = Simulator::new(one_region(75));
     let list = |sim: &Simulator, body: Value| ok_json(sim, json("secretsmanager", "secretsmanager.ListSecrets", "us-east-1", BASE_KEY, &body.to_string()));
     let mut secrets = Vec::new();
     let mut body = json!({"MaxResults": 2});
@@ -482,7 +521,7 @@ fn secrets_manager_pages_and_resource_policies() {
             None => break,
         }
     }
-    assert_eq!((pages, secrets.len()), (3, 5), "65 slots over 13 kinds: 5 secrets");
+    assert_eq!((pages, secrets.len()), (3, 5), "75 slots over 15 kinds: 5 secrets");
     let own = &sim.org().management().region("us-east-1").expect("region").secrets;
     assert_eq!(secrets.iter().map(|s| s["ARN"].as_str().unwrap_or_default()).collect::<Vec<_>>(), own.iter().map(|s| s.arn.as_str()).collect::<Vec<_>>());
     let (status, body, _) = answer(&sim, json("secretsmanager", "secretsmanager.ListSecrets", "us-east-1", BASE_KEY, r#"{"NextToken":"nope"}"#));
@@ -521,8 +560,8 @@ fn secrets_manager_pages_and_resource_policies() {
 
 #[test]
 fn sns_topics_page_by_100_and_attributes_carry_the_policy() {
-    // 1,430 slots over 13 kinds: 110 topics.
-    let mut sim = Simulator::new(one_region(1430));
+    // 1,650 slots over 15 kinds: 110 topics.
+    let mut sim = Simulator::new(one_region(1650));
     let (status, first, _) = answer(&sim, sns("us-east-1", BASE_KEY, "Action=ListTopics&Version=2010-03-31"));
     assert_eq!(status, 200, "{first}");
     assert!(first.starts_with("<ListTopicsResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><ListTopicsResult><Topics><member><TopicArn>"), "{}", &first[..200]);
@@ -556,7 +595,7 @@ fn sns_topics_page_by_100_and_attributes_carry_the_policy() {
 
 #[test]
 fn ecr_repositories_page_and_missing_policies() {
-    let mut sim = Simulator::new(one_region(65));
+    let mut sim = Simulator::new(one_region(75));
     let call = |sim: &Simulator, op: &str, body: Value| answer(sim, json("ecr", &format!("AmazonEC2ContainerRegistry_V20150921.{op}"), "us-east-1", BASE_KEY, &body.to_string()));
     let mut repos = Vec::new();
     let mut body = json!({"maxResults": 2});
@@ -602,7 +641,7 @@ fn ecr_repositories_page_and_missing_policies() {
 
 #[test]
 fn efs_file_systems_page_and_policies() {
-    let mut sim = Simulator::new(one_region(65));
+    let mut sim = Simulator::new(one_region(75));
     let get = |sim: &Simulator, path: &str| answer(sim, request("GET", path, "elasticfilesystem", "us-east-1", BASE_KEY, &[], ""));
     let mut file_systems = Vec::new();
     let mut path = "/2015-02-01/file-systems?MaxItems=2".to_string();
@@ -670,14 +709,19 @@ fn policy_services_are_detected_without_a_signature() {
     unsigned("GET", "/2015-02-01/file-systems", &[], "");
     unsigned("POST", "/", &[("content-type", "application/x-www-form-urlencoded")], "Action=DescribeSnapshots&Version=2016-11-15&Owner.1=self");
     unsigned("POST", "/", &[("content-type", "application/x-www-form-urlencoded")], "Action=DescribeDBSnapshots&Version=2014-10-31");
+    unsigned("POST", "/", &[("x-amz-target", "DynamoDB_20120810.ListTables")], "{}");
+    unsigned("POST", "/", &[("x-amz-target", "DynamoDBStreams_20120810.ListStreams")], "{}");
     let counts: Vec<String> = sim.counts().into_keys().collect();
-    assert_eq!(counts, ["EC2:DescribeSnapshots", "ECR:DescribeRepositories", "EFS:DescribeFileSystems", "RDS:DescribeDBSnapshots", "SNS:ListTopics", "Secrets Manager:ListSecrets"]);
+    assert_eq!(
+        counts,
+        ["DynamoDB Streams:ListStreams", "DynamoDB:ListTables", "EC2:DescribeSnapshots", "ECR:DescribeRepositories", "EFS:DescribeFileSystems", "RDS:DescribeDBSnapshots", "SNS:ListTopics", "Secrets Manager:ListSecrets"]
+    );
 }
 
 #[test]
 fn ec2_snapshots_page_and_share_attributes() {
-    // 65 slots over 13 kinds: 5 EBS snapshots, every 3rd of the organization's encrypted.
-    let sim = Simulator::new(SimConfig { external_grant_rate: 0.5, ..one_region(65) });
+    // 75 slots over 15 kinds: 5 EBS snapshots, every 3rd of the organization's encrypted.
+    let sim = Simulator::new(SimConfig { external_grant_rate: 0.5, ..one_region(75) });
     let own = sim.org().management().region("us-east-1").expect("region").ebs_snapshots.clone();
     assert_eq!(own.len(), 5);
     let mut items = Vec::new();
@@ -772,8 +816,8 @@ fn snapshot_block_public_access_by_account() {
 
 #[test]
 fn rds_snapshots_page_and_restore_attributes() {
-    // 65 slots over 13 kinds: 5 DB snapshots and 5 DB cluster snapshots.
-    let sim = Simulator::new(SimConfig { external_grant_rate: 1.0, ..one_region(65) });
+    // 75 slots over 15 kinds: 5 DB snapshots and 5 DB cluster snapshots.
+    let sim = Simulator::new(SimConfig { external_grant_rate: 1.0, ..one_region(75) });
     let here = sim.org().management().region("us-east-1").expect("region").clone();
     let flavors = [
         ("DescribeDBSnapshots", "DBSnapshot", "DBInstanceIdentifier", "Encrypted", "postgres", "DBSnapshotNotFound", &here.db_snapshots),
@@ -868,4 +912,164 @@ fn ec2_and_rds_faults_regions_and_unsupported_operations() {
     let hanging = Simulator::new(SimConfig { hang_regions: BTreeSet::from(["eu-west-1".to_string()]), ..small() });
     assert!(matches!(hanging.handle(ec2("eu-west-1", BASE_KEY, "Action=DescribeSnapshots&Version=2016-11-15")), Outcome::Hang));
     assert!(matches!(hanging.handle(rds("eu-west-1", BASE_KEY, "Action=DescribeDBSnapshots&Version=2014-10-31")), Outcome::Hang));
+}
+
+#[test]
+fn dynamodb_tables_and_streams_page() {
+    // 1,500 slots over 15 kinds: 100 Table and 100 Stream slots, so 200 tables and 100 streams.
+    let sim = Simulator::new(one_region(1500));
+    let here = sim.org().management().region("us-east-1").expect("region").clone();
+    assert_eq!((here.tables.len(), here.streams.len()), (200, 100));
+    let mut want: Vec<&str> = here.tables.iter().map(|t| t.name.as_str()).collect();
+    want.sort_unstable();
+    // ListTables: names in lexicographic order, 100 per page by default and at most.
+    for (limit, pages) in [(None, 2), (Some(500), 2), (Some(7), 29)] {
+        let mut names = Vec::new();
+        let mut body = limit.map_or_else(|| json!({}), |l| json!({"Limit": l}));
+        let mut n = 0;
+        loop {
+            let (status, text, headers) = answer(&sim, dynamodb("ListTables", "us-east-1", BASE_KEY, &body));
+            assert_eq!(status, 200, "{text}");
+            assert_eq!(headers.get("content-type").and_then(|v| v.to_str().ok()), Some("application/x-amz-json-1.0"));
+            let page: Value = serde_json::from_str(&text).expect("JSON");
+            let list: Vec<String> = page["TableNames"].as_array().expect("TableNames").iter().map(|n| n.as_str().expect("name").to_string()).collect();
+            assert!(list.len() <= limit.unwrap_or(100).min(100));
+            names.extend(list.iter().cloned());
+            n += 1;
+            match page.get("LastEvaluatedTableName").and_then(Value::as_str) {
+                Some(last) => {
+                    assert_eq!(Some(last), list.last().map(String::as_str), "the last name of the page");
+                    body["ExclusiveStartTableName"] = json!(last);
+                }
+                None => break,
+            }
+        }
+        assert_eq!((n, names.iter().map(String::as_str).collect::<Vec<_>>()), (pages, want.clone()), "{limit:?}");
+    }
+    assert_eq!((want[0], want[100]), ("sim-streamtable-0", "sim-table-0"));
+    // The start need not be a table: the page begins after it.
+    let page = ok_json(&sim, dynamodb("ListTables", "us-east-1", BASE_KEY, &json!({"ExclusiveStartTableName": "sim-t", "Limit": 1})));
+    assert_eq!((page["TableNames"].clone(), page["LastEvaluatedTableName"].clone()), (json!(["sim-table-0"]), json!("sim-table-0")));
+
+    // ListStreams: 100 streams, all in one page by default (no LastEvaluatedStreamArn).
+    let all = ok_json(&sim, streams("ListStreams", "us-east-1", BASE_KEY, &json!({})));
+    assert!(all.get("LastEvaluatedStreamArn").is_none(), "{all}");
+    let arns: Vec<&str> = all["Streams"].as_array().expect("Streams").iter().map(|s| s["StreamArn"].as_str().expect("StreamArn")).collect();
+    let mut want: Vec<&str> = here.streams.iter().map(|s| s.arn.as_str()).collect();
+    want.sort_unstable();
+    assert_eq!(arns, want);
+    let first = &all["Streams"][0];
+    assert_eq!(
+        first,
+        &json!({"StreamArn": "arn:aws:dynamodb:us-east-1:100000000000:table/sim-streamtable-0/stream/2024-01-01T00:00:00.000", "TableName": "sim-streamtable-0", "StreamLabel": "2024-01-01T00:00:00.000"})
+    );
+    let mut found = Vec::new();
+    let mut body = json!({"Limit": 30});
+    let mut pages = 0;
+    loop {
+        let page = ok_json(&sim, streams("ListStreams", "us-east-1", BASE_KEY, &body));
+        let list = page["Streams"].as_array().expect("Streams");
+        assert!(list.len() <= 30);
+        found.extend(list.iter().map(|s| s["StreamArn"].as_str().expect("StreamArn").to_string()));
+        pages += 1;
+        match page.get("LastEvaluatedStreamArn").and_then(Value::as_str) {
+            Some(last) => {
+                assert_eq!(list.last().and_then(|s| s["StreamArn"].as_str()), Some(last));
+                body["ExclusiveStartStreamArn"] = json!(last);
+            }
+            None => break,
+        }
+    }
+    assert_eq!((pages, found.iter().map(String::as_str).collect::<Vec<_>>()), (4, want));
+    // One table's streams: its one stream, none for a table without, an error for no table.
+    let one = ok_json(&sim, streams("ListStreams", "us-east-1", BASE_KEY, &json!({"TableName": "sim-streamtable-7"})));
+    assert_eq!(one["Streams"].as_array().map(Vec::len), Some(1));
+    assert_eq!(one["Streams"][0]["TableName"], "sim-streamtable-7");
+    let none = ok_json(&sim, streams("ListStreams", "us-east-1", BASE_KEY, &json!({"TableName": "sim-table-7"})));
+    assert_eq!(none, json!({"Streams": []}));
+    let (status, text, _) = answer(&sim, streams("ListStreams", "us-east-1", BASE_KEY, &json!({"TableName": "nope"})));
+    assert_eq!((status, text.contains("\"__type\":\"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException\"")), (400, true), "{text}");
+    assert_eq!(sim.counts().get("DynamoDB:ListTables"), Some(&(2 + 2 + 29 + 1)));
+    assert_eq!(sim.counts().get("DynamoDB Streams:ListStreams"), Some(&(1 + 4 + 3)));
+    assert!(sim.repeated().is_empty(), "{:?}", sim.repeated());
+}
+
+#[test]
+fn dynamodb_resource_policies_of_tables_and_streams() {
+    let mut sim = Simulator::new(SimConfig { external_grant_rate: 0.5, ..one_region(75) });
+    let here = sim.org().management().region("us-east-1").expect("region").clone();
+    assert_eq!((here.tables.len(), here.streams.len()), (10, 5), "75 slots over 15 kinds: 5 Table and 5 Stream slots");
+    let get = |sim: &Simulator, key: &str, region: &str, arn: &str| answer(sim, dynamodb("GetResourcePolicy", region, key, &json!({"ResourceArn": arn})));
+    let table = "arn:aws:dynamodb:us-east-1:100000000000:table/sim-table-0";
+    let stream = "arn:aws:dynamodb:us-east-1:100000000000:table/sim-streamtable-0/stream/2024-01-01T00:00:00.000";
+    for (arn, action) in [(table, json!(["dynamodb:GetItem", "dynamodb:Query"])), (stream, json!(["dynamodb:GetRecords", "dynamodb:GetShardIterator"]))] {
+        let (status, text, headers) = get(&sim, BASE_KEY, "us-east-1", arn);
+        assert_eq!(status, 200, "{text}");
+        assert_eq!(headers.get("content-type").and_then(|v| v.to_str().ok()), Some("application/x-amz-json-1.0"));
+        let out: Value = serde_json::from_str(&text).expect("JSON");
+        let revision = out["RevisionId"].as_str().expect("RevisionId");
+        assert!(!revision.is_empty() && revision.bytes().all(|b| b.is_ascii_digit()), "{revision}");
+        let doc: Value = serde_json::from_str(out["Policy"].as_str().expect("Policy")).expect("policy JSON");
+        assert_eq!(doc["Version"], "2012-10-17");
+        let statements = doc["Statement"].as_array().expect("statements");
+        assert!(statements.iter().all(|st| st["Resource"] == arn && st["Action"] == action), "{doc}");
+    }
+    let externals = here.tables.iter().chain(&here.streams).filter(|p| p.external.is_some()).count();
+    assert!(externals > 0 && externals < 15, "some outsiders at rate 0.5: {externals}");
+    // Unknown, another account's and another region's resources, and a stream of a table without
+    // one, are not found.
+    let unknown = [
+        (BASE_KEY, "us-east-1", "arn:aws:dynamodb:us-east-1:100000000000:table/nope"),
+        (BASE_KEY, "us-east-1", "arn:aws:dynamodb:us-east-1:100000000000:table/sim-table-0/stream/2024-01-01T00:00:00.000"),
+        (BASE_KEY, "us-east-1", "arn:aws:dynamodb:us-east-1:100000000000:table/sim-streamtable-0/stream/2023-01-01T00:00:00.000"),
+        ("ASIASIM100000000001", "us-east-1", table),
+        (BASE_KEY, "eu-west-1", table),
+    ];
+    for (key, region, arn) in unknown {
+        let (status, text, _) = get(&sim, key, region, arn);
+        assert_eq!((status, text.contains("\"__type\":\"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException\"")), (400, true), "{arn}: {text}");
+    }
+    // A table or stream without a policy: PolicyNotFoundException.
+    for arn in [table, stream] {
+        assert!(sim.set_resource_policy(arn, None));
+        let (status, text, _) = get(&sim, BASE_KEY, "us-east-1", arn);
+        assert_eq!(status, 400, "{text}");
+        let out: Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(out["__type"], "com.amazonaws.dynamodb.v20120810#PolicyNotFoundException");
+        assert!(out["message"].as_str().is_some_and(|m| m.contains(arn)), "{out}");
+    }
+    assert!(sim.set_resource_policy(table, Some("{\"Version\":\"2012-10-17\",\"Statement\":[]}")));
+    let (status, text, _) = get(&sim, BASE_KEY, "us-east-1", table);
+    assert!(status == 200 && text.contains("\\\"Statement\\\":[]"), "{text}");
+    assert_eq!(sim.counts().get("DynamoDB:GetResourcePolicy"), Some(&(2 + 5 + 2 + 1)));
+}
+
+#[test]
+fn dynamodb_and_streams_are_told_apart_by_the_target_prefix() {
+    let sim = Simulator::new(SimConfig { disabled_regions: BTreeSet::from(["ap-east-1".to_string()]), ..one_region(15) });
+    // Both sign as `dynamodb`: the prefix decides the service, and so the ledger's key.
+    let tables = ok_json(&sim, dynamodb("ListTables", "us-east-1", BASE_KEY, &json!({})));
+    assert_eq!(tables, json!({"TableNames": ["sim-streamtable-0", "sim-table-0"]}));
+    let list = ok_json(&sim, streams("ListStreams", "us-east-1", BASE_KEY, &json!({})));
+    assert_eq!(list["Streams"].as_array().map(Vec::len), Some(1));
+    // An operation of the other service is unsupported in this one.
+    let (status, text, _) = answer(&sim, streams("GetResourcePolicy", "us-east-1", BASE_KEY, &json!({"ResourceArn": list["Streams"][0]["StreamArn"]})));
+    assert_eq!(status, 400);
+    assert!(text.contains("#UnknownOperationException") && text.contains("DynamoDB Streams:GetResourcePolicy"), "{text}");
+    let (status, text, _) = answer(&sim, dynamodb("ListStreams", "us-east-1", BASE_KEY, &json!({})));
+    assert!(status == 400 && text.contains("DynamoDB:ListStreams"), "{text}");
+    assert_eq!(sim.unsupported(), ["DynamoDB Streams:GetResourcePolicy", "DynamoDB:ListStreams"]);
+    // A disabled region refuses the token, as for the other JSON services.
+    for req in [dynamodb("ListTables", "ap-east-1", BASE_KEY, &json!({})), streams("ListStreams", "ap-east-1", BASE_KEY, &json!({}))] {
+        let (status, text, _) = answer(&sim, req);
+        assert_eq!((status, text.contains("#UnrecognizedClientException")), (403, true), "{text}");
+    }
+    let counts: Vec<(String, u64)> = sim.counts().into_iter().collect();
+    assert_eq!(
+        counts,
+        [("DynamoDB Streams:GetResourcePolicy".to_string(), 1), ("DynamoDB Streams:ListStreams".to_string(), 2), ("DynamoDB:ListStreams".to_string(), 1), ("DynamoDB:ListTables".to_string(), 2)]
+    );
+    let hanging = Simulator::new(SimConfig { hang_regions: BTreeSet::from(["us-east-1".to_string()]), ..one_region(15) });
+    assert!(matches!(hanging.handle(dynamodb("ListTables", "us-east-1", BASE_KEY, &json!({}))), Outcome::Hang));
+    assert!(matches!(hanging.handle(streams("ListStreams", "us-east-1", BASE_KEY, &json!({}))), Outcome::Hang));
 }

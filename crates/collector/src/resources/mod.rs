@@ -4,6 +4,8 @@
 //! ([`Collected::finish`]); a requested scope that no reader finished is an error record
 //! ([`crate::completeness`]), never an empty complete scope.
 
+pub mod dynamodb_stream;
+pub mod dynamodb_table;
 pub mod ec2_snapshot;
 pub mod ecr_repository;
 pub mod efs_file_system;
@@ -47,5 +49,7 @@ pub fn parts<'a>(resource_type: ResourceType, ctx: &'a AccountCtx, regions: &'a 
         ResourceType::Ec2Snapshot => per_region(|c, r, f| Box::pin(ec2_snapshot::read(c, r, f))),
         ResourceType::RdsDbSnapshot => per_region(|c, r, f| Box::pin(rds_db_snapshot::read(c, r, f))),
         ResourceType::RdsDbClusterSnapshot => per_region(|c, r, f| Box::pin(rds_db_cluster_snapshot::read(c, r, f))),
+        ResourceType::DynamoDbTable => per_region(|c, r, f| Box::pin(dynamodb_table::read(c, r, f))),
+        ResourceType::DynamoDbStream => per_region(|c, r, f| Box::pin(dynamodb_stream::read(c, r, f))),
     }
 }

@@ -4,6 +4,8 @@
 //! point here, and holds what the types share: the results of one resource, the targets of a
 //! service's actions and the search of one plain resource policy.
 
+mod dynamodb_stream;
+mod dynamodb_table;
 mod ec2_snapshot;
 mod ecr_repository;
 mod efs_file_system;
@@ -112,6 +114,8 @@ pub fn analyze_inputs(record: &ResourceRecord, zone: &Zone, rcps: &[Arc<Rcp>]) -
         ResourceInputs::Ec2Snapshot(x) => ec2_snapshot::analyze(record, x, zone, &mut out),
         ResourceInputs::RdsDbSnapshot(x) => rds_db_snapshot::analyze(record, x, zone, &mut out),
         ResourceInputs::RdsDbClusterSnapshot(x) => rds_db_cluster_snapshot::analyze(record, x, zone, &mut out),
+        ResourceInputs::DynamoDbTable(x) => dynamodb_table::analyze(record, x, zone, &mut out),
+        ResourceInputs::DynamoDbStream(x) => dynamodb_stream::analyze(record, x, zone, &mut out),
     }
     out
 }
@@ -151,6 +155,8 @@ pub fn services(t: ResourceType) -> Services {
         ResourceType::Ec2Snapshot => ec2_snapshot::SERVICES,
         ResourceType::RdsDbSnapshot => rds_db_snapshot::SERVICES,
         ResourceType::RdsDbClusterSnapshot => rds_db_cluster_snapshot::SERVICES,
+        ResourceType::DynamoDbTable => dynamodb_table::SERVICES,
+        ResourceType::DynamoDbStream => dynamodb_stream::SERVICES,
     }
 }
 
@@ -246,6 +252,61 @@ fn add_unknown_literals(policy: &Policy, service: &str, resources: &Arc<[String]
             }
         }
     }
+}
+
+/// Targets of `service`'s actions on `types` (the container type first, then the types of what
+/// it contains: S3 objects, DynamoDB indexes): container-level actions on the container ARN,
+/// the others on the contained resources' ARNs (`contained`), an action of both kinds on both.
+fn container_targets(policy: &Policy, service: &str, types: &[&str], container_arn: &str, contained: &[String]) -> Vec<Target> {
+    let (container, inner) = types.split_at(1);
+    let container_only: Arc<[String]> = Arc::from([container_arn.to_string()]);
+    let inner_only: Arc<[String]> = contained.into();
+    let every: Arc<[String]> = std::iter::once(container_arn.to_string()).chain(contained.iter().cloned()).collect();
+    let mut targets: Vec<Target> = catalog::actions_on(service, types)
+        .into_iter()
+        .map(|a| {
+            let on_container = container.iter().any(|t| a.applies_to(t));
+            let on_inner = inner.iter().any(|t| a.applies_to(t));
+            let resources = match (on_container, on_inner) {
+                (true, true) => every.clone(),
+                (true, false) => container_only.clone(),
+                (false, true) => inner_only.clone(),
+                (false, false) => Arc::from([]),
+            };
+            catalog_target(a, resources)
+        })
+        .collect();
+    add_unknown_literals(policy, service, &every, &mut targets, false);
+    targets
+}
+
+/// ARNs under `prefix` to try (S3 objects, DynamoDB indexes): `prefix` + `witness`, and an
+/// instance of every resource pattern the policy names under `prefix`.
+fn named_under(policy: &Policy, prefix: &str, witness: &str) -> Vec<String> {
+    use crate::condition::Value;
+    use crate::pattern::Pattern;
+    let mut out = vec![format!("{prefix}{witness}")];
+    for st in &policy.statements {
+        for (written, value) in st.resource.iter().flat_map(|r| r.written.iter().zip(&r.values)) {
+            let instance = match value {
+                // Policy variables resolve to what the witness caller carries.
+                Value::Text { template: Some(_), .. } => {
+                    let written = written.replace("${aws:username}", search::USER_NAME);
+                    if written.contains("${") {
+                        continue;
+                    }
+                    Pattern::new(&written, false).instance("perimeter")
+                }
+                // Literal text (`${…}` too, under a `Version` without variables).
+                Value::Text { pattern: Some(p), .. } => p.instance("perimeter"),
+                _ => continue,
+            };
+            if instance.starts_with(prefix) && !out.contains(&instance) {
+                out.push(instance);
+            }
+        }
+    }
+    out
 }
 
 /// Searches a plain resource policy: every action of the service on the resource's types, all

@@ -18,10 +18,8 @@ use perimeter_model::{
 };
 use serde_json::json;
 
-use super::{catalog_target, scope, target, PathFinding, PathResults, Services};
+use super::{scope, target, PathFinding, PathResults, Services};
 use crate::catalog;
-use crate::condition::Value;
-use crate::pattern::Pattern;
 use crate::policy::{Policy, ResourceElement};
 use crate::search::{self, Gate, RawFinding, Scope, Target, ZoneKey};
 
@@ -79,8 +77,8 @@ pub(super) fn analyze(record: &ResourceRecord, b: &S3BucketInputs, zone: &Zone, 
 
 /// The bucket policy: direct findings, and those through another account's access points.
 fn bucket_policy(policy: &Policy, bucket_arn: &str, block: &PublicAccessBlock, zone: &Zone, out: &mut PathResults) {
-    let objects = object_resources(policy, &format!("{bucket_arn}/"));
-    let targets = s3_targets(policy, BUCKET_TYPES, bucket_arn, &objects);
+    let objects = super::named_under(policy, &format!("{bucket_arn}/"), WITNESS_OBJECT);
+    let targets = super::container_targets(policy, "s3", BUCKET_TYPES, bucket_arn, &objects);
     let raws = search::search(policy, &scope(zone, &targets, out));
     let (via_ap_account, direct): (Vec<RawFinding>, Vec<RawFinding>) =
         raws.into_iter().partition(|r| ap_account_of(r).is_some());
@@ -169,8 +167,8 @@ fn access_point(
     let Some(ap_policy) = out.parse(&document, text, ResourceElement::Required) else { return };
     let Some(bucket_policy) = bucket_policy else { return };
     let ap_prefix = format!("{}/object/", ap.arn);
-    let ap_objects = object_resources(&ap_policy, &ap_prefix);
-    let targets = s3_targets(&ap_policy, ACCESS_POINT_TYPES, &ap.arn, &ap_objects);
+    let ap_objects = super::named_under(&ap_policy, &ap_prefix, WITNESS_OBJECT);
+    let targets = super::container_targets(&ap_policy, "s3", ACCESS_POINT_TYPES, &ap.arn, &ap_objects);
     let bucket_for = |resource: &str| match resource.strip_prefix(&ap_prefix) {
         Some(key) => format!("{bucket_arn}/{key}"),
         None => bucket_arn.to_string(),
@@ -203,57 +201,6 @@ fn access_point(
         }
     }
     out.add(raws, SharedVia::S3AccessPoint);
-}
-
-/// Targets of S3 actions on `types` (the container type first, then the object types):
-/// container-level actions on the container ARN, object-level actions on object ARNs.
-fn s3_targets(policy: &Policy, types: &[&str], container_arn: &str, objects: &[String]) -> Vec<Target> {
-    let (container, object) = types.split_at(1);
-    let container_only: Arc<[String]> = Arc::from([container_arn.to_string()]);
-    let objects_only: Arc<[String]> = objects.into();
-    let every: Arc<[String]> = std::iter::once(container_arn.to_string()).chain(objects.iter().cloned()).collect();
-    let mut targets: Vec<Target> = catalog::actions_on("s3", types)
-        .into_iter()
-        .map(|a| {
-            let on_container = container.iter().any(|t| a.applies_to(t));
-            let on_objects = object.iter().any(|t| a.applies_to(t));
-            let resources = match (on_container, on_objects) {
-                (true, true) => every.clone(),
-                (true, false) => container_only.clone(),
-                (false, true) => objects_only.clone(),
-                (false, false) => Arc::from([]),
-            };
-            catalog_target(a, resources)
-        })
-        .collect();
-    super::add_unknown_literals(policy, "s3", &every, &mut targets, false);
-    targets
-}
-
-/// Object ARNs to try: an instance of every object pattern the policy names, and a default.
-fn object_resources(policy: &Policy, prefix: &str) -> Vec<String> {
-    let mut out = vec![format!("{prefix}{WITNESS_OBJECT}")];
-    for st in &policy.statements {
-        for (written, value) in st.resource.iter().flat_map(|r| r.written.iter().zip(&r.values)) {
-            let instance = match value {
-                // Policy variables resolve to what the witness caller carries.
-                Value::Text { template: Some(_), .. } => {
-                    let written = written.replace("${aws:username}", search::USER_NAME);
-                    if written.contains("${") {
-                        continue;
-                    }
-                    Pattern::new(&written, false).instance("perimeter")
-                }
-                // Literal text (`${…}` too, under a `Version` without variables).
-                Value::Text { pattern: Some(p), .. } => p.instance("perimeter"),
-                _ => continue,
-            };
-            if instance.starts_with(prefix) && !out.contains(&instance) {
-                out.push(instance);
-            }
-        }
-    }
-    out
 }
 
 /// The actions an ACL permission grants (semantics.md section 6).

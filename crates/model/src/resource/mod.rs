@@ -7,6 +7,8 @@
 //! [`ResourceInputs`] tie them together with exhaustive matches, so that a new type makes the
 //! compiler point at every place to extend. `docs/adding-a-resource-type.md` lists the rest.
 
+mod dynamodb_stream;
+mod dynamodb_table;
 mod ec2_snapshot;
 mod ecr_repository;
 mod efs_file_system;
@@ -36,6 +38,8 @@ pub use s3_bucket::{
 pub use sqs_queue::SqsQueueInputs;
 pub use ec2_snapshot::{Ec2SnapshotInputs, SnapshotBlockPublicAccess, VolumePermission};
 pub use rds_snapshot::RdsSnapshotInputs;
+pub use dynamodb_stream::DynamoDbStreamInputs;
+pub use dynamodb_table::DynamoDbTableInputs;
 pub use secrets_manager_secret::SecretsManagerSecretInputs;
 pub use sns_topic::SnsTopicInputs;
 pub use ecr_repository::EcrRepositoryInputs;
@@ -77,6 +81,10 @@ pub enum ResourceType {
     RdsDbSnapshot,
     #[strum(serialize = "AWS::RDS::DBClusterSnapshot")]
     RdsDbClusterSnapshot,
+    #[strum(serialize = "AWS::DynamoDB::Table")]
+    DynamoDbTable,
+    #[strum(serialize = "AWS::DynamoDB::Stream")]
+    DynamoDbStream,
 }
 
 /// A resource type name that perimeter does not know.
@@ -121,6 +129,7 @@ impl ResourceType {
             ResourceType::EfsFileSystem => "elasticfilesystem",
             ResourceType::Ec2Snapshot => "ec2",
             ResourceType::RdsDbSnapshot | ResourceType::RdsDbClusterSnapshot => "rds",
+            ResourceType::DynamoDbTable | ResourceType::DynamoDbStream => "dynamodb",
         }
     }
 
@@ -166,7 +175,9 @@ impl ResourceType {
             | ResourceType::EfsFileSystem
             | ResourceType::Ec2Snapshot
             | ResourceType::RdsDbSnapshot
-            | ResourceType::RdsDbClusterSnapshot => false,
+            | ResourceType::RdsDbClusterSnapshot
+            | ResourceType::DynamoDbTable
+            | ResourceType::DynamoDbStream => false,
         }
     }
 }
@@ -272,6 +283,10 @@ pub enum ResourceInputs {
     RdsDbSnapshot(RdsSnapshotInputs),
     #[serde(rename = "AWS::RDS::DBClusterSnapshot")]
     RdsDbClusterSnapshot(RdsSnapshotInputs),
+    #[serde(rename = "AWS::DynamoDB::Table")]
+    DynamoDbTable(DynamoDbTableInputs),
+    #[serde(rename = "AWS::DynamoDB::Stream")]
+    DynamoDbStream(DynamoDbStreamInputs),
 }
 
 /// Calls one [`TypeInputs`] method on whichever type the inputs are.
@@ -291,6 +306,8 @@ macro_rules! each_type {
             ResourceInputs::Ec2Snapshot($x) => $body,
             ResourceInputs::RdsDbSnapshot($x) => $body,
             ResourceInputs::RdsDbClusterSnapshot($x) => $body,
+            ResourceInputs::DynamoDbTable($x) => $body,
+            ResourceInputs::DynamoDbStream($x) => $body,
         }
     };
 }
@@ -311,6 +328,8 @@ impl ResourceInputs {
             ResourceInputs::Ec2Snapshot(_) => ResourceType::Ec2Snapshot,
             ResourceInputs::RdsDbSnapshot(_) => ResourceType::RdsDbSnapshot,
             ResourceInputs::RdsDbClusterSnapshot(_) => ResourceType::RdsDbClusterSnapshot,
+            ResourceInputs::DynamoDbTable(_) => ResourceType::DynamoDbTable,
+            ResourceInputs::DynamoDbStream(_) => ResourceType::DynamoDbStream,
         }
     }
 
@@ -330,6 +349,8 @@ impl ResourceInputs {
             ResourceType::Ec2Snapshot => ResourceInputs::Ec2Snapshot(TypeInputs::from_policy(arn, policy)),
             ResourceType::RdsDbSnapshot => ResourceInputs::RdsDbSnapshot(TypeInputs::from_policy(arn, policy)),
             ResourceType::RdsDbClusterSnapshot => ResourceInputs::RdsDbClusterSnapshot(TypeInputs::from_policy(arn, policy)),
+            ResourceType::DynamoDbTable => ResourceInputs::DynamoDbTable(TypeInputs::from_policy(arn, policy)),
+            ResourceType::DynamoDbStream => ResourceInputs::DynamoDbStream(TypeInputs::from_policy(arn, policy)),
         }
     }
 

@@ -1,10 +1,14 @@
 //! The simulated services: which service a request is for (the SigV4 signing name, else the
 //! request's shape), which operation it asks for, the logical request's parameters, and the
 //! answer from the synthetic organization. Served: STS, IAM, Organizations, Account, KMS, SQS,
-//! Lambda, S3, S3 Control, Secrets Manager, SNS, ECR, EFS, EC2 (snapshots) and RDS (DB and DB
-//! cluster snapshots).
+//! Lambda, S3, S3 Control, Secrets Manager, SNS, ECR, EFS, EC2 (snapshots), RDS (DB and DB
+//! cluster snapshots), DynamoDB (tables, and the resource policies of tables and streams) and
+//! DynamoDB Streams (streams). DynamoDB and DynamoDB Streams both sign as `dynamodb`: the
+//! `X-Amz-Target` prefix tells them apart.
 
 pub(crate) mod account;
+pub(crate) mod dynamodb;
+pub(crate) mod dynamodbstreams;
 pub(crate) mod ec2;
 pub(crate) mod ecr;
 pub(crate) mod efs;
@@ -43,6 +47,8 @@ pub enum Service {
     Efs,
     Ec2,
     Rds,
+    DynamoDb,
+    DynamoDbStreams,
 }
 
 impl Service {
@@ -64,6 +70,8 @@ impl Service {
             Service::Efs => "EFS",
             Service::Ec2 => "EC2",
             Service::Rds => "RDS",
+            Service::DynamoDb => "DynamoDB",
+            Service::DynamoDbStreams => "DynamoDB Streams",
         }
     }
 
@@ -76,6 +84,8 @@ impl Service {
             Service::Ec2 => Protocol::Ec2Query { namespace: ec2::NAMESPACE },
             Service::Organizations | Service::Kms | Service::SecretsManager | Service::Ecr => Protocol::AwsJson11,
             Service::Sqs => Protocol::AwsJson10Sqs,
+            Service::DynamoDb => Protocol::AwsJson10 { namespace: dynamodb::NAMESPACE },
+            Service::DynamoDbStreams => Protocol::AwsJson10 { namespace: dynamodbstreams::NAMESPACE },
             Service::Account | Service::Lambda => Protocol::RestJson,
             Service::Efs => Protocol::RestJsonEfs,
             Service::S3 => Protocol::RestXmlUnwrapped,
@@ -95,7 +105,9 @@ impl Service {
             Service::Sts | Service::Iam | Service::Sns | Service::Rds => ApiError::new(400, "Throttling", message),
             Service::Ec2 => ApiError::new(503, "RequestLimitExceeded", "Request limit exceeded. (simulated throttling)"),
             Service::Organizations => ApiError::new(400, "TooManyRequestsException", message),
-            Service::Kms | Service::SecretsManager | Service::Ecr => ApiError::new(400, "ThrottlingException", message),
+            Service::Kms | Service::SecretsManager | Service::Ecr | Service::DynamoDb | Service::DynamoDbStreams => {
+                ApiError::new(400, "ThrottlingException", message)
+            }
             Service::Efs => ApiError::new(429, "ThrottlingException", message),
             Service::Sqs => ApiError::new(400, "RequestThrottled", message),
             Service::Account | Service::Lambda => ApiError::new(429, "TooManyRequestsException", message),
@@ -120,6 +132,7 @@ impl Service {
             Service::Efs => ApiError::new(500, "InternalServerError", message),
             Service::Ec2 => ApiError::new(500, "InternalError", message),
             Service::Rds => ApiError::new(500, "InternalFailure", message),
+            Service::DynamoDb | Service::DynamoDbStreams => ApiError::new(500, "InternalServerError", message),
         }
     }
 
@@ -144,8 +157,17 @@ impl Service {
         }
     }
 
-    /// The service a request is for: the signing name of its credential scope, else its shape.
+    /// The service a request is for: the signing name of its credential scope (for `dynamodb`,
+    /// shared by DynamoDB and DynamoDB Streams, with the `X-Amz-Target` prefix), else its shape.
     pub fn detect(req: &Incoming) -> Option<Service> {
+        let target_prefix = req.header("x-amz-target").and_then(|t| t.split('.').next());
+        let dynamodb_service = || {
+            if target_prefix == Some(dynamodbstreams::TARGET) {
+                Service::DynamoDbStreams
+            } else {
+                Service::DynamoDb
+            }
+        };
         let s3_service = || {
             if req.path.starts_with("/v20180820/") || req.path == "/v20180820" {
                 Service::S3Control
@@ -169,16 +191,19 @@ impl Service {
                 "elasticfilesystem" => Some(Service::Efs),
                 "ec2" => Some(Service::Ec2),
                 "rds" => Some(Service::Rds),
+                "dynamodb" => Some(dynamodb_service()),
                 _ => None,
             };
         }
-        if let Some(target) = req.header("x-amz-target") {
-            return match target.split('.').next() {
-                Some("AWSOrganizationsV20161128") => Some(Service::Organizations),
-                Some("TrentService") => Some(Service::Kms),
-                Some("AmazonSQS") => Some(Service::Sqs),
-                Some("secretsmanager") => Some(Service::SecretsManager),
-                Some("AmazonEC2ContainerRegistry_V20150921") => Some(Service::Ecr),
+        if let Some(prefix) = target_prefix {
+            return match prefix {
+                "AWSOrganizationsV20161128" => Some(Service::Organizations),
+                "TrentService" => Some(Service::Kms),
+                "AmazonSQS" => Some(Service::Sqs),
+                "secretsmanager" => Some(Service::SecretsManager),
+                "AmazonEC2ContainerRegistry_V20150921" => Some(Service::Ecr),
+                dynamodb::TARGET => Some(Service::DynamoDb),
+                dynamodbstreams::TARGET => Some(Service::DynamoDbStreams),
                 _ => None,
             };
         }
@@ -215,6 +240,8 @@ impl Service {
             Service::Sqs => by_name(target(req), sqs::OPERATIONS),
             Service::SecretsManager => by_name(target(req), secretsmanager::OPERATIONS),
             Service::Ecr => by_name(target(req), ecr::OPERATIONS),
+            Service::DynamoDb => by_name(target(req), dynamodb::OPERATIONS),
+            Service::DynamoDbStreams => by_name(target(req), dynamodbstreams::OPERATIONS),
             Service::Sns => by_name(form_get(&req.form(), "Action"), sns::OPERATIONS),
             Service::Ec2 => by_name(form_get(&req.form(), "Action"), ec2::OPERATIONS),
             Service::Rds => by_name(form_get(&req.form(), "Action"), rds::OPERATIONS),
@@ -239,7 +266,7 @@ impl Service {
                 pairs.sort();
                 pairs.join("&")
             }
-            Protocol::AwsJson11 | Protocol::AwsJson10Sqs => String::from_utf8_lossy(&req.body).trim().to_string(),
+            Protocol::AwsJson11 | Protocol::AwsJson10Sqs | Protocol::AwsJson10 { .. } => String::from_utf8_lossy(&req.body).trim().to_string(),
             _ => {
                 let mut key = format!("{} {}?{}", req.method, req.path, req.canonical_query());
                 if self == Service::Account {
@@ -272,6 +299,8 @@ impl Service {
             Service::Efs => efs::answer(operation, ctx),
             Service::Ec2 => ec2::answer(operation, ctx),
             Service::Rds => rds::answer(operation, ctx),
+            Service::DynamoDb => dynamodb::answer(operation, ctx),
+            Service::DynamoDbStreams => dynamodbstreams::answer(operation, ctx),
         }
     }
 }

@@ -23,7 +23,7 @@ pub fn query(service: &str, key: &str, body: &str) -> Request {
 }
 
 pub fn json(service: &str, target: &str, region: &str, key: &str, body: &str) -> Request {
-    let content_type = if service == "sqs" { "application/x-amz-json-1.0" } else { "application/x-amz-json-1.1" };
+    let content_type = if service == "sqs" || service == "dynamodb" { "application/x-amz-json-1.0" } else { "application/x-amz-json-1.1" };
     request("POST", "/", service, region, key, &[("x-amz-target", target), ("content-type", content_type)], body)
 }
 

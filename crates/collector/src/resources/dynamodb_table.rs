@@ -1,0 +1,43 @@
+//! `AWS::DynamoDB::Table`: the tables of a region (ListTables) with their resource-based
+//! policies (one GetResourcePolicy per table; none is an answer).
+
+use perimeter_model::{DynamoDbTableInputs, ResourceInputs, ResourceRecord, ResourceType};
+
+use crate::account::{AccountCtx, Collected, Read};
+use crate::listing;
+
+const TYPE: ResourceType = ResourceType::DynamoDbTable;
+
+pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
+    let ddb = ctx.clients(region).dynamodb;
+    let pages = ddb.list_tables().into_paginator().send();
+    let names = listing::all_pages(ctx, "ListTables", pages, |p| p.table_names().to_vec()).await;
+    listing::scope(ctx, region, TYPE, names, fan_out, |name| table(ctx, region, &ddb, name)).await
+}
+
+async fn table(ctx: &AccountCtx, region: &str, ddb: &aws_sdk_dynamodb::Client, name: String) -> Read {
+    let arn = format!("arn:aws:dynamodb:{region}:{}:table/{name}", ctx.account);
+    let policy = policy_of(ctx, ddb, &arn).await.map_err(|f| Box::new(ctx.error(Some(region), Some(TYPE), Some(&arn), f)))?;
+    // A table deleted between the listing and the read is gone.
+    let Some(policy) = policy else { return Ok(None) };
+    Ok(Some(ResourceRecord {
+        arn,
+        account: ctx.account.clone(),
+        region: region.to_string(),
+        inputs: ResourceInputs::DynamoDbTable(DynamoDbTableInputs { name, policy }),
+    }))
+}
+
+/// The resource-based policy of a table or stream: `Ok(Some(None))` when it has none,
+/// `Ok(None)` when the resource is gone.
+pub(super) async fn policy_of(ctx: &AccountCtx, ddb: &aws_sdk_dynamodb::Client, arn: &str) -> Result<Option<Option<String>>, crate::failure::Failure> {
+    let result = ctx.call(ddb.get_resource_policy().resource_arn(arn).send()).await;
+    if let Err(e) = &result {
+        let f = crate::failure::classify(e);
+        if f.is_code(&["PolicyNotFoundException"]) {
+            return Ok(Some(None));
+        }
+    }
+    let out = listing::unless_absent(result, &["ResourceNotFoundException"], "GetResourcePolicy")?;
+    Ok(out.map(|o| o.policy().filter(|p| !p.trim().is_empty()).map(str::to_string)))
+}
