@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use perimeter_model::{rcp_governs, BlockedBy, ResourceControls};
+use perimeter_model::{BlockedBy, ResourceControls};
 
 pub use perimeter_model::resource_control::governs;
 
@@ -139,11 +139,6 @@ pub(crate) fn with_denies(policy: &Policy, rcps: &[Arc<Rcp>]) -> Policy {
         }
     }
     merged
-}
-
-/// Whether RCPs govern a request for `action` at all.
-pub(crate) fn governed(action: &str) -> bool {
-    rcp_governs(action)
 }
 
 #[cfg(test)]

@@ -31,13 +31,17 @@ async fn table(ctx: &AccountCtx, region: &str, ddb: &aws_sdk_dynamodb::Client, n
 /// The resource-based policy of a table or stream: `Ok(Some(None))` when it has none,
 /// `Ok(None)` when the resource is gone.
 pub(super) async fn policy_of(ctx: &AccountCtx, ddb: &aws_sdk_dynamodb::Client, arn: &str) -> Result<Option<Option<String>>, crate::failure::Failure> {
-    let result = ctx.call(ddb.get_resource_policy().resource_arn(arn).send()).await;
-    if let Err(e) = &result {
-        let f = crate::failure::classify(e);
-        if f.is_code(&["PolicyNotFoundException"]) {
-            return Ok(Some(None));
+    match ctx.call(ddb.get_resource_policy().resource_arn(arn).send()).await {
+        Ok(out) => Ok(Some(out.policy().filter(|p| !p.trim().is_empty()).map(str::to_string))),
+        Err(e) => {
+            let f = crate::failure::classify(&e);
+            if f.is_code(&["PolicyNotFoundException"]) {
+                Ok(Some(None))
+            } else if f.is_code(&["ResourceNotFoundException"]) {
+                Ok(None)
+            } else {
+                Err(f.reading("GetResourcePolicy"))
+            }
         }
     }
-    let out = listing::unless_absent(result, &["ResourceNotFoundException"], "GetResourcePolicy")?;
-    Ok(out.map(|o| o.policy().filter(|p| !p.trim().is_empty()).map(str::to_string)))
 }

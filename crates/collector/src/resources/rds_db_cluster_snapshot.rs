@@ -20,10 +20,7 @@ pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
                 let arn = s
                     .db_cluster_snapshot_arn()
                     .map_or_else(|| format!("arn:aws:rds:{region}:{}:cluster-snapshot:{id}", ctx.account), str::to_string);
-                // The key only of an encrypted snapshot (an emulator may name one for any).
-                let encrypted = s.storage_encrypted().unwrap_or(false);
-                let kms_key_id = s.kms_key_id().filter(|_| encrypted).map(str::to_string);
-                Some((arn, RdsSnapshotInputs { snapshot_id: id, encrypted, kms_key_id, restore: Vec::new() }))
+                Some((arn, super::rds_db_snapshot::listed(id, s.storage_encrypted(), s.kms_key_id())))
             })
             .collect()
     })
@@ -36,13 +33,7 @@ async fn snapshot(ctx: &AccountCtx, region: &str, rds: &aws_sdk_rds::Client, arn
     let out = listing::unless_absent(ctx.call(call).await, &["DBClusterSnapshotNotFoundFault"], "DescribeDBClusterSnapshotAttributes")
         .map_err(|f| Box::new(ctx.error(Some(region), Some(TYPE), Some(&arn), f)))?;
     let Some(out) = out else { return Ok(None) };
-    inputs.restore = out
-        .db_cluster_snapshot_attributes_result()
-        .map(|r| r.db_cluster_snapshot_attributes())
-        .unwrap_or_default()
-        .iter()
-        .filter(|a| a.attribute_name() == Some("restore"))
-        .flat_map(|a| a.attribute_values().iter().cloned())
-        .collect();
+    let attributes = out.db_cluster_snapshot_attributes_result().map(|r| r.db_cluster_snapshot_attributes()).unwrap_or_default();
+    inputs.restore = super::rds_db_snapshot::restore(attributes.iter().map(|a| (a.attribute_name(), a.attribute_values())));
     Ok(Some(ResourceRecord { arn, account: ctx.account.clone(), region: region.to_string(), inputs: ResourceInputs::RdsDbClusterSnapshot(inputs) }))
 }

@@ -18,10 +18,7 @@ pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
             .filter_map(|s| {
                 let id = s.db_snapshot_identifier()?.to_string();
                 let arn = s.db_snapshot_arn().map_or_else(|| format!("arn:aws:rds:{region}:{}:snapshot:{id}", ctx.account), str::to_string);
-                // The key only of an encrypted snapshot (an emulator may name one for any).
-                let encrypted = s.encrypted().unwrap_or(false);
-                let kms_key_id = s.kms_key_id().filter(|_| encrypted).map(str::to_string);
-                Some((arn, RdsSnapshotInputs { snapshot_id: id, encrypted, kms_key_id, restore: Vec::new() }))
+                Some((arn, listed(id, s.encrypted(), s.kms_key_id())))
             })
             .collect()
     })
@@ -34,13 +31,19 @@ async fn snapshot(ctx: &AccountCtx, region: &str, rds: &aws_sdk_rds::Client, arn
     let out = listing::unless_absent(ctx.call(call).await, &["DBSnapshotNotFound"], "DescribeDBSnapshotAttributes")
         .map_err(|f| Box::new(ctx.error(Some(region), Some(TYPE), Some(&arn), f)))?;
     let Some(out) = out else { return Ok(None) };
-    inputs.restore = out
-        .db_snapshot_attributes_result()
-        .map(|r| r.db_snapshot_attributes())
-        .unwrap_or_default()
-        .iter()
-        .filter(|a| a.attribute_name() == Some("restore"))
-        .flat_map(|a| a.attribute_values().iter().cloned())
-        .collect();
+    let attributes = out.db_snapshot_attributes_result().map(|r| r.db_snapshot_attributes()).unwrap_or_default();
+    inputs.restore = restore(attributes.iter().map(|a| (a.attribute_name(), a.attribute_values())));
     Ok(Some(ResourceRecord { arn, account: ctx.account.clone(), region: region.to_string(), inputs: ResourceInputs::RdsDbSnapshot(inputs) }))
+}
+
+/// A snapshot as the listing gives it, its `restore` still to read. The key is kept only for
+/// an encrypted snapshot (an emulator may name one for any).
+pub(super) fn listed(snapshot_id: String, encrypted: Option<bool>, kms_key_id: Option<&str>) -> RdsSnapshotInputs {
+    let encrypted = encrypted.unwrap_or(false);
+    RdsSnapshotInputs { snapshot_id, encrypted, kms_key_id: kms_key_id.filter(|_| encrypted).map(str::to_string), restore: Vec::new() }
+}
+
+/// The values of the `restore` attribute among a snapshot's (name, values) attributes.
+pub(super) fn restore<'a>(attributes: impl Iterator<Item = (Option<&'a str>, &'a [String])>) -> Vec<String> {
+    attributes.filter(|(name, _)| *name == Some("restore")).flat_map(|(_, values)| values.iter().cloned()).collect()
 }

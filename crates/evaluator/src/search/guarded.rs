@@ -21,7 +21,7 @@ use crate::resource_control::{self, Rcp};
 pub(super) fn search(policy: &Policy, scope: &Scope<'_>) -> Vec<RawFinding> {
     let guards = scope.guards;
     let (governed, free): (Vec<Target>, Vec<Target>) =
-        scope.targets.iter().cloned().partition(|t| resource_control::governed(&t.action));
+        scope.targets.iter().cloned().partition(|t| perimeter_model::rcp_governs(&t.action));
     let mut found = Vec::new();
     if !free.is_empty() {
         found.extend(search_policy(policy, &Scope { targets: &free, guards: &[], ..scope.clone() }));
