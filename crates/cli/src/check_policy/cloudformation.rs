@@ -5,13 +5,17 @@
 //! `Ref` to a pseudo parameter or to a resource of the template, `Fn::GetAtt` of its `Arn`,
 //! `Fn::Sub` and `Fn::Join` over those. Anything else (a parameter, `Fn::If`, an import) makes
 //! the policy not known, never clean.
+//!
+//! A name that CloudFormation generates (no `BucketName`, `TopicName`, … given) is stood for by
+//! the resource's logical ID, a file system's ID likewise; a secret's random ARN suffix and a
+//! stream's label by fixed stand-ins ([`infra::settle`] says when the policy decides instead).
 
 use std::path::Path;
 
 use perimeter_model::ResourceType;
 use serde_json::{Map, Value};
 
-use super::infra::{key_lines, segment, Deployment, Document, Found, Input, Permission};
+use super::infra::{self, key_lines, segment, Deployment, Document, Found, Generated, Input, Permission, SECRET_SUFFIX, STREAM_LABEL};
 
 /// A template has a `Resources` object and either the format version or a resource with an
 /// `AWS::` type.
@@ -21,20 +25,26 @@ pub fn is_template(doc: &Value) -> bool {
         || resources.values().any(|r| r.get("Type").and_then(Value::as_str).is_some_and(|t| t.starts_with("AWS::")))
 }
 
-/// Policy-bearing types perimeter cannot analyse yet: reported as not analysed, never clean.
+/// Policy-bearing types perimeter cannot analyse yet (the evaluator does not know their
+/// resource type): reported as not analysed, never clean.
 const NOT_YET: &[(&str, &str)] = &[
-    ("AWS::SNS::TopicPolicy", "PolicyDocument"),
-    ("AWS::SecretsManager::ResourcePolicy", "ResourcePolicy"),
-    ("AWS::ECR::Repository", "RepositoryPolicyText"),
-    ("AWS::EFS::FileSystem", "FileSystemPolicy"),
     ("AWS::Events::EventBusPolicy", "Statement"),
     ("AWS::OpenSearchService::Domain", "AccessPolicies"),
     ("AWS::ApiGateway::RestApi", "Policy"),
     ("AWS::Backup::BackupVault", "AccessPolicy"),
     ("AWS::Logs::ResourcePolicy", "PolicyDocument"),
-    ("AWS::S3Express::BucketPolicy", "PolicyDocument"),
-    ("AWS::DynamoDB::Table", "ResourcePolicy"),
 ];
+
+/// One policy of a resource, before its ARN is settled.
+struct Pending {
+    resource_type: ResourceType,
+    arn: Result<String, Unresolved>,
+    /// The pointer of the document.
+    pointer: String,
+    document: Document,
+    /// The length of the stand-in at the end of the ARN for a part AWS generates, and which.
+    generated: Option<(usize, Generated)>,
+}
 
 struct Template<'a> {
     resources: &'a Map<String, Value>,
@@ -54,35 +64,110 @@ pub fn policies(file: &Path, text: &str, doc: &Value, deployment: &Deployment) -
         let props_at = format!("/Resources/{}/Properties", segment(id));
         let at = |prop: &str| format!("{props_at}/{prop}");
         let line = lines.get(id.as_str()).copied();
-        // (type, ARN, the document's pointer, the document) of each policy of this resource.
-        let mut policies: Vec<(ResourceType, Result<String, Unresolved>, String, Document)> = Vec::new();
-        let mut document_at = |resource_type, arn: Result<String, Unresolved>, prop: &str| {
-            let pointer = at(prop);
-            let document = match props.get(prop) {
+        let mut policies: Vec<Pending> = Vec::new();
+        // The policy at `path` (segments under `Properties`, `/`-separated) of this resource.
+        let mut document_at = |resource_type, arn: Result<String, Unresolved>, path: &str, generated: Option<(usize, Generated)>| {
+            let pointer = at(path);
+            let document = match props.pointer(&format!("/{path}")) {
                 Some(d) => t.document(d, &pointer),
-                None => Document::NotKnown { pointer: pointer.clone(), why: format!("`{prop}` is missing") },
+                None => match t.intrinsic_on(&props, path, &props_at) {
+                    Some((p, why)) => Document::NotKnown { pointer: p, why },
+                    None => Document::NotKnown { pointer: pointer.clone(), why: format!("`{path}` is missing") },
+                },
             };
-            policies.push((resource_type, arn, pointer, document));
+            policies.push(Pending { resource_type, arn, pointer, document, generated });
         };
         match kind {
             "AWS::S3::BucketPolicy" => {
                 let arn = t.string(props.get("Bucket"), &at("Bucket")).map(|b| format!("arn:{}:s3:::{b}", deployment.partition));
-                document_at(ResourceType::S3Bucket, arn, "PolicyDocument");
+                document_at(ResourceType::S3Bucket, arn, "PolicyDocument", None);
             }
             "AWS::SQS::QueuePolicy" => {
                 let queues = props.get("Queues").and_then(Value::as_array).cloned().unwrap_or_default();
                 if queues.is_empty() {
-                    document_at(ResourceType::SqsQueue, Err((at("Queues"), "`Queues` is missing or empty".into())), "PolicyDocument");
+                    document_at(ResourceType::SqsQueue, Err((at("Queues"), "`Queues` is missing or empty".into())), "PolicyDocument", None);
                 }
                 for (i, q) in queues.iter().enumerate() {
-                    document_at(ResourceType::SqsQueue, t.queue_arn(q, &at(&format!("Queues/{i}"))), "PolicyDocument");
+                    document_at(ResourceType::SqsQueue, t.queue_arn(q, &at(&format!("Queues/{i}"))), "PolicyDocument", None);
                 }
             }
             "AWS::SQS::Queue" if props.get("Policy").is_some() => {
-                document_at(ResourceType::SqsQueue, Ok(t.arn_of(id, kind)), "Policy");
+                document_at(ResourceType::SqsQueue, Ok(t.arn_of(id, kind)), "Policy", None);
             }
-            "AWS::IAM::Role" => document_at(ResourceType::IamRole, Ok(t.arn_of(id, kind)), "AssumeRolePolicyDocument"),
-            "AWS::KMS::Key" => document_at(ResourceType::KmsKey, Ok(t.arn_of(id, kind)), "KeyPolicy"),
+            "AWS::IAM::Role" => document_at(ResourceType::IamRole, Ok(t.arn_of(id, kind)), "AssumeRolePolicyDocument", None),
+            "AWS::KMS::Key" => document_at(ResourceType::KmsKey, Ok(t.arn_of(id, kind)), "KeyPolicy", None),
+            "AWS::SecretsManager::ResourcePolicy" => {
+                let arn = t.secret_arn(props.get("SecretId"), &at("SecretId"));
+                // A secret named (or referred to) without its random suffix has the stand-in.
+                let generated = arn.as_ref().ok().filter(|a| a.ends_with(&format!("-{SECRET_SUFFIX}"))).map(|_| (SECRET_SUFFIX.len(), Generated::SecretSuffix));
+                document_at(ResourceType::SecretsManagerSecret, arn, "ResourcePolicy", generated);
+            }
+            "AWS::SNS::TopicPolicy" => {
+                let topics = props.get("Topics").and_then(Value::as_array).cloned().unwrap_or_default();
+                if topics.is_empty() {
+                    let why = match props.get("Topics") {
+                        Some(v) if !v.is_array() => "`Topics` is not a list known before deployment",
+                        _ => "`Topics` is missing or empty",
+                    };
+                    document_at(ResourceType::SnsTopic, Err((at("Topics"), why.into())), "PolicyDocument", None);
+                }
+                for (i, topic) in topics.iter().enumerate() {
+                    document_at(ResourceType::SnsTopic, t.topic_arn(topic, &at(&format!("Topics/{i}"))), "PolicyDocument", None);
+                }
+            }
+            "AWS::ECR::Repository" if props.get("RepositoryPolicyText").is_some() => {
+                document_at(ResourceType::EcrRepository, Ok(t.arn_of(id, kind)), "RepositoryPolicyText", None);
+            }
+            "AWS::EFS::FileSystem" if props.get("FileSystemPolicy").is_some() => {
+                // The file system's ID is generated: the logical ID stands for it.
+                let generated = Some((t.physical_name(id, kind).len(), Generated::FileSystemId));
+                document_at(ResourceType::EfsFileSystem, Ok(t.arn_of(id, kind)), "FileSystemPolicy", generated);
+            }
+            "AWS::DynamoDB::Table" => {
+                let table = t.arn_of(id, kind);
+                if props.get("ResourcePolicy").is_some() {
+                    document_at(ResourceType::DynamoDbTable, Ok(table.clone()), "ResourcePolicy/PolicyDocument", None);
+                }
+                if props.get("StreamSpecification").is_some_and(|s| mentions(s, "ResourcePolicy")) {
+                    let stream = Ok(format!("{table}/stream/{STREAM_LABEL}"));
+                    let generated = Some((STREAM_LABEL.len(), Generated::StreamLabel));
+                    document_at(ResourceType::DynamoDbStream, stream, "StreamSpecification/ResourcePolicy/PolicyDocument", generated);
+                }
+            }
+            "AWS::DynamoDB::GlobalTable" => {
+                let name = t.physical_name(id, kind);
+                match props.get("Replicas") {
+                    Some(Value::Array(replicas)) => {
+                        for (i, replica) in replicas.iter().enumerate() {
+                            let here = format!("Replicas/{i}");
+                            let region = match t.intrinsic_on(&props, &format!("{here}/Region"), &props_at) {
+                                Some(unresolved) => Err(unresolved),
+                                None => t.string(replica.get("Region"), &at(&format!("{here}/Region"))),
+                            };
+                            let table = region.map(|r| format!("arn:{}:dynamodb:{r}:{}:table/{name}", deployment.partition, deployment.account));
+                            if replica.get("ResourcePolicy").is_some() || (replica.get("Region").is_none() && mentions(replica, "ResourcePolicy")) {
+                                document_at(ResourceType::DynamoDbTable, table.clone(), &format!("{here}/ResourcePolicy/PolicyDocument"), None);
+                            }
+                            if replica.get("ReplicaStreamSpecification").is_some_and(|s| mentions(s, "ResourcePolicy")) {
+                                let stream = table.map(|t| format!("{t}/stream/{STREAM_LABEL}"));
+                                let generated = Some((STREAM_LABEL.len(), Generated::StreamLabel));
+                                document_at(ResourceType::DynamoDbStream, stream, &format!("{here}/ReplicaStreamSpecification/ResourcePolicy/PolicyDocument"), generated);
+                            }
+                        }
+                    }
+                    Some(other) if mentions(other, "ResourcePolicy") => {
+                        let why = "`Replicas` is not a list known before deployment".to_string();
+                        document_at(ResourceType::DynamoDbTable, Err((at("Replicas"), why)), "Replicas", None);
+                    }
+                    _ => {}
+                }
+            }
+            "AWS::S3Express::BucketPolicy" => {
+                let arn = t.string(props.get("Bucket"), &at("Bucket")).map(|b| {
+                    if b.starts_with("arn:") { b } else { format!("arn:{}:s3express:{}:{}:bucket/{b}", deployment.partition, deployment.region, deployment.account) }
+                });
+                document_at(ResourceType::S3ExpressDirectoryBucket, arn, "PolicyDocument", None);
+            }
             "AWS::Lambda::Permission" => {
                 let function = t.function_arn(props.get("FunctionName"), &at("FunctionName"));
                 let document = match (&function, t.permission(&props, &props_at)) {
@@ -90,7 +175,7 @@ pub fn policies(file: &Path, text: &str, doc: &Value, deployment: &Deployment) -
                     (_, Err((p, why))) => Document::NotKnown { pointer: p, why },
                     (Err((p, why)), _) => Document::NotKnown { pointer: p.clone(), why: why.clone() },
                 };
-                policies.push((ResourceType::LambdaFunction, function, props_at.clone(), document));
+                policies.push(Pending { resource_type: ResourceType::LambdaFunction, arn: function, pointer: props_at.clone(), document, generated: None });
             }
             "AWS::Lambda::LayerVersionPermission" => {
                 let arn = t.string(props.get("LayerVersionArn"), &at("LayerVersionArn"));
@@ -99,7 +184,7 @@ pub fn policies(file: &Path, text: &str, doc: &Value, deployment: &Deployment) -
                     (_, Err((p, why))) => Document::NotKnown { pointer: p, why },
                     (Err((p, why)), _) => Document::NotKnown { pointer: p.clone(), why: why.clone() },
                 };
-                policies.push((ResourceType::LambdaLayerVersion, arn, props_at.clone(), document));
+                policies.push(Pending { resource_type: ResourceType::LambdaLayerVersion, arn, pointer: props_at.clone(), document, generated: None });
             }
             _ => {
                 if let Some((_, prop)) = NOT_YET.iter().find(|(k, p)| *k == kind && props.get(*p).is_some()) {
@@ -113,7 +198,12 @@ pub fn policies(file: &Path, text: &str, doc: &Value, deployment: &Deployment) -
                 }
             }
         }
-        for (resource_type, arn, pointer, document) in policies {
+        for Pending { resource_type, arn, pointer, document, generated } in policies {
+            // A stand-in for a generated part of the ARN, settled by the policy.
+            let arn = match (arn, generated) {
+                (Ok(arn), Some((len, part))) => infra::settle(&arn, len, part, &document, &pointer),
+                (arn, _) => arn,
+            };
             // An ARN that is not known makes the policy not known: its Resource lines cannot be judged.
             let (resource_arn, document) = match arn {
                 Ok(arn) => (arn, document),
@@ -127,6 +217,16 @@ pub fn policies(file: &Path, text: &str, doc: &Value, deployment: &Deployment) -
 }
 
 type Unresolved = (String, String);
+
+/// Whether `v` holds an object with the key `key`, at any depth (a property that an intrinsic
+/// function wraps still shows its keys).
+fn mentions(v: &Value, key: &str) -> bool {
+    match v {
+        Value::Object(map) => map.contains_key(key) || map.values().any(|x| mentions(x, key)),
+        Value::Array(items) => items.iter().any(|x| mentions(x, key)),
+        _ => false,
+    }
+}
 
 /// The fields of a Lambda permission, resolved.
 struct PermissionFields {
@@ -171,6 +271,28 @@ impl Template<'_> {
         }
     }
 
+    /// Where the way down `path` (under `Properties`, at `at`) meets an intrinsic function, if
+    /// it does: the value below it is not known before deployment.
+    fn intrinsic_on(&self, props: &Value, path: &str, at: &str) -> Option<Unresolved> {
+        let mut v = props;
+        let mut pointer = at.to_string();
+        for seg in path.split('/') {
+            if let Value::Object(map) = v
+                && map.len() == 1
+                && let Some(k) = map.keys().next().filter(|k| *k == "Ref" || k.starts_with("Fn::"))
+            {
+                return Some((format!("{pointer}/{}", segment(k)), format!("`{k}` is not known before deployment")));
+            }
+            v = match v {
+                Value::Object(map) => map.get(seg)?,
+                Value::Array(items) => items.get(seg.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+            pointer = format!("{pointer}/{seg}");
+        }
+        None
+    }
+
     /// Resolves every intrinsic function inside `v`.
     fn resolve(&self, v: &Value, pointer: &str) -> Result<Value, Unresolved> {
         match v {
@@ -210,7 +332,15 @@ impl Template<'_> {
                     _ => return unknown("`Fn::GetAtt` needs a resource and an attribute".into()),
                 };
                 match (attr, self.resources.get(res).and_then(|r| r.get("Type")).and_then(Value::as_str)) {
-                    ("Arn", Some(kind)) => Ok(self.arn_of(res, kind)),
+                    ("Arn", Some(kind))
+                    | ("TopicArn", Some(kind @ "AWS::SNS::Topic"))
+                    | ("Id", Some(kind @ "AWS::SecretsManager::Secret")) => Ok(self.arn_of(res, kind)),
+                    ("TopicName", Some(kind @ "AWS::SNS::Topic")) | ("FileSystemId", Some(kind @ "AWS::EFS::FileSystem")) => {
+                        Ok(self.physical_name(res, kind))
+                    }
+                    ("StreamArn", Some(kind @ ("AWS::DynamoDB::Table" | "AWS::DynamoDB::GlobalTable"))) => {
+                        Ok(format!("{}/stream/{STREAM_LABEL}", self.arn_of(res, kind)))
+                    }
                     _ => unknown(format!("`Fn::GetAtt {res}.{attr}` is not known before deployment")),
                 }
             }
@@ -266,7 +396,7 @@ impl Template<'_> {
             let value = match vars.and_then(|v| v.get(name)) {
                 Some(v) => self.scalar(v, pointer)?,
                 None => match name.split_once('.') {
-                    Some((res, "Arn")) => self.intrinsic("Fn::GetAtt", &serde_json::json!([res, "Arn"]), pointer)?,
+                    Some((res, attr)) => self.intrinsic("Fn::GetAtt", &serde_json::json!([res, attr]), pointer)?,
                     _ => self.reference(name).ok_or_else(|| (pointer.to_string(), format!("`${{{name}}}` is not known before deployment")))?,
                 },
             };
@@ -291,7 +421,9 @@ impl Template<'_> {
                 Some(match kind {
                     // Ref of a queue is its URL.
                     "AWS::SQS::Queue" => format!("https://sqs.{}.amazonaws.com/{}/{}", d.region, d.account, self.physical_name(name, kind)),
-                    "AWS::KMS::Key" => self.physical_name(name, kind),
+                    // Ref of a topic or a secret is its ARN.
+                    "AWS::SNS::Topic" | "AWS::SecretsManager::Secret" => self.arn_of(name, kind),
+                    // Of a key, a repository, a file system, a table, a directory bucket: its ID or name.
                     _ => self.physical_name(name, kind),
                 })
             }
@@ -299,21 +431,33 @@ impl Template<'_> {
     }
 
     /// The name the resource will have: its name property when the template gives one as
-    /// text, else its logical ID (CloudFormation generates a name; the logical ID stands for it).
+    /// text, else its logical ID (CloudFormation generates a name; the logical ID stands for it,
+    /// in lowercase where names must be, and with the `--<zone>--x-s3` ending a directory
+    /// bucket's name has). A file system's or key's ID is generated too: the logical ID.
     fn physical_name(&self, id: &str, kind: &str) -> String {
         let prop = match kind {
-            "AWS::S3::Bucket" => "BucketName",
+            "AWS::S3::Bucket" | "AWS::S3Express::DirectoryBucket" => "BucketName",
             "AWS::SQS::Queue" => "QueueName",
             "AWS::IAM::Role" => "RoleName",
             "AWS::Lambda::Function" => "FunctionName",
+            "AWS::SNS::Topic" => "TopicName",
+            "AWS::SecretsManager::Secret" => "Name",
+            "AWS::ECR::Repository" => "RepositoryName",
+            "AWS::DynamoDB::Table" | "AWS::DynamoDB::GlobalTable" => "TableName",
             _ => "",
         };
-        self.resources
-            .get(id)
-            .and_then(|r| r.get("Properties"))
-            .and_then(|p| p.get(prop))
-            .and_then(Value::as_str)
-            .map_or_else(|| if kind == "AWS::S3::Bucket" { id.to_ascii_lowercase() } else { id.to_string() }, str::to_string)
+        let props = self.resources.get(id).and_then(|r| r.get("Properties"));
+        if let Some(name) = props.and_then(|p| p.get(prop)).and_then(Value::as_str) {
+            return name.to_string();
+        }
+        match kind {
+            "AWS::S3::Bucket" | "AWS::ECR::Repository" => id.to_ascii_lowercase(),
+            "AWS::S3Express::DirectoryBucket" => match props.and_then(|p| p.get("LocationName")).and_then(Value::as_str) {
+                Some(zone) => format!("{}--{zone}--x-s3", id.to_ascii_lowercase()),
+                None => format!("{}--x-s3", id.to_ascii_lowercase()),
+            },
+            _ => id.to_string(),
+        }
     }
 
     /// The ARN a resource of the template will have.
@@ -326,6 +470,12 @@ impl Template<'_> {
             "AWS::IAM::Role" => format!("arn:{}:iam::{}:role/{name}", d.partition, d.account),
             "AWS::KMS::Key" => format!("arn:{}:kms:{}:{}:key/{name}", d.partition, d.region, d.account),
             "AWS::Lambda::Function" => format!("arn:{}:lambda:{}:{}:function:{name}", d.partition, d.region, d.account),
+            "AWS::SNS::Topic" => format!("arn:{}:sns:{}:{}:{name}", d.partition, d.region, d.account),
+            "AWS::SecretsManager::Secret" => format!("arn:{}:secretsmanager:{}:{}:secret:{name}-{SECRET_SUFFIX}", d.partition, d.region, d.account),
+            "AWS::ECR::Repository" => format!("arn:{}:ecr:{}:{}:repository/{name}", d.partition, d.region, d.account),
+            "AWS::EFS::FileSystem" => format!("arn:{}:elasticfilesystem:{}:{}:file-system/{name}", d.partition, d.region, d.account),
+            "AWS::DynamoDB::Table" | "AWS::DynamoDB::GlobalTable" => format!("arn:{}:dynamodb:{}:{}:table/{name}", d.partition, d.region, d.account),
+            "AWS::S3Express::DirectoryBucket" => format!("arn:{}:s3express:{}:{}:bucket/{name}", d.partition, d.region, d.account),
             _ => format!("arn:{}:cloudformation:{}:{}:{kind}/{name}", d.partition, d.region, d.account),
         }
     }
@@ -345,6 +495,28 @@ impl Template<'_> {
         let account = parts.next().filter(|a| a.len() == 12).unwrap_or(&self.deployment.account);
         let region = url.split('.').nth(1).filter(|r| r.contains('-')).unwrap_or(&self.deployment.region);
         Ok(format!("arn:{}:sqs:{region}:{account}:{name}", self.deployment.partition))
+    }
+
+    /// A topic's ARN from an entry of `Topics` (an ARN, `Ref` to a topic, `Fn::GetAtt …TopicArn`).
+    fn topic_arn(&self, v: &Value, pointer: &str) -> Result<String, Unresolved> {
+        let arn = self.scalar(v, pointer)?;
+        if arn.starts_with("arn:") && arn.split(':').nth(2) == Some("sns") {
+            Ok(arn)
+        } else {
+            Err((pointer.to_string(), format!("`{arn}` is not a topic ARN")))
+        }
+    }
+
+    /// A secret's ARN from a `SecretId` (an ARN, `Ref` to a secret, or a name: the ARN is the
+    /// name's with the stand-in for the random suffix Secrets Manager adds).
+    fn secret_arn(&self, v: Option<&Value>, pointer: &str) -> Result<String, Unresolved> {
+        let id = self.string(v, pointer)?;
+        let d = self.deployment;
+        Ok(if id.starts_with("arn:") {
+            id
+        } else {
+            format!("arn:{}:secretsmanager:{}:{}:secret:{id}-{SECRET_SUFFIX}", d.partition, d.region, d.account)
+        })
     }
 
     /// A function's ARN from a `FunctionName` (a name, an ARN, `Ref`, or `Fn::GetAtt …Arn`).

@@ -52,7 +52,8 @@ pub enum Input {
     Skipped { file: PathBuf, why: String },
     /// The file could not be read or parsed.
     Unreadable { file: PathBuf, message: String },
-    /// A resource whose policy perimeter cannot analyse (a type it does not know yet).
+    /// A resource whose policy perimeter cannot analyse: a type it does not know yet, or a type
+    /// that only a value known after deployment would tell (`why` says which).
     Unsupported { file: PathBuf, resource: String, pointer: String, line: Option<usize>, why: String },
 }
 
@@ -189,6 +190,101 @@ pub fn key_lines(text: &str) -> std::collections::HashMap<&str, usize> {
     out
 }
 
+/// A part of a resource's ARN that AWS generates at deployment, for which check-policy puts a
+/// stand-in into the ARN it builds: a secret's six random characters ([`SECRET_SUFFIX`]), a
+/// stream's label, the time it was enabled ([`STREAM_LABEL`]), a file system's ID (the
+/// resource's logical ID stands for it, as for every other generated name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Generated {
+    SecretSuffix,
+    StreamLabel,
+    FileSystemId,
+}
+
+/// The stand-in for a secret's random suffix (`…:secret:<name>-XXXXXX`).
+pub const SECRET_SUFFIX: &str = "XXXXXX";
+/// The stand-in for a stream's label (`…:table/<name>/stream/1970-01-01T00:00:00.000`).
+pub const STREAM_LABEL: &str = "1970-01-01T00:00:00.000";
+
+impl Generated {
+    fn what(self) -> &'static str {
+        match self {
+            Generated::SecretSuffix => "the secret's random suffix",
+            Generated::StreamLabel => "the stream's label",
+            Generated::FileSystemId => "the file system's ID",
+        }
+    }
+
+    /// A character the generated part can hold.
+    fn allows(self, c: char) -> bool {
+        match self {
+            Generated::SecretSuffix => c.is_ascii_alphanumeric(),
+            Generated::StreamLabel => c.is_ascii_digit() || matches!(c, '-' | 'T' | ':' | '.'),
+            Generated::FileSystemId => c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-',
+        }
+    }
+
+    /// The length every value of the part has, where AWS fixes it.
+    fn length(self) -> Option<usize> {
+        match self {
+            Generated::SecretSuffix => Some(SECRET_SUFFIX.len()),
+            Generated::StreamLabel => Some(STREAM_LABEL.len()),
+            Generated::FileSystemId => None,
+        }
+    }
+}
+
+/// The ARN to judge a policy with, when the last `generated_len` characters of `arn` are the
+/// stand-in for a part AWS generates at deployment. The policy decides: a pattern that names
+/// the resource with its generated part left to wildcards (`…:secret:db-*`, `…/stream/*`)
+/// matches the stand-in as it matches the real value, and the stand-in is kept; a policy that
+/// names the part itself, once (a template updated after the first deployment), gives the ARN
+/// that value; a policy that names it twice, or by a pattern on the part (`fs-0a*`), cannot be
+/// judged before deployment (`Err`, at `pointer`), never as clean.
+pub fn settle(arn: &str, generated_len: usize, part: Generated, document: &Document, pointer: &str) -> Result<String, (String, String)> {
+    let Document::Known(text) = document else { return Ok(arn.to_string()) };
+    let Ok(value) = serde_json::from_str::<Value>(text) else { return Ok(arn.to_string()) }; // the evaluator names the error
+    let (base, stand_in) = arn.split_at(arn.len().saturating_sub(generated_len));
+    let mut strings = Vec::new();
+    strings_in(&value, &mut strings);
+    let mut named: Vec<&str> = Vec::new();
+    for s in strings {
+        let Some(tail) = s.strip_prefix(base) else { continue };
+        if tail == stand_in {
+            continue; // the template's own reference to the resource
+        }
+        let literal: Vec<char> = tail.chars().filter(|c| !matches!(c, '*' | '?')).collect();
+        let marks = tail.chars().filter(|c| *c == '?').count();
+        if !tail.contains(['*', '?']) {
+            // A value: this resource's own if it is one the part can be.
+            let possible = !tail.is_empty() && tail.chars().all(|c| part.allows(c)) && part.length().is_none_or(|n| n == tail.len());
+            if possible && !named.contains(&tail) {
+                named.push(tail);
+            }
+        } else if literal.is_empty() && (marks == 0 || part.length().is_some()) {
+            // Wildcards only: `*`s match any value; `?`s count characters, and where every value
+            // of the part has one length the stand-in has it too, so it matches them exactly
+            // when the real value does.
+        } else if literal.iter().all(|c| part.allows(*c)) {
+            return Err((pointer.to_string(), format!("the policy names `{s}`: {} is generated at deployment, so whether the pattern matches it is not known before", part.what())));
+        }
+    }
+    match named.as_slice() {
+        [] => Ok(arn.to_string()),
+        [one] => Ok(format!("{base}{one}")),
+        several => Err((pointer.to_string(), format!("the policy names {} values of {} (`{}`), which is generated at deployment", several.len(), part.what(), several.join("`, `")))),
+    }
+}
+
+fn strings_in<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+    match v {
+        Value::String(s) => out.push(s),
+        Value::Array(items) => items.iter().for_each(|x| strings_in(x, out)),
+        Value::Object(map) => map.values().for_each(|x| strings_in(x, out)),
+        _ => {}
+    }
+}
+
 /// A JSON pointer segment (`~` and `/` escaped).
 pub fn segment(s: &str) -> String {
     s.replace('~', "~0").replace('/', "~1")
@@ -239,5 +335,70 @@ pub fn principal_value(p: &str) -> Value {
         json!({"Service": p})
     } else {
         json!({"AWS": p})
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy(resources: &[&str]) -> Document {
+        Document::Known(json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": resources}]}).to_string())
+    }
+
+    const SECRET: &str = "arn:aws:secretsmanager:us-east-1:111111111111:secret:db-creds-XXXXXX";
+
+    fn secret(resources: &[&str]) -> Result<String, (String, String)> {
+        settle(SECRET, SECRET_SUFFIX.len(), Generated::SecretSuffix, &policy(resources), "/p")
+    }
+
+    #[test]
+    fn wildcards_over_the_generated_part_keep_the_stand_in() {
+        let base = "arn:aws:secretsmanager:us-east-1:111111111111:secret:db-creds-";
+        for r in ["*", &format!("{base}*"), &format!("{base}??????"), SECRET, &format!("{base}???")] {
+            assert_eq!(secret(&[r]).as_deref(), Ok(SECRET), "{r}");
+        }
+        // Another secret whose name starts like this one's is not this one.
+        assert_eq!(secret(&[&format!("{base}other-AbCdEf")]).as_deref(), Ok(SECRET));
+        // A document that does not parse is left to the evaluator.
+        let broken = Document::Known("{".into());
+        assert_eq!(settle(SECRET, 6, Generated::SecretSuffix, &broken, "/p").as_deref(), Ok(SECRET));
+    }
+
+    #[test]
+    fn a_value_the_policy_names_is_taken_once_and_is_ambiguous_twice() {
+        let base = "arn:aws:secretsmanager:us-east-1:111111111111:secret:db-creds-";
+        let named = format!("{base}AbCdEf");
+        assert_eq!(secret(&[&named, &named]), Ok(named.clone()));
+        let (pointer, why) = secret(&[&named, &format!("{base}GhIjKl")]).expect_err("two values");
+        assert_eq!(pointer, "/p");
+        assert!(why.contains("2 values") && why.contains("AbCdEf") && why.contains("GhIjKl"), "{why}");
+        let (_, why) = secret(&[&format!("{base}Ab*")]).expect_err("a pattern on the suffix");
+        assert!(why.contains("db-creds-Ab*"), "{why}");
+    }
+
+    #[test]
+    fn a_file_system_id_has_no_fixed_length_so_a_question_mark_is_not_known() {
+        let arn = "arn:aws:elasticfilesystem:us-east-1:111111111111:file-system/Shared";
+        let base = "arn:aws:elasticfilesystem:us-east-1:111111111111:file-system/";
+        let fs = |r: &str| settle(arn, "Shared".len(), Generated::FileSystemId, &policy(&[r]), "/p");
+        assert_eq!(fs(&format!("{base}*")).as_deref(), Ok(arn));
+        assert!(fs(&format!("{base}????????????")).is_err());
+        assert!(fs(&format!("{base}fs-*")).is_err());
+        assert_eq!(fs(&format!("{base}fs-0123abcd")).as_deref(), Ok("arn:aws:elasticfilesystem:us-east-1:111111111111:file-system/fs-0123abcd"));
+        // Not a file system ID (uppercase, a path): another resource's ARN, left alone.
+        assert_eq!(fs(&format!("{base}Other")).as_deref(), Ok(arn));
+    }
+
+    #[test]
+    fn a_stream_label_is_taken_from_the_policy() {
+        let arn = format!("arn:aws:dynamodb:us-east-1:111111111111:table/orders/stream/{STREAM_LABEL}");
+        let base = "arn:aws:dynamodb:us-east-1:111111111111:table/orders/stream/";
+        let stream = |r: &str| settle(&arn, STREAM_LABEL.len(), Generated::StreamLabel, &policy(&[r]), "/p");
+        assert_eq!(stream(&format!("{base}*")), Ok(arn.clone()));
+        assert_eq!(stream(&format!("{base}2024-05-01T12:00:00.000")), Ok(format!("{base}2024-05-01T12:00:00.000")));
+        assert!(stream(&format!("{base}2024-*")).is_err());
+        // The table's own ARN and its indexes are not the stream's.
+        assert_eq!(stream("arn:aws:dynamodb:us-east-1:111111111111:table/orders/index/byDate"), Ok(arn.clone()));
     }
 }

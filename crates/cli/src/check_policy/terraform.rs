@@ -1,7 +1,9 @@
 //! Terraform plans (`terraform show -json plan.out`): the planned values of every resource of
 //! the root module and its child modules, and for each resource type perimeter knows, its
 //! policy with the ARN it will have. A value the plan marks as known only after apply
-//! (`resource_changes[].change.after_unknown`) makes that policy not known, never clean.
+//! (`resource_changes[].change.after_unknown`) makes that policy not known, never clean: the
+//! policy itself, or, for a policy resource attached to another resource (`secret_arn`, `arn`,
+//! `repository`, `file_system_id`, `resource_arn`), the value that names that resource.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -9,26 +11,21 @@ use std::path::Path;
 use perimeter_model::ResourceType;
 use serde_json::Value;
 
-use super::infra::{segment, Deployment, Document, Found, Input, Permission};
+use super::infra::{self, segment, Deployment, Document, Found, Generated, Input, Permission, SECRET_SUFFIX};
 
 /// A plan has a `format_version` and planned values or resource changes.
 pub fn is_plan(doc: &Value) -> bool {
     doc.get("format_version").is_some() && (doc.get("planned_values").is_some() || doc.get("resource_changes").is_some())
 }
 
-/// Terraform resource types with a resource policy that perimeter does not analyse yet.
+/// Terraform resource types with a resource policy that perimeter does not analyse yet (the
+/// evaluator does not know their resource type).
 const NOT_YET: &[(&str, &str)] = &[
-    ("aws_sns_topic_policy", "policy"),
-    ("aws_sns_topic", "policy"),
-    ("aws_secretsmanager_secret_policy", "policy"),
-    ("aws_ecr_repository_policy", "policy"),
-    ("aws_efs_file_system_policy", "policy"),
     ("aws_cloudwatch_event_bus_policy", "policy"),
     ("aws_opensearch_domain_policy", "access_policies"),
     ("aws_api_gateway_rest_api_policy", "policy"),
     ("aws_backup_vault_policy", "policy"),
     ("aws_glacier_vault", "access_policy"),
-    ("aws_dynamodb_resource_policy", "policy"),
 ];
 
 /// One resource of the plan: where its values are in the file, and which are unknown.
@@ -58,7 +55,17 @@ pub fn policies(file: &Path, doc: &Value, deployment: &Deployment) -> Vec<Input>
     for r in &resources {
         let d = deployment;
         let text = |key: &str| r.values.get(key).and_then(Value::as_str).filter(|s| !s.is_empty());
-        let mut policy = |resource_type: ResourceType, arn: String, key: &str| {
+        // The value that names the resource a policy is attached to: not known when the plan
+        // knows it only after apply, or does not give it.
+        let named = |key: &str| -> Result<&str, (String, String)> {
+            let pointer = format!("{}/{}", r.pointer, segment(key));
+            if is_unknown(r.unknown, key) {
+                Err((pointer, format!("`{}.{key}` is known only after apply", r.address)))
+            } else {
+                text(key).ok_or_else(|| (pointer, format!("`{}.{key}` is missing", r.address)))
+            }
+        };
+        let mut policy = |resource_type: ResourceType, arn: Result<String, (String, String)>, key: &str, generated: Option<(usize, Generated)>| {
             let pointer = format!("{}/{}", r.pointer, segment(key));
             let document = if is_unknown(r.unknown, key) {
                 Document::NotKnown { pointer: pointer.clone(), why: format!("`{}.{key}` is known only after apply", r.address) }
@@ -69,32 +76,104 @@ pub fn policies(file: &Path, doc: &Value, deployment: &Deployment) -> Vec<Input>
                     Some(other) => Document::Known(other.to_string()),
                 }
             };
-            found.push(Found { file: file.to_path_buf(), resource: r.address.clone(), pointer, line: None, resource_type, resource_arn: arn, document });
+            // A stand-in for a generated part of the ARN, settled by the policy.
+            let arn = match (arn, generated) {
+                (Ok(arn), Some((len, part))) => infra::settle(&arn, len, part, &document, &pointer),
+                (arn, _) => arn,
+            };
+            // An ARN that is not known makes the policy not known: its Resource lines cannot be judged.
+            let (resource_arn, document) = match arn {
+                Ok(arn) => (arn, document),
+                Err((pointer, why)) => (String::new(), Document::NotKnown { pointer, why }),
+            };
+            found.push(Found { file: file.to_path_buf(), resource: r.address.clone(), pointer, line: None, resource_type, resource_arn, document });
         };
         let arn_or = |key: &str, built: String| text(key).filter(|a| a.starts_with("arn:")).map_or(built, str::to_string);
+        let (partition, region, account) = (&d.partition, &d.region, &d.account);
+        // A secret's ARN from a name: with the stand-in for the random suffix.
+        let secret = |name: &str| (format!("arn:{partition}:secretsmanager:{region}:{account}:secret:{name}-{SECRET_SUFFIX}"), Some((SECRET_SUFFIX.len(), Generated::SecretSuffix)));
         match r.kind.as_str() {
+            "aws_s3_bucket_policy" if text("bucket").is_some_and(|b| b.ends_with("--x-s3")) || (text("bucket").is_none() && names_s3express(r.values.get("policy"))) => {
+                // A directory bucket's (its name ends in `--x-s3`; when the plan does not know the
+                // name, a policy of `s3express:` actions or ARNs is one).
+                let bucket = text("bucket").unwrap_or(&r.name).to_string();
+                policy(ResourceType::S3ExpressDirectoryBucket, Ok(format!("arn:{partition}:s3express:{region}:{account}:bucket/{bucket}")), "policy", None);
+            }
             "aws_s3_bucket_policy" | "aws_s3_bucket" => {
                 let bucket = text("bucket").unwrap_or(&r.name).to_string();
-                policy(ResourceType::S3Bucket, format!("arn:{}:s3:::{bucket}", d.partition), "policy");
+                policy(ResourceType::S3Bucket, Ok(format!("arn:{}:s3:::{bucket}", d.partition)), "policy", None);
             }
             "aws_sqs_queue_policy" => {
                 let name = text("queue_url").and_then(|u| u.rsplit('/').next()).unwrap_or(&r.name).to_string();
-                policy(ResourceType::SqsQueue, format!("arn:{}:sqs:{}:{}:{name}", d.partition, d.region, d.account), "policy");
+                policy(ResourceType::SqsQueue, Ok(format!("arn:{}:sqs:{}:{}:{name}", d.partition, d.region, d.account)), "policy", None);
             }
             "aws_sqs_queue" => {
                 let name = text("name").unwrap_or(&r.name).to_string();
                 let arn = arn_or("arn", format!("arn:{}:sqs:{}:{}:{name}", d.partition, d.region, d.account));
-                policy(ResourceType::SqsQueue, arn, "policy");
+                policy(ResourceType::SqsQueue, Ok(arn), "policy", None);
             }
             "aws_iam_role" => {
                 let name = text("name").unwrap_or(&r.name).to_string();
                 let arn = arn_or("arn", format!("arn:{}:iam::{}:role/{name}", d.partition, d.account));
-                policy(ResourceType::IamRole, arn, "assume_role_policy");
+                policy(ResourceType::IamRole, Ok(arn), "assume_role_policy", None);
             }
             "aws_kms_key" => {
                 let arn = arn_or("arn", format!("arn:{}:kms:{}:{}:key/{}", d.partition, d.region, d.account, r.name));
-                policy(ResourceType::KmsKey, arn, "policy");
+                policy(ResourceType::KmsKey, Ok(arn), "policy", None);
             }
+            "aws_secretsmanager_secret_policy" => {
+                let (arn, generated) = match named("secret_arn") {
+                    Ok(a) if a.starts_with("arn:") => (Ok(a.to_string()), None),
+                    Ok(name) => {
+                        let (arn, generated) = secret(name);
+                        (Ok(arn), generated)
+                    }
+                    Err(e) => (Err(e), None),
+                };
+                policy(ResourceType::SecretsManagerSecret, arn, "policy", generated);
+            }
+            "aws_secretsmanager_secret" => {
+                let (arn, generated) = match text("arn").filter(|a| a.starts_with("arn:")) {
+                    Some(a) => (a.to_string(), None),
+                    None => secret(text("name").unwrap_or(&r.name)),
+                };
+                policy(ResourceType::SecretsManagerSecret, Ok(arn), "policy", generated);
+            }
+            "aws_sns_topic_policy" => {
+                let arn = named("arn").map(str::to_string);
+                policy(ResourceType::SnsTopic, arn, "policy", None);
+            }
+            "aws_sns_topic" => {
+                let name = text("name").unwrap_or(&r.name).to_string();
+                let arn = arn_or("arn", format!("arn:{partition}:sns:{region}:{account}:{name}"));
+                policy(ResourceType::SnsTopic, Ok(arn), "policy", None);
+            }
+            "aws_ecr_repository_policy" => {
+                let arn = named("repository").map(|n| {
+                    if n.starts_with("arn:") { n.to_string() } else { format!("arn:{partition}:ecr:{region}:{account}:repository/{n}") }
+                });
+                policy(ResourceType::EcrRepository, arn, "policy", None);
+            }
+            "aws_efs_file_system_policy" => {
+                let arn = named("file_system_id").map(|id| {
+                    if id.starts_with("arn:") { id.to_string() } else { format!("arn:{partition}:elasticfilesystem:{region}:{account}:file-system/{id}") }
+                });
+                policy(ResourceType::EfsFileSystem, arn, "policy", None);
+            }
+            "aws_dynamodb_resource_policy" => match named("resource_arn") {
+                // A table's ARN or a stream's (`…:table/<name>/stream/<label>`) decides the type.
+                Ok(arn) => {
+                    let t = if arn.contains("/stream/") { ResourceType::DynamoDbStream } else { ResourceType::DynamoDbTable };
+                    policy(t, Ok(arn.to_string()), "policy", None);
+                }
+                Err((pointer, why)) => out.push(Input::Unsupported {
+                    file: file.to_path_buf(),
+                    resource: r.address.clone(),
+                    pointer: format!("{}/policy", r.pointer),
+                    line: None,
+                    why: format!("{why} at `{pointer}`: neither the ARN nor whether it is a table's or a stream's is known before"),
+                }),
+            },
             "aws_lambda_permission" => found.push(lambda_permission(file, r, deployment)),
             "aws_lambda_layer_version_permission" => found.push(layer_permission(file, r, deployment)),
             kind => {
@@ -133,6 +212,12 @@ fn module<'a>(m: &'a Value, pointer: &str, unknown: &BTreeMap<&str, &'a Value>, 
     for (i, child) in m.get("child_modules").and_then(Value::as_array).into_iter().flatten().enumerate() {
         module(child, &format!("{pointer}/child_modules/{i}"), unknown, out);
     }
+}
+
+/// Whether a policy (a JSON string in the plan) names `s3express:` actions or ARNs: only a
+/// directory bucket's policy does.
+fn names_s3express(policy: Option<&Value>) -> bool {
+    policy.and_then(Value::as_str).is_some_and(|p| p.contains("s3express:") || p.contains(":s3express:"))
 }
 
 fn is_unknown(unknown: Option<&Value>, key: &str) -> bool {
