@@ -2,7 +2,7 @@
 # The README's first quick-start command: a live `perimeter scan` of an example organization.
 #
 # Starts moto's AWS emulator on a free loopback port, seeds the demo organization (4 accounts,
-# 2 regions, 76 resources: scripts/seed-demo-org.py), and scans it with `perimeter scan
+# 2 regions, 80 resources: scripts/seed-demo-org.py), and scans it with `perimeter scan
 # --config config/demo.toml` exactly as a real organization is scanned (the standard AWS
 # credential chain, pointed at the emulator by AWS_ENDPOINT_URL and dummy keys). Prints the
 # summary and where the CSV is. Each run starts from a fresh emulator and a fresh store.

@@ -6,9 +6,10 @@ Usage:
 
 Start the emulator first (`scripts/moto-server -H 127.0.0.1 -p 5055`) and give the seeder a fresh
 one (`curl -X POST http://127.0.0.1:5055/moto-api/reset`): bucket names are global in moto, so a
-second run against the same state fails on the first bucket. A plain `moto_server` fails the
-read-back: it lists its default AMIs' snapshots in every account and does not implement
-GetSnapshotBlockPublicAccessState (the launcher fixes both).
+second run against the same state fails on the first bucket. A plain `moto_server` fails: it has
+no CloudFront origin access identities (CreateCloudFrontOriginAccessIdentity), and in the
+read-back it lists its default AMIs' snapshots in every account and does not implement
+GetSnapshotBlockPublicAccessState (the launcher fixes all three).
 
 What it builds (tests/fixtures/demo-org/README.md has the table): an organization (FeatureSet ALL)
 whose management account is the caller's (moto maps every unknown access key to 123456789012),
@@ -22,11 +23,16 @@ systems, EBS snapshots (plus an encrypted one shared cross-account), and manual 
 DB cluster snapshots (of a DB instance and an Aurora PostgreSQL cluster made for them; moto's
 automated snapshots of those are not in the manifest), and DynamoDB tables (a public, a
 cross-account and an internal table policy, and a table without one; no streams, since moto cannot
-store a stream policy). Members are reached by assuming
+store a stream policy). Not resources but read by a scan: one VPC with an S3 gateway VPC endpoint
+in `shared` (plus the default VPC moto gives every account and region, recorded as found), and a
+CloudFront origin access identity in `prod`; four buckets use them (a foreign account through
+shared's endpoint, anyone through an endpoint nobody in the zone owns, prod's own identity by ARN
+and by canonical ID, and an identity nobody in the zone owns). Members are reached by assuming
 `arn:aws:iam::<id>:role/OrganizationAccountAccessRole`.
 
 The manifest (JSON, written to --manifest) records every account and every resource with exactly
-what was written, so that a test can read each item back through the SDK and compare. The
+what was written (and, under `networks` and `origin_access_identities`, every VPC, VPC endpoint and
+origin access identity), so that a test can read each item back through the SDK and compare. The
 seeder does that itself at the end (skip with --no-verify), so nothing can fail silently; any
 boto3 error is raised, never caught. Retries are off: a moto 500 fails at once.
 
@@ -75,6 +81,10 @@ EXTERNAL_ID = "perimeter-demo-7f3a"
 # Datadog's integration account, from fwdcloudsec/known_aws_accounts (a listed vendor).
 DATADOG_ACCOUNT = "464622532012"
 VPC_ID = "vpc-0a1b2c3d4e5f60718"
+# A VPC endpoint that no zone account owns (17 hex digits, as AWS and moto write them).
+FOREIGN_VPC_ENDPOINT = "vpce-0f0f0f0f0f0f0f0f0"
+# A CloudFront origin access identity that no zone account owns.
+FOREIGN_OAI_ID = "E2FOREIGN0OAI1"
 
 NO_BPA = {
     "block_public_acls": False,
@@ -123,6 +133,11 @@ def policy(*statements):
 
 def root(account):
     return f"arn:aws:iam::{account}:root"
+
+
+def oai_arn(oai_id):
+    """The principal ARN of a CloudFront origin access identity, as bucket policies name it."""
+    return f"arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity {oai_id}"
 
 
 def sns_default_policy(topic_arn, owner):
@@ -206,6 +221,8 @@ class Seeder:
         self.rcps = {}
         self.account_bpa = {}
         self.rds_sources = {}  # (alias, region, "db" | "cluster") -> identifier
+        self.networks_seen = []  # every VPC and VPC endpoint, default VPCs included
+        self.oais = []  # CloudFront origin access identities
         self.org_id = None
         self.calls = 0
         self.zip = lambda_zip()
@@ -390,6 +407,82 @@ class Seeder:
             }
         )
 
+    # ---- networks ---------------------------------------------------------------------------
+
+    def network(self, alias, region, rtype, name, net_id, created_by="seeder", **fields):
+        kind = "vpc" if rtype == "AWS::EC2::VPC" else "vpc-endpoint"
+        self.networks_seen.append({
+            "key": f"{alias}/{region}/{name}",
+            "account": alias,
+            "account_id": self.id(alias),
+            "region": region,
+            "type": rtype,
+            "id": net_id,
+            "arn": f"arn:aws:ec2:{region}:{self.id(alias)}:{kind}/{net_id}",
+            "name": name,
+            "created_by": created_by,
+            **fields,
+        })
+        return net_id
+
+    def network_id(self, key):
+        (net_id,) = [n["id"] for n in self.networks_seen if n["key"] == key]
+        return net_id
+
+    def networks(self):
+        """Records the default VPC moto gives every account and region (as AWS does; key
+        `<alias>/<region>/default-vpc`), then makes one VPC with an S3 gateway endpoint in
+        `shared` (us-east-1): the zone network that dev's `dev-partner-via-shared-vpce` admits.
+        The scan reads every zone account's VPCs and VPC endpoints (semantics.md section 6, "Own
+        networks"), so the manifest lists them all, under `networks`."""
+        for alias in self.accounts:
+            for region in REGIONS:
+                (vpc,) = self.client(alias, "ec2", region).describe_vpcs(
+                    Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"]
+                self.network(alias, region, "AWS::EC2::VPC", "default-vpc", vpc["VpcId"],
+                             created_by="moto:default-vpc", cidr_block=vpc["CidrBlock"],
+                             is_default=True)
+        ec2 = self.client("shared", "ec2", "us-east-1")
+        cidr = "10.20.0.0/16"
+        vpc_id = ec2.create_vpc(CidrBlock=cidr, TagSpecifications=[
+            {"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": "shared-vpc"}]}],
+        )["Vpc"]["VpcId"]
+        self.network("shared", "us-east-1", "AWS::EC2::VPC", "shared-vpc", vpc_id,
+                     cidr_block=cidr, is_default=False)
+        service = "com.amazonaws.us-east-1.s3"
+        endpoint_id = ec2.create_vpc_endpoint(
+            VpcId=vpc_id, ServiceName=service, VpcEndpointType="Gateway",
+            TagSpecifications=[{"ResourceType": "vpc-endpoint",
+                                "Tags": [{"Key": "Name", "Value": "shared-s3-gateway"}]}],
+        )["VpcEndpoint"]["VpcEndpointId"]
+        self.network("shared", "us-east-1", "AWS::EC2::VPCEndpoint", "shared-s3-gateway",
+                     endpoint_id, vpc_id=vpc_id, service_name=service,
+                     vpc_endpoint_type="Gateway")
+
+    # ---- CloudFront origin access identities -------------------------------------------------
+
+    def origin_access_identity(self, alias, name, comment):
+        """Creates an origin access identity (CallerReference = name; the launcher implements
+        the call, moto has none). The ID and S3 canonical user ID are CloudFront's (random)."""
+        out = self.client(alias, "cloudfront").create_cloud_front_origin_access_identity(
+            CloudFrontOriginAccessIdentityConfig={"CallerReference": name, "Comment": comment}
+        )["CloudFrontOriginAccessIdentity"]
+        self.oais.append({
+            "key": f"{alias}/global/{name}",
+            "account": alias,
+            "account_id": self.id(alias),
+            "id": out["Id"],
+            "arn": oai_arn(out["Id"]),
+            "s3_canonical_user_id": out["S3CanonicalUserId"],
+            "caller_reference": name,
+            "comment": comment,
+        })
+        return self.oais[-1]
+
+    def cloudfront(self):
+        # prod's: the identity that prod's `prod-own-oai-origin` admits, so inside the zone.
+        self.origin_access_identity("prod", "prod-oai", "perimeter demo: prod's CloudFront origin")
+
     # ---- S3 ---------------------------------------------------------------------------------
 
     def bucket(
@@ -573,6 +666,25 @@ class Seeder:
              "Action": ["s3:GetObject"], "Resource": objects(b),
              "Condition": {"StringEquals": {"s3:DataAccessPointAccount": FOREIGN_ACCOUNT}}},
         ), bucket_bpa=bpa(restrict_public_buckets=True))
+        # Anyone, but only through a VPC endpoint that no zone account owns: pinned by a fixed
+        # endpoint, so cross-account, not public (semantics.md section 5).
+        b = "prod-anyone-foreign-vpce"
+        self.bucket("prod", "us-east-1", b, policy_doc=policy(
+            {"Sid": "AnyoneThroughPartnerEndpoint", "Effect": "Allow", "Principal": "*",
+             "Action": ["s3:GetObject"], "Resource": objects(b),
+             "Condition": {"StringEquals": {"aws:SourceVpce": FOREIGN_VPC_ENDPOINT}}},
+        ))
+        # prod's own origin access identity (seeded by cloudfront(), which runs first), once by
+        # its ARN and once by its S3 canonical user ID: both inside the zone.
+        (oai,) = [o for o in self.oais if o["key"] == "prod/global/prod-oai"]
+        b = "prod-own-oai-origin"
+        self.bucket("prod", "eu-west-1", b, policy_doc=policy(
+            {"Sid": "OwnOaiReadsByArn", "Effect": "Allow", "Principal": {"AWS": oai["arn"]},
+             "Action": ["s3:GetObject"], "Resource": objects(b)},
+            {"Sid": "OwnOaiReadsByCanonicalId", "Effect": "Allow",
+             "Principal": {"CanonicalUser": oai["s3_canonical_user_id"]},
+             "Action": ["s3:GetObject"], "Resource": objects(b)},
+        ))
 
         # dev
         b = "dev-internal-member-policy"
@@ -602,6 +714,24 @@ class Seeder:
             {"Sid": "DelegateToPartnerAccessPoints", "Effect": "Allow", "Principal": "*",
              "Action": ["s3:GetObject"], "Resource": objects(b),
              "Condition": {"StringEquals": {"s3:DataAccessPointAccount": FOREIGN_ACCOUNT}}},
+        ))
+        # A foreign account, only through shared's S3 gateway endpoint (seeded by networks(), which
+        # runs first): still a finding (a network pins, it does not make the access internal),
+        # whose condition names a zone network (semantics.md section 6, "Own networks").
+        b = "dev-partner-via-shared-vpce"
+        self.bucket("dev", "us-east-1", b, policy_doc=policy(
+            {"Sid": "PartnerReadsThroughSharedEndpoint", "Effect": "Allow",
+             "Principal": {"AWS": root(FOREIGN_ACCOUNT)},
+             "Action": ["s3:GetObject"], "Resource": objects(b),
+             "Condition": {"StringEquals": {
+                 "aws:SourceVpce": self.network_id("shared/us-east-1/shared-s3-gateway")}}},
+        ))
+        # An origin access identity that no zone account owns: a cross-account finding.
+        b = "dev-foreign-oai-origin"
+        self.bucket("dev", "eu-west-1", b, policy_doc=policy(
+            {"Sid": "PartnerCloudFrontReads", "Effect": "Allow",
+             "Principal": {"AWS": oai_arn(FOREIGN_OAI_ID)},
+             "Action": ["s3:GetObject"], "Resource": objects(b)},
         ))
         _ = dev
 
@@ -1166,6 +1296,8 @@ class Seeder:
             expect(f"account Block Public Access of {alias}", got, want)
         self._verify_snapshot_listings()
         self._verify_dynamodb_listings()
+        self._verify_networks()
+        self._verify_origin_access_identities()
         for r in self.resources:
             check = getattr(self, "_verify_" + r["type"].split("::", 1)[1].replace("::", "_"))
             check(r)
@@ -1212,6 +1344,58 @@ class Seeder:
                               and r["region"] == region))
                 got = self.client(alias, "dynamodbstreams", region).list_streams()["Streams"]
                 expect(f"{where} ListStreams", got, [])
+
+    def _verify_networks(self):
+        """In every account and region DescribeVpcs gives exactly the manifest's VPCs (moto's
+        default VPC and the seeded one) and DescribeVpcEndpoints exactly the seeded endpoints,
+        each with its owner, Name tag and settings."""
+        for alias in self.accounts:
+            for region in REGIONS:
+                where = f"{alias}/{region}"
+                ec2 = self.client(alias, "ec2", region)
+
+                def seeded(rtype):
+                    return {n["id"]: n for n in self.networks_seen if n["type"] == rtype
+                            and n["account"] == alias and n["region"] == region}
+
+                def name_tag(item):
+                    return {t["Key"]: t["Value"] for t in item.get("Tags", [])}.get("Name")
+
+                want = seeded("AWS::EC2::VPC")
+                got = ec2.describe_vpcs()["Vpcs"]
+                expect(f"{where} DescribeVpcs", sorted(v["VpcId"] for v in got), sorted(want))
+                for v in got:
+                    n = want[v["VpcId"]]
+                    expect(f"{n['key']} VPC",
+                           (v["OwnerId"], v["CidrBlock"], v["IsDefault"],
+                            name_tag(v) or ("default-vpc" if v["IsDefault"] else None)),
+                           (n["account_id"], n["cidr_block"], n["is_default"], n["name"]))
+                want = seeded("AWS::EC2::VPCEndpoint")
+                got = ec2.describe_vpc_endpoints()["VpcEndpoints"]
+                expect(f"{where} DescribeVpcEndpoints", sorted(e["VpcEndpointId"] for e in got),
+                       sorted(want))
+                for e in got:
+                    n = want[e["VpcEndpointId"]]
+                    expect(f"{n['key']} VPC endpoint",
+                           (e["OwnerId"], e["VpcId"], e["ServiceName"], e["VpcEndpointType"],
+                            name_tag(e)),
+                           (n["account_id"], n["vpc_id"], n["service_name"],
+                            n["vpc_endpoint_type"], n["name"]))
+
+    def _verify_origin_access_identities(self):
+        """In every account ListCloudFrontOriginAccessIdentities gives exactly the seeded
+        identities of that account (the launcher stores them per account)."""
+        for alias in self.accounts:
+            got = self.client(alias, "cloudfront").list_cloud_front_origin_access_identities()[
+                "CloudFrontOriginAccessIdentityList"]
+            expect(f"{alias} ListCloudFrontOriginAccessIdentities",
+                   sorted((o["Id"], o["S3CanonicalUserId"], o["Comment"])
+                          for o in got.get("Items", [])),
+                   sorted((o["id"], o["s3_canonical_user_id"], o["comment"])
+                          for o in self.oais if o["account"] == alias))
+            expect(f"{alias} origin access identity list, one page",
+                   (got["IsTruncated"], got["Quantity"]),
+                   (False, len([o for o in self.oais if o["account"] == alias])))
 
     def _verify_S3_Bucket(self, r):
         s3 = self.client(r["account"], "s3", r["region"])
@@ -1447,6 +1631,8 @@ class Seeder:
             "resources": self.resources,
             "supporting": self.supporting,
             "resource_control_policies": self.rcps,
+            "networks": self.networks_seen,
+            "origin_access_identities": self.oais,
         }
 
 
@@ -1463,6 +1649,8 @@ def main():
     seeder.organization()
     seeder.resource_controls()
     seeder.iam()  # first: Lambda functions need their execution roles
+    seeder.networks()  # before s3(): a dev bucket admits shared's VPC endpoint
+    seeder.cloudfront()  # before s3(): a prod bucket admits prod's origin access identity
     seeder.s3()
     seeder.kms()
     seeder.lambdas()

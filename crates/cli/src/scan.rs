@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 
 use anyhow::Context;
 use perimeter_collector::{AwsSettings, Inventory, Progress};
-use perimeter_model::{ErrorRecord, Finding};
+use perimeter_model::{ErrorRecord, Finding, ResourceType};
 use perimeter_report::output::{write_csv, write_json, JsonReport};
 use perimeter_report::exports;
 use perimeter_report::html::{write_html, HtmlReport};
@@ -138,6 +138,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
                 .chain(a.skipped_regions.iter().map(|r| format!("account {name}, region {r}: not enabled in the account")))
                 .collect::<Vec<_>>()
         })
+        .chain(not_offered(&inventory, &plan.resource_types))
         .collect();
     let summary_of = |outcome: &ScanOutcome| Summary {
         complete: errors.is_empty(),
@@ -351,5 +352,24 @@ fn unused_trusted_accounts(plan: &ScanPlan, inventory: &Inventory, org_zone: &pe
         .iter()
         .filter(|(id, _)| !named.contains(id))
         .map(|(id, a)| a.name.as_deref().map_or_else(|| id.clone(), |n| format!("{id} ({n})")))
+        .collect()
+}
+
+/// The types skipped in scanned regions that do not offer them (S3 Express One Zone is in a
+/// few Regions only): one line per type, with those regions.
+fn not_offered(inventory: &Inventory, types: &[ResourceType]) -> Vec<String> {
+    let regions: BTreeSet<&str> = inventory
+        .accounts
+        .iter()
+        .filter(|a| a.skipped.is_none())
+        .flat_map(|a| a.regions.iter().flatten())
+        .map(String::as_str)
+        .collect();
+    types
+        .iter()
+        .filter_map(|t| {
+            let off: Vec<&str> = regions.iter().copied().filter(|r| !t.offered_in(r)).collect();
+            (!off.is_empty()).then(|| format!("{t}: not offered in {} (AWS does not offer the type there)", off.join(", ")))
+        })
         .collect()
 }

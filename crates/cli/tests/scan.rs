@@ -93,8 +93,9 @@ fn stderr(out: &Output) -> String {
 }
 
 /// A finding reduced to what the fixture states: resource, principal, path, public, condition,
-/// actions, and the names of the resource control policies that block it.
-type Key = (String, String, String, bool, String, Vec<String>, Vec<String>);
+/// actions, the names of the resource control policies that block it, and whose networks it is
+/// pinned to (`network`, `network_owner`; empty when the fixture and the report say nothing).
+type Key = (String, String, String, bool, String, Vec<String>, Vec<String>, String, String);
 
 fn key_of(f: &Value, resource_key: &str) -> Key {
     let mut actions: Vec<String> =
@@ -116,6 +117,8 @@ fn key_of(f: &Value, resource_key: &str) -> Key {
         f["condition"].to_string(),
         actions,
         blocked_by,
+        f["network"].as_str().unwrap_or_default().to_string(),
+        f["network_owner"].as_str().unwrap_or_default().to_string(),
     )
 }
 
@@ -124,6 +127,11 @@ fn expected_findings(manifest: &Value) -> BTreeSet<Key> {
     let mut text = text.replace("${org_id}", manifest["org_id"].as_str().expect("org id"));
     for (alias, account) in manifest["accounts"].as_object().expect("accounts") {
         text = text.replace(&format!("${{account:{alias}}}"), account["id"].as_str().expect("id"));
+    }
+    // VPCs and VPC endpoints get their IDs from the emulator.
+    for network in manifest["networks"].as_array().into_iter().flatten() {
+        let (key, id) = (network["key"].as_str().expect("network key"), network["id"].as_str().expect("network id"));
+        text = text.replace(&format!("${{network:{key}}}"), id);
     }
     let fixture: Value = serde_json::from_str(&text).expect("fixture JSON");
     fixture["findings"]

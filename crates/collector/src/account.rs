@@ -1,7 +1,7 @@
 //! One account being scanned: its credentials, its clients per region (made once), the bound on
 //! requests in flight, and what its collection produced.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
@@ -76,6 +76,10 @@ pub struct Collected {
     pub canonical_ids: BTreeSet<String>,
     pub principal_ids: BTreeSet<String>,
     pub access_points: Vec<FoundAccessPoint>,
+    /// CloudFront origin access identities found (ID → owning account).
+    pub origin_access_identities: BTreeMap<String, String>,
+    /// VPCs and VPC endpoints found (ID → owning account).
+    pub networks: BTreeMap<String, String>,
     /// The scopes their readers read to the end (an error record may still cover one).
     pub finished: Vec<ScopeRecord>,
 }
@@ -105,6 +109,8 @@ impl Collected {
         self.canonical_ids.extend(other.canonical_ids);
         self.principal_ids.extend(other.principal_ids);
         self.access_points.extend(other.access_points);
+        self.origin_access_identities.extend(other.origin_access_identities);
+        self.networks.extend(other.networks);
         self.finished.extend(other.finished);
     }
 }

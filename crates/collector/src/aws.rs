@@ -105,6 +105,9 @@ pub struct Clients {
     pub sts: aws_sdk_sts::Client,
     pub account: aws_sdk_account::Client,
     pub s3: aws_sdk_s3::Client,
+    /// The S3 client for directory buckets (S3 Express One Zone): its calls are logged as
+    /// `S3Express`'s, whose IAM actions they need.
+    pub s3express: aws_sdk_s3::Client,
     pub s3control: aws_sdk_s3control::Client,
     pub iam: aws_sdk_iam::Client,
     pub kms: aws_sdk_kms::Client,
@@ -118,6 +121,7 @@ pub struct Clients {
     pub rds: aws_sdk_rds::Client,
     pub dynamodb: aws_sdk_dynamodb::Client,
     pub dynamodbstreams: aws_sdk_dynamodbstreams::Client,
+    pub cloudfront: aws_sdk_cloudfront::Client,
 }
 
 impl Clients {
@@ -127,6 +131,15 @@ impl Clients {
         let s3 = aws_sdk_s3::config::Builder::from(config)
             .force_path_style(overridden)
             .interceptor(log.interceptor(account))
+            .build();
+        // Directory bucket calls go to the Regional `s3express-control` endpoint (or to an
+        // overridden endpoint): the SDK's endpoint rules choose. Only control-plane operations
+        // are sent (ListDirectoryBuckets, GetBucketPolicy), signed with plain SigV4: session
+        // authentication (CreateSession) is for the zonal data plane, and with an overridden
+        // endpoint the SDK would otherwise ask for it.
+        let s3express = aws_sdk_s3::config::Builder::from(config)
+            .disable_s3_express_session_auth(true)
+            .interceptor(log.interceptor_as(account, "S3Express"))
             .build();
         let mut s3control = aws_sdk_s3control::config::Builder::from(config).interceptor(log.interceptor(account));
         if let Some(url) = config.endpoint_url() {
@@ -144,6 +157,7 @@ impl Clients {
             sts: client!(aws_sdk_sts),
             account: client!(aws_sdk_account),
             s3: aws_sdk_s3::Client::from_conf(s3),
+            s3express: aws_sdk_s3::Client::from_conf(s3express),
             s3control: aws_sdk_s3control::Client::from_conf(s3control.build()),
             iam: client!(aws_sdk_iam),
             kms: client!(aws_sdk_kms),
@@ -157,6 +171,7 @@ impl Clients {
             rds: client!(aws_sdk_rds),
             dynamodb: client!(aws_sdk_dynamodb),
             dynamodbstreams: client!(aws_sdk_dynamodbstreams),
+            cloudfront: client!(aws_sdk_cloudfront),
         }
     }
 }

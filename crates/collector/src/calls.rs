@@ -36,7 +36,13 @@ pub struct CallLog {
 impl CallLog {
     /// An interceptor that records the calls of clients acting for `account`.
     pub fn interceptor(&self, account: &str) -> CallInterceptor {
-        CallInterceptor { log: self.clone(), account: account.to_string() }
+        CallInterceptor { log: self.clone(), account: account.to_string(), service: None }
+    }
+
+    /// An interceptor that records the calls of a client as calls of `service`: S3's directory
+    /// bucket operations go through the S3 client but are S3 Express's actions (`S3Express`).
+    pub fn interceptor_as(&self, account: &str, service: &str) -> CallInterceptor {
+        CallInterceptor { log: self.clone(), account: account.to_string(), service: Some(service.to_string()) }
     }
 
     pub fn calls(&self) -> Vec<Call> {
@@ -67,6 +73,8 @@ impl CallLog {
 pub struct CallInterceptor {
     log: CallLog,
     account: String,
+    /// The service name to record instead of the SDK's.
+    service: Option<String>,
 }
 
 impl Intercept for CallInterceptor {
@@ -84,6 +92,7 @@ impl Intercept for CallInterceptor {
     ) -> Result<(), BoxError> {
         let (service, operation) =
             cfg.load::<Metadata>().map(|m| (m.service().to_string(), m.name().to_string())).unwrap_or_default();
+        let service = self.service.clone().unwrap_or(service);
         let region = cfg.load::<Region>().map(|r| r.to_string()).unwrap_or_default();
         // The SDK prints an input as `TypeErasedBox[…]:Struct { … }`; keep the struct.
         let input = format!("{:?}", context.input());
@@ -158,6 +167,11 @@ pub fn required_action(service: &str, operation: &str) -> Option<&'static str> {
         ("dynamodb", "GetResourcePolicy") => "dynamodb:GetResourcePolicy",
         // The IAM action of DynamoDB Streams' ListStreams is in the `dynamodb` namespace.
         ("dynamodbstreams", "ListStreams") => "dynamodb:ListStreams",
+        ("s3express", "ListDirectoryBuckets") => "s3express:ListAllMyDirectoryBuckets",
+        ("s3express", "GetBucketPolicy") => "s3express:GetBucketPolicy",
+        ("ec2", "DescribeVpcs") => "ec2:DescribeVpcs",
+        ("ec2", "DescribeVpcEndpoints") => "ec2:DescribeVpcEndpoints",
+        ("cloudfront", "ListCloudFrontOriginAccessIdentities") => "cloudfront:ListCloudFrontOriginAccessIdentities",
         _ => return None,
     };
     Some(action)

@@ -11,8 +11,12 @@ use perimeter_model::{ErrorCode, ErrorRecord, ResourceType, ScopeRecord, GLOBAL_
 pub fn planned(account: &str, regions: &[String], types: &[ResourceType]) -> Vec<ScopeRecord> {
     let mut out = Vec::new();
     for t in types {
-        let scope_regions: Vec<&str> =
-            if t.is_global() { vec![GLOBAL_REGION] } else { regions.iter().map(String::as_str).collect() };
+        // A region that does not offer the type has no scope of it (skipped, and reported so).
+        let scope_regions: Vec<&str> = if t.is_global() {
+            vec![GLOBAL_REGION]
+        } else {
+            regions.iter().map(String::as_str).filter(|r| t.offered_in(r)).collect()
+        };
         for region in scope_regions {
             out.push(ScopeRecord { account: account.to_string(), region: region.to_string(), resource_type: *t });
         }
@@ -21,8 +25,11 @@ pub fn planned(account: &str, regions: &[String], types: &[ResourceType]) -> Vec
 }
 
 /// Whether an error record covers the scope (it names the scope or something wider).
+/// An error about something other than a resource type's scope (the zone's networks or origin
+/// access identities: a resource ARN pattern and no type) covers no scope.
 pub fn covers(error: &ErrorRecord, scope: &ScopeRecord) -> bool {
-    error.account == scope.account
+    !(error.resource_type.is_none() && error.resource_arn.is_some())
+        && error.account == scope.account
         && error.region.as_deref().is_none_or(|r| r == scope.region)
         && error.resource_type.is_none_or(|t| t == scope.resource_type)
 }
@@ -98,5 +105,35 @@ mod tests {
         }];
         assert!(settle(plan, &finished, &mut errors, "x").is_empty());
         assert_eq!(errors.len(), 1);
+    }
+
+    #[test]
+    fn a_region_that_does_not_offer_a_type_has_no_scope_of_it() {
+        let regions = vec!["us-east-1".to_string(), "eu-central-1".to_string()];
+        let plan = planned("111111111111", &regions, &[ResourceType::S3ExpressDirectoryBucket, ResourceType::SqsQueue]);
+        assert_eq!(
+            plan,
+            vec![
+                scope("us-east-1", ResourceType::S3ExpressDirectoryBucket),
+                scope("us-east-1", ResourceType::SqsQueue),
+                scope("eu-central-1", ResourceType::SqsQueue),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unreadable_network_listing_covers_no_scope() {
+        let plan = planned("111111111111", &["us-east-1".to_string()], &[ResourceType::SqsQueue]);
+        let finished: BTreeSet<ScopeRecord> = [scope("us-east-1", ResourceType::SqsQueue)].into();
+        let mut errors = vec![ErrorRecord {
+            account: "111111111111".into(),
+            region: Some("us-east-1".into()),
+            resource_type: None,
+            resource_arn: Some("arn:aws:ec2:us-east-1:111111111111:vpc/*".into()),
+            code: ErrorCode::AccessDenied,
+            message: "DescribeVpcs: denied".into(),
+        }];
+        assert_eq!(settle(plan, &finished, &mut errors, "x"), vec![scope("us-east-1", ResourceType::SqsQueue)]);
+        assert_eq!(errors.len(), 1, "the listing's own error row stays: {errors:?}");
     }
 }

@@ -13,7 +13,9 @@ pub mod completeness;
 pub mod failure;
 pub mod inventory;
 mod listing;
+mod networks;
 pub mod organization;
+mod origin_access_identities;
 pub mod resource_controls;
 mod resources;
 
@@ -190,6 +192,8 @@ pub async fn collect(settings: &AwsSettings, options: &CollectOptions, progress:
             .collect(),
         canonical_ids: all.canonical_ids,
         principal_ids: all.principal_ids,
+        origin_access_identities: all.origin_access_identities,
+        networks: all.networks,
     };
     all.resources.sort_by(|a, b| (&a.account, &a.region, &a.arn).cmp(&(&b.account, &b.region, &b.arn)));
     inventory.resources = all.resources;
@@ -336,8 +340,11 @@ async fn scan_account(
 /// Everything of one account in `regions`: every part of every requested type at the same time.
 async fn collect_parts(ctx: &AccountCtx, regions: &[String], options: &CollectOptions) -> Collected {
     let fan_out = options.request_concurrency.max(1) * 2;
-    let parts: Vec<resources::Part<'_>> =
+    let mut parts: Vec<resources::Part<'_>> =
         options.resource_types.iter().flat_map(|t| resources::parts(*t, ctx, regions, fan_out)).collect();
+    // What places a principal or a network in the zone: read beside the resources.
+    parts.push(Box::pin(origin_access_identities::read(ctx)));
+    parts.extend(regions.iter().map(|r| -> resources::Part<'_> { Box::pin(networks::read(ctx, r)) }));
     let mut out = Collected::default();
     for part in futures::future::join_all(parts).await {
         out.merge(part);

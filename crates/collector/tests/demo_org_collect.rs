@@ -83,7 +83,8 @@ fn collected<'i>(inventory: &'i Inventory, account: &str, kind: ResourceType) ->
                 | ResourceInputs::RdsDbSnapshot(_)
                 | ResourceInputs::RdsDbClusterSnapshot(_)
                 | ResourceInputs::DynamoDbTable(_)
-                | ResourceInputs::DynamoDbStream(_) => r.arn.clone(),
+                | ResourceInputs::DynamoDbStream(_)
+                | ResourceInputs::S3ExpressDirectoryBucket(_) => r.arn.clone(),
             };
             (name, r)
         })
@@ -382,7 +383,10 @@ async fn demo_organization_is_collected_exactly() {
         }
     }
     let unlisted: Vec<&String> = used.difference(&listed).collect();
-    let unused: Vec<&String> = listed.difference(&used).collect();
+    // moto stores no directory buckets, so no bucket policy of one is asked for here; the
+    // simulator test (`the_simulator_serves_every_resource_type_and_the_collector_reads_it`)
+    // checks that a scan sends every action of the policy.
+    let unused: Vec<&String> = listed.difference(&used).filter(|a| *a != "s3express:GetBucketPolicy").collect();
     assert!(unlisted.is_empty(), "actions sent but missing from the audit role policy: {unlisted:?}");
     assert!(unused.is_empty(), "actions in the audit role policy that the scan never sent: {unused:?}");
 }

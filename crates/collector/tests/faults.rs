@@ -200,8 +200,11 @@ async fn the_simulator_serves_every_resource_type_and_the_collector_reads_it() {
         assert!(inventory.resources.iter().any(|r| r.resource_type() == *t), "the simulator served no {t}");
         let regions: BTreeSet<&str> =
             inventory.scopes.iter().filter(|s| s.resource_type == *t).map(|s| s.region.as_str()).collect();
-        let want: BTreeSet<&str> =
-            if t.is_global() { [perimeter_model::GLOBAL_REGION].into() } else { REGIONS.into_iter().collect() };
+        let want: BTreeSet<&str> = if t.is_global() {
+            [perimeter_model::GLOBAL_REGION].into()
+        } else {
+            REGIONS.into_iter().filter(|r| t.offered_in(r)).collect()
+        };
         assert_eq!(regions, want, "{t}: the scopes read to the end");
     }
     // The organization's resource control policies: both, the identity perimeter with its OU,
@@ -211,6 +214,41 @@ async fn the_simulator_serves_every_resource_type_and_the_collector_reads_it() {
     let ids: Vec<(&str, &[String])> = controls.policies.iter().map(|p| (p.id.as_str(), p.targets.as_slice())).collect();
     let first_ou = sim.org().ous[0].id.clone();
     assert_eq!(ids, [("p-RCPFullAWSAccess", &[][..]), ("p-sim0perimeter", &[first_ou][..])]);
+
+    // What places a principal or a network in the zone: every account's origin access identity
+    // (its canonical ID too) and, in every region, its VPC and VPC endpoint, with their owners.
+    let zone = &inventory.zone;
+    for a in &sim.org().accounts {
+        let owned = |prefix: &str| zone.networks.iter().filter(|(id, owner)| id.starts_with(prefix) && **owner == a.id).count();
+        assert_eq!(owned("vpc-"), REGIONS.len(), "{}: one VPC per region: {:?}", a.id, zone.networks);
+        assert_eq!(owned("vpce-"), REGIONS.len(), "{}: one VPC endpoint per region", a.id);
+        assert_eq!(zone.origin_access_identities.values().filter(|owner| **owner == a.id).count(), 1, "{}", a.id);
+    }
+    assert!(zone.canonical_ids.len() >= 2 * sim.org().accounts.len(), "accounts' and identities' canonical IDs");
+
+    // Every action of the audit role policy is sent against the simulator (the demo test against
+    // the emulator checks the other direction, and cannot send what moto does not store).
+    let policy: serde_json::Value =
+        serde_json::from_str(include_str!("../../../config/perimeter-audit-role-policy.json")).expect("policy JSON");
+    let listed: BTreeSet<String> = policy["Statement"]
+        .as_array()
+        .expect("statements")
+        .iter()
+        .flat_map(|s| s["Action"].as_array().cloned().unwrap_or_default())
+        .filter_map(|a| a.as_str().map(str::to_string))
+        .collect();
+    let used: BTreeSet<String> = inventory
+        .calls
+        .calls()
+        .iter()
+        .filter_map(|c| perimeter_collector::required_action(&c.service, &c.operation))
+        .filter(|a| !a.is_empty())
+        .map(str::to_string)
+        .collect();
+    // GetBucketLocation is asked only when ListBuckets does not give a bucket's region (moto's
+    // answers; the simulator's give it): the demo test against the emulator sends it.
+    let unused: Vec<&String> = listed.difference(&used).filter(|a| *a != "s3:GetBucketLocation").collect();
+    assert!(unused.is_empty(), "audit role actions the simulator scan never sent: {unused:?}");
 }
 
 /// D3 of the reliability probe: a selection that names an account outside the organization (a

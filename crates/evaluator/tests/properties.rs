@@ -202,6 +202,13 @@ fn external_request(case: &'static TypeCase) -> impl Strategy<Value = Request> {
     })
 }
 
+/// Directory buckets always have `RestrictPublicBuckets` on: a policy that is public grants
+/// nobody outside anything, so an allowed request may go unreported only when the analysis
+/// dropped every finding of the policy (never some of them).
+fn all_dropped_as_public(case: &TypeCase, findings: &[Finding]) -> bool {
+    case.resource_type == ResourceType::S3ExpressDirectoryBucket && findings.is_empty()
+}
+
 /// Whether a finding's principal covers the request's caller.
 fn covers(principal: &Principal, caller: &RequestPrincipal) -> bool {
     let entry = match principal {
@@ -254,7 +261,10 @@ proptest! {
             let covered = analysis.findings.iter().any(|f| {
                 f.actions.iter().any(|a| a.eq_ignore_ascii_case(&request.action)) && covers(&f.principal, &request.principal)
             });
-            prop_assert!(covered, "allowed but not reported: {:?}\nfindings: {:?}", request, analysis.findings);
+            prop_assert!(
+                covered || all_dropped_as_public(case, &analysis.findings),
+                "allowed but not reported: {:?}\nfindings: {:?}", request, analysis.findings
+            );
         }
     }
 
@@ -267,7 +277,12 @@ proptest! {
         more.push(deny);
         let after = analyze(&record(case, &more), &zone());
         let (b, a) = (access_pairs(&before.findings), access_pairs(&after.findings));
-        prop_assert!(a.is_subset(&b), "new access after a Deny: {:?}", a.difference(&b).collect::<Vec<_>>());
+        // Under an always-on RestrictPublicBuckets a Deny that makes a public policy non-public
+        // does open it to what it still allows (AWS judges the whole policy's publicness).
+        prop_assert!(
+            a.is_subset(&b) || all_dropped_as_public(case, &before.findings),
+            "new access after a Deny: {:?}", a.difference(&b).collect::<Vec<_>>()
+        );
     }
 
     #[test]
@@ -333,7 +348,10 @@ proptest! {
                     && f.actions.iter().any(|a| a.eq_ignore_ascii_case(&request.action))
                     && covers(&f.principal, &request.principal)
             });
-            prop_assert!(covered, "gets through the RCP but not reported unblocked: {:?}\nfindings: {:?}", request, analysis.findings);
+            prop_assert!(
+                covered || all_dropped_as_public(case, &analysis.findings),
+                "gets through the RCP but not reported unblocked: {:?}\nfindings: {:?}", request, analysis.findings
+            );
         }
     }
 }

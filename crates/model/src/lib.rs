@@ -18,6 +18,7 @@ pub use resource::{
     ResourceType, S3AccessPoint, S3Acl, S3BucketInputs, SqsQueueInputs,
     EcrRepositoryInputs, EfsFileSystemInputs, SecretsManagerSecretInputs, SnsTopicInputs, Ec2SnapshotInputs,
     RdsSnapshotInputs, SnapshotBlockPublicAccess, VolumePermission, DynamoDbStreamInputs, DynamoDbTableInputs,
+    S3ExpressDirectoryBucketInputs, S3_EXPRESS_REGIONS,
 };
 pub use resource_control::{rcp_governs, BlockedBy, ResourceControlPolicy, ResourceControls, RCP_SERVICES};
 pub use zone::{Zone, ZoneAccount, ZoneAccountKind};

@@ -20,6 +20,14 @@ pub struct Zone {
     /// Unique IDs (`AROA…`, `AIDA…`) of roles and users collected inside the zone.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub principal_ids: BTreeSet<String>,
+    /// CloudFront origin access identities of zone accounts: ID (`E2…`) → the owning account.
+    /// Their S3 canonical user IDs are among [`Zone::canonical_ids`].
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub origin_access_identities: BTreeMap<String, String>,
+    /// The VPCs (`vpc-…`) and VPC endpoints (`vpce-…`) of zone accounts → the owning account
+    /// (semantics.md section 6, "Own networks"): a finding pinned to one names its owner.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub networks: BTreeMap<String, String>,
 }
 
 /// One account of the zone.
@@ -81,5 +89,18 @@ impl Zone {
 
     pub fn contains_principal_id(&self, id: &str) -> bool {
         self.principal_ids.contains(id)
+    }
+
+    /// Whether a CloudFront origin access identity (its ARN,
+    /// `arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity <ID>`, or its ID) was
+    /// found in a zone account.
+    pub fn contains_origin_access_identity(&self, oai: &str) -> bool {
+        let id = oai.rsplit(' ').next().unwrap_or(oai);
+        self.origin_access_identities.contains_key(id)
+    }
+
+    /// The zone account that owns a VPC or VPC endpoint, when it is a zone network.
+    pub fn network_owner(&self, id: &str) -> Option<&str> {
+        self.networks.get(id).map(String::as_str)
     }
 }

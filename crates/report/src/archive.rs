@@ -7,7 +7,9 @@
 //! `"<Operator> <key>"` names), `condition_values`, `shared_via`, and the names of the row:
 //! `account_name`, `ou_path`, `principal_label`, `principal_kind` (`own-org`, `trusted`,
 //! `known-vendor`, `aws-service`, `unknown`), so that a rule can archive every finding of a
-//! known vendor you list, with the reason. Criteria: `eq`, `neq`,
+//! known vendor you list, with the reason; `network` (`own`: pinned only to VPCs or VPC
+//! endpoints of zone accounts; `foreign`; no value otherwise) and `network_owner`, so that a
+//! rule can archive "own network only" findings on purpose. Criteria: `eq`, `neq`,
 //! `contains` (substring), `exists` (true: the field has a value). On list fields (`actions`,
 //! `condition_keys`, `condition_values`) `eq` and `contains` hold when any element matches, and
 //! `neq` when no element equals. All criteria of a rule must hold.
@@ -65,6 +67,8 @@ const FIELDS: &[&str] = &[
     "ou_path",
     "principal_label",
     "principal_kind",
+    "network",
+    "network_owner",
 ];
 
 impl ArchiveRule {
@@ -140,6 +144,8 @@ pub fn field_values(f: &Finding, labels: &Labels, field: &str) -> Vec<String> {
         "ou_path" => text(&labels.ou_path),
         "principal_label" => text(&labels.principal_label),
         "principal_kind" => vec![labels.principal_kind.as_str().to_string()],
+        "network" => text(labels.network.as_str()),
+        "network_owner" => labels.network_owner.split("; ").filter(|s| !s.is_empty()).map(str::to_string).collect(),
         "resource_type" => vec![f.resource_type.as_str().to_string()],
         "resource_arn" => vec![f.resource_arn.clone()],
         "resource_owner_account" => vec![f.resource_owner_account.clone()],

@@ -175,6 +175,8 @@ fn asff_type(t: perimeter_model::ResourceType) -> &'static str {
         DynamoDbTable => "AwsDynamoDbTable",
         // ASFF has no resource details type for DynamoDB streams.
         DynamoDbStream => "Other",
+        // ASFF has no resource details type for S3 directory buckets.
+        S3ExpressDirectoryBucket => "Other",
     }
 }
 

@@ -154,7 +154,13 @@ pub fn render(r: &HtmlReport<'_>) -> String {
         } else {
             format!("{} ({}, {})", x.principal, f.labels.principal_label, f.labels.principal_kind.as_str())
         };
-        let condition: Vec<String> = x.condition.iter().map(|(k, v)| format!("{k} = {}", v.join(" | "))).collect();
+        let mut condition: Vec<String> = x.condition.iter().map(|(k, v)| format!("{k} = {}", v.join(" | "))).collect();
+        match (f.labels.network.as_str(), f.labels.network_owner.as_str()) {
+            ("", "") => {}
+            (kind, "") => condition.push(format!("network: {kind}")),
+            ("", owner) => condition.push(format!("networks of {owner}")),
+            (kind, owner) => condition.push(format!("network: {kind}, of {owner}")),
+        }
         let witness = x.witness.as_ref().map_or_else(
             || x.conservative.clone().map_or_else(String::new, |c| format!("conservative: {c}")),
             |w| serde_json::to_string_pretty(w).unwrap_or_default(),

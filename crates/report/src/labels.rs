@@ -3,7 +3,9 @@
 //! organization's own accounts, a trusted account of the config, a known vendor or an AWS
 //! service account from the community list `fwdcloudsec/known_aws_accounts` (Apache-2.0, shipped
 //! as `data/known-accounts.tsv` with its source commit; `scripts/refresh-known-accounts.py`
-//! refreshes it), an AWS service principal, or unknown.
+//! refreshes it), an AWS service principal, or unknown; and whose networks a finding is pinned
+//! to: a VPC or VPC endpoint that a zone account owns is named with its owner (semantics.md
+//! section 6, "Own networks"), so that a rule can archive "own network only" findings on purpose.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
@@ -35,6 +37,31 @@ impl PrincipalKind {
     }
 }
 
+/// Whose networks a finding's access is pinned to (`aws:SourceVpc` / `aws:SourceVpce`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NetworkKind {
+    /// The finding is not pinned to fixed networks.
+    #[default]
+    None,
+    /// Pinned only to networks that zone accounts own.
+    Own,
+    /// Pinned to fixed networks, at least one of which no zone account owns (as far as the scan
+    /// read: a network of an account that was not scanned counts as foreign).
+    Foreign,
+}
+
+impl NetworkKind {
+    /// The CSV form (empty for [`NetworkKind::None`]).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NetworkKind::None => "",
+            NetworkKind::Own => "own",
+            NetworkKind::Foreign => "foreign",
+        }
+    }
+}
+
 /// The names of one finding's row.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Labels {
@@ -46,6 +73,11 @@ pub struct Labels {
     pub principal_label: String,
     #[serde(default)]
     pub principal_kind: PrincipalKind,
+    #[serde(default)]
+    pub network: NetworkKind,
+    /// The zone accounts owning the networks the finding is pinned to: `name (id)`, `; `-joined.
+    #[serde(default)]
+    pub network_owner: String,
 }
 
 /// One entry of the known-accounts list.
@@ -117,7 +149,56 @@ impl Labeler {
     pub fn label(&self, f: &Finding) -> Labels {
         let (account_name, ou_path) = self.account(&f.resource_owner_account);
         let (principal_label, principal_kind) = self.principal(&f.principal);
-        Labels { account_name, ou_path, principal_label, principal_kind }
+        let (network, network_owner) = self.network(f);
+        Labels { account_name, ou_path, principal_label, principal_kind, network, network_owner }
+    }
+
+    /// Whose networks the finding is pinned to. Only conditions that admit a request from the
+    /// named networks alone count: an Allow's `StringEquals`/`StringLike` family, or a Deny's
+    /// (or an RCP's) negated one, without `IfExists` (a request without the key passes those).
+    fn network(&self, f: &Finding) -> (NetworkKind, String) {
+        let mut values: Vec<&str> = Vec::new();
+        for (entry, vals) in &f.condition {
+            let mut words: Vec<&str> = entry.split(' ').collect();
+            let Some(key) = words.pop() else { continue };
+            if !(key.eq_ignore_ascii_case("aws:SourceVpc") || key.eq_ignore_ascii_case("aws:SourceVpce")) {
+                continue;
+            }
+            let denies = matches!(words.first(), Some(&("Deny" | "RCP")));
+            let operator = words.last().copied().unwrap_or_default();
+            let base = operator.rsplit(':').next().unwrap_or(operator);
+            let pins = !base.ends_with("IfExists")
+                && if denies { base.starts_with("StringNot") } else { base.starts_with("String") && !base.starts_with("StringNot") };
+            if !pins {
+                return (NetworkKind::None, String::new());
+            }
+            values.extend(vals.iter().map(String::as_str));
+        }
+        if values.is_empty() || values.iter().any(|v| v.contains(['*', '?']) || v.contains("${")) {
+            return (NetworkKind::None, String::new());
+        }
+        let mut owners: Vec<String> = Vec::new();
+        let mut foreign = false;
+        for v in values {
+            match self.zone.network_owner(v) {
+                Some(account) => {
+                    let name = self.account(account).0;
+                    let owner = if name.is_empty() { account.to_string() } else { format!("{name} ({account})") };
+                    if !owners.contains(&owner) {
+                        owners.push(owner);
+                    }
+                }
+                None => foreign = true,
+            }
+        }
+        let kind = if foreign {
+            NetworkKind::Foreign
+        } else if f.is_public {
+            NetworkKind::None
+        } else {
+            NetworkKind::Own
+        };
+        (kind, owners.join("; "))
     }
 
     fn principal(&self, p: &Principal) -> (String, PrincipalKind) {
@@ -190,5 +271,51 @@ mod tests {
             assert_eq!(labeler.principal(&p), (label.to_string(), kind), "{p}");
         }
         assert_eq!(labeler.account("111111111111").1, "o-a1b2c3d4e5/r-ab12/ou-ab12-prod/");
+    }
+
+    #[test]
+    fn findings_pinned_to_zone_networks_name_their_owners() {
+        let mut zone = Zone::of_accounts(Some("o-a1b2c3d4e5"), ["111111111111", "222222222222"]);
+        zone.networks.insert("vpce-0a1b2c3d4e5f67890".into(), "222222222222".into());
+        zone.networks.insert("vpc-0a1b2c3d4e5f60718".into(), "111111111111".into());
+        let labeler = Labeler::new([("222222222222".to_string(), Some("shared".to_string()), None)], &zone);
+        let finding = |entries: &[(&str, &[&str])], public: bool| Finding {
+            id: "x".into(),
+            resource_arn: "arn:aws:s3:::b".into(),
+            resource_type: perimeter_model::ResourceType::S3Bucket,
+            resource_owner_account: "111111111111".into(),
+            region: "us-east-1".into(),
+            principal: Principal::Aws("444455556666".into()),
+            actions: vec!["s3:GetObject".into()],
+            condition: entries.iter().map(|(k, v)| (k.to_string(), v.iter().map(|s| s.to_string()).collect())).collect(),
+            is_public: public,
+            shared_via: perimeter_model::SharedVia::Policy,
+            witness: None,
+            conservative: None,
+            notes: Vec::new(),
+            blocked_by: Vec::new(),
+        };
+        let own = ("own", "shared (222222222222)");
+        let cases: &[(&[(&str, &[&str])], bool, (&str, &str))] = &[
+            (&[("StringEquals aws:SourceVpce", &["vpce-0a1b2c3d4e5f67890"])], false, own),
+            (&[("Deny StringNotEquals aws:sourcevpce", &["vpce-0a1b2c3d4e5f67890"])], false, own),
+            (&[("RCP StringNotEqualsIgnoreCase aws:SourceVpce", &["vpce-0a1b2c3d4e5f67890"])], false, own),
+            (&[("ForAnyValue:StringEquals aws:SourceVpc", &["vpc-0a1b2c3d4e5f60718"])], false, ("own", "111111111111")),
+            // One of the networks is nobody's in the zone.
+            (&[("StringEquals aws:SourceVpce", &["vpce-0a1b2c3d4e5f67890", "vpce-0fffffffffffffff0"])], false, ("foreign", "shared (222222222222)")),
+            (&[("StringEquals aws:SourceVpce", &["vpce-0fffffffffffffff0"])], false, ("foreign", "")),
+            // Conditions that do not keep the access inside those networks.
+            (&[("StringEqualsIfExists aws:SourceVpce", &["vpce-0a1b2c3d4e5f67890"])], false, ("", "")),
+            (&[("StringNotEquals aws:SourceVpce", &["vpce-0a1b2c3d4e5f67890"])], false, ("", "")),
+            (&[("Deny StringEquals aws:SourceVpce", &["vpce-0a1b2c3d4e5f67890"])], false, ("", "")),
+            (&[("StringLike aws:SourceVpce", &["vpce-*"])], false, ("", "")),
+            (&[("StringEquals aws:SourceVpce", &["vpce-0a1b2c3d4e5f67890"])], true, ("", "shared (222222222222)")),
+            (&[("StringEquals aws:SourceAccount", &["222222222222"])], false, ("", "")),
+            (&[], false, ("", "")),
+        ];
+        for (entries, public, (kind, owner)) in cases {
+            let labels = labeler.label(&finding(entries, *public));
+            assert_eq!((labels.network.as_str(), labels.network_owner.as_str()), (*kind, *owner), "{entries:?} public {public}");
+        }
     }
 }

@@ -12,7 +12,7 @@ pub mod store;
 use std::path::PathBuf;
 
 pub use archive::{ArchiveRule, Criterion};
-pub use labels::{Labeler, Labels, PrincipalKind};
+pub use labels::{Labeler, Labels, NetworkKind, PrincipalKind};
 pub use store::{FindingFilter, ScanInput, ScanOutcome, ScanRecord, Status, Store, StoredFinding};
 
 /// Everything that can go wrong in this crate.

@@ -35,6 +35,8 @@ pub const COLUMNS: &[&str] = &[
     "principal_label",
     "principal_kind",
     "blocked_by",
+    "network",
+    "network_owner",
     "archive_rule",
     "archive_reason",
     "conservative",
@@ -82,6 +84,8 @@ pub fn finding_cells(f: &StoredFinding) -> Vec<String> {
         f.labels.principal_label.clone(),
         f.labels.principal_kind.as_str().to_string(),
         x.blocked_by.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
+        f.labels.network.as_str().to_string(),
+        f.labels.network_owner.clone(),
         f.archive_rule.clone().unwrap_or_default(),
         f.archive_reason.clone().unwrap_or_default(),
         x.conservative.clone().unwrap_or_default(),
@@ -183,6 +187,11 @@ pub struct JsonFinding<'a> {
     pub principal_kind: PrincipalKind,
     /// The resource control policies that stop this access entirely (empty: none does).
     pub blocked_by: &'a [BlockedBy],
+    /// Whose networks the access is pinned to (`own`, `foreign`; absent: not pinned to networks).
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub network: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub network_owner: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved_at: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -219,6 +228,8 @@ impl<'a> From<&'a StoredFinding> for JsonFinding<'a> {
             principal_label: &s.labels.principal_label,
             principal_kind: s.labels.principal_kind,
             blocked_by: &f.blocked_by,
+            network: s.labels.network.as_str(),
+            network_owner: &s.labels.network_owner,
             resolved_at: s.resolved_at.as_deref(),
             archive_rule: s.archive_rule.as_deref(),
             archive_reason: s.archive_reason.as_deref(),

@@ -23,6 +23,7 @@ fn stored(finding: Finding, status: Status) -> StoredFinding {
             ou_path: "o-a1b2c3d4e5/r-ab12/ou-ab12-prod/".into(),
             principal_label: String::new(),
             principal_kind: perimeter_report::PrincipalKind::Unknown,
+            ..perimeter_report::Labels::default()
         },
     }
 }

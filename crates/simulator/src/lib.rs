@@ -1,7 +1,9 @@
 //! perimeter-simulator: a simulated AWS endpoint for tests and benchmarks only, never for
 //! production. It answers exactly the API subset the collector uses (STS, IAM, Organizations,
-//! Account, S3 and S3 Control, KMS, Lambda, SQS, Secrets Manager, SNS, ECR, EFS, EC2 snapshots,
-//! RDS DB and DB cluster snapshots, DynamoDB tables and resource policies, and DynamoDB Streams),
+//! Account, S3 and S3 Control, S3 Express One Zone directory buckets, KMS, Lambda, SQS, Secrets
+//! Manager, SNS, ECR, EFS, EC2 snapshots, VPCs and VPC endpoints, RDS DB and DB cluster
+//! snapshots, DynamoDB tables and resource policies, DynamoDB Streams, and CloudFront's origin
+//! access identities),
 //! in the wire protocols the AWS SDK for Rust expects, for a synthetic organization of up to
 //! thousands of accounts generated from a seed ([`org`]), with per-request latency, fault
 //! injection and a request counter ([`faults`]).
@@ -72,7 +74,8 @@ impl Simulator {
     }
 
     /// Replaces the policy of one Secrets Manager secret, SNS topic, ECR repository, EFS file
-    /// system, DynamoDB table or DynamoDB stream (by ARN), or removes it (`None`: to serve a resource without a policy, which each
+    /// system, DynamoDB table, DynamoDB stream or directory bucket (by ARN), or removes it
+    /// (`None`: to serve a resource without a policy, which each
     /// service answers its own way); `false` when no such resource has that ARN. The counts
     /// ([`Self::resource_count`], [`Self::external_grants`]) stay those of the generation.
     pub fn set_resource_policy(&mut self, arn: &str, policy: Option<&str>) -> bool {
@@ -89,6 +92,7 @@ impl Simulator {
                     .chain(r.file_systems.iter_mut())
                     .chain(r.tables.iter_mut())
                     .chain(r.streams.iter_mut())
+                    .chain(r.directory_buckets.iter_mut())
             })
             .find(|p| p.arn == arn);
         match found {
@@ -122,14 +126,16 @@ impl Simulator {
 
     /// Resources a complete scan reads (buckets, roles, customer keys, functions, layer
     /// versions, queues, secrets, topics, repositories, file systems, EBS snapshots, DB snapshots,
-    /// DB cluster snapshots, DynamoDB tables, DynamoDB streams).
+    /// DB cluster snapshots, DynamoDB tables, DynamoDB streams, directory buckets).
     pub fn resource_count(&self) -> usize {
         self.org.resource_count()
     }
 
     /// Requests per `Service:Operation` (SDK service names: `S3:GetBucketPolicy`,
     /// `S3Control:ListAccessPoints`, `Secrets Manager:ListSecrets`, `EC2:DescribeSnapshots`,
-    /// `RDS:DescribeDBSnapshots`, `DynamoDB:GetResourcePolicy`, `DynamoDB Streams:ListStreams`),
+    /// `RDS:DescribeDBSnapshots`, `DynamoDB:GetResourcePolicy`, `DynamoDB Streams:ListStreams`,
+    /// `CloudFront:ListCloudFrontOriginAccessIdentities`; the S3 client's directory bucket calls,
+    /// signed as `s3express`, are `S3Express:ListDirectoryBuckets` and `S3Express:GetBucketPolicy`),
     /// every attempt counted: faulted, hung and unsupported ones too.
     pub fn counts(&self) -> BTreeMap<String, u64> {
         self.ledger.counts()

@@ -24,7 +24,27 @@
 //! `block-all-sharing` for member accounts whose index is a multiple of 4 (`100000000004`,
 //! `100000000008`, …), `block-new-sharing` for those whose index is 1 more (`100000000001`,
 //! `100000000005`, …) and `unblocked` for the others and the management account. It is reported
-//! only: the shares, [`Org::external_grants`] and [`Org::tally`] stay those generated.
+//! only: the shares, [`Org::external_grants`] and [`Tally::external`] stay those generated; only
+//! [`Tally::findings`] leaves out the public shares that `block-all-sharing` takes away.
+//!
+//! S3 Express One Zone: in the Regions of [`S3_EXPRESS_ZONES`], one in
+//! [`DIRECTORY_BUCKET_SHARE`] of the `Bucket` slots (counted over the organization in generation
+//! order, the first one included) makes a directory bucket `sim-<account>-<n>--<zone>--x-s3`
+//! instead of a general purpose bucket, with a bucket policy (`s3express:CreateSession`) drawn
+//! like the other policy types: the organization's statement and, at the external rate, the
+//! outsider's, cross-account or public. A public one gives no finding (Block Public Access,
+//! RestrictPublicBuckets included, is always on for directory buckets): it counts in
+//! [`Tally::external`], not in [`Tally::findings`].
+//!
+//! Context the collector reads besides the resources (never counted as resources): every
+//! (account, region) has one VPC ([`vpc_id`]; the default VPC `172.31.0.0/16` in accounts of
+//! even index, `10.<b>.0.0/16` otherwise) with one S3 gateway endpoint ([`vpc_endpoint_id`]),
+//! and every account one CloudFront origin access identity ([`origin_access_identity`]), all
+//! derived from the account and region (no draw from the RNG). Among the general purpose
+//! buckets, counted over the organization, every [`OAI_BUCKET_SHARE`]th from the 2nd on also lets
+//! its account's origin access identity read (internal), and every 2nd cross-account one pins
+//! its outsider's statement with `aws:SourceVpce` = its account's endpoint in its region (still
+//! a cross-account finding).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -44,6 +64,21 @@ pub const ACCOUNTS_PER_OU: usize = 100;
 pub const CREATED: u64 = 1_704_067_200;
 /// The label of every DynamoDB stream (the stream's creation time, as DynamoDB writes it).
 pub const STREAM_LABEL: &str = "2024-01-01T00:00:00.000";
+/// The Regions that offer S3 Express One Zone, each with the Availability Zone ID its directory
+/// buckets are named after.
+pub const S3_EXPRESS_ZONES: [(&str, &str); 7] = [
+    ("us-east-1", "use1-az4"),
+    ("us-east-2", "use2-az1"),
+    ("us-west-2", "usw2-az1"),
+    ("ap-south-1", "aps1-az1"),
+    ("ap-northeast-1", "apne1-az4"),
+    ("eu-west-1", "euw1-az1"),
+    ("eu-north-1", "eun1-az1"),
+];
+/// One in this many `Bucket` slots in an S3 Express Region makes a directory bucket.
+pub const DIRECTORY_BUCKET_SHARE: usize = 20;
+/// One in this many general purpose buckets names its account's origin access identity.
+pub const OAI_BUCKET_SHARE: usize = 4;
 
 /// The kind of resource a slot of an (account, region) gets, in rotation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,7 +169,48 @@ pub struct Account {
     pub roles: Vec<Role>,
     pub users: Vec<User>,
     pub buckets: Vec<Bucket>,
+    /// CloudFront's origin access identities (global; one per account).
+    pub origin_access_identities: Vec<OriginAccessIdentity>,
     pub regions: BTreeMap<String, RegionResources>,
+}
+
+/// A CloudFront origin access identity: the principal
+/// `arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity <id>` of bucket policies.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OriginAccessIdentity {
+    /// `E` and 13 upper-case letters and digits.
+    pub id: String,
+    /// Its S3 canonical user ID (64 hex characters).
+    pub canonical_id: String,
+    pub comment: String,
+}
+
+impl OriginAccessIdentity {
+    /// The principal ARN that bucket policies name.
+    pub fn arn(&self) -> String {
+        format!("arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity {}", self.id)
+    }
+}
+
+/// A VPC (EC2 DescribeVpcs).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Vpc {
+    /// `vpc-<17 hex>`.
+    pub id: String,
+    pub cidr: String,
+    pub is_default: bool,
+}
+
+/// A VPC endpoint (EC2 DescribeVpcEndpoints): the S3 gateway endpoint of its VPC.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VpcEndpoint {
+    /// `vpce-<17 hex>`.
+    pub id: String,
+    pub vpc: String,
+    /// `com.amazonaws.<region>.s3`.
+    pub service: String,
+    /// `Gateway`.
+    pub kind: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -230,11 +306,13 @@ pub struct Queue {
 }
 
 /// A resource whose only access document is one resource policy: a Secrets Manager secret, an
-/// SNS topic, an ECR repository, an EFS file system, a DynamoDB table or a DynamoDB stream.
+/// SNS topic, an ECR repository, an EFS file system, a DynamoDB table, a DynamoDB stream or an
+/// S3 Express directory bucket.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PolicyResource {
     /// The secret's or topic's name, the repository's name, the file system's ID (`fs-…`), the
-    /// table's name; for a stream, its table's name (the label is [`STREAM_LABEL`]).
+    /// table's name, the directory bucket's name; for a stream, its table's name (the label is
+    /// [`STREAM_LABEL`]).
     pub name: String,
     pub arn: String,
     /// The policy document; `None` = no policy (never generated: see
@@ -272,6 +350,10 @@ pub struct Tally {
     pub resources: usize,
     /// Resources with one outsider's grant.
     pub external: usize,
+    /// Resources the analysis reports a finding for: those of `external` whose grant Block
+    /// Public Access does not take away (it takes away the public grant of every directory
+    /// bucket, and the public share of an EC2 snapshot in a `block-all-sharing` account).
+    pub findings: usize,
 }
 
 /// The regional resources of one (account, region). Buckets live in [`Account::buckets`] (S3
@@ -295,6 +377,13 @@ pub struct RegionResources {
     pub tables: Vec<PolicyResource>,
     /// The streams of the `sim-streamtable-<n>` tables, in generation order.
     pub streams: Vec<PolicyResource>,
+    /// S3 Express One Zone directory buckets (regional: ListDirectoryBuckets lists those of the
+    /// Region it is asked in), in generation order.
+    pub directory_buckets: Vec<PolicyResource>,
+    /// The one VPC.
+    pub vpcs: Vec<Vpc>,
+    /// The one VPC endpoint (of that VPC).
+    pub vpc_endpoints: Vec<VpcEndpoint>,
 }
 
 /// The whole synthetic organization.
@@ -325,6 +414,9 @@ impl Org {
             external_grants: 0,
             resource_count: 0,
             snapshots: [0; 3],
+            express_bucket_slots: 0,
+            general_buckets: 0,
+            cross_account_buckets: 0,
         };
         // A region both configured and disabled is disabled: nothing lives there.
         let regions: Vec<String> = config.regions.iter().filter(|r| !config.disabled_regions.contains(*r)).cloned().collect();
@@ -353,43 +445,63 @@ impl Org {
 
     /// Resources a complete scan reads: buckets, roles, customer keys, functions, layer
     /// versions, queues, secrets, topics, repositories, file systems, EBS snapshots, DB snapshots,
-    /// DB cluster snapshots, DynamoDB tables and DynamoDB streams (not users, AWS-managed keys,
-    /// aliases or access points).
+    /// DB cluster snapshots, DynamoDB tables, DynamoDB streams and directory buckets (not users,
+    /// AWS-managed keys, aliases, access points, VPCs, VPC endpoints or origin access
+    /// identities).
     pub fn resource_count(&self) -> usize {
         self.resource_count
     }
 
-    /// Resources and outsiders' grants per account, region (`global` for IAM roles, the
-    /// collector's convention) and resource type: what a scan that could not read some accounts
-    /// or regions (refused roles, hang regions) should still find.
+    /// Resources, outsiders' grants and findings per account, region (`global` for IAM roles,
+    /// the collector's convention) and resource type: what a scan that could not read some
+    /// accounts or regions (refused roles, hang regions) should still find.
     pub fn tally(&self) -> Vec<Tally> {
-        let mut out: BTreeMap<(String, String, &'static str), (usize, usize)> = BTreeMap::new();
-        let mut add = |account: &str, region: &str, kind: &'static str, external: Option<External>| {
+        let mut out: BTreeMap<(String, String, &'static str), (usize, usize, usize)> = BTreeMap::new();
+        // `blocked`: Block Public Access takes the outsider's grant away (no finding).
+        let mut add = |account: &str, region: &str, kind: &'static str, external: Option<External>, blocked: bool| {
             let entry = out.entry((account.to_string(), region.to_string(), kind)).or_default();
             entry.0 += 1;
             entry.1 += usize::from(external.is_some());
+            entry.2 += usize::from(external.is_some() && !blocked);
         };
         for a in &self.accounts {
-            a.roles.iter().for_each(|r| add(&a.id, "global", "AWS::IAM::Role", r.external));
-            a.buckets.iter().for_each(|b| add(&a.id, &b.region, "AWS::S3::Bucket", b.external));
+            let id = a.id.as_str();
+            // Always for directory buckets; for EC2 snapshots when the account blocks all sharing.
+            let public = |e: Option<External>| e == Some(External::Public);
+            let snapshots_blocked = a.snapshot_bpa == "block-all-sharing";
+            a.roles.iter().for_each(|r| add(id, "global", "AWS::IAM::Role", r.external, false));
+            a.buckets.iter().for_each(|b| add(id, &b.region, "AWS::S3::Bucket", b.external, false));
             for (region, res) in &a.regions {
-                res.keys.iter().filter(|k| !k.aws_managed).for_each(|k| add(&a.id, region, "AWS::KMS::Key", k.external));
-                res.functions.iter().for_each(|f| add(&a.id, region, "AWS::Lambda::Function", f.external));
-                res.layers.iter().for_each(|l| add(&a.id, region, "AWS::Lambda::LayerVersion", l.external));
-                res.queues.iter().for_each(|q| add(&a.id, region, "AWS::SQS::Queue", q.external));
-                res.secrets.iter().for_each(|s| add(&a.id, region, "AWS::SecretsManager::Secret", s.external));
-                res.topics.iter().for_each(|t| add(&a.id, region, "AWS::SNS::Topic", t.external));
-                res.repositories.iter().for_each(|r| add(&a.id, region, "AWS::ECR::Repository", r.external));
-                res.file_systems.iter().for_each(|f| add(&a.id, region, "AWS::EFS::FileSystem", f.external));
-                res.ebs_snapshots.iter().for_each(|s| add(&a.id, region, "AWS::EC2::Snapshot", s.external));
-                res.db_snapshots.iter().for_each(|s| add(&a.id, region, "AWS::RDS::DBSnapshot", s.external));
-                res.db_cluster_snapshots.iter().for_each(|s| add(&a.id, region, "AWS::RDS::DBClusterSnapshot", s.external));
-                res.tables.iter().for_each(|t| add(&a.id, region, "AWS::DynamoDB::Table", t.external));
-                res.streams.iter().for_each(|s| add(&a.id, region, "AWS::DynamoDB::Stream", s.external));
+                let policies: [(&'static str, &[PolicyResource]); 6] = [
+                    ("AWS::SecretsManager::Secret", &res.secrets),
+                    ("AWS::SNS::Topic", &res.topics),
+                    ("AWS::ECR::Repository", &res.repositories),
+                    ("AWS::EFS::FileSystem", &res.file_systems),
+                    ("AWS::DynamoDB::Table", &res.tables),
+                    ("AWS::DynamoDB::Stream", &res.streams),
+                ];
+                res.keys.iter().filter(|k| !k.aws_managed).for_each(|k| add(id, region, "AWS::KMS::Key", k.external, false));
+                res.functions.iter().for_each(|f| add(id, region, "AWS::Lambda::Function", f.external, false));
+                res.layers.iter().for_each(|l| add(id, region, "AWS::Lambda::LayerVersion", l.external, false));
+                res.queues.iter().for_each(|q| add(id, region, "AWS::SQS::Queue", q.external, false));
+                for (kind, list) in policies {
+                    list.iter().for_each(|p| add(id, region, kind, p.external, false));
+                }
+                res.ebs_snapshots.iter().for_each(|s| add(id, region, "AWS::EC2::Snapshot", s.external, snapshots_blocked && public(s.external)));
+                res.db_snapshots.iter().for_each(|s| add(id, region, "AWS::RDS::DBSnapshot", s.external, false));
+                res.db_cluster_snapshots.iter().for_each(|s| add(id, region, "AWS::RDS::DBClusterSnapshot", s.external, false));
+                res.directory_buckets.iter().for_each(|b| add(id, region, "AWS::S3Express::DirectoryBucket", b.external, public(b.external)));
             }
         }
         out.into_iter()
-            .map(|((account, region, resource_type), (resources, external))| Tally { account, region, resource_type, resources, external })
+            .map(|((account, region, resource_type), (resources, external, findings))| Tally {
+                account,
+                region,
+                resource_type,
+                resources,
+                external,
+                findings,
+            })
             .collect()
     }
 
@@ -398,6 +510,16 @@ impl Org {
         // Names are `sim-<account>-<region>-<n>`: the account is found without a scan.
         let account = name.strip_prefix("sim-").and_then(|r| r.get(..12)).and_then(|id| self.account(id))?;
         account.buckets.iter().find(|b| b.name == name).map(|b| (account, b))
+    }
+
+    /// The directory bucket of that name, with its account and Region.
+    pub fn directory_bucket(&self, name: &str) -> Option<(&Account, &str, &PolicyResource)> {
+        // Names are `sim-<account>-<n>--<zone>--x-s3`.
+        let account = name.strip_prefix("sim-").and_then(|r| r.get(..12)).and_then(|id| self.account(id))?;
+        account
+            .regions
+            .iter()
+            .find_map(|(region, r)| r.directory_buckets.iter().find(|b| b.name == name).map(|b| (account, region.as_str(), b)))
     }
 
     pub fn ou_arn(&self, ou: &str) -> String {
@@ -425,6 +547,14 @@ struct Generator<'a> {
     resource_count: usize,
     /// Snapshots generated so far per type (EBS, DB, DB cluster): every 3rd is encrypted.
     snapshots: [usize; 3],
+    /// `Bucket` slots so far in S3 Express Regions: one in [`DIRECTORY_BUCKET_SHARE`] makes a
+    /// directory bucket.
+    express_bucket_slots: usize,
+    /// General purpose buckets so far: one in [`OAI_BUCKET_SHARE`] names the account's origin
+    /// access identity.
+    general_buckets: usize,
+    /// Buckets with a cross-account outsider so far: every 2nd pins it to a VPC endpoint.
+    cross_account_buckets: usize,
 }
 
 impl Generator<'_> {
@@ -441,8 +571,10 @@ impl Generator<'_> {
             roles: Vec::new(),
             users: Vec::new(),
             buckets: Vec::new(),
+            origin_access_identities: vec![origin_access_identity(id)],
             regions: BTreeMap::new(),
         };
+        let oai = account.origin_access_identities[0].arn();
         for u in 0..2 {
             let uname = format!("sim-user-{u}");
             account.users.push(User { arn: format!("arn:aws:iam::{id}:user/{uname}"), name: uname, id: self.unique_id("AIDA") });
@@ -450,6 +582,13 @@ impl Generator<'_> {
         for (r, region) in regions.iter().enumerate() {
             let kinds: &[Kind] = if r == 0 { &FIRST_REGION_KINDS } else { &OTHER_REGION_KINDS };
             let mut res = RegionResources::default();
+            res.vpcs.push(vpc(id, region, index));
+            res.vpc_endpoints.push(VpcEndpoint {
+                id: vpc_endpoint_id(id, region),
+                vpc: vpc_id(id, region),
+                service: format!("com.amazonaws.{region}.s3"),
+                kind: "Gateway",
+            });
             // One AWS-managed key per region (listed by ListKeys, skipped by the collector).
             let managed_id = self.uuid();
             res.keys.push(Key {
@@ -466,14 +605,20 @@ impl Generator<'_> {
             for slot in 0..per_region {
                 let n = slot / kinds.len();
                 match kinds[slot % kinds.len()] {
-                    Kind::Bucket => {
-                        let bucket = self.bucket(id, region, n);
-                        if buckets_here.is_multiple_of(10) {
-                            res.access_points.push(access_point(id, region, &bucket.name, buckets_here / 10));
+                    Kind::Bucket => match self.directory_zone(region) {
+                        Some(zone) => {
+                            let bucket = self.directory_bucket(id, region, zone, res.directory_buckets.len());
+                            res.directory_buckets.push(bucket);
                         }
-                        buckets_here += 1;
-                        account.buckets.push(bucket);
-                    }
+                        None => {
+                            let bucket = self.bucket(id, region, n, &oai);
+                            if buckets_here.is_multiple_of(10) {
+                                res.access_points.push(access_point(id, region, &bucket.name, buckets_here / 10));
+                            }
+                            buckets_here += 1;
+                            account.buckets.push(bucket);
+                        }
+                    },
                     Kind::Role => account.roles.push(self.role(id, n)),
                     Kind::Key => res.keys.push(self.key(id, region)),
                     Kind::Function => res.functions.push(self.function(id, region, n)),
@@ -548,13 +693,26 @@ impl Generator<'_> {
         st
     }
 
-    fn bucket(&mut self, account: &str, region: &str, n: usize) -> Bucket {
+    /// A general purpose bucket; `oai` is the ARN of its account's origin access identity.
+    fn bucket(&mut self, account: &str, region: &str, n: usize, oai: &str) -> Bucket {
         let name = format!("sim-{account}-{region}-{n}");
         let objects = format!("arn:aws:s3:::{name}/*");
         let mut statements = vec![self.internal(account, "OrgRead", json!("s3:GetObject"), Some(&objects))];
+        if self.general_buckets % OAI_BUCKET_SHARE == 1 {
+            statements.push(json!({"Sid": "CloudFrontRead", "Effect": "Allow", "Principal": {"AWS": oai},
+                "Action": "s3:GetObject", "Resource": objects}));
+        }
+        self.general_buckets += 1;
         let external = self.external(true);
         if let Some(e) = external {
-            statements.push(outsider(e, "External", json!("s3:GetObject"), Some(&objects)));
+            let mut st = outsider(e, "External", json!("s3:GetObject"), Some(&objects));
+            if e == External::CrossAccount {
+                if let (1, Some(obj)) = (self.cross_account_buckets % 2, st.as_object_mut()) {
+                    obj.insert("Condition".to_string(), json!({"StringEquals": {"aws:SourceVpce": vpc_endpoint_id(account, region)}}));
+                }
+                self.cross_account_buckets += 1;
+            }
+            statements.push(st);
         }
         let acl_public = external == Some(External::Public) && self.rng.bool();
         let bpa = match external {
@@ -677,6 +835,22 @@ impl Generator<'_> {
         self.policy_resource(account, name, arn.clone(), "OrgRead", json!(["dynamodb:GetItem", "dynamodb:Query"]), Some(&arn))
     }
 
+    /// The S3 Express zone of the next `Bucket` slot in `region`, when that slot makes a
+    /// directory bucket (one in [`DIRECTORY_BUCKET_SHARE`] of the S3 Express Regions' slots).
+    fn directory_zone(&mut self, region: &str) -> Option<&'static str> {
+        let zone = s3_express_zone(region)?;
+        let slot = self.express_bucket_slots;
+        self.express_bucket_slots += 1;
+        slot.is_multiple_of(DIRECTORY_BUCKET_SHARE).then_some(zone)
+    }
+
+    /// The `n`-th directory bucket of (account, region), in Availability Zone `zone`.
+    fn directory_bucket(&mut self, account: &str, region: &str, zone: &str, n: usize) -> PolicyResource {
+        let name = format!("sim-{account}-{n}--{zone}--x-s3");
+        let arn = format!("arn:aws:s3express:{region}:{account}:bucket/{name}");
+        self.policy_resource(account, name, arn.clone(), "OrgSession", json!("s3express:CreateSession"), Some(&arn))
+    }
+
     /// The stream of `table` (labelled [`STREAM_LABEL`]).
     fn stream(&mut self, account: &str, table: &PolicyResource) -> PolicyResource {
         let arn = format!("{}/stream/{STREAM_LABEL}", table.arn);
@@ -792,6 +966,52 @@ pub fn snapshot_bpa(index: usize) -> &'static str {
     }
 }
 
+/// The S3 Express One Zone Availability Zone of `region` ([`S3_EXPRESS_ZONES`]), if it offers it.
+pub fn s3_express_zone(region: &str) -> Option<&'static str> {
+    S3_EXPRESS_ZONES.iter().find(|(r, _)| *r == region).map(|(_, zone)| *zone)
+}
+
+/// `len` lower-case hex digits derived from the text.
+fn derived_hex(text: &str, len: usize) -> String {
+    canonical_id(text).chars().take(len).collect()
+}
+
+/// The ID of the VPC of (account, region): `vpc-<17 hex>`.
+pub fn vpc_id(account: &str, region: &str) -> String {
+    format!("vpc-{}", derived_hex(&format!("vpc {account} {region}"), 17))
+}
+
+/// The ID of the VPC endpoint of (account, region): `vpce-<17 hex>`.
+pub fn vpc_endpoint_id(account: &str, region: &str) -> String {
+    format!("vpce-{}", derived_hex(&format!("vpce {account} {region}"), 17))
+}
+
+/// The VPC of (account, region): the default VPC in accounts of even index, another otherwise.
+fn vpc(account: &str, region: &str, index: usize) -> Vpc {
+    let id = vpc_id(account, region);
+    if index.is_multiple_of(2) {
+        return Vpc { id, cidr: "172.31.0.0/16".to_string(), is_default: true };
+    }
+    let second = fnv1a(&[b"cidr", account.as_bytes(), region.as_bytes()]) % 256;
+    Vpc { id, cidr: format!("10.{second}.0.0/16"), is_default: false }
+}
+
+/// The origin access identity of an account: `E` and 13 upper-case letters and digits.
+pub fn origin_access_identity(account: &str) -> OriginAccessIdentity {
+    const ALPHABET: &[u8; 36] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    let chars: String = (0u8..13)
+        .map(|i| {
+            let h = fnv1a(&[b"oai", account.as_bytes(), &[i]]);
+            char::from(ALPHABET[(h % 36) as usize])
+        })
+        .collect();
+    OriginAccessIdentity {
+        id: format!("E{chars}"),
+        canonical_id: canonical_id(&format!("oai {account}")),
+        comment: format!("sim origin access identity of {account}"),
+    }
+}
+
 /// The outsider's statement.
 fn outsider(e: External, sid: &str, action: Value, resource: Option<&str>) -> Value {
     let principal = match e {
@@ -845,6 +1065,8 @@ pub fn fnv1a(parts: &[&[u8]]) -> u64 {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
 
     fn config(accounts: usize, seed: u64, rate: f64) -> SimConfig {
@@ -911,7 +1133,7 @@ mod tests {
                     r.keys.iter().filter(|k| !k.aws_managed).count() + r.functions.len() + r.layers.len() + r.queues.len()
                         + r.secrets.len() + r.topics.len() + r.repositories.len() + r.file_systems.len()
                         + r.ebs_snapshots.len() + r.db_snapshots.len() + r.db_cluster_snapshots.len()
-                        + r.tables.len() + r.streams.len()
+                        + r.tables.len() + r.streams.len() + r.directory_buckets.len()
                 }).sum::<usize>()
         }).sum::<usize>();
         assert_eq!(counted, org.resource_count());
@@ -941,7 +1163,7 @@ mod tests {
                             + r.functions.iter().filter(|f| f.policy.contains("\"External\"")).count()
                             + r.layers.iter().filter(|l| l.policy.contains("\"External\"")).count()
                             + r.queues.iter().filter(|q| q.policy.contains("\"External\"")).count()
-                            + [&r.secrets, &r.topics, &r.repositories, &r.file_systems, &r.tables, &r.streams].into_iter().flatten()
+                            + [&r.secrets, &r.topics, &r.repositories, &r.file_systems, &r.tables, &r.streams, &r.directory_buckets].into_iter().flatten()
                                 .filter(|p| p.policy.as_deref().is_some_and(|d| d.contains("\"External\""))).count()
                             + [&r.ebs_snapshots, &r.db_snapshots, &r.db_cluster_snapshots].into_iter().flatten()
                                 .filter(|s| s.shared_with.iter().any(|w| w == "all" || w == EXTERNAL_ACCOUNT)).count()
@@ -1118,5 +1340,124 @@ mod tests {
         }
         let states: Vec<&str> = org.accounts.iter().map(|a| a.snapshot_bpa).collect();
         assert_eq!(states, ["unblocked", "block-new-sharing", "unblocked", "unblocked", "block-all-sharing", "block-new-sharing", "unblocked", "unblocked", "block-all-sharing"]);
+    }
+
+    #[test]
+    fn directory_buckets_in_the_s3_express_regions_only() {
+        let regions = ["us-east-1", "ap-southeast-2", "eu-north-1"].map(str::to_string).to_vec();
+        // 60 slots over 15 (first region) or 14 kinds: 4 or 5 bucket slots per (account, region).
+        let c = SimConfig { regions, resources_per_account_region: 60, ..config(30, 4, 1.0) };
+        let org = Org::generate(&c);
+        let slots: usize = org.accounts.len() * (4 + 5);
+        let all: Vec<(&Account, &str, &PolicyResource)> = org
+            .accounts
+            .iter()
+            .flat_map(|a| a.regions.iter().flat_map(move |(region, r)| r.directory_buckets.iter().map(move |b| (a, region.as_str(), b))))
+            .collect();
+        assert_eq!(all.len(), slots.div_ceil(DIRECTORY_BUCKET_SHARE), "one in {DIRECTORY_BUCKET_SHARE} of the S3 Express Regions' bucket slots");
+        assert_eq!(all[0].0.id, MANAGEMENT_ACCOUNT, "the first slot of the organization is one");
+        let general = org.accounts.iter().map(|a| a.buckets.len()).sum::<usize>();
+        assert_eq!(general + all.len(), org.accounts.len() * (4 + 5 + 5), "a directory bucket takes a bucket slot");
+        for (a, region, b) in &all {
+            let zone = s3_express_zone(region).expect("an S3 Express Region");
+            let n = b.name.strip_prefix(&format!("sim-{}-", a.id)).and_then(|r| r.strip_suffix(&format!("--{zone}--x-s3"))).expect("name");
+            assert!(n.parse::<usize>().is_ok() && b.name.len() <= 63, "{}", b.name);
+            assert_eq!(b.arn, format!("arn:aws:s3express:{region}:{}:bucket/{}", a.id, b.name));
+            let (owner, found_region, found) = org.directory_bucket(&b.name).expect("by name");
+            assert_eq!((owner.id.as_str(), found_region, found), (a.id.as_str(), *region, *b));
+            assert!(org.bucket(&b.name).is_none(), "not a general purpose bucket");
+            let doc: Value = serde_json::from_str(b.policy.as_deref().expect("policy")).expect("JSON");
+            let statements = doc["Statement"].as_array().expect("statements");
+            assert!(statements.iter().all(|st| st["Resource"] == b.arn.as_str() && st["Action"] == "s3express:CreateSession"), "{doc}");
+            assert_eq!(statements.len(), 2, "rate 1.0: an outsider in every one");
+        }
+        assert!(all.iter().all(|(_, region, _)| *region != "ap-southeast-2"));
+        for e in [External::Public, External::CrossAccount] {
+            assert!(all.iter().any(|(_, _, b)| b.external == Some(e)), "{e:?}");
+        }
+        // A public directory bucket is an outsider's grant without a finding.
+        let tally = org.tally();
+        let of_type: Vec<&Tally> = tally.iter().filter(|t| t.resource_type == "AWS::S3Express::DirectoryBucket").collect();
+        assert_eq!(of_type.iter().map(|t| t.resources).sum::<usize>(), all.len());
+        assert_eq!(of_type.iter().map(|t| t.external).sum::<usize>(), all.len());
+        let cross = all.iter().filter(|(_, _, b)| b.external == Some(External::CrossAccount)).count();
+        assert_eq!(of_type.iter().map(|t| t.findings).sum::<usize>(), cross);
+        assert!(of_type.iter().all(|t| t.region != "ap-southeast-2"));
+    }
+
+    #[test]
+    fn findings_leave_out_what_block_public_access_takes_away() {
+        let org = Org::generate(&SimConfig { resources_per_account_region: 30, ..config(20, 6, 0.6) });
+        for t in org.tally() {
+            let a = org.account(&t.account).expect("account");
+            let blocked = match t.resource_type {
+                "AWS::EC2::Snapshot" if a.snapshot_bpa == "block-all-sharing" => {
+                    a.region(&t.region).expect("region").ebs_snapshots.iter().filter(|s| s.external == Some(External::Public)).count()
+                }
+                "AWS::S3Express::DirectoryBucket" => {
+                    a.region(&t.region).expect("region").directory_buckets.iter().filter(|b| b.external == Some(External::Public)).count()
+                }
+                _ => 0,
+            };
+            assert_eq!(t.findings, t.external - blocked, "{t:?}");
+        }
+        let tally = org.tally();
+        assert!(tally.iter().any(|t| t.resource_type == "AWS::EC2::Snapshot" && t.findings < t.external), "a blocked public snapshot");
+    }
+
+    #[test]
+    fn networks_and_origin_access_identities_are_derived() {
+        let org = Org::generate(&config(12, 8, 0.5));
+        let hex17 = |id: &str, prefix: &str| {
+            let hex = id.strip_prefix(prefix).expect(prefix);
+            hex.len() == 17 && hex.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        };
+        let mut ids = BTreeSet::new();
+        for (i, a) in org.accounts.iter().enumerate() {
+            let [oai] = a.origin_access_identities.as_slice() else { panic!("one OAI per account") };
+            assert!(oai.id.len() == 14 && oai.id.starts_with('E'), "{}", oai.id);
+            assert!(oai.id.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()), "{}", oai.id);
+            assert!(oai.canonical_id.len() == 64 && oai.canonical_id.bytes().all(|b| b.is_ascii_hexdigit()));
+            assert_ne!(oai.canonical_id, a.canonical_id);
+            assert_eq!(oai.arn(), format!("arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity {}", oai.id));
+            assert!(ids.insert(oai.id.clone()));
+            for (region, r) in &a.regions {
+                let ([vpc], [vpce]) = (r.vpcs.as_slice(), r.vpc_endpoints.as_slice()) else { panic!("one VPC and one endpoint") };
+                assert!(hex17(&vpc.id, "vpc-") && hex17(&vpce.id, "vpce-"), "{} {}", vpc.id, vpce.id);
+                assert_eq!((vpc.id.clone(), vpce.id.clone()), (vpc_id(&a.id, region), vpc_endpoint_id(&a.id, region)));
+                assert_eq!((vpce.vpc.as_str(), vpce.service.clone(), vpce.kind), (vpc.id.as_str(), format!("com.amazonaws.{region}.s3"), "Gateway"));
+                assert_eq!(vpc.is_default, i % 2 == 0);
+                assert_eq!(vpc.cidr == "172.31.0.0/16", vpc.is_default, "{}", vpc.cidr);
+                assert!(ids.insert(vpc.id.clone()) && ids.insert(vpce.id.clone()));
+            }
+        }
+        // Bucket policies: every 4th general purpose bucket from the 2nd names its account's OAI,
+        // every 2nd cross-account outsider is pinned to its account's endpoint in the region.
+        let org = Org::generate(&SimConfig { resources_per_account_region: 45, ..config(20, 8, 0.5) });
+        let buckets: Vec<(&Account, &Bucket)> = org.accounts.iter().flat_map(|a| a.buckets.iter().map(move |b| (a, b))).collect();
+        let mut cross = 0;
+        for (i, (a, b)) in buckets.iter().enumerate() {
+            let doc: Value = serde_json::from_str(&b.policy).expect("JSON");
+            let statements = doc["Statement"].as_array().expect("statements");
+            let oai: Vec<&Value> = statements.iter().filter(|st| st["Sid"] == "CloudFrontRead").collect();
+            assert_eq!(oai.len(), usize::from(i % OAI_BUCKET_SHARE == 1), "{}", b.name);
+            for st in oai {
+                assert_eq!(st["Principal"]["AWS"], a.origin_access_identities[0].arn());
+                assert_eq!(st["Resource"], format!("arn:aws:s3:::{}/*", b.name));
+            }
+            let outsider = statements.iter().find(|st| st["Sid"] == "External");
+            assert_eq!(outsider.is_some(), b.external.is_some());
+            let Some(st) = outsider.filter(|_| b.external == Some(External::CrossAccount)) else {
+                assert!(outsider.is_none_or(|st| st.get("Condition").is_none()), "{st:?}", st = outsider);
+                continue;
+            };
+            let pinned = st.get("Condition").map(|c| c["StringEquals"]["aws:SourceVpce"].clone());
+            assert_eq!(pinned.is_some(), cross % 2 == 1, "{st}");
+            if let Some(vpce) = pinned {
+                assert_eq!(vpce, vpc_endpoint_id(&a.id, &b.region));
+            }
+            cross += 1;
+        }
+        assert!(cross > 4, "cross-account buckets: {cross}");
     }
 }

@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use std::collections::BTreeMap;
 
 use common::*;
+use perimeter_simulator::org::S3_EXPRESS_ZONES;
 use perimeter_simulator::protocol::url_encode;
 use perimeter_simulator::{Outcome, Request, SimConfig, Simulator};
 use serde_json::{json, Value};
@@ -251,6 +252,10 @@ fn hang_regions_hang_except_global_calls() {
 struct Found {
     resources: usize,
     external: usize,
+    /// Bucket policy statements that name the account's origin access identity.
+    oai_statements: usize,
+    /// Bucket policy statements pinned to one of the account's VPC endpoints.
+    pinned_to_endpoints: usize,
 }
 
 impl Found {
@@ -294,10 +299,13 @@ fn walk(sim: &Simulator, key: &str, account: &str, regions: &[String], found: &m
     let (_, xml, _) = answer(sim, request("GET", "/?x-id=ListBuckets", "s3", "us-east-1", key, &[], ""));
     let owner = tags(&xml, "ID").remove(0);
     assert_eq!(owner.len(), 64);
+    let mut bucket_policies = Vec::new();
     for (name, region) in tags(&xml, "Name").into_iter().zip(tags(&xml, "BucketRegion")) {
+        assert!(!name.ends_with("--x-s3"), "ListBuckets lists no directory bucket: {name}");
         let (status, policy, _) = answer(sim, request("GET", &format!("/{name}?policy"), "s3", &region, key, &[], ""));
         assert_eq!(status, 200, "{policy}");
         found.policy(&policy);
+        bucket_policies.push((region.clone(), policy));
         let (status, acl, _) = answer(sim, request("GET", &format!("/{name}?acl"), "s3", &region, key, &[], ""));
         assert_eq!(status, 200);
         assert!(acl.starts_with("<?xml") && acl.contains(&format!("<Owner><ID>{owner}</ID>")), "{acl}");
@@ -311,7 +319,35 @@ fn walk(sim: &Simulator, key: &str, account: &str, regions: &[String], found: &m
     let header = [("x-amz-account-id", account)];
     let (status, _, _) = answer(sim, request("GET", "/v20180820/configuration/publicAccessBlock", "s3", "us-east-1", key, &header, ""));
     assert!(status == 200 || status == 404);
+    // CloudFront's origin access identities (global: asked once, in us-east-1).
+    let (status, xml, _) = answer(sim, request("GET", "/2020-05-31/origin-access-identity/cloudfront", "cloudfront", "us-east-1", key, &[], ""));
+    assert_eq!(status, 200, "{xml}");
+    assert_eq!(tags(&xml, "IsTruncated"), ["false"]);
+    let oais: Vec<String> = tags(&xml, "Id").iter().map(|id| format!("arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity {id}")).collect();
+    assert_eq!(oais.len(), 1);
+    let mut endpoints: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for region in regions {
+        // VPCs and VPC endpoints (context, not resources).
+        let (status, xml, _) = answer(sim, ec2(region, key, "Action=DescribeVpcs&Version=2016-11-15"));
+        assert_eq!(status, 200, "{xml}");
+        assert!(tags(&xml, "nextToken").is_empty() && tags(&xml, "ownerId").iter().all(|o| o == account), "{xml}");
+        let vpcs = tags(&xml, "vpcId");
+        let (status, xml, _) = answer(sim, ec2(region, key, "Action=DescribeVpcEndpoints&Version=2016-11-15"));
+        assert_eq!(status, 200, "{xml}");
+        assert!(tags(&xml, "vpcId").iter().all(|v| vpcs.contains(v)), "{xml}");
+        endpoints.insert(region.clone(), tags(&xml, "vpcEndpointId"));
+        // Directory buckets, where S3 Express is offered.
+        if S3_EXPRESS_ZONES.iter().any(|(r, _)| r == region) {
+            let (status, xml, _) = answer(sim, request("GET", "/?x-id=ListDirectoryBuckets", "s3express", region, key, &[], ""));
+            assert_eq!(status, 200, "{xml}");
+            assert!(tags(&xml, "ContinuationToken").is_empty());
+            assert!(tags(&xml, "BucketRegion").iter().all(|r| r == region));
+            for name in tags(&xml, "Name") {
+                let (status, policy, _) = answer(sim, request("GET", &format!("/{name}?policy"), "s3express", region, key, &[], ""));
+                assert_eq!(status, 200, "{policy}");
+                found.policy(&policy);
+            }
+        }
         // Access points.
         let (_, xml, _) = answer(sim, request("GET", "/v20180820/accesspoint", "s3", region, key, &header, ""));
         assert!(xml.contains("<ListAccessPointsResult"), "{xml}");
@@ -472,6 +508,20 @@ fn walk(sim: &Simulator, key: &str, account: &str, regions: &[String], found: &m
             found.policy(policy["Policy"].as_str().expect("Policy"));
         }
     }
+    // Bucket policies name only the account's own origin access identity and VPC endpoints.
+    for (region, policy) in &bucket_policies {
+        let doc: Value = serde_json::from_str(policy).expect("JSON");
+        for st in doc["Statement"].as_array().expect("statements") {
+            if st["Sid"] == "CloudFrontRead" {
+                found.oai_statements += 1;
+                assert!(oais.iter().any(|o| st["Principal"]["AWS"] == o.as_str()), "{st}");
+            }
+            if let Some(vpce) = st["Condition"]["StringEquals"]["aws:SourceVpce"].as_str() {
+                found.pinned_to_endpoints += 1;
+                assert!(endpoints.get(region).is_some_and(|e| e.iter().any(|id| id == vpce)), "{st}");
+            }
+        }
+    }
 }
 
 #[test]
@@ -486,13 +536,35 @@ fn a_full_walk_finds_every_resource_and_grant_once() {
     assert_eq!(found.resources, sim.resource_count());
     assert_eq!(found.external, sim.external_grants());
     assert!(sim.external_grants() > 0);
-    // 15 slots reach every kind of the first region's rotation: every type was walked.
-    let types: BTreeSet<&str> = sim.org().tally().iter().map(|t| t.resource_type).collect();
-    assert_eq!(types.len(), 15, "{types:?}");
+    assert!(found.oai_statements > 0 && found.pinned_to_endpoints > 0, "{} {}", found.oai_statements, found.pinned_to_endpoints);
+    // 15 slots reach every kind of the first region's rotation, and one in 20 bucket slots (both
+    // regions offer S3 Express) is a directory bucket: every type was walked.
+    let tally = sim.org().tally();
+    let types: BTreeSet<&str> = tally.iter().map(|t| t.resource_type).collect();
+    assert_eq!(types.len(), 16, "{types:?}");
     assert!(types.contains("AWS::DynamoDB::Table") && types.contains("AWS::DynamoDB::Stream"), "{types:?}");
     assert_eq!(sim.faults(), 0);
     assert!(sim.unsupported().is_empty(), "{:?}", sim.unsupported());
     assert_eq!(sim.counts().get("STS:AssumeRole"), Some(&44));
+    // The calls of the context and of the directory buckets: 2 EC2 listings per (account,
+    // region), 1 CloudFront listing per account, 1 ListDirectoryBuckets per (account, region)
+    // and 1 GetBucketPolicy per directory bucket (the walk asks each general purpose bucket's
+    // twice: in its region and in another).
+    let of_type = |kind: &str| tally.iter().filter(|t| t.resource_type == kind).map(|t| t.resources as u64).sum::<u64>();
+    let (directory, general) = (of_type("AWS::S3Express::DirectoryBucket"), of_type("AWS::S3::Bucket"));
+    assert_eq!(directory, 135u64.div_ceil(20), "45 accounts x 3 bucket slots");
+    let counts = sim.counts();
+    for (call, n) in [
+        ("EC2:DescribeVpcs", 90),
+        ("EC2:DescribeVpcEndpoints", 90),
+        ("CloudFront:ListCloudFrontOriginAccessIdentities", 45),
+        ("S3Express:ListDirectoryBuckets", 90),
+        ("S3Express:GetBucketPolicy", directory),
+        ("S3:GetBucketPolicy", 2 * general),
+        ("S3:ListBuckets", 45),
+    ] {
+        assert_eq!(counts.get(call), Some(&n), "{call}");
+    }
     // The walk asks some things twice on purpose (the 301 probe re-asks the policy in another
     // region, which is another logical request); nothing else is repeated.
     assert!(sim.repeated().is_empty(), "{:?}", sim.repeated());
@@ -1072,4 +1144,261 @@ fn dynamodb_and_streams_are_told_apart_by_the_target_prefix() {
     let hanging = Simulator::new(SimConfig { hang_regions: BTreeSet::from(["us-east-1".to_string()]), ..one_region(15) });
     assert!(matches!(hanging.handle(dynamodb("ListTables", "us-east-1", BASE_KEY, &json!({}))), Outcome::Hang));
     assert!(matches!(hanging.handle(streams("ListStreams", "us-east-1", BASE_KEY, &json!({}))), Outcome::Hang));
+}
+
+#[test]
+fn ec2_vpcs_and_vpc_endpoints_page_and_refuse_unknown_ids() {
+    let sim = Simulator::new(small());
+    let member = "100000000003";
+    let key = assume(&sim, member);
+    for (action, set, id_param, id_tag, not_found) in [
+        ("DescribeVpcs", "vpcSet", "VpcId", "vpcId", "InvalidVpcID.NotFound"),
+        ("DescribeVpcEndpoints", "vpcEndpointSet", "VpcEndpointId", "vpcEndpointId", "InvalidVpcEndpointId.NotFound"),
+    ] {
+        let call = |region: &str, params: &str| answer(&sim, ec2(region, &key, &format!("Action={action}&Version=2016-11-15{params}")));
+        let (status, xml, headers) = call("eu-west-1", "&MaxResults=1");
+        assert_eq!(status, 200, "{xml}");
+        assert_eq!(headers.get("content-type").and_then(|v| v.to_str().ok()), Some("text/xml;charset=UTF-8"));
+        let root = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{action}Response xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>");
+        assert!(xml.starts_with(&root) && xml.contains(&format!("</requestId><{set}><item><{id_tag}>")), "{xml}");
+        assert!(tags(&xml, "nextToken").is_empty(), "one per (account, region): {xml}");
+        let item = tags(&xml, "item").remove(0);
+        let id = tags(&item, id_tag).remove(0);
+        assert_eq!((tags(&item, "ownerId"), tags(&item, "state")), (vec![member.to_string()], vec!["available".to_string()]));
+        let region = sim.org().account(member).expect("account").region("eu-west-1").expect("region");
+        if action == "DescribeVpcs" {
+            let vpc = &region.vpcs[0];
+            assert_eq!(id, vpc.id);
+            assert_eq!(tags(&item, "cidrBlock"), [vpc.cidr.as_str()]);
+            assert_eq!(tags(&item, "isDefault"), [if vpc.is_default { "true" } else { "false" }]);
+        } else {
+            let e = &region.vpc_endpoints[0];
+            assert_eq!(id, e.id);
+            assert_eq!((tags(&item, "vpcId"), tags(&item, "serviceName")), (vec![e.vpc.clone()], vec!["com.amazonaws.eu-west-1.s3".to_string()]));
+            assert_eq!(tags(&item, "vpcEndpointType"), ["Gateway"]);
+        }
+        // By ID; another region's ID is unknown here; past the end is empty; a foreign token fails.
+        let (_, xml, _) = call("eu-west-1", &format!("&{id_param}.1={id}"));
+        assert_eq!(tags(&xml, id_tag), [id.as_str()]);
+        let (status, xml, _) = call("us-east-1", &format!("&{id_param}.1={id}"));
+        assert_eq!((status, tags(&xml, "Code")), (400, vec![not_found.to_string()]), "{xml}");
+        assert!(xml.contains(&id), "the error names the ID: {xml}");
+        let (status, xml, _) = call("eu-west-1", "&NextToken=sim-1");
+        assert!(status == 200 && xml.contains(&format!("<{set}></{set}>")) && tags(&xml, "nextToken").is_empty(), "{xml}");
+        let (status, xml, _) = call("eu-west-1", "&NextToken=nope");
+        assert_eq!((status, tags(&xml, "Code")), (400, vec!["InvalidPaginationToken".to_string()]));
+        // A region the organization does not use: an empty set.
+        let (status, xml, _) = call("ap-south-1", "");
+        assert!(status == 200 && xml.contains(&format!("<{set}></{set}>")), "{xml}");
+        assert_eq!(sim.counts().get(&format!("EC2:{action}")), Some(&6));
+    }
+    // The management account's are its own.
+    let (_, xml, _) = answer(&sim, ec2("us-east-1", BASE_KEY, "Action=DescribeVpcEndpoints&Version=2016-11-15"));
+    assert_eq!(tags(&xml, "vpcEndpointId"), [sim.org().management().region("us-east-1").expect("region").vpc_endpoints[0].id.as_str()]);
+    assert_eq!(tags(&xml, "ownerId"), ["100000000000"]);
+}
+
+#[test]
+fn vpc_and_origin_access_identity_calls_are_faulted_hung_and_refused_like_the_others() {
+    let sim = Simulator::new(SimConfig { throttle_rate: 1.0, ..small() });
+    let (status, xml, _) = answer(&sim, ec2("us-east-1", BASE_KEY, "Action=DescribeVpcs&Version=2016-11-15"));
+    assert_eq!((status, tags(&xml, "Code")), (503, vec!["RequestLimitExceeded".to_string()]));
+    let oai = || request("GET", "/2020-05-31/origin-access-identity/cloudfront", "cloudfront", "us-east-1", BASE_KEY, &[], "");
+    let (status, xml, _) = answer(&sim, oai());
+    assert_eq!(status, 400);
+    assert!(xml.contains("<ErrorResponse><Error><Code>Throttling</Code>"), "{xml}");
+    let (status, xml, _) = answer(&sim, request("GET", "/?x-id=ListDirectoryBuckets", "s3express", "us-east-1", BASE_KEY, &[], ""));
+    assert_eq!(status, 503);
+    assert!(xml.contains("<Error><Code>SlowDown</Code>"), "{xml}");
+    assert_eq!(sim.faults(), 3);
+
+    let sim = Simulator::new(SimConfig { error_rate: 1.0, ..small() });
+    let (status, xml, _) = answer(&sim, oai());
+    assert!(status == 500 && xml.contains("<ErrorResponse><Error><Code>InternalError</Code>"), "{xml}");
+    let (status, xml, _) = answer(&sim, request("GET", "/?x-id=ListDirectoryBuckets", "s3express", "us-east-1", BASE_KEY, &[], ""));
+    assert!(status == 500 && xml.contains("<Error><Code>InternalError</Code>"), "{xml}");
+
+    // CloudFront is global: it never hangs and answers for a disabled region; the EC2 and
+    // directory bucket calls are regional.
+    let regions = BTreeSet::from(["eu-west-1".to_string()]);
+    let hang = Simulator::new(SimConfig { hang_regions: regions.clone(), ..small() });
+    let signed = |region: &str| request("GET", "/2020-05-31/origin-access-identity/cloudfront", "cloudfront", region, BASE_KEY, &[], "");
+    assert!(matches!(hang.handle(signed("eu-west-1")), Outcome::Respond { .. }));
+    assert!(matches!(hang.handle(ec2("eu-west-1", BASE_KEY, "Action=DescribeVpcEndpoints&Version=2016-11-15")), Outcome::Hang));
+    assert!(matches!(hang.handle(request("GET", "/?x-id=ListDirectoryBuckets", "s3express", "eu-west-1", BASE_KEY, &[], "")), Outcome::Hang));
+    assert_eq!(hang.hung(), 2);
+    let disabled = Simulator::new(SimConfig { disabled_regions: regions, ..small() });
+    let (status, _, _) = answer(&disabled, signed("eu-west-1"));
+    assert_eq!(status, 200);
+    let (status, xml, _) = answer(&disabled, ec2("eu-west-1", BASE_KEY, "Action=DescribeVpcs&Version=2016-11-15"));
+    assert_eq!((status, tags(&xml, "Code")), (401, vec!["AuthFailure".to_string()]));
+    let (status, xml, _) = answer(&disabled, request("GET", "/?x-id=ListDirectoryBuckets", "s3express", "eu-west-1", BASE_KEY, &[], ""));
+    assert!(status == 403 && xml.contains("<Code>InvalidAccessKeyId</Code>"), "{xml}");
+}
+
+#[test]
+fn cloudfront_lists_each_accounts_origin_access_identity() {
+    let sim = Simulator::new(small());
+    let list = |key: &str, query: &str| {
+        answer(&sim, request("GET", &format!("/2020-05-31/origin-access-identity/cloudfront{query}"), "cloudfront", "us-east-1", key, &[], ""))
+    };
+    for account in ["100000000000", "100000000007"] {
+        let key = if account == "100000000000" { BASE_KEY.to_string() } else { assume(&sim, account) };
+        let (status, xml, _) = list(&key, "?MaxItems=100");
+        assert_eq!(status, 200, "{xml}");
+        let root = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CloudFrontOriginAccessIdentityList xmlns=\"http://cloudfront.amazonaws.com/doc/2020-05-31/\"><Marker></Marker>";
+        assert!(xml.starts_with(root), "{xml}");
+        let oai = &sim.org().account(account).expect("account").origin_access_identities[0];
+        let want = format!(
+            "<MaxItems>100</MaxItems><IsTruncated>false</IsTruncated><Quantity>1</Quantity><Items><CloudFrontOriginAccessIdentitySummary>\
+             <Id>{}</Id><S3CanonicalUserId>{}</S3CanonicalUserId><Comment>{}</Comment></CloudFrontOriginAccessIdentitySummary></Items>\
+             </CloudFrontOriginAccessIdentityList>",
+            oai.id, oai.canonical_id, oai.comment
+        );
+        assert!(xml.ends_with(&want), "{xml}");
+        assert!(tags(&xml, "NextMarker").is_empty());
+    }
+    // The default page size; past the end; a foreign marker and a bad MaxItems.
+    let (_, xml, _) = list(BASE_KEY, "");
+    assert_eq!(tags(&xml, "MaxItems"), ["100"]);
+    let (status, xml, _) = list(BASE_KEY, "?Marker=sim-1&MaxItems=1");
+    assert!(status == 200 && xml.contains("<Marker>sim-1</Marker>") && xml.contains("<Quantity>0</Quantity>") && !xml.contains("<Items>"), "{xml}");
+    for query in ["?Marker=E2QWRUHAPOMQZL", "?MaxItems=many"] {
+        let (status, xml, _) = list(BASE_KEY, query);
+        assert_eq!(status, 400, "{query}");
+        assert!(xml.contains("<ErrorResponse><Error><Code>InvalidArgument</Code>"), "{xml}");
+    }
+    assert_eq!(sim.counts().get("CloudFront:ListCloudFrontOriginAccessIdentities"), Some(&6));
+    // Another CloudFront call is named and counted as unsupported.
+    let (status, xml, _) = answer(&sim, request("GET", "/2020-05-31/distribution", "cloudfront", "us-east-1", BASE_KEY, &[], ""));
+    assert!(status == 400 && xml.contains("<ErrorResponse><Error><Code>NotImplemented</Code>"), "{xml}");
+    assert_eq!(sim.unsupported(), ["CloudFront:GET /2020-05-31/distribution"]);
+}
+
+/// Two accounts in us-east-1 (S3 Express) and ap-southeast-2 (not): 900 slots over 15 or 14
+/// kinds make 60 or 65 bucket slots per region, so each account has 3 directory buckets in
+/// us-east-1.
+fn directory_org() -> SimConfig {
+    SimConfig {
+        accounts: 2,
+        regions: vec!["us-east-1".into(), "ap-southeast-2".into()],
+        resources_per_account_region: 900,
+        external_grant_rate: 0.5,
+        ..small()
+    }
+}
+
+#[test]
+fn directory_buckets_page_by_continuation_token() {
+    let sim = Simulator::new(directory_org());
+    let own = sim.org().management().region("us-east-1").expect("region").directory_buckets.clone();
+    assert_eq!(own.len(), 3);
+    let list = |region: &str, query: &str| answer(&sim, request("GET", &format!("/?x-id=ListDirectoryBuckets{query}"), "s3express", region, BASE_KEY, &[], ""));
+    let (mut names, mut pages, mut query) = (Vec::new(), 0, "&max-directory-buckets=2".to_string());
+    loop {
+        let (status, xml, headers) = list("us-east-1", &query);
+        assert_eq!(status, 200, "{xml}");
+        assert_eq!(headers.get("content-type").and_then(|v| v.to_str().ok()), Some("application/xml"));
+        let root = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListAllMyDirectoryBucketsResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Buckets><Bucket><Name>";
+        assert!(xml.starts_with(root), "{xml}");
+        let buckets = tags(&xml, "Bucket");
+        assert!(buckets.len() <= 2);
+        for b in &buckets {
+            let name = tags(b, "Name").remove(0);
+            assert_eq!(tags(b, "CreationDate"), ["2024-01-01T00:00:00Z"]);
+            assert_eq!(tags(b, "BucketRegion"), ["us-east-1"]);
+            assert_eq!(tags(b, "BucketArn"), [format!("arn:aws:s3express:us-east-1:100000000000:bucket/{name}")]);
+            names.push(name);
+        }
+        pages += 1;
+        match tags(&xml, "ContinuationToken").pop() {
+            Some(t) => query = format!("&max-directory-buckets=2&continuation-token={t}"),
+            None => break,
+        }
+    }
+    assert_eq!(pages, 2);
+    assert_eq!(names, own.iter().map(|b| b.name.clone()).collect::<Vec<_>>());
+    assert!(names.iter().all(|n| n.starts_with("sim-100000000000-") && n.ends_with("--use1-az4--x-s3")), "{names:?}");
+    // Without x-id too; a member's are its own; none where S3 Express is not offered.
+    let (_, xml, _) = answer(&sim, request("GET", "/", "s3express", "us-east-1", BASE_KEY, &[], ""));
+    assert_eq!(tags(&xml, "Name"), names);
+    let key = assume(&sim, "100000000001");
+    let (_, xml, _) = answer(&sim, request("GET", "/?x-id=ListDirectoryBuckets", "s3express", "us-east-1", &key, &[], ""));
+    let theirs = tags(&xml, "Name");
+    assert_eq!(theirs.len(), 3);
+    assert!(theirs.iter().all(|n| n.starts_with("sim-100000000001-")), "{theirs:?}");
+    let (status, xml, _) = list("ap-southeast-2", "");
+    assert!(status == 200 && xml.contains("<Buckets></Buckets></ListAllMyDirectoryBucketsResult>"), "{xml}");
+    // Past the end; a foreign token.
+    let (status, xml, _) = list("us-east-1", "&continuation-token=sim-3");
+    assert!(status == 200 && xml.contains("<Buckets></Buckets>") && tags(&xml, "ContinuationToken").is_empty(), "{xml}");
+    let (status, xml, _) = list("us-east-1", "&continuation-token=abc");
+    assert!(status == 400 && xml.contains("<Error><Code>InvalidArgument</Code>"), "{xml}");
+}
+
+#[test]
+fn directory_bucket_policies_are_served_signed_as_s3express_only() {
+    let mut sim = Simulator::new(directory_org());
+    let own = sim.org().management().region("us-east-1").expect("region").directory_buckets.clone();
+    let theirs = sim.org().account("100000000001").expect("member").region("us-east-1").expect("region").directory_buckets[0].name.clone();
+    let policy = |sim: &Simulator, service: &str, region: &str, uri: &str, headers: &[(&str, &str)]| {
+        answer(sim, request("GET", uri, service, region, BASE_KEY, headers, ""))
+    };
+    for b in &own {
+        // Path-style (an IP endpoint) and virtual-hosted (a named endpoint).
+        let (status, body, headers) = policy(&sim, "s3express", "us-east-1", &format!("/{}?policy", b.name), &[]);
+        assert_eq!((status, Some(body.as_str())), (200, b.policy.as_deref()));
+        assert_eq!(headers.get("content-type").and_then(|v| v.to_str().ok()), Some("application/json"));
+        let host = format!("{}.localhost:4566", b.name);
+        let (status, body, _) = policy(&sim, "s3express", "us-east-1", "/?policy", &[("host", &host)]);
+        assert_eq!((status, Some(body.as_str())), (200, b.policy.as_deref()));
+        // Signed as `s3`, a directory bucket is not a bucket.
+        let (status, body, _) = policy(&sim, "s3", "us-east-1", &format!("/{}?policy", b.name), &[]);
+        assert!(status == 404 && body.contains("<Code>NoSuchBucket</Code>"), "{body}");
+    }
+    assert!(own.iter().any(|b| b.external.is_some()) || own.iter().any(|b| b.external.is_none()));
+    // A general purpose bucket's ListBuckets lists none, and an s3-signed ListDirectoryBuckets is
+    // not ListBuckets.
+    let (status, xml, _) = policy(&sim, "s3", "us-east-1", "/?x-id=ListBuckets", &[]);
+    assert_eq!(status, 200);
+    let general = tags(&xml, "Name");
+    assert_eq!(general.len(), sim.org().management().buckets.len());
+    assert!(general.iter().all(|n| !n.ends_with("--x-s3")), "{general:?}");
+    let (status, xml, _) = policy(&sim, "s3", "us-east-1", "/?x-id=ListDirectoryBuckets", &[]);
+    assert!(status == 400 && xml.contains("<Code>NotImplemented</Code>"), "{xml}");
+    // Another region's, another account's, an unknown one.
+    let name = &own[0].name;
+    let (status, body, _) = policy(&sim, "s3express", "ap-southeast-2", &format!("/{name}?policy"), &[]);
+    assert!(status == 301 && body.contains("<Code>PermanentRedirect</Code>"), "{body}");
+    let (status, body, _) = policy(&sim, "s3express", "us-east-1", &format!("/{theirs}?policy"), &[]);
+    assert!(status == 403 && body.contains("<Code>AccessDenied</Code>"), "{body}");
+    let (status, body, _) = policy(&sim, "s3express", "us-east-1", "/sim-100000000000-9--use1-az4--x-s3?policy", &[]);
+    assert!(status == 404 && body.contains("<Code>NoSuchBucket</Code>"), "{body}");
+    // Without a policy: NoSuchBucketPolicy.
+    assert!(sim.set_resource_policy(&own[1].arn, None));
+    let (status, body, _) = policy(&sim, "s3express", "us-east-1", &format!("/{}?policy", own[1].name), &[]);
+    assert!(status == 404 && body.contains("<Error><Code>NoSuchBucketPolicy</Code>"), "{body}");
+    // The session call and other subresources are not served, and named.
+    let (status, _, _) = policy(&sim, "s3express", "us-east-1", &format!("/{name}?session"), &[]);
+    assert_eq!(status, 400);
+    let unsupported = sim.unsupported();
+    assert!(unsupported.contains(&format!("S3Express:GET /{name}?session")), "{unsupported:?}");
+    assert!(unsupported.contains(&"S3:GET /?x-id=ListDirectoryBuckets".to_string()), "{unsupported:?}");
+    // Counted apart from the general purpose buckets' calls (a virtual-hosted request names its
+    // bucket): only the policy asked again after its removal is a repeat.
+    let counts = sim.counts();
+    assert_eq!((counts.get("S3Express:GetBucketPolicy"), counts.get("S3:GetBucketPolicy")), (Some(&(3 * 2 + 4)), Some(&3)));
+    let again = format!("100000000000|us-east-1|S3Express:GetBucketPolicy|GET /{}?policy", own[1].name);
+    assert_eq!(sim.repeated(), [(again, 2)]);
+    // Detected without a signature too.
+    let unsigned = |uri: &str| {
+        let req = http::Request::builder().method("GET").uri(uri).body(bytes::Bytes::new()).expect("request");
+        answer(&sim, req)
+    };
+    let (status, xml, _) = unsigned("/?x-id=ListDirectoryBuckets");
+    assert!(status == 200 && xml.contains("<ListAllMyDirectoryBucketsResult"), "{xml}");
+    let (status, _, _) = unsigned(&format!("/{}?policy", own[2].name));
+    assert_eq!(status, 200);
+    let (status, xml, _) = unsigned("/2020-05-31/origin-access-identity/cloudfront");
+    assert!(status == 200 && xml.contains("<CloudFrontOriginAccessIdentityList"), "{xml}");
 }

@@ -16,6 +16,7 @@ pub mod lambda_layer_version;
 pub mod rds_db_cluster_snapshot;
 pub mod rds_db_snapshot;
 pub mod s3_bucket;
+pub mod s3express_directory_bucket;
 pub mod secrets_manager_secret;
 pub mod sns_topic;
 pub mod sqs_queue;
@@ -51,5 +52,8 @@ pub fn parts<'a>(resource_type: ResourceType, ctx: &'a AccountCtx, regions: &'a 
         ResourceType::RdsDbClusterSnapshot => per_region(|c, r, f| Box::pin(rds_db_cluster_snapshot::read(c, r, f))),
         ResourceType::DynamoDbTable => per_region(|c, r, f| Box::pin(dynamodb_table::read(c, r, f))),
         ResourceType::DynamoDbStream => per_region(|c, r, f| Box::pin(dynamodb_stream::read(c, r, f))),
+        ResourceType::S3ExpressDirectoryBucket => {
+            per_region(|c, r, f| Box::pin(s3express_directory_bucket::read(c, r, f)))
+        }
     }
 }

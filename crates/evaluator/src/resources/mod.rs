@@ -16,6 +16,7 @@ mod lambda_layer_version;
 mod rds_db_cluster_snapshot;
 mod rds_db_snapshot;
 mod s3_bucket;
+mod s3express_directory_bucket;
 mod secrets_manager_secret;
 mod snapshot;
 mod sns_topic;
@@ -116,6 +117,7 @@ pub fn analyze_inputs(record: &ResourceRecord, zone: &Zone, rcps: &[Arc<Rcp>]) -
         ResourceInputs::RdsDbClusterSnapshot(x) => rds_db_cluster_snapshot::analyze(record, x, zone, &mut out),
         ResourceInputs::DynamoDbTable(x) => dynamodb_table::analyze(record, x, zone, &mut out),
         ResourceInputs::DynamoDbStream(x) => dynamodb_stream::analyze(record, x, zone, &mut out),
+        ResourceInputs::S3ExpressDirectoryBucket(x) => s3express_directory_bucket::analyze(record, x, zone, &mut out),
     }
     out
 }
@@ -157,6 +159,7 @@ pub fn services(t: ResourceType) -> Services {
         ResourceType::RdsDbClusterSnapshot => rds_db_cluster_snapshot::SERVICES,
         ResourceType::DynamoDbTable => dynamodb_table::SERVICES,
         ResourceType::DynamoDbStream => dynamodb_stream::SERVICES,
+        ResourceType::S3ExpressDirectoryBucket => s3express_directory_bucket::SERVICES,
     }
 }
 

@@ -33,12 +33,10 @@ impl Universe<'_> {
             PrincipalEntry::Arn { account, .. } => zone.contains_account(account),
             PrincipalEntry::UniqueId(u) => zone.contains_principal_id(u),
             PrincipalEntry::CanonicalUser(c) => zone.contains_canonical_id(c),
-            // The zone holds no list of origin access identities yet: always outside, with a
-            // note (semantics.md section 2).
-            PrincipalEntry::Anyone
-            | PrincipalEntry::Service(_)
-            | PrincipalEntry::Federated(_)
-            | PrincipalEntry::OriginAccessIdentity(_) => false,
+            // Inside when the collector found the identity in a zone account; otherwise outside,
+            // with a note (semantics.md section 2).
+            PrincipalEntry::OriginAccessIdentity(oai) => zone.contains_origin_access_identity(oai),
+            PrincipalEntry::Anyone | PrincipalEntry::Service(_) | PrincipalEntry::Federated(_) => false,
         }
     }
 

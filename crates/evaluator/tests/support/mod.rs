@@ -93,5 +93,14 @@ fn zone_of(case: &Value) -> Zone {
     let mut zone = Zone::of_accounts(z["org_id"].as_str(), strings("accounts"));
     zone.canonical_ids = strings("canonical_ids").into_iter().collect();
     zone.principal_ids = strings("principal_ids").into_iter().collect();
+    // `{"<ID>": "<owning account>"}` maps.
+    let map = |key: &str| -> std::collections::BTreeMap<String, String> {
+        z[key]
+            .as_object()
+            .map(|m| m.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string()))).collect())
+            .unwrap_or_default()
+    };
+    zone.origin_access_identities = map("origin_access_identities");
+    zone.networks = map("networks");
     zone
 }

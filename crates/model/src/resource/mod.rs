@@ -18,6 +18,7 @@ mod lambda_function;
 mod lambda_layer_version;
 mod rds_snapshot;
 mod s3_bucket;
+mod s3express_directory_bucket;
 mod secrets_manager_secret;
 mod sns_topic;
 mod sqs_queue;
@@ -44,6 +45,7 @@ pub use secrets_manager_secret::SecretsManagerSecretInputs;
 pub use sns_topic::SnsTopicInputs;
 pub use ecr_repository::EcrRepositoryInputs;
 pub use efs_file_system::EfsFileSystemInputs;
+pub use s3express_directory_bucket::S3ExpressDirectoryBucketInputs;
 
 /// The region of the records and scopes of global resource types (IAM).
 pub const GLOBAL_REGION: &str = "global";
@@ -85,6 +87,8 @@ pub enum ResourceType {
     DynamoDbTable,
     #[strum(serialize = "AWS::DynamoDB::Stream")]
     DynamoDbStream,
+    #[strum(serialize = "AWS::S3Express::DirectoryBucket")]
+    S3ExpressDirectoryBucket,
 }
 
 /// A resource type name that perimeter does not know.
@@ -130,6 +134,7 @@ impl ResourceType {
             ResourceType::Ec2Snapshot => "ec2",
             ResourceType::RdsDbSnapshot | ResourceType::RdsDbClusterSnapshot => "rds",
             ResourceType::DynamoDbTable | ResourceType::DynamoDbStream => "dynamodb",
+            ResourceType::S3ExpressDirectoryBucket => "s3express",
         }
     }
 
@@ -177,10 +182,29 @@ impl ResourceType {
             | ResourceType::RdsDbSnapshot
             | ResourceType::RdsDbClusterSnapshot
             | ResourceType::DynamoDbTable
-            | ResourceType::DynamoDbStream => false,
+            | ResourceType::DynamoDbStream
+            | ResourceType::S3ExpressDirectoryBucket => false,
+        }
+    }
+
+    /// Whether AWS offers the type in `region`. A type that is not offered there is skipped
+    /// for that region (reported as skipped, never read, never an error). Only S3 Express One
+    /// Zone is limited today: its Regions as the S3 user guide lists them ("S3 Express One Zone
+    /// Availability Zones and Regions", read 2026-12); a Region AWS adds later is skipped, and
+    /// said so, until this list names it.
+    pub fn offered_in(self, region: &str) -> bool {
+        match self {
+            ResourceType::S3ExpressDirectoryBucket => S3_EXPRESS_REGIONS.contains(&region),
+            _ => true,
         }
     }
 }
+
+/// The Regions that offer S3 Express One Zone directory buckets (see
+/// [`ResourceType::offered_in`]); directory buckets in Dedicated Local Zones are controlled from
+/// their parent Region, which is among these.
+pub const S3_EXPRESS_REGIONS: &[&str] =
+    &["us-east-1", "us-east-2", "us-west-2", "ap-south-1", "ap-northeast-1", "eu-west-1", "eu-north-1"];
 
 impl fmt::Display for ResourceType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -287,6 +311,8 @@ pub enum ResourceInputs {
     DynamoDbTable(DynamoDbTableInputs),
     #[serde(rename = "AWS::DynamoDB::Stream")]
     DynamoDbStream(DynamoDbStreamInputs),
+    #[serde(rename = "AWS::S3Express::DirectoryBucket")]
+    S3ExpressDirectoryBucket(S3ExpressDirectoryBucketInputs),
 }
 
 /// Calls one [`TypeInputs`] method on whichever type the inputs are.
@@ -308,6 +334,7 @@ macro_rules! each_type {
             ResourceInputs::RdsDbClusterSnapshot($x) => $body,
             ResourceInputs::DynamoDbTable($x) => $body,
             ResourceInputs::DynamoDbStream($x) => $body,
+            ResourceInputs::S3ExpressDirectoryBucket($x) => $body,
         }
     };
 }
@@ -330,6 +357,7 @@ impl ResourceInputs {
             ResourceInputs::RdsDbClusterSnapshot(_) => ResourceType::RdsDbClusterSnapshot,
             ResourceInputs::DynamoDbTable(_) => ResourceType::DynamoDbTable,
             ResourceInputs::DynamoDbStream(_) => ResourceType::DynamoDbStream,
+            ResourceInputs::S3ExpressDirectoryBucket(_) => ResourceType::S3ExpressDirectoryBucket,
         }
     }
 
@@ -351,6 +379,9 @@ impl ResourceInputs {
             ResourceType::RdsDbClusterSnapshot => ResourceInputs::RdsDbClusterSnapshot(TypeInputs::from_policy(arn, policy)),
             ResourceType::DynamoDbTable => ResourceInputs::DynamoDbTable(TypeInputs::from_policy(arn, policy)),
             ResourceType::DynamoDbStream => ResourceInputs::DynamoDbStream(TypeInputs::from_policy(arn, policy)),
+            ResourceType::S3ExpressDirectoryBucket => {
+                ResourceInputs::S3ExpressDirectoryBucket(TypeInputs::from_policy(arn, policy))
+            }
         }
     }
 

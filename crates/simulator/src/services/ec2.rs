@@ -4,18 +4,24 @@
 //! DescribeSnapshotAttribute (`createVolumePermission`: a `<group>all</group>` item for a public
 //! snapshot, `<userId>` items for accounts; `productCodes`: none) and
 //! GetSnapshotBlockPublicAccessState (the account's [`crate::org::Account::snapshot_bpa`],
-//! `managedBy` account). An
-//! unknown snapshot is 400 InvalidSnapshot.NotFound.
+//! `managedBy` account), DescribeVpcs (`<vpcSet>`: the (account, region)'s one VPC; `VpcId.N`
+//! too) and DescribeVpcEndpoints (`<vpcEndpointSet>`: its S3 gateway endpoint;
+//! `VpcEndpointId.N` too). The three Describe calls page alike: MaxResults (at most 1,000, the
+//! default) and NextToken, answered `<nextToken>` when more remain, 400 InvalidPaginationToken
+//! for a token the simulator did not give; `Filter.N` is not read. An unknown snapshot is 400
+//! InvalidSnapshot.NotFound, an unknown VPC 400 InvalidVpcID.NotFound, an unknown endpoint 400
+//! InvalidVpcEndpointId.NotFound.
 
 use http::Response;
 
 use super::{page, page_size, Ctx};
-use crate::org::{Snapshot, CREATED};
+use crate::org::{Snapshot, Vpc, VpcEndpoint, CREATED};
 use crate::protocol::{ec2_ok, el, form_get, iso8601_at, ApiError};
 
 pub const NAMESPACE: &str = "http://ec2.amazonaws.com/doc/2016-11-15/";
 pub const VERSION: &str = "2016-11-15";
-pub const OPERATIONS: &[&str] = &["DescribeSnapshots", "DescribeSnapshotAttribute", "GetSnapshotBlockPublicAccessState"];
+pub const OPERATIONS: &[&str] =
+    &["DescribeSnapshots", "DescribeSnapshotAttribute", "GetSnapshotBlockPublicAccessState", "DescribeVpcs", "DescribeVpcEndpoints"];
 
 /// The values of a flattened list parameter (`Prefix.1`, `Prefix.2`, …), in order.
 fn list<'a>(form: &'a [(String, String)], prefix: &str) -> Vec<&'a str> {
@@ -36,6 +42,51 @@ fn find<'a>(snapshots: &'a [Snapshot], id: &str) -> Result<&'a Snapshot, ApiErro
     snapshots.iter().find(|s| s.id == id).ok_or_else(|| not_found(id))
 }
 
+/// The items of those IDs (`wanted`; all when empty), each found by `id` or refused by
+/// `missing`.
+fn by_ids<'a, T>(items: &'a [T], wanted: &[&str], id: impl Fn(&T) -> &str, missing: impl Fn(&str) -> ApiError) -> Result<Vec<&'a T>, ApiError> {
+    if wanted.is_empty() {
+        return Ok(items.iter().collect());
+    }
+    wanted.iter().map(|w| items.iter().find(|i| id(i) == *w).ok_or_else(|| missing(w))).collect()
+}
+
+/// One page of a Describe call: `<{set}>` of the page's items, then `<nextToken>` when more
+/// remain (MaxResults and NextToken of the request).
+fn described<T>(listed: &[T], form: &[(String, String)], set: &str, item: impl Fn(&T) -> String) -> Result<String, ApiError> {
+    let size = page_size(form_get(form, "MaxResults").and_then(|n| n.parse().ok()), 1000, 1000);
+    let (list, next) =
+        page(listed, form_get(form, "NextToken"), size).map_err(|e| ApiError::new(400, "InvalidPaginationToken", e.message))?;
+    let items: String = list.iter().map(item).collect();
+    let next = next.map(|n| el("nextToken", &n)).unwrap_or_default();
+    Ok(format!("<{set}>{items}</{set}>{next}"))
+}
+
+fn vpc_item(v: &Vpc, account: &str) -> String {
+    format!(
+        "<item>{}{}{}{}{}{}</item>",
+        el("vpcId", &v.id),
+        el("ownerId", account),
+        el("state", "available"),
+        el("cidrBlock", &v.cidr),
+        el("instanceTenancy", "default"),
+        el("isDefault", if v.is_default { "true" } else { "false" }),
+    )
+}
+
+fn vpc_endpoint_item(e: &VpcEndpoint, account: &str) -> String {
+    format!(
+        "<item>{}{}{}{}{}{}{}</item>",
+        el("vpcEndpointId", &e.id),
+        el("vpcEndpointType", e.kind),
+        el("vpcId", &e.vpc),
+        el("serviceName", &e.service),
+        el("state", "available"),
+        el("creationTimestamp", &iso8601_at(CREATED)),
+        el("ownerId", account),
+    )
+}
+
 fn item(s: &Snapshot, account: &str) -> String {
     let key = s.kms_key.as_deref().map(|k| el("kmsKeyId", k)).unwrap_or_default();
     format!(
@@ -54,7 +105,8 @@ fn item(s: &Snapshot, account: &str) -> String {
 pub fn answer(operation: &str, ctx: &Ctx<'_>) -> Result<Response<String>, ApiError> {
     let form = ctx.req.form();
     let account = ctx.caller.id.as_str();
-    let snapshots: &[Snapshot] = ctx.caller.region(ctx.region).map_or(&[], |r| r.ebs_snapshots.as_slice());
+    let here = ctx.caller.region(ctx.region);
+    let snapshots: &[Snapshot] = here.map_or(&[], |r| r.ebs_snapshots.as_slice());
     let inner = match operation {
         "DescribeSnapshots" => {
             let owners = list(&form, "Owner");
@@ -65,12 +117,20 @@ pub fn answer(operation: &str, ctx: &Ctx<'_>) -> Result<Response<String>, ApiErr
                 (true, true) => snapshots.iter().collect(),
                 (true, false) => wanted.iter().map(|id| find(snapshots, id)).collect::<Result<_, _>>()?,
             };
-            let size = page_size(form_get(&form, "MaxResults").and_then(|n| n.parse().ok()), 1000, 1000);
-            let (list, next) = page(&listed, form_get(&form, "NextToken"), size)
-                .map_err(|e| ApiError::new(400, "InvalidPaginationToken", e.message))?;
-            let items: String = list.iter().map(|s| item(s, account)).collect();
-            let next = next.map(|n| el("nextToken", &n)).unwrap_or_default();
-            format!("<snapshotSet>{items}</snapshotSet>{next}")
+            described(&listed, &form, "snapshotSet", |s| item(s, account))?
+        }
+        "DescribeVpcs" => {
+            let vpcs: &[Vpc] = here.map_or(&[], |r| r.vpcs.as_slice());
+            let missing = |id: &str| ApiError::new(400, "InvalidVpcID.NotFound", format!("The vpc ID '{id}' does not exist"));
+            let listed = by_ids(vpcs, &list(&form, "VpcId"), |v| v.id.as_str(), missing)?;
+            described(&listed, &form, "vpcSet", |v| vpc_item(v, account))?
+        }
+        "DescribeVpcEndpoints" => {
+            let endpoints: &[VpcEndpoint] = here.map_or(&[], |r| r.vpc_endpoints.as_slice());
+            let missing =
+                |id: &str| ApiError::new(400, "InvalidVpcEndpointId.NotFound", format!("The Vpc Endpoint Id '{id}' does not exist"));
+            let listed = by_ids(endpoints, &list(&form, "VpcEndpointId"), |e| e.id.as_str(), missing)?;
+            described(&listed, &form, "vpcEndpointSet", |e| vpc_endpoint_item(e, account))?
         }
         "DescribeSnapshotAttribute" => {
             let id = form_get(&form, "SnapshotId").unwrap_or_default();

@@ -1,12 +1,17 @@
 //! The simulated services: which service a request is for (the SigV4 signing name, else the
 //! request's shape), which operation it asks for, the logical request's parameters, and the
 //! answer from the synthetic organization. Served: STS, IAM, Organizations, Account, KMS, SQS,
-//! Lambda, S3, S3 Control, Secrets Manager, SNS, ECR, EFS, EC2 (snapshots), RDS (DB and DB
-//! cluster snapshots), DynamoDB (tables, and the resource policies of tables and streams) and
-//! DynamoDB Streams (streams). DynamoDB and DynamoDB Streams both sign as `dynamodb`: the
-//! `X-Amz-Target` prefix tells them apart.
+//! Lambda, S3, S3 Control, S3 Express (directory buckets' control plane), Secrets Manager, SNS,
+//! ECR, EFS, EC2 (snapshots, VPCs and VPC endpoints), RDS (DB and DB cluster snapshots), DynamoDB
+//! (tables, and the resource policies of tables and streams), DynamoDB Streams (streams) and
+//! CloudFront (origin access identities). DynamoDB and DynamoDB Streams both sign as `dynamodb`:
+//! the `X-Amz-Target` prefix tells them apart. Directory buckets' calls are the S3 client's, but
+//! signed as `s3express`: that signing name alone sends them to [`Service::S3Express`] (counted
+//! as `S3Express:…`), so that a `GET /` is ListDirectoryBuckets there and ListBuckets (general
+//! purpose buckets only) for `s3`.
 
 pub(crate) mod account;
+pub(crate) mod cloudfront;
 pub(crate) mod dynamodb;
 pub(crate) mod dynamodbstreams;
 pub(crate) mod ec2;
@@ -18,6 +23,7 @@ pub(crate) mod lambda;
 pub(crate) mod organizations;
 pub(crate) mod rds;
 pub(crate) mod s3;
+pub(crate) mod s3express;
 pub(crate) mod secretsmanager;
 pub(crate) mod sns;
 pub(crate) mod sqs;
@@ -41,6 +47,8 @@ pub enum Service {
     Lambda,
     S3,
     S3Control,
+    /// The S3 client's directory bucket calls (signed as `s3express`).
+    S3Express,
     SecretsManager,
     Sns,
     Ecr,
@@ -49,6 +57,7 @@ pub enum Service {
     Rds,
     DynamoDb,
     DynamoDbStreams,
+    CloudFront,
 }
 
 impl Service {
@@ -64,6 +73,9 @@ impl Service {
             Service::Lambda => "Lambda",
             Service::S3 => "S3",
             Service::S3Control => "S3Control",
+            // The SDK's client is S3's; the collector logs its directory bucket client's calls
+            // under this name, which tells them from the general purpose buckets' ones.
+            Service::S3Express => "S3Express",
             Service::SecretsManager => "Secrets Manager",
             Service::Sns => "SNS",
             Service::Ecr => "ECR",
@@ -72,6 +84,7 @@ impl Service {
             Service::Rds => "RDS",
             Service::DynamoDb => "DynamoDB",
             Service::DynamoDbStreams => "DynamoDB Streams",
+            Service::CloudFront => "CloudFront",
         }
     }
 
@@ -88,21 +101,21 @@ impl Service {
             Service::DynamoDbStreams => Protocol::AwsJson10 { namespace: dynamodbstreams::NAMESPACE },
             Service::Account | Service::Lambda => Protocol::RestJson,
             Service::Efs => Protocol::RestJsonEfs,
-            Service::S3 => Protocol::RestXmlUnwrapped,
-            Service::S3Control => Protocol::RestXmlWrapped,
+            Service::S3 | Service::S3Express => Protocol::RestXmlUnwrapped,
+            Service::S3Control | Service::CloudFront => Protocol::RestXmlWrapped,
         }
     }
 
     /// Global services answer in every region and never hang.
     pub fn is_global(self) -> bool {
-        matches!(self, Service::Sts | Service::Iam | Service::Organizations | Service::Account)
+        matches!(self, Service::Sts | Service::Iam | Service::Organizations | Service::Account | Service::CloudFront)
     }
 
     /// The throttling error real AWS sends, with a code the SDK's retry classifier knows.
     pub fn throttle(self) -> ApiError {
         let message = "Rate exceeded (simulated throttling)";
         match self {
-            Service::Sts | Service::Iam | Service::Sns | Service::Rds => ApiError::new(400, "Throttling", message),
+            Service::Sts | Service::Iam | Service::Sns | Service::Rds | Service::CloudFront => ApiError::new(400, "Throttling", message),
             Service::Ec2 => ApiError::new(503, "RequestLimitExceeded", "Request limit exceeded. (simulated throttling)"),
             Service::Organizations => ApiError::new(400, "TooManyRequestsException", message),
             Service::Kms | Service::SecretsManager | Service::Ecr | Service::DynamoDb | Service::DynamoDbStreams => {
@@ -111,7 +124,9 @@ impl Service {
             Service::Efs => ApiError::new(429, "ThrottlingException", message),
             Service::Sqs => ApiError::new(400, "RequestThrottled", message),
             Service::Account | Service::Lambda => ApiError::new(429, "TooManyRequestsException", message),
-            Service::S3 | Service::S3Control => ApiError::new(503, "SlowDown", "Please reduce your request rate. (simulated)"),
+            Service::S3 | Service::S3Control | Service::S3Express => {
+                ApiError::new(503, "SlowDown", "Please reduce your request rate. (simulated)")
+            }
         }
     }
 
@@ -119,7 +134,7 @@ impl Service {
     pub fn internal(self) -> ApiError {
         let message = "We encountered an internal error. Please try again. (simulated)";
         match self {
-            Service::S3 | Service::S3Control => ApiError::new(500, "InternalError", message),
+            Service::S3 | Service::S3Control | Service::S3Express | Service::CloudFront => ApiError::new(500, "InternalError", message),
             Service::Sts | Service::Iam => ApiError::new(500, "InternalFailure", message),
             Service::Kms => ApiError::new(500, "KMSInternalException", message),
             Service::Organizations => ApiError::new(500, "ServiceException", message),
@@ -185,6 +200,8 @@ impl Service {
                 "sqs" => Some(Service::Sqs),
                 "lambda" => Some(Service::Lambda),
                 "s3" => Some(s3_service()),
+                "s3express" => Some(Service::S3Express),
+                "cloudfront" => Some(Service::CloudFront),
                 "secretsmanager" => Some(Service::SecretsManager),
                 "sns" => Some(Service::Sns),
                 "ecr" => Some(Service::Ecr),
@@ -227,6 +244,13 @@ impl Service {
         if ["2015-03-31", "2018-10-31", "2021-10-31"].iter().any(|v| req.segments.first().map(String::as_str) == Some(*v)) {
             return Some(Service::Lambda);
         }
+        if req.segments.first().map(String::as_str) == Some(cloudfront::VERSION) {
+            return Some(Service::CloudFront);
+        }
+        let directory = s3express::bucket_name(req).is_some_and(|b| b.ends_with("--x-s3"));
+        if directory || (req.segments.is_empty() && req.query("x-id") == Some("ListDirectoryBuckets")) {
+            return Some(Service::S3Express);
+        }
         Some(s3_service())
     }
 
@@ -250,6 +274,8 @@ impl Service {
             Service::Lambda => lambda::route(req),
             Service::S3 => s3::route(req),
             Service::S3Control => s3::route_control(req),
+            Service::S3Express => s3express::route(req),
+            Service::CloudFront => cloudfront::route(req),
         }
     }
 
@@ -276,6 +302,10 @@ impl Service {
                     key.push_str(" account=");
                     key.push_str(account);
                 }
+                if let Some(bucket) = s3express::host_bucket(req).filter(|_| self == Service::S3Express) {
+                    key.push_str(" bucket=");
+                    key.push_str(&bucket);
+                }
                 key
             }
         }
@@ -293,6 +323,8 @@ impl Service {
             Service::Lambda => lambda::answer(operation, ctx),
             Service::S3 => s3::answer(operation, ctx),
             Service::S3Control => s3::answer_control(operation, ctx),
+            Service::S3Express => s3express::answer(operation, ctx),
+            Service::CloudFront => cloudfront::answer(operation, ctx),
             Service::SecretsManager => secretsmanager::answer(operation, ctx),
             Service::Sns => sns::answer(operation, ctx),
             Service::Ecr => ecr::answer(operation, ctx),

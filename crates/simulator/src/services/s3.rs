@@ -1,6 +1,6 @@
 //! S3 (restXml, path-style) and S3 Control (restXml, every request sent to the endpoint as is
-//! with `x-amz-account-id`). S3: ListBuckets (global, every bucket of the account with its
-//! region), and per bucket location, policy (the raw document), ACL, Block Public Access and
+//! with `x-amz-account-id`). S3: ListBuckets (global, every general purpose bucket of the
+//! account with its region; directory buckets are [`super::s3express`]'s), and per bucket location, policy (the raw document), ACL, Block Public Access and
 //! ownership controls; "not configured" is a 404 with the code the SDK expects. A bucket asked
 //! in another region than its own is a 301 PermanentRedirect, as S3 answers. S3 Control: the
 //! account's Block Public Access, and the access points of a region with their policies.
@@ -22,7 +22,12 @@ pub fn route(req: &Incoming) -> Result<&'static str, String> {
         return Err(described());
     }
     match req.segments.len() {
-        0 => Ok("ListBuckets"),
+        // `x-id` names another operation (ListDirectoryBuckets, say) only when it is not
+        // ListBuckets: never answered as ListBuckets.
+        0 => match req.query("x-id") {
+            None | Some("ListBuckets") => Ok("ListBuckets"),
+            Some(other) => Err(format!("{} {}?x-id={other}", req.method, req.path)),
+        },
         1 => [
             ("location", "GetBucketLocation"),
             ("policy", "GetBucketPolicy"),
