@@ -4,7 +4,9 @@
 //! 90th percentile and maximum over all cases, and the slowest cases by name), the same medians
 //! for generated policies too large to write out as corpus cases (the many-Deny shapes of
 //! reliability probe D4), and a criterion benchmark of one pass over the whole corpus. `cargo bench -p perimeter-evaluator --bench
-//! corpus`; `-- --quick` for a short run; `PERIMETER_BENCH_CASES=sqs/` for a subset. The analysis is single-threaded, so this is one core.
+//! corpus`; `-- --quick` for a short run; `PERIMETER_BENCH_CASES=sqs/` for a subset;
+//! `PERIMETER_BENCH_PASSES=N` for exactly N passes and nothing else (count instructions with
+//! `perf stat`: stable where times are noisy). The analysis is single-threaded, so this is one core.
 #![allow(clippy::print_stdout, clippy::unwrap_used)]
 
 // The allocator the `perimeter` binary ships with, so that the numbers are the user's.
@@ -112,11 +114,25 @@ fn generated_table() {
 fn main() {
     // PERIMETER_BENCH_CASES=sqs/ keeps only the cases whose path contains the text (profiling).
     let only = std::env::var("PERIMETER_BENCH_CASES").unwrap_or_default();
+    // PERIMETER_BENCH_SKIP=bounds/,errors/ leaves out the cases whose path contains one of them.
+    let skip = std::env::var("PERIMETER_BENCH_SKIP").unwrap_or_default();
+    let skip: Vec<&str> = skip.split(',').filter(|s| !s.is_empty()).collect();
     let files: Vec<_> = support::corpus_files(&support::corpus_root())
         .into_iter()
-        .filter(|p| p.to_string_lossy().contains(&only))
+        .filter(|p| p.to_string_lossy().contains(&only) && !skip.iter().any(|s| p.to_string_lossy().contains(s)))
         .collect();
     let cases: Vec<support::Case> = files.iter().map(|p| support::load_case(p).unwrap()).collect();
+    // PERIMETER_BENCH_PASSES=N: exactly N passes over the cases and nothing else, for a count
+    // that does not depend on the machine's noise (`perf stat -e instructions:u`).
+    if let Some(passes) = std::env::var("PERIMETER_BENCH_PASSES").ok().and_then(|n| n.parse::<usize>().ok()) {
+        for _ in 0..passes {
+            for case in &cases {
+                black_box(analyze_guarded(black_box(&case.record), &case.zone, &case.rcps));
+            }
+        }
+        println!("{passes} passes over {} cases", cases.len());
+        return;
+    }
     if !cases.is_empty() {
         per_case_table(&cases);
     }

@@ -65,6 +65,11 @@ pub fn lookup(action: &str) -> Option<&'static ActionInfo> {
     BY_NAME.get(&action.to_ascii_lowercase()).map(|i| &CATALOG[*i])
 }
 
+/// Whether the catalog knows any action of `service` on one of `resource_types`.
+pub fn knows_actions_on(service: &str, resource_types: &[&str]) -> bool {
+    BY_SERVICE.get(service).into_iter().flatten().any(|i| resource_types.iter().any(|r| CATALOG[*i].applies_to(r)))
+}
+
 /// The actions of `service` that apply to any of `resource_types`.
 pub fn actions_on(service: &str, resource_types: &[&str]) -> Vec<&'static ActionInfo> {
     BY_SERVICE

@@ -18,6 +18,9 @@ pub struct Pattern {
     ignore_case: bool,
     /// The plain text when the pattern has no wildcard (the common case), for a fast compare.
     literal: Option<String>,
+    /// The text before the one `*` that ends the pattern, when that is its only wildcard
+    /// (`arn:aws:s3:::bucket/*`, `s3:Get*`): a prefix compare.
+    prefix: Option<String>,
 }
 
 impl Pattern {
@@ -65,7 +68,17 @@ impl Pattern {
                 _ => None,
             })
             .collect::<Option<String>>();
-        Pattern { tokens, ignore_case, literal }
+        let prefix = match tokens.split_last() {
+            Some((Token::Star, head)) => head
+                .iter()
+                .map(|t| match t {
+                    Token::Literal(c) => Some(*c),
+                    _ => None,
+                })
+                .collect::<Option<String>>(),
+            _ => None,
+        };
+        Pattern { tokens, ignore_case, literal, prefix }
     }
 
     pub fn has_wildcard(&self) -> bool {
@@ -84,6 +97,13 @@ impl Pattern {
             } else {
                 lit == text
             };
+        }
+        if let Some(prefix) = &self.prefix {
+            // Bytes: an ASCII-only case fold leaves multibyte characters to compare exactly,
+            // and a prefix that matches ends on a character boundary of the text.
+            let (p, t) = (prefix.as_bytes(), text.as_bytes());
+            return t.len() >= p.len()
+                && if self.ignore_case { t[..p.len()].eq_ignore_ascii_case(p) } else { &t[..p.len()] == p };
         }
         glob(&self.tokens, text, self.ignore_case)
     }
@@ -159,6 +179,28 @@ mod tests {
         assert!(Pattern::new("é*ü?", false).matches("éxxüß"));
         assert!(Pattern::new("*ß", true).matches("ÄÖß"));
         assert!(!Pattern::new("a*é", false).matches("aéb"));
+        // Prefix patterns (one trailing `*`).
+        assert!(Pattern::new("arn:aws:s3:::b/*", false).matches("arn:aws:s3:::b/"));
+        assert!(!Pattern::new("arn:aws:s3:::b/*", false).matches("arn:aws:s3:::b"));
+        assert!(!Pattern::new("arn:aws:s3:::B/*", false).matches("arn:aws:s3:::b/x"));
+        assert!(Pattern::new("S3:GET*", true).matches("s3:getObject"));
+        assert!(Pattern::new("é*", true).matches("éa"));
+        assert!(!Pattern::new("é*", true).matches("Éa"));
+        assert!(Pattern::new("*", true).matches(""));
+    }
+
+    #[test]
+    fn the_prefix_compare_agrees_with_the_glob() {
+        let texts = ["", "a", "A", "ab", "aB", "Ab", "abc", "é", "éa", "Éa", "aé", "s3:GetObject", "S3:GETOBJECT"];
+        for pattern in ["*", "a*", "A*", "ab*", "é*", "aé*", "s3:Get*", "S3:get*"] {
+            for ignore_case in [false, true] {
+                let p = Pattern::new(pattern, ignore_case);
+                assert!(p.prefix.is_some(), "{pattern}");
+                for text in texts {
+                    assert_eq!(p.matches(text), glob(&p.tokens, text, ignore_case), "{pattern} {ignore_case} {text}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -221,14 +221,35 @@ fn catalog_target(info: &'static catalog::ActionInfo, resources: Arc<[String]>) 
 /// that the access is still found.
 fn targets_for(policy: &Policy, (service, resource_types): (&str, &[&str]), resources: &[String]) -> Vec<Target> {
     let shared: Arc<[String]> = resources.into();
+    let unknown_service = !catalog::knows_actions_on(service, resource_types);
     let mut targets: Vec<Target> =
-        catalog::actions_on(service, resource_types).into_iter().map(|a| catalog_target(a, shared.clone())).collect();
-    let unknown_service = targets.is_empty();
+        grantable(policy, service, resource_types).into_iter().map(|a| catalog_target(a, shared.clone())).collect();
     if unknown_service {
         targets.push(whole_service_target(service, shared.clone()));
     }
     add_unknown_literals(policy, service, &shared, &mut targets, unknown_service);
     targets
+}
+
+/// The catalog actions of `service` on `resource_types` that some Allow statement of the policy
+/// can grant, in catalog order: the only targets a search can find an access for (an action no
+/// Allow matches is in no action group). When every Allow statement names its actions literally
+/// (most policies, and every synthetic one), those are looked up; an Allow with a wildcard or a
+/// `NotAction` keeps every action of the service on the types.
+fn grantable(policy: &Policy, service: &str, resource_types: &[&str]) -> Vec<&'static catalog::ActionInfo> {
+    let allows = policy.statements.iter().filter(|s| s.effect == crate::policy::Effect::Allow);
+    let mut named: Vec<&'static catalog::ActionInfo> = Vec::new();
+    for st in allows {
+        if st.action.negated || st.action.patterns.iter().any(|p| p.has_wildcard()) {
+            return catalog::actions_on(service, resource_types);
+        }
+        named.extend(st.action.written.iter().filter_map(|a| catalog::lookup(a)));
+    }
+    named.retain(|a| a.service() == service && resource_types.iter().any(|t| a.applies_to(t)));
+    // Catalog order (the order of the catalog's own storage), each once.
+    named.sort_by_key(|a| std::ptr::from_ref(*a) as usize);
+    named.dedup_by(|a, b| std::ptr::eq(*a, *b));
+    named
 }
 
 /// `<service>:*`, for a service of which the catalog knows no action on the resource type.
@@ -265,7 +286,7 @@ fn container_targets(policy: &Policy, service: &str, types: &[&str], container_a
     let container_only: Arc<[String]> = Arc::from([container_arn.to_string()]);
     let inner_only: Arc<[String]> = contained.into();
     let every: Arc<[String]> = std::iter::once(container_arn.to_string()).chain(contained.iter().cloned()).collect();
-    let mut targets: Vec<Target> = catalog::actions_on(service, types)
+    let mut targets: Vec<Target> = grantable(policy, service, types)
         .into_iter()
         .map(|a| {
             let on_container = container.iter().any(|t| a.applies_to(t));
