@@ -46,6 +46,8 @@ const KNOWN: &[&str] = &[
     "aws:VpcSourceIp",
     "s3:DataAccessPointAccount",
     "s3:DataAccessPointArn",
+    "s3express:DataAccessPointAccount",
+    "s3express:DataAccessPointArn",
     "lambda:FunctionUrlAuthType",
     "kms:ViaService",
     "aws:SecureTransport",
@@ -57,6 +59,7 @@ const KNOWN: &[&str] = &[
     "aws:ResourceOrgID",
     "aws:ResourceOrgPaths",
     "s3:ResourceAccount",
+    "s3express:ResourceAccount",
 ];
 
 pub const SOURCE_KEYS: [&str; 5] =
@@ -69,10 +72,14 @@ pub fn classify(key_lc: &str) -> KeyClass {
         | "aws:principalservicename" | "kms:calleraccount" => KeyClass::Identity,
         k if SOURCE_KEYS.contains(&k) => KeyClass::Source,
         "aws:sourceip" | "aws:sourcevpc" | "aws:sourcevpce" | "aws:vpcsourceip" => KeyClass::Network,
-        "s3:dataaccesspointaccount" | "s3:dataaccesspointarn" | "lambda:functionurlauthtype" | "kms:viaservice" => {
-            KeyClass::AccessPath
-        }
-        "aws:resourceaccount" | "aws:resourceorgid" | "aws:resourceorgpaths" | "s3:resourceaccount" => KeyClass::Resource,
+        "s3:dataaccesspointaccount"
+        | "s3:dataaccesspointarn"
+        | "s3express:dataaccesspointaccount"
+        | "s3express:dataaccesspointarn"
+        | "lambda:functionurlauthtype"
+        | "kms:viaservice" => KeyClass::AccessPath,
+        "aws:resourceaccount" | "aws:resourceorgid" | "aws:resourceorgpaths" | "s3:resourceaccount"
+        | "s3express:resourceaccount" => KeyClass::Resource,
         k if k.starts_with("aws:resourcetag/") => KeyClass::Resource,
         k if is_federated_key(k) => KeyClass::Federated,
         _ => KeyClass::Free,
@@ -197,7 +204,7 @@ pub fn is_multivalued(key_lc: &str) -> bool {
 
 /// Whether the key's value is a bare account ID (so "some other value" is another account).
 pub fn takes_account(key_lc: &str) -> bool {
-    matches!(key_lc, "aws:sourceaccount" | "aws:sourceowner" | "s3:dataaccesspointaccount")
+    matches!(key_lc, "aws:sourceaccount" | "aws:sourceowner" | "s3:dataaccesspointaccount" | "s3express:dataaccesspointaccount")
 }
 
 /// Whether a source value points inside the zone. A source ARN without an account (an S3

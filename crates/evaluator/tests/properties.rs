@@ -203,10 +203,11 @@ fn external_request(case: &'static TypeCase) -> impl Strategy<Value = Request> {
 }
 
 /// Directory buckets always have `RestrictPublicBuckets` on: a policy that is public grants
-/// nobody outside anything, so an allowed request may go unreported only when the analysis
-/// dropped every finding of the policy (never some of them).
+/// nobody outside anything directly, so an allowed request may go unreported only when the
+/// analysis dropped every direct (`POLICY`) finding of the policy (never some of them).
 fn all_dropped_as_public(case: &TypeCase, findings: &[Finding]) -> bool {
-    case.resource_type == ResourceType::S3ExpressDirectoryBucket && findings.is_empty()
+    case.resource_type == ResourceType::S3ExpressDirectoryBucket
+        && findings.iter().all(|f| f.shared_via != perimeter_model::SharedVia::Policy)
 }
 
 /// Whether a finding's principal covers the request's caller.

@@ -36,6 +36,10 @@ pub const SERVICES: Services = &[("s3", BUCKET_TYPES), ("s3", ACCESS_POINT_TYPES
 pub const ACCESS_POINT_KEYS: &[ZoneKey] = &[
     ZoneKey { key: "s3:dataaccesspointaccount", account: account_itself },
     ZoneKey { key: "s3:dataaccesspointarn", account: search::arn_account },
+    // Directory buckets' access points (S3 Express One Zone) name themselves with keys of
+    // their own.
+    ZoneKey { key: "s3express:dataaccesspointaccount", account: account_itself },
+    ZoneKey { key: "s3express:dataaccesspointarn", account: search::arn_account },
 ];
 
 fn account_itself(value: &str) -> Option<String> {
@@ -80,17 +84,25 @@ fn bucket_policy(policy: &Policy, bucket_arn: &str, block: &PublicAccessBlock, z
     let objects = super::named_under(policy, &format!("{bucket_arn}/"), WITNESS_OBJECT);
     let targets = super::container_targets(policy, "s3", BUCKET_TYPES, bucket_arn, &objects);
     let raws = search::search(policy, &scope(zone, &targets, out));
+    add_bucket_policy_findings(raws, "s3:DataAccessPointAccount", block.restrict_public, out);
+}
+
+/// The findings of a bucket policy (general purpose or directory bucket): direct ones, and
+/// those through another account's access points (`ap_key` names that account in the
+/// witness). `RestrictPublicBuckets` drops every direct finding of a public policy and makes a
+/// finding through a foreign access point a cross-account one for that account.
+pub(super) fn add_bucket_policy_findings(raws: Vec<RawFinding>, ap_key: &str, restrict_public: bool, out: &mut PathResults) {
     let (via_ap_account, direct): (Vec<RawFinding>, Vec<RawFinding>) =
-        raws.into_iter().partition(|r| ap_account_of(r).is_some());
+        raws.into_iter().partition(|r| ap_account_of(r, ap_key).is_some());
     let policy_is_public = direct.iter().chain(&via_ap_account).any(|r| r.is_public);
-    if !(block.restrict_public && policy_is_public) {
+    if !(restrict_public && policy_is_public) {
         out.add(direct, SharedVia::Policy);
     }
     let via_ap_account = via_ap_account
         .into_iter()
         .map(|mut r| {
-            if block.restrict_public {
-                if let Some(account) = ap_account_of(&r) {
+            if restrict_public {
+                if let Some(account) = ap_account_of(&r, ap_key) {
                     r.principal = Principal::Aws(account);
                 }
                 r.is_public = false;
@@ -104,9 +116,9 @@ fn bucket_policy(policy: &Policy, bucket_arn: &str, block: &PublicAccessBlock, z
 }
 
 /// The foreign access point account a bucket-policy finding's witness came through.
-fn ap_account_of(r: &RawFinding) -> Option<String> {
+fn ap_account_of(r: &RawFinding, ap_key: &str) -> Option<String> {
     let w = r.witness.as_ref()?;
-    w.context.get("s3:DataAccessPointAccount").and_then(|v| v.first().cloned())
+    w.context.get(ap_key).and_then(|v| v.first().cloned())
 }
 
 /// One ACL grant, as a synthetic policy granting its permission's actions.

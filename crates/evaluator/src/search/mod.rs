@@ -114,7 +114,7 @@ impl ResourceFacts {
     /// The known value of a resource key (lowercase), `None` when unknown.
     pub fn value(&self, key_lc: &str) -> Option<&str> {
         match key_lc {
-            "aws:resourceaccount" | "s3:resourceaccount" => self.account.as_deref(),
+            "aws:resourceaccount" | "s3:resourceaccount" | "s3express:resourceaccount" => self.account.as_deref(),
             "aws:resourceorgid" => self.org_id.as_deref(),
             _ => None,
         }
