@@ -109,6 +109,9 @@ pub struct Clients {
     /// `S3Express`'s, whose IAM actions they need.
     pub s3express: aws_sdk_s3::Client,
     pub s3control: aws_sdk_s3control::Client,
+    /// The S3 Control client for directory-bucket access points: its calls are logged as
+    /// `S3ExpressControl`'s, since they need S3 Express's IAM actions.
+    pub s3express_control: aws_sdk_s3control::Client,
     pub iam: aws_sdk_iam::Client,
     pub kms: aws_sdk_kms::Client,
     pub lambda: aws_sdk_lambda::Client,
@@ -142,10 +145,13 @@ impl Clients {
             .interceptor(log.interceptor_as(account, "S3Express"))
             .build();
         let mut s3control = aws_sdk_s3control::config::Builder::from(config).interceptor(log.interceptor(account));
+        let mut s3express_control =
+            aws_sdk_s3control::config::Builder::from(config).interceptor(log.interceptor_as(account, "S3ExpressControl"));
         if let Some(url) = config.endpoint_url() {
             // S3 Control's endpoint rules prefix `<account>.` to every host, which an emulator
             // on an IP address cannot serve; with an override, send everything to it as is.
             s3control = s3control.endpoint_resolver(FixedEndpoint(url.to_string()));
+            s3express_control = s3express_control.endpoint_resolver(FixedEndpoint(url.to_string()));
         }
         macro_rules! client {
             ($sdk:ident) => {
@@ -159,6 +165,7 @@ impl Clients {
             s3: aws_sdk_s3::Client::from_conf(s3),
             s3express: aws_sdk_s3::Client::from_conf(s3express),
             s3control: aws_sdk_s3control::Client::from_conf(s3control.build()),
+            s3express_control: aws_sdk_s3control::Client::from_conf(s3express_control.build()),
             iam: client!(aws_sdk_iam),
             kms: client!(aws_sdk_kms),
             lambda: client!(aws_sdk_lambda),

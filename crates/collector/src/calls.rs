@@ -169,6 +169,8 @@ pub fn required_action(service: &str, operation: &str) -> Option<&'static str> {
         ("dynamodbstreams", "ListStreams") => "dynamodb:ListStreams",
         ("s3express", "ListDirectoryBuckets") => "s3express:ListAllMyDirectoryBuckets",
         ("s3express", "GetBucketPolicy") => "s3express:GetBucketPolicy",
+        ("s3expresscontrol", "ListAccessPointsForDirectoryBuckets") => "s3express:ListAccessPointsForDirectoryBuckets",
+        ("s3expresscontrol", "GetAccessPointPolicy") => "s3express:GetAccessPointPolicy",
         ("ec2", "DescribeVpcs") => "ec2:DescribeVpcs",
         ("ec2", "DescribeVpcEndpoints") => "ec2:DescribeVpcEndpoints",
         ("cloudfront", "ListCloudFrontOriginAccessIdentities") => "cloudfront:ListCloudFrontOriginAccessIdentities",

@@ -215,6 +215,22 @@ async fn the_simulator_serves_every_resource_type_and_the_collector_reads_it() {
     let first_ou = sim.org().ous[0].id.clone();
     assert_eq!(ids, [("p-RCPFullAWSAccess", &[][..]), ("p-sim0perimeter", &[first_ou][..])]);
 
+    // Directory buckets come with their access points (Internet and VPC ones, with policies).
+    let directory_aps: Vec<&perimeter_model::S3AccessPoint> = inventory
+        .resources
+        .iter()
+        .filter_map(|r| match &r.inputs {
+            perimeter_model::ResourceInputs::S3ExpressDirectoryBucket(b) => Some(&b.access_points),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert!(!directory_aps.is_empty(), "the simulator's directory buckets have access points");
+    for ap in &directory_aps {
+        assert!(ap.policy.is_some() && ap.name.ends_with("--xa-s3"), "{ap:?}");
+        assert_eq!(ap.network_origin == perimeter_model::NetworkOrigin::Vpc, ap.vpc_id.is_some(), "{ap:?}");
+    }
+
     // What places a principal or a network in the zone: every account's origin access identity
     // (its canonical ID too) and, in every region, its VPC and VPC endpoint, with their owners.
     let zone = &inventory.zone;
@@ -228,15 +244,7 @@ async fn the_simulator_serves_every_resource_type_and_the_collector_reads_it() {
 
     // Every action of the audit role policy is sent against the simulator (the demo test against
     // the emulator checks the other direction, and cannot send what moto does not store).
-    let policy: serde_json::Value =
-        serde_json::from_str(include_str!("../../../config/perimeter-audit-role-policy.json")).expect("policy JSON");
-    let listed: BTreeSet<String> = policy["Statement"]
-        .as_array()
-        .expect("statements")
-        .iter()
-        .flat_map(|s| s["Action"].as_array().cloned().unwrap_or_default())
-        .filter_map(|a| a.as_str().map(str::to_string))
-        .collect();
+    let listed = perimeter_testkit::audit_role_actions();
     let used: BTreeSet<String> = inventory
         .calls
         .calls()

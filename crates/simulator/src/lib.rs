@@ -1,9 +1,9 @@
 //! perimeter-simulator: a simulated AWS endpoint for tests and benchmarks only, never for
 //! production. It answers exactly the API subset the collector uses (STS, IAM, Organizations,
-//! Account, S3 and S3 Control, S3 Express One Zone directory buckets, KMS, Lambda, SQS, Secrets
-//! Manager, SNS, ECR, EFS, EC2 snapshots, VPCs and VPC endpoints, RDS DB and DB cluster
-//! snapshots, DynamoDB tables and resource policies, DynamoDB Streams, and CloudFront's origin
-//! access identities),
+//! Account, S3 and S3 Control, S3 Express One Zone directory buckets and their access points,
+//! KMS, Lambda, SQS, Secrets Manager, SNS, ECR, EFS, EC2 snapshots, VPCs and VPC endpoints, RDS
+//! DB and DB cluster snapshots, DynamoDB tables and resource policies, DynamoDB Streams, and
+//! CloudFront's origin access identities),
 //! in the wire protocols the AWS SDK for Rust expects, for a synthetic organization of up to
 //! thousands of accounts generated from a seed ([`org`]), with per-request latency, fault
 //! injection and a request counter ([`faults`]).
@@ -74,11 +74,22 @@ impl Simulator {
     }
 
     /// Replaces the policy of one Secrets Manager secret, SNS topic, ECR repository, EFS file
-    /// system, DynamoDB table, DynamoDB stream or directory bucket (by ARN), or removes it
-    /// (`None`: to serve a resource without a policy, which each
+    /// system, DynamoDB table, DynamoDB stream, directory bucket or directory-bucket access
+    /// point (by ARN), or removes it (`None`: to serve a resource without a policy, which each
     /// service answers its own way); `false` when no such resource has that ARN. The counts
     /// ([`Self::resource_count`], [`Self::external_grants`]) stay those of the generation.
     pub fn set_resource_policy(&mut self, arn: &str, policy: Option<&str>) -> bool {
+        let access_point = self
+            .org
+            .accounts
+            .iter_mut()
+            .flat_map(|a| a.regions.values_mut())
+            .flat_map(|r| r.directory_access_points.iter_mut())
+            .find(|p| p.arn == arn);
+        if let Some(p) = access_point {
+            p.policy = policy.map(str::to_string);
+            return true;
+        }
         let found = self
             .org
             .accounts
@@ -135,8 +146,11 @@ impl Simulator {
     /// `S3Control:ListAccessPoints`, `Secrets Manager:ListSecrets`, `EC2:DescribeSnapshots`,
     /// `RDS:DescribeDBSnapshots`, `DynamoDB:GetResourcePolicy`, `DynamoDB Streams:ListStreams`,
     /// `CloudFront:ListCloudFrontOriginAccessIdentities`; the S3 client's directory bucket calls,
-    /// signed as `s3express`, are `S3Express:ListDirectoryBuckets` and `S3Express:GetBucketPolicy`),
-    /// every attempt counted: faulted, hung and unsupported ones too.
+    /// signed as `s3express`, are `S3Express:ListDirectoryBuckets` and `S3Express:GetBucketPolicy`,
+    /// and S3 Control's directory-bucket access point calls, signed as `s3express` or `s3`, are
+    /// `S3ExpressControl:ListAccessPointsForDirectoryBuckets` and
+    /// `S3ExpressControl:GetAccessPointPolicy`), every attempt counted: faulted, hung and
+    /// unsupported ones too.
     pub fn counts(&self) -> BTreeMap<String, u64> {
         self.ledger.counts()
     }

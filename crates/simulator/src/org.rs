@@ -36,6 +36,29 @@
 //! RestrictPublicBuckets included, is always on for directory buckets): it counts in
 //! [`Tally::external`], not in [`Tally::findings`].
 //!
+//! Directory-bucket access points: every 2nd directory bucket (counted over the organization in
+//! generation order, the first one included) gets one access point `sim-dap-<n>--<zone>--xa-s3`
+//! (`<n>` and `<zone>` those of its bucket, `sim-<account>-<n>--<zone>--x-s3`), ARN
+//! `arn:aws:s3express:<region>:<account>:accesspoint/<name>` ([`DirectoryAccessPoint`]). Counted
+//! over the organization, the k-th access point's network origin alternates `Internet` (k
+//! even) and `VPC` (k odd; the VPC of its (account, region), [`vpc_id`]), and its policy, one
+//! statement allowing `s3express:CreateSession` on the access point's ARN, alternates by pairs
+//! (k mod 4 of 0 or 1, then 2 or 3) an outsider's grant (Sid `External`, [`EXTERNAL_ACCOUNT`]'s
+//! root: cross-account, never public) and the organization's (Sid `OrgSession`, `"AWS": "*"`
+//! with `aws:PrincipalOrgID`), so that every pair of origin and grant occurs. Its bucket's
+//! policy delegates to the account's access points with one more statement (Sid
+//! `DelegateToAccessPoints`: `"Principal": "*"`, `s3express:CreateSession` on the bucket's ARN,
+//! `s3express:DataAccessPointAccount` = the owner account), internal. None of this draws from
+//! the RNG: everything else (the buckets' other statements included) is what the same seed gave
+//! without access points, and the outsiders' grants of access points do not follow
+//! `external_grant_rate` (there are some at rate 0). Access points are not resources: an access point's outsider is one of its directory
+//! bucket's, and the counts stay counts of resources. A directory bucket with an outsider in
+//! its own policy, its access point's or both counts once in [`Org::external_grants`] and in
+//! [`Tally::external`]; it counts once in [`Tally::findings`] when its own outsider is
+//! cross-account or its access point's is there (a cross-account grant, which Block Public
+//! Access does not take away, whatever the network origin): a public bucket policy whose
+//! bucket's access point grants an outsider gives one finding, through the access point.
+//!
 //! Context the collector reads besides the resources (never counted as resources): every
 //! (account, region) has one VPC ([`vpc_id`]; the default VPC `172.31.0.0/16` in accounts of
 //! even index, `10.<b>.0.0/16` otherwise) with one S3 gateway endpoint ([`vpc_endpoint_id`]),
@@ -252,6 +275,30 @@ pub struct AccessPoint {
     pub policy: String,
 }
 
+/// An access point of a directory bucket (`<base>--<zone>--xa-s3`), listed by S3 Control's
+/// ListAccessPointsForDirectoryBuckets in its Region.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DirectoryAccessPoint {
+    pub name: String,
+    /// Its directory bucket's name.
+    pub bucket: String,
+    pub arn: String,
+    /// `Some(vpc-…)`: network origin `VPC`, restricted to that VPC; `None`: `Internet`.
+    pub vpc: Option<String>,
+    /// The policy document; `None` = no policy (never generated: see
+    /// [`crate::Simulator::set_resource_policy`]), answered 404 NoSuchAccessPointPolicy.
+    pub policy: Option<String>,
+    /// The outsider its policy grants (always cross-account), if any.
+    pub external: Option<External>,
+}
+
+impl DirectoryAccessPoint {
+    /// `Internet` or `VPC`, as S3 Control writes the network origin.
+    pub fn network_origin(&self) -> &'static str {
+        if self.vpc.is_some() { "VPC" } else { "Internet" }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Key {
     pub id: String,
@@ -348,11 +395,13 @@ pub struct Tally {
     /// Access Analyzer's resource type name (`AWS::S3::Bucket`, …).
     pub resource_type: &'static str,
     pub resources: usize,
-    /// Resources with one outsider's grant.
+    /// Resources with an outsider's grant (a directory bucket's own or its access point's,
+    /// counted once).
     pub external: usize,
-    /// Resources the analysis reports a finding for: those of `external` whose grant Block
+    /// Resources the analysis reports a finding for: those of `external` with a grant Block
     /// Public Access does not take away (it takes away the public grant of every directory
-    /// bucket, and the public share of an EC2 snapshot in a `block-all-sharing` account).
+    /// bucket's own policy, but not its access point's cross-account one, and the public share
+    /// of an EC2 snapshot in a `block-all-sharing` account), each counted once.
     pub findings: usize,
 }
 
@@ -380,6 +429,8 @@ pub struct RegionResources {
     /// S3 Express One Zone directory buckets (regional: ListDirectoryBuckets lists those of the
     /// Region it is asked in), in generation order.
     pub directory_buckets: Vec<PolicyResource>,
+    /// The access points of those directory buckets (at most one each), in generation order.
+    pub directory_access_points: Vec<DirectoryAccessPoint>,
     /// The one VPC.
     pub vpcs: Vec<Vpc>,
     /// The one VPC endpoint (of that VPC).
@@ -415,6 +466,7 @@ impl Org {
             resource_count: 0,
             snapshots: [0; 3],
             express_bucket_slots: 0,
+            directory_buckets: 0,
             general_buckets: 0,
             cross_account_buckets: 0,
         };
@@ -438,7 +490,8 @@ impl Org {
         &self.accounts[0]
     }
 
-    /// Resources that carry an outsider's grant.
+    /// Resources that carry an outsider's grant (a directory bucket whose access point grants
+    /// one included, once).
     pub fn external_grants(&self) -> usize {
         self.external_grants
     }
@@ -490,7 +543,15 @@ impl Org {
                 res.ebs_snapshots.iter().for_each(|s| add(id, region, "AWS::EC2::Snapshot", s.external, snapshots_blocked && public(s.external)));
                 res.db_snapshots.iter().for_each(|s| add(id, region, "AWS::RDS::DBSnapshot", s.external, false));
                 res.db_cluster_snapshots.iter().for_each(|s| add(id, region, "AWS::RDS::DBClusterSnapshot", s.external, false));
-                res.directory_buckets.iter().for_each(|b| add(id, region, "AWS::S3Express::DirectoryBucket", b.external, public(b.external)));
+                // A directory bucket counts once, with its own outsider or its access point's
+                // (cross-account: never taken away).
+                for b in &res.directory_buckets {
+                    let through_access_point = res.directory_access_points.iter().find(|p| p.bucket == b.name).and_then(|p| p.external);
+                    match through_access_point {
+                        Some(e) => add(id, region, "AWS::S3Express::DirectoryBucket", Some(e), false),
+                        None => add(id, region, "AWS::S3Express::DirectoryBucket", b.external, public(b.external)),
+                    }
+                }
             }
         }
         out.into_iter()
@@ -550,6 +611,8 @@ struct Generator<'a> {
     /// `Bucket` slots so far in S3 Express Regions: one in [`DIRECTORY_BUCKET_SHARE`] makes a
     /// directory bucket.
     express_bucket_slots: usize,
+    /// Directory buckets so far: every 2nd, from the first on, gets an access point.
+    directory_buckets: usize,
     /// General purpose buckets so far: one in [`OAI_BUCKET_SHARE`] names the account's origin
     /// access identity.
     general_buckets: usize,
@@ -607,8 +670,9 @@ impl Generator<'_> {
                 match kinds[slot % kinds.len()] {
                     Kind::Bucket => match self.directory_zone(region) {
                         Some(zone) => {
-                            let bucket = self.directory_bucket(id, region, zone, res.directory_buckets.len());
+                            let (bucket, access_point) = self.directory_bucket(id, region, zone, res.directory_buckets.len());
                             res.directory_buckets.push(bucket);
+                            res.directory_access_points.extend(access_point);
                         }
                         None => {
                             let bucket = self.bucket(id, region, n, &oai);
@@ -844,11 +908,33 @@ impl Generator<'_> {
         slot.is_multiple_of(DIRECTORY_BUCKET_SHARE).then_some(zone)
     }
 
-    /// The `n`-th directory bucket of (account, region), in Availability Zone `zone`.
-    fn directory_bucket(&mut self, account: &str, region: &str, zone: &str, n: usize) -> PolicyResource {
+    /// The `n`-th directory bucket of (account, region), in Availability Zone `zone`, with its
+    /// access point when it gets one (every 2nd of the organization, from the first on): the
+    /// bucket's policy then delegates to the owner's access points. Nothing about the access
+    /// point is drawn from the RNG.
+    fn directory_bucket(&mut self, account: &str, region: &str, zone: &str, n: usize) -> (PolicyResource, Option<DirectoryAccessPoint>) {
         let name = format!("sim-{account}-{n}--{zone}--x-s3");
         let arn = format!("arn:aws:s3express:{region}:{account}:bucket/{name}");
-        self.policy_resource(account, name, arn.clone(), "OrgSession", json!("s3express:CreateSession"), Some(&arn))
+        let action = json!("s3express:CreateSession");
+        // The draws of `policy_resource`, in its order.
+        let mut statements = vec![self.internal(account, "OrgSession", action.clone(), Some(&arn))];
+        let external = self.external(true);
+        if let Some(e) = external {
+            statements.push(outsider(e, "External", action.clone(), Some(&arn)));
+        }
+        let index = self.directory_buckets;
+        self.directory_buckets += 1;
+        let access_point = index.is_multiple_of(2).then(|| {
+            statements.push(json!({"Sid": "DelegateToAccessPoints", "Effect": "Allow", "Principal": "*", "Action": action,
+                "Resource": arn, "Condition": {"StringEquals": {"s3express:DataAccessPointAccount": account}}}));
+            let ap = directory_access_point(account, region, zone, &name, n, index / 2);
+            // One more resource with an outsider's grant, unless its own policy has one already.
+            if ap.external.is_some() && external.is_none() {
+                self.external_grants += 1;
+            }
+            ap
+        });
+        (PolicyResource { name, arn, policy: Some(policy(statements)), external }, access_point)
     }
 
     /// The stream of `table` (labelled [`STREAM_LABEL`]).
@@ -1034,6 +1120,24 @@ fn access_point(account: &str, region: &str, bucket: &str, n: usize) -> AccessPo
     AccessPoint { alias: format!("{name}-{}-s3alias", &canonical_id(&arn)[..26]), name, bucket: bucket.to_string(), arn, policy }
 }
 
+/// The `k`-th directory-bucket access point of the organization, of the `n`-th directory bucket
+/// `bucket` of (account, region): network origin `Internet` for k even, `VPC` for k odd; an
+/// outsider's grant for k mod 4 of 0 or 1, the organization's for 2 or 3.
+fn directory_access_point(account: &str, region: &str, zone: &str, bucket: &str, n: usize, k: usize) -> DirectoryAccessPoint {
+    let name = format!("sim-dap-{n}--{zone}--xa-s3");
+    let arn = format!("arn:aws:s3express:{region}:{account}:accesspoint/{name}");
+    let action = json!("s3express:CreateSession");
+    let (statement, external) = if k % 4 < 2 {
+        (outsider(External::CrossAccount, "External", action, Some(&arn)), Some(External::CrossAccount))
+    } else {
+        let st = json!({"Sid": "OrgSession", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": action, "Resource": arn,
+            "Condition": {"StringEquals": {"aws:PrincipalOrgID": ORG_ID}}});
+        (st, None)
+    };
+    let vpc = (k % 2 == 1).then(|| vpc_id(account, region));
+    DirectoryAccessPoint { name, bucket: bucket.to_string(), arn, vpc, policy: Some(policy(vec![statement])), external }
+}
+
 /// A policy document with the usual version.
 fn policy(statements: Vec<Value>) -> String {
     json!({"Version": "2012-10-17", "Statement": statements}).to_string()
@@ -1163,8 +1267,14 @@ mod tests {
                             + r.functions.iter().filter(|f| f.policy.contains("\"External\"")).count()
                             + r.layers.iter().filter(|l| l.policy.contains("\"External\"")).count()
                             + r.queues.iter().filter(|q| q.policy.contains("\"External\"")).count()
-                            + [&r.secrets, &r.topics, &r.repositories, &r.file_systems, &r.tables, &r.streams, &r.directory_buckets].into_iter().flatten()
+                            + [&r.secrets, &r.topics, &r.repositories, &r.file_systems, &r.tables, &r.streams].into_iter().flatten()
                                 .filter(|p| p.policy.as_deref().is_some_and(|d| d.contains("\"External\""))).count()
+                            // A directory bucket once, with an outsider in its policy or its
+                            // access point's.
+                            + r.directory_buckets.iter().filter(|b| {
+                                let ap = r.directory_access_points.iter().filter(|p| p.bucket == b.name);
+                                b.policy.iter().chain(ap.filter_map(|p| p.policy.as_ref())).any(|d| d.contains("\"External\""))
+                            }).count()
                             + [&r.ebs_snapshots, &r.db_snapshots, &r.db_cluster_snapshots].into_iter().flatten()
                                 .filter(|s| s.shared_with.iter().any(|w| w == "all" || w == EXTERNAL_ACCOUNT)).count()
                     }).sum::<usize>()
@@ -1369,7 +1479,8 @@ mod tests {
             let doc: Value = serde_json::from_str(b.policy.as_deref().expect("policy")).expect("JSON");
             let statements = doc["Statement"].as_array().expect("statements");
             assert!(statements.iter().all(|st| st["Resource"] == b.arn.as_str() && st["Action"] == "s3express:CreateSession"), "{doc}");
-            assert_eq!(statements.len(), 2, "rate 1.0: an outsider in every one");
+            let delegates = org.accounts.iter().flat_map(|a| a.regions.values()).any(|r| r.directory_access_points.iter().any(|p| p.bucket == b.name));
+            assert_eq!(statements.len(), 2 + usize::from(delegates), "rate 1.0: an outsider in every one");
         }
         assert!(all.iter().all(|(_, region, _)| *region != "ap-southeast-2"));
         for e in [External::Public, External::CrossAccount] {
@@ -1380,7 +1491,12 @@ mod tests {
         let of_type: Vec<&Tally> = tally.iter().filter(|t| t.resource_type == "AWS::S3Express::DirectoryBucket").collect();
         assert_eq!(of_type.iter().map(|t| t.resources).sum::<usize>(), all.len());
         assert_eq!(of_type.iter().map(|t| t.external).sum::<usize>(), all.len());
-        let cross = all.iter().filter(|(_, _, b)| b.external == Some(External::CrossAccount)).count();
+        // Findings: the cross-account ones, and the public ones whose access point grants an
+        // outsider.
+        let through_access_point = |a: &Account, region: &str, b: &PolicyResource| {
+            a.region(region).expect("region").directory_access_points.iter().any(|p| p.bucket == b.name && p.external.is_some())
+        };
+        let cross = all.iter().filter(|(a, region, b)| b.external == Some(External::CrossAccount) || through_access_point(a, region, b)).count();
         assert_eq!(of_type.iter().map(|t| t.findings).sum::<usize>(), cross);
         assert!(of_type.iter().all(|t| t.region != "ap-southeast-2"));
     }
@@ -1395,7 +1511,9 @@ mod tests {
                     a.region(&t.region).expect("region").ebs_snapshots.iter().filter(|s| s.external == Some(External::Public)).count()
                 }
                 "AWS::S3Express::DirectoryBucket" => {
-                    a.region(&t.region).expect("region").directory_buckets.iter().filter(|b| b.external == Some(External::Public)).count()
+                    let r = a.region(&t.region).expect("region");
+                    let through_access_point = |b: &PolicyResource| r.directory_access_points.iter().any(|p| p.bucket == b.name && p.external.is_some());
+                    r.directory_buckets.iter().filter(|b| b.external == Some(External::Public) && !through_access_point(b)).count()
                 }
                 _ => 0,
             };
@@ -1403,6 +1521,74 @@ mod tests {
         }
         let tally = org.tally();
         assert!(tally.iter().any(|t| t.resource_type == "AWS::EC2::Snapshot" && t.findings < t.external), "a blocked public snapshot");
+    }
+
+    #[test]
+    fn every_second_directory_bucket_has_an_access_point_that_its_policy_delegates_to() {
+        let regions = ["us-east-1", "eu-north-1"].map(str::to_string).to_vec();
+        let c = SimConfig { regions, resources_per_account_region: 120, ..config(30, 4, 0.5) };
+        let org = Org::generate(&c);
+        // In generation order: account by account, region by region.
+        let all: Vec<(&Account, &str, &RegionResources, &PolicyResource)> = org
+            .accounts
+            .iter()
+            .flat_map(|a| c.regions.iter().map(move |region| (a, region.as_str(), a.region(region).expect("region"))))
+            .flat_map(|(a, region, r)| r.directory_buckets.iter().map(move |b| (a, region, r, b)))
+            .collect();
+        assert!(all.len() > 20, "{}", all.len());
+        let mut k = 0;
+        let (mut external, mut findings) = (0, 0);
+        for (i, (a, region, r, b)) in all.iter().enumerate() {
+            let zone = s3_express_zone(region).expect("zone");
+            let aps: Vec<&DirectoryAccessPoint> = r.directory_access_points.iter().filter(|p| p.bucket == b.name).collect();
+            let doc: Value = serde_json::from_str(b.policy.as_deref().expect("policy")).expect("JSON");
+            let delegation: Vec<&Value> = doc["Statement"].as_array().expect("statements").iter().filter(|st| st["Sid"] == "DelegateToAccessPoints").collect();
+            assert_eq!(aps.len(), usize::from(i % 2 == 0), "every 2nd from the first: {}", b.name);
+            assert_eq!(delegation.len(), aps.len(), "{doc}");
+            for st in delegation {
+                let want = json!({"Sid": "DelegateToAccessPoints", "Effect": "Allow", "Principal": "*", "Action": "s3express:CreateSession",
+                    "Resource": b.arn, "Condition": {"StringEquals": {"s3express:DataAccessPointAccount": a.id}}});
+                assert_eq!(*st, want);
+            }
+            let via_ap = aps.first().is_some_and(|p| p.external.is_some());
+            external += usize::from(b.external.is_some() || via_ap);
+            findings += usize::from(b.external == Some(External::CrossAccount) || via_ap);
+            let Some(ap) = aps.first() else { continue };
+            let n = b.name.strip_prefix(&format!("sim-{}-", a.id)).and_then(|r| r.strip_suffix(&format!("--{zone}--x-s3"))).expect("n");
+            assert_eq!(ap.name, format!("sim-dap-{n}--{zone}--xa-s3"));
+            assert_eq!(ap.arn, format!("arn:aws:s3express:{region}:{}:accesspoint/{}", a.id, ap.name));
+            assert_eq!(ap.vpc, (k % 2 == 1).then(|| vpc_id(&a.id, region)), "origin alternates: {}", ap.name);
+            assert_eq!(ap.network_origin(), if k % 2 == 1 { "VPC" } else { "Internet" });
+            assert_eq!(ap.vpc.as_deref(), ap.vpc.as_ref().map(|_| r.vpcs[0].id.as_str()), "the VPC of its (account, region)");
+            let doc: Value = serde_json::from_str(ap.policy.as_deref().expect("policy")).expect("JSON");
+            let [st] = doc["Statement"].as_array().expect("statements").as_slice() else { panic!("one statement: {doc}") };
+            assert_eq!((&st["Action"], &st["Resource"], &st["Effect"]), (&json!("s3express:CreateSession"), &json!(ap.arn), &json!("Allow")));
+            if k % 4 < 2 {
+                assert_eq!(ap.external, Some(External::CrossAccount));
+                assert_eq!((&st["Sid"], &st["Principal"]), (&json!("External"), &json!({"AWS": format!("arn:aws:iam::{EXTERNAL_ACCOUNT}:root")})));
+            } else {
+                assert_eq!(ap.external, None);
+                assert_eq!((&st["Sid"], &st["Principal"]), (&json!("OrgSession"), &json!({"AWS": "*"})));
+                assert_eq!(st["Condition"]["StringEquals"]["aws:PrincipalOrgID"], ORG_ID);
+            }
+            k += 1;
+        }
+        assert_eq!(k, all.len().div_ceil(2));
+        let tally = org.tally();
+        let of_type = tally.iter().filter(|t| t.resource_type == "AWS::S3Express::DirectoryBucket");
+        assert_eq!(of_type.clone().map(|t| (t.resources, t.external, t.findings)).fold((0, 0, 0), |s, t| (s.0 + t.0, s.1 + t.1, s.2 + t.2)), (all.len(), external, findings));
+        assert_eq!(tally.iter().map(|t| t.external).sum::<usize>(), org.external_grants());
+        assert!(external > all.iter().filter(|(.., b)| b.external.is_some()).count(), "access points add outsiders");
+        // A public bucket policy (no finding) whose access point grants an outsider (one).
+        let public_via_ap = |(_, _, r, b): &&(&Account, &str, &RegionResources, &PolicyResource)| {
+            b.external == Some(External::Public) && r.directory_access_points.iter().any(|p| p.bucket == b.name && p.external.is_some())
+        };
+        assert!(all.iter().any(|x| public_via_ap(&x)), "a public bucket with an outsider through its access point");
+        // At rate 0 only access points grant outsiders: two in every four.
+        let none = Org::generate(&SimConfig { external_grant_rate: 0.0, ..c.clone() });
+        let via_ap = none.accounts.iter().flat_map(|a| a.regions.values()).flat_map(|r| &r.directory_access_points).filter(|p| p.external.is_some()).count();
+        assert_eq!((none.external_grants(), via_ap), (k / 4 * 2 + (k % 4).min(2), k / 4 * 2 + (k % 4).min(2)));
+        assert_eq!(none.tally().iter().map(|t| t.findings).sum::<usize>(), via_ap);
     }
 
     #[test]

@@ -260,13 +260,26 @@ struct Found {
 
 impl Found {
     fn policy(&mut self, doc: &str) {
-        let doc: Value = serde_json::from_str(doc).expect("policy JSON");
-        let statements = doc["Statement"].as_array().expect("statements");
+        self.resource(doc, false);
+    }
+
+    /// A resource with that policy, and an outsider elsewhere too (a directory bucket's access
+    /// point) when `outsider_elsewhere`: counted once.
+    fn resource(&mut self, doc: &str, outsider_elsewhere: bool) {
         self.resources += 1;
-        if statements.iter().any(|s| s["Sid"] == "External") {
+        if outsider_elsewhere || has_outsider(doc) {
             self.external += 1;
         }
     }
+}
+
+/// Whether a policy has the outsider's statement.
+fn has_outsider(doc: &str) -> bool {
+    let doc: Value = serde_json::from_str(doc).expect("policy JSON");
+    doc["Statement"].as_array().expect("statements").iter().any(|s| s["Sid"] == "External")
+}
+
+impl Found {
 
     /// A snapshot, from who may restore it (EC2 `userId`s and `group`s, RDS `restore` values):
     /// another member of the organization always, and the outsider or `all` for an external one.
@@ -342,10 +355,26 @@ fn walk(sim: &Simulator, key: &str, account: &str, regions: &[String], found: &m
             assert_eq!(status, 200, "{xml}");
             assert!(tags(&xml, "ContinuationToken").is_empty());
             assert!(tags(&xml, "BucketRegion").iter().all(|r| r == region));
-            for name in tags(&xml, "Name") {
+            let names = tags(&xml, "Name");
+            // Their access points (S3 Control, signed as `s3express`), each with its policy:
+            // buckets an outsider reaches through one.
+            let (status, aps, _) = answer(sim, request("GET", "/v20180820/accesspointfordirectory", "s3express", region, key, &header, ""));
+            assert_eq!(status, 200, "{aps}");
+            assert!(tags(&aps, "NextToken").is_empty() && tags(&aps, "BucketAccountId").iter().all(|a| a == account), "{aps}");
+            let mut through_access_point = BTreeSet::new();
+            for ap in tags(&aps, "AccessPoint") {
+                let (name, bucket) = (tags(&ap, "Name").remove(0), tags(&ap, "Bucket").remove(0));
+                assert!(names.contains(&bucket) && name.ends_with("--xa-s3"), "{ap}");
+                let (status, policy, _) = answer(sim, request("GET", &format!("/v20180820/accesspoint/{name}/policy"), "s3express", region, key, &header, ""));
+                assert_eq!(status, 200, "{policy}");
+                if has_outsider(&unescape(&tags(&policy, "Policy")[0])) {
+                    through_access_point.insert(bucket);
+                }
+            }
+            for name in names {
                 let (status, policy, _) = answer(sim, request("GET", &format!("/{name}?policy"), "s3express", region, key, &[], ""));
                 assert_eq!(status, 200, "{policy}");
-                found.policy(&policy);
+                found.resource(&policy, through_access_point.contains(&name));
             }
         }
         // Access points.
@@ -547,9 +576,10 @@ fn a_full_walk_finds_every_resource_and_grant_once() {
     assert!(sim.unsupported().is_empty(), "{:?}", sim.unsupported());
     assert_eq!(sim.counts().get("STS:AssumeRole"), Some(&44));
     // The calls of the context and of the directory buckets: 2 EC2 listings per (account,
-    // region), 1 CloudFront listing per account, 1 ListDirectoryBuckets per (account, region)
-    // and 1 GetBucketPolicy per directory bucket (the walk asks each general purpose bucket's
-    // twice: in its region and in another).
+    // region), 1 CloudFront listing per account, 1 ListDirectoryBuckets and 1
+    // ListAccessPointsForDirectoryBuckets per (account, region), 1 GetBucketPolicy per directory
+    // bucket and 1 GetAccessPointPolicy per access point, of every 2nd (the walk asks each
+    // general purpose bucket's policy twice: in its region and in another).
     let of_type = |kind: &str| tally.iter().filter(|t| t.resource_type == kind).map(|t| t.resources as u64).sum::<u64>();
     let (directory, general) = (of_type("AWS::S3Express::DirectoryBucket"), of_type("AWS::S3::Bucket"));
     assert_eq!(directory, 135u64.div_ceil(20), "45 accounts x 3 bucket slots");
@@ -560,6 +590,8 @@ fn a_full_walk_finds_every_resource_and_grant_once() {
         ("CloudFront:ListCloudFrontOriginAccessIdentities", 45),
         ("S3Express:ListDirectoryBuckets", 90),
         ("S3Express:GetBucketPolicy", directory),
+        ("S3ExpressControl:ListAccessPointsForDirectoryBuckets", 90),
+        ("S3ExpressControl:GetAccessPointPolicy", directory.div_ceil(2)),
         ("S3:GetBucketPolicy", 2 * general),
         ("S3:ListBuckets", 45),
     ] {
@@ -1401,4 +1433,191 @@ fn directory_bucket_policies_are_served_signed_as_s3express_only() {
     assert_eq!(status, 200);
     let (status, xml, _) = unsigned("/2020-05-31/origin-access-identity/cloudfront");
     assert!(status == 200 && xml.contains("<CloudFrontOriginAccessIdentityList"), "{xml}");
+}
+
+/// An S3 Control request (path-style, `x-amz-account-id`) signed as `service`.
+fn control(sim: &Simulator, service: &str, region: &str, key: &str, account: &str, uri: &str) -> (u16, String, http::HeaderMap) {
+    answer(sim, request("GET", uri, service, region, key, &[("x-amz-account-id", account)], ""))
+}
+
+#[test]
+fn directory_access_points_are_listed_by_bucket_and_page_by_next_token() {
+    let sim = Simulator::new(directory_org());
+    // 6 directory buckets in us-east-1, 3 per account: every 2nd from the first has an access
+    // point, the management account's 1st and 3rd (Internet, then VPC) and the member's 2nd.
+    let here = sim.org().management().region("us-east-1").expect("region");
+    let (buckets, own) = (&here.directory_buckets, &here.directory_access_points);
+    assert_eq!(own.iter().map(|p| p.bucket.as_str()).collect::<Vec<_>>(), [buckets[0].name.as_str(), buckets[2].name.as_str()]);
+    assert_eq!(own.iter().map(|p| p.network_origin()).collect::<Vec<_>>(), ["Internet", "VPC"]);
+    let list = |service: &str, region: &str, query: &str| control(&sim, service, region, BASE_KEY, MANAGEMENT, &format!("/v20180820/accesspointfordirectory{query}"));
+    for service in ["s3express", "s3"] {
+        let (status, xml, headers) = list(service, "us-east-1", "");
+        assert_eq!(status, 200, "{xml}");
+        assert_eq!(headers.get("content-type").and_then(|v| v.to_str().ok()), Some("application/xml"));
+        let want: String = own
+            .iter()
+            .map(|p| {
+                let vpc = p.vpc.as_ref().map(|v| format!("<VpcConfiguration><VpcId>{v}</VpcId></VpcConfiguration>")).unwrap_or_default();
+                format!(
+                    "<AccessPoint><Name>{}</Name><NetworkOrigin>{}</NetworkOrigin>{vpc}<Bucket>{}</Bucket><AccessPointArn>{}</AccessPointArn>\
+                     <BucketAccountId>{MANAGEMENT}</BucketAccountId></AccessPoint>",
+                    p.name,
+                    p.network_origin(),
+                    p.bucket,
+                    p.arn
+                )
+            })
+            .collect();
+        let root = "<ListAccessPointsForDirectoryBucketsResult xmlns=\"http://awss3control.amazonaws.com/doc/2018-08-20/\">";
+        let want = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{root}<AccessPointList>{want}</AccessPointList></ListAccessPointsForDirectoryBucketsResult>");
+        assert_eq!(xml, want);
+    }
+    let vpc = &here.vpcs[0].id;
+    assert_eq!(own[1].vpc.as_ref(), Some(vpc));
+    assert_eq!(own[0].arn, format!("arn:aws:s3express:us-east-1:{MANAGEMENT}:accesspoint/sim-dap-0--use1-az4--xa-s3"));
+    assert_eq!(own[1].name, "sim-dap-2--use1-az4--xa-s3");
+    // One per page, then by bucket.
+    let (mut names, mut query, mut pages) = (Vec::new(), "?maxResults=1".to_string(), 0);
+    loop {
+        let (status, xml, _) = list("s3express", "us-east-1", &query);
+        assert_eq!(status, 200, "{xml}");
+        assert_eq!(tags(&xml, "AccessPoint").len(), 1);
+        names.extend(tags(&xml, "Name"));
+        pages += 1;
+        match tags(&xml, "NextToken").pop() {
+            Some(t) => query = format!("?maxResults=1&nextToken={t}"),
+            None => break,
+        }
+    }
+    assert_eq!((pages, names), (2, own.iter().map(|p| p.name.clone()).collect::<Vec<_>>()));
+    let (status, xml, _) = list("s3express", "us-east-1", &format!("?directoryBucket={}", buckets[2].name));
+    assert_eq!((status, tags(&xml, "Name")), (200, vec![own[1].name.clone()]));
+    assert_eq!(tags(&xml, "VpcId"), [vpc.clone()]);
+    let (status, xml, _) = list("s3", "us-east-1", &format!("?directoryBucket={}&maxResults=5", buckets[1].name));
+    assert!(status == 200 && xml.contains("<AccessPointList></AccessPointList></ListAccessPointsForDirectoryBucketsResult>"), "{xml}");
+    // None where S3 Express is not offered; a member's are its own; past the end; a foreign token.
+    let (status, xml, _) = list("s3express", "ap-southeast-2", "");
+    assert!(status == 200 && tags(&xml, "AccessPoint").is_empty(), "{xml}");
+    let key = assume(&sim, "100000000001");
+    let (status, xml, _) = control(&sim, "s3express", "us-east-1", &key, "100000000001", "/v20180820/accesspointfordirectory");
+    assert_eq!(status, 200, "{xml}");
+    let theirs = &sim.org().account("100000000001").expect("member").region("us-east-1").expect("region").directory_access_points;
+    assert_eq!(tags(&xml, "Name"), theirs.iter().map(|p| p.name.clone()).collect::<Vec<_>>());
+    assert_eq!((theirs.len(), tags(&xml, "BucketAccountId")), (1, vec!["100000000001".to_string()]));
+    let (status, xml, _) = list("s3express", "us-east-1", "?nextToken=sim-2");
+    assert!(status == 200 && tags(&xml, "AccessPoint").is_empty() && tags(&xml, "NextToken").is_empty(), "{xml}");
+    let (status, xml, _) = list("s3express", "us-east-1", "?nextToken=abc");
+    assert!(status == 400 && xml.contains("<ErrorResponse><Error><Code>InvalidNextToken</Code>"), "{xml}");
+    // Another account's, asked with the management account's credentials.
+    let (status, xml, _) = control(&sim, "s3express", "us-east-1", BASE_KEY, "100000000001", "/v20180820/accesspointfordirectory");
+    assert!(status == 403 && xml.contains("<ErrorResponse><Error><Code>AccessDenied</Code>"), "{xml}");
+    // Detected without a signature too (as the management account, in us-east-1).
+    let req = http::Request::builder().method("GET").uri("/v20180820/accesspointfordirectory").body(bytes::Bytes::new()).expect("request");
+    let (status, xml, _) = answer(&sim, req);
+    assert_eq!((status, tags(&xml, "AccessPoint").len()), (200, 2), "{xml}");
+    // Counted as S3ExpressControl's, whichever the signing name; the general purpose listing
+    // is S3 Control's still.
+    let (status, xml, _) = control(&sim, "s3", "us-east-1", BASE_KEY, MANAGEMENT, "/v20180820/accesspoint");
+    assert!(status == 200 && xml.contains("<ListAccessPointsResult") && !xml.contains("--xa-s3"), "{xml}");
+    let counts = sim.counts();
+    assert_eq!(counts.get("S3ExpressControl:ListAccessPointsForDirectoryBuckets"), Some(&12));
+    assert_eq!(counts.get("S3Control:ListAccessPoints"), Some(&1));
+    assert!(counts.keys().all(|k| !k.starts_with("S3Control:ListAccessPointsFor")), "{counts:?}");
+    assert!(sim.unsupported().is_empty(), "{:?}", sim.unsupported());
+}
+
+const MANAGEMENT: &str = "100000000000";
+
+#[test]
+fn directory_access_point_policies_and_errors() {
+    let mut sim = Simulator::new(directory_org());
+    let own = sim.org().management().region("us-east-1").expect("region").directory_access_points.clone();
+    let theirs = sim.org().account("100000000001").expect("member").region("us-east-1").expect("region").directory_access_points[0].clone();
+    let policy = |sim: &Simulator, service: &str, region: &str, name: &str| {
+        control(sim, service, region, BASE_KEY, MANAGEMENT, &format!("/v20180820/accesspoint/{name}/policy"))
+    };
+    for ap in &own {
+        for service in ["s3express", "s3"] {
+            let (status, xml, _) = policy(&sim, service, "us-east-1", &ap.name);
+            assert_eq!(status, 200, "{xml}");
+            let root = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<GetAccessPointPolicyResult xmlns=\"http://awss3control.amazonaws.com/doc/2018-08-20/\"><Policy>";
+            assert!(xml.starts_with(root) && xml.ends_with("</Policy></GetAccessPointPolicyResult>"), "{xml}");
+            assert_eq!(Some(unescape(&tags(&xml, "Policy")[0])), ap.policy);
+        }
+        let doc: Value = serde_json::from_str(ap.policy.as_deref().expect("policy")).expect("JSON");
+        assert_eq!((&doc["Statement"][0]["Action"], &doc["Statement"][0]["Resource"]), (&json!("s3express:CreateSession"), &json!(ap.arn)));
+    }
+    // Both of the management account's are the outsider's (the 1st and 2nd of the organization),
+    // the member's (the 3rd) the organization's.
+    assert!(own.iter().all(|p| p.external.is_some()) && theirs.external.is_none());
+    // The general purpose access points are S3 Control's still.
+    let (status, xml, _) = policy(&sim, "s3", "us-east-1", "sim-ap-0");
+    assert!(status == 200 && xml.contains("<GetAccessPointPolicyResult"), "{xml}");
+    // Unknown, another account's, in another Region: NoSuchAccessPoint.
+    for (region, name) in [("us-east-1", "sim-dap-9--use1-az4--xa-s3"), ("us-east-1", theirs.name.as_str()), ("ap-southeast-2", own[0].name.as_str())] {
+        let (status, xml, _) = policy(&sim, "s3express", region, name);
+        assert!(status == 404 && xml.contains("<ErrorResponse><Error><Code>NoSuchAccessPoint</Code>"), "{name} in {region}: {xml}");
+    }
+    // Another account's header: AccessDenied.
+    let (status, xml, _) = control(&sim, "s3express", "us-east-1", BASE_KEY, "100000000001", &format!("/v20180820/accesspoint/{}/policy", theirs.name));
+    assert!(status == 403 && xml.contains("<Code>AccessDenied</Code>"), "{xml}");
+    // Without a policy: NoSuchAccessPointPolicy.
+    assert!(sim.set_resource_policy(&own[1].arn, None));
+    let (status, xml, _) = policy(&sim, "s3express", "us-east-1", &own[1].name);
+    assert!(status == 404 && xml.contains("<ErrorResponse><Error><Code>NoSuchAccessPointPolicy</Code>"), "{xml}");
+    assert!(sim.set_resource_policy(&own[1].arn, Some("{}")));
+    let (status, xml, _) = policy(&sim, "s3express", "us-east-1", &own[1].name);
+    assert_eq!((status, tags(&xml, "Policy")), (200, vec!["{}".to_string()]));
+    // Other calls on a directory-bucket access point are not served, and named.
+    let (status, xml, _) = control(&sim, "s3express", "us-east-1", BASE_KEY, MANAGEMENT, &format!("/v20180820/accesspoint/{}", own[0].name));
+    assert!(status == 400 && xml.contains("<ErrorResponse><Error><Code>NotImplemented</Code>"), "{xml}");
+    let (status, _, _) = control(&sim, "s3", "us-east-1", BASE_KEY, MANAGEMENT, "/v20180820/accesspointfordirectory/extra");
+    assert_eq!(status, 400);
+    assert_eq!(
+        sim.unsupported(),
+        [format!("S3ExpressControl:GET /v20180820/accesspoint/{}", own[0].name), "S3ExpressControl:GET /v20180820/accesspointfordirectory/extra".to_string()]
+    );
+    let counts = sim.counts();
+    assert_eq!(counts.get("S3ExpressControl:GetAccessPointPolicy"), Some(&(2 * 2 + 3 + 1 + 2)));
+    assert_eq!(counts.get("S3Control:GetAccessPointPolicy"), Some(&1));
+}
+
+#[test]
+fn directory_access_point_calls_are_faulted_hung_refused_and_denied_like_the_others() {
+    let list = |sim: &Simulator, service: &str, region: &str| control(sim, service, region, BASE_KEY, MANAGEMENT, "/v20180820/accesspointfordirectory");
+    let name = Simulator::new(directory_org()).org().management().region("us-east-1").expect("region").directory_access_points[0].name.clone();
+    let get = |sim: &Simulator, region: &str| control(sim, "s3express", region, BASE_KEY, MANAGEMENT, &format!("/v20180820/accesspoint/{name}/policy"));
+    let sim = Simulator::new(SimConfig { throttle_rate: 1.0, ..directory_org() });
+    for (status, xml, _) in [list(&sim, "s3express", "us-east-1"), list(&sim, "s3", "us-east-1"), get(&sim, "us-east-1")] {
+        assert!(status == 503 && xml.contains("<ErrorResponse><Error><Code>SlowDown</Code>"), "{xml}");
+    }
+    // Bounded: the third attempt of a logical request (whichever the signing name: the same
+    // request) gets through.
+    let (status, xml, _) = list(&sim, "s3express", "us-east-1");
+    assert_eq!(status, 200, "{xml}");
+    assert_eq!(sim.faults(), 3);
+    assert_eq!(sim.counts().get("S3ExpressControl:ListAccessPointsForDirectoryBuckets"), Some(&3));
+    assert!(sim.repeated().is_empty(), "{:?}", sim.repeated());
+    let sim = Simulator::new(SimConfig { error_rate: 1.0, ..directory_org() });
+    for (status, xml, _) in [list(&sim, "s3express", "us-east-1"), get(&sim, "us-east-1")] {
+        assert!(status == 500 && xml.contains("<ErrorResponse><Error><Code>InternalError</Code>"), "{xml}");
+    }
+    let sim = Simulator::new(SimConfig { drop_rate: 1.0, ..directory_org() });
+    let req = || request("GET", "/v20180820/accesspointfordirectory", "s3express", "us-east-1", BASE_KEY, &[("x-amz-account-id", MANAGEMENT)], "");
+    assert!(matches!(sim.handle(req()), Outcome::Drop));
+    // Regional: hung and refused in their Regions.
+    let regions = BTreeSet::from(["ap-southeast-2".to_string()]);
+    let hang = Simulator::new(SimConfig { hang_regions: regions.clone(), ..directory_org() });
+    let signed = |region: &str| request("GET", "/v20180820/accesspointfordirectory", "s3express", region, BASE_KEY, &[("x-amz-account-id", MANAGEMENT)], "");
+    assert!(matches!(hang.handle(signed("ap-southeast-2")), Outcome::Hang));
+    assert!(matches!(hang.handle(signed("us-east-1")), Outcome::Respond { .. }));
+    assert_eq!(hang.hung(), 1);
+    let disabled = Simulator::new(SimConfig { disabled_regions: regions, ..directory_org() });
+    let (status, xml, _) = list(&disabled, "s3express", "ap-southeast-2");
+    assert!(status == 403 && xml.contains("<Code>InvalidAccessKeyId</Code>"), "{xml}");
+    // Denied by parameter (the access point's name).
+    let denied = Simulator::new(SimConfig { deny_params: BTreeSet::from([name.clone()]), ..directory_org() });
+    let (status, xml, _) = get(&denied, "us-east-1");
+    assert!(status == 403 && xml.contains("<Code>AccessDenied</Code>"), "{xml}");
+    assert_eq!(list(&denied, "s3express", "us-east-1").0, 200);
 }

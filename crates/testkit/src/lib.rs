@@ -19,6 +19,21 @@ pub fn repo_root() -> PathBuf {
     })
 }
 
+/// The actions of the audit role policy (`config/perimeter-audit-role-policy.json`), which the
+/// tests keep equal to the calls a scan makes.
+pub fn audit_role_actions() -> std::collections::BTreeSet<String> {
+    let text = std::fs::read_to_string(repo_root().join("config/perimeter-audit-role-policy.json"))
+        .unwrap_or_else(|e| panic!("reading the audit role policy: {e}"));
+    let policy: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("the audit role policy: {e}"));
+    policy["Statement"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|s| s["Action"].as_array().cloned().unwrap_or_default())
+        .filter_map(|a| a.as_str().map(str::to_string))
+        .collect()
+}
+
 /// A running emulator. Dropping it stops the server.
 #[derive(Debug)]
 pub struct Emulator {

@@ -194,10 +194,17 @@ fn access_point(
         ],
     };
     let scope = Scope { gate: Some(gate), ..scope(zone, &targets, out) };
-    let mut raws = search::search(&ap_policy, &scope);
+    let raws = search::search(&ap_policy, &scope);
     let ap_restrict = block.restrict_public || ap.block_public_access.as_ref().is_some_and(|s| s.restrict_public_buckets);
+    add_access_point_findings(raws, ap, ap_restrict, out);
+}
+
+/// The findings through one access point (general purpose or directory bucket): with
+/// `RestrictPublicBuckets`, a public access point policy grants nothing; a VPC access point is
+/// never public; each finding notes the access point.
+pub(super) fn add_access_point_findings(mut raws: Vec<RawFinding>, ap: &S3AccessPoint, restrict_public: bool, out: &mut PathResults) {
     let vpc = ap.network_origin == NetworkOrigin::Vpc;
-    if ap_restrict && !vpc && raws.iter().any(|r| r.is_public) {
+    if restrict_public && !vpc && raws.iter().any(|r| r.is_public) {
         return;
     }
     for r in &mut raws {

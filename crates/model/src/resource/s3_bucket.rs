@@ -116,14 +116,20 @@ impl TypeInputs for S3BucketInputs {
     }
 
     fn documents(&self) -> Vec<Document<'_>> {
-        let bucket = self.policy.iter().map(|p| Document { name: "bucket policy".into(), text: p });
-        let access_points = self.access_points.iter().filter_map(|ap| {
-            ap.policy.as_deref().map(|p| Document { name: format!("access point {} policy", ap.name), text: p })
-        });
-        bucket.chain(access_points).collect()
+        bucket_documents(self.policy.as_deref(), &self.access_points)
     }
 
     fn from_policy(arn: &str, policy: String) -> Self {
         S3BucketInputs { name: arn_tail(arn).to_string(), policy: Some(policy), ..Default::default() }
     }
+}
+
+/// The documents of a bucket (general purpose or directory): its bucket policy, then each
+/// access point's policy.
+pub(super) fn bucket_documents<'a>(policy: Option<&'a str>, access_points: &'a [S3AccessPoint]) -> Vec<Document<'a>> {
+    let bucket = policy.into_iter().map(|p| Document { name: "bucket policy".into(), text: p });
+    let access_points = access_points.iter().filter_map(|ap| {
+        ap.policy.as_deref().map(|p| Document { name: format!("access point {} policy", ap.name), text: p })
+    });
+    bucket.chain(access_points).collect()
 }

@@ -1,14 +1,20 @@
 //! The simulated services: which service a request is for (the SigV4 signing name, else the
 //! request's shape), which operation it asks for, the logical request's parameters, and the
 //! answer from the synthetic organization. Served: STS, IAM, Organizations, Account, KMS, SQS,
-//! Lambda, S3, S3 Control, S3 Express (directory buckets' control plane), Secrets Manager, SNS,
-//! ECR, EFS, EC2 (snapshots, VPCs and VPC endpoints), RDS (DB and DB cluster snapshots), DynamoDB
-//! (tables, and the resource policies of tables and streams), DynamoDB Streams (streams) and
-//! CloudFront (origin access identities). DynamoDB and DynamoDB Streams both sign as `dynamodb`:
+//! Lambda, S3, S3 Control, S3 Express (directory buckets' control plane, and S3 Control's
+//! directory-bucket access points), Secrets Manager, SNS, ECR, EFS, EC2 (snapshots, VPCs and
+//! VPC endpoints), RDS (DB and DB cluster snapshots), DynamoDB (tables, and the resource
+//! policies of tables and streams), DynamoDB Streams (streams) and CloudFront (origin access
+//! identities). DynamoDB and DynamoDB Streams both sign as `dynamodb`:
 //! the `X-Amz-Target` prefix tells them apart. Directory buckets' calls are the S3 client's, but
 //! signed as `s3express`: that signing name alone sends them to [`Service::S3Express`] (counted
 //! as `S3Express:…`), so that a `GET /` is ListDirectoryBuckets there and ListBuckets (general
-//! purpose buckets only) for `s3`.
+//! purpose buckets only) for `s3`. S3 Control's directory-bucket access point calls
+//! (`/v20180820/accesspointfordirectory…`, and `/v20180820/accesspoint/<name>…` for a name
+//! ending in `--xa-s3`) go to [`Service::S3ExpressControl`] (counted as `S3ExpressControl:…`)
+//! whether signed as `s3` (the collector's fixed endpoint resolver keeps S3 Control's signing
+//! name) or as `s3express` (the SDK's endpoint rules), and every `/v20180820/` request signed as
+//! `s3express` goes there too.
 
 pub(crate) mod account;
 pub(crate) mod cloudfront;
@@ -49,6 +55,8 @@ pub enum Service {
     S3Control,
     /// The S3 client's directory bucket calls (signed as `s3express`).
     S3Express,
+    /// S3 Control's directory-bucket access point calls (signed as `s3express` or `s3`).
+    S3ExpressControl,
     SecretsManager,
     Sns,
     Ecr,
@@ -76,6 +84,9 @@ impl Service {
             // The SDK's client is S3's; the collector logs its directory bucket client's calls
             // under this name, which tells them from the general purpose buckets' ones.
             Service::S3Express => "S3Express",
+            // The SDK's client is S3 Control's; the collector logs its directory-bucket access
+            // point calls under this name.
+            Service::S3ExpressControl => "S3ExpressControl",
             Service::SecretsManager => "Secrets Manager",
             Service::Sns => "SNS",
             Service::Ecr => "ECR",
@@ -102,7 +113,7 @@ impl Service {
             Service::Account | Service::Lambda => Protocol::RestJson,
             Service::Efs => Protocol::RestJsonEfs,
             Service::S3 | Service::S3Express => Protocol::RestXmlUnwrapped,
-            Service::S3Control | Service::CloudFront => Protocol::RestXmlWrapped,
+            Service::S3Control | Service::S3ExpressControl | Service::CloudFront => Protocol::RestXmlWrapped,
         }
     }
 
@@ -124,7 +135,7 @@ impl Service {
             Service::Efs => ApiError::new(429, "ThrottlingException", message),
             Service::Sqs => ApiError::new(400, "RequestThrottled", message),
             Service::Account | Service::Lambda => ApiError::new(429, "TooManyRequestsException", message),
-            Service::S3 | Service::S3Control | Service::S3Express => {
+            Service::S3 | Service::S3Control | Service::S3Express | Service::S3ExpressControl => {
                 ApiError::new(503, "SlowDown", "Please reduce your request rate. (simulated)")
             }
         }
@@ -134,7 +145,9 @@ impl Service {
     pub fn internal(self) -> ApiError {
         let message = "We encountered an internal error. Please try again. (simulated)";
         match self {
-            Service::S3 | Service::S3Control | Service::S3Express | Service::CloudFront => ApiError::new(500, "InternalError", message),
+            Service::S3 | Service::S3Control | Service::S3Express | Service::S3ExpressControl | Service::CloudFront => {
+                ApiError::new(500, "InternalError", message)
+            }
             Service::Sts | Service::Iam => ApiError::new(500, "InternalFailure", message),
             Service::Kms => ApiError::new(500, "KMSInternalException", message),
             Service::Organizations => ApiError::new(500, "ServiceException", message),
@@ -183,8 +196,11 @@ impl Service {
                 Service::DynamoDb
             }
         };
+        let control = req.path.starts_with("/v20180820/") || req.path == "/v20180820";
         let s3_service = || {
-            if req.path.starts_with("/v20180820/") || req.path == "/v20180820" {
+            if s3express::is_directory_control(req) {
+                Service::S3ExpressControl
+            } else if control {
                 Service::S3Control
             } else {
                 Service::S3
@@ -200,6 +216,7 @@ impl Service {
                 "sqs" => Some(Service::Sqs),
                 "lambda" => Some(Service::Lambda),
                 "s3" => Some(s3_service()),
+                "s3express" if control => Some(Service::S3ExpressControl),
                 "s3express" => Some(Service::S3Express),
                 "cloudfront" => Some(Service::CloudFront),
                 "secretsmanager" => Some(Service::SecretsManager),
@@ -275,6 +292,7 @@ impl Service {
             Service::S3 => s3::route(req),
             Service::S3Control => s3::route_control(req),
             Service::S3Express => s3express::route(req),
+            Service::S3ExpressControl => s3express::route_control(req),
             Service::CloudFront => cloudfront::route(req),
         }
     }
@@ -324,6 +342,7 @@ impl Service {
             Service::S3 => s3::answer(operation, ctx),
             Service::S3Control => s3::answer_control(operation, ctx),
             Service::S3Express => s3express::answer(operation, ctx),
+            Service::S3ExpressControl => s3express::answer_control(operation, ctx),
             Service::CloudFront => cloudfront::answer(operation, ctx),
             Service::SecretsManager => secretsmanager::answer(operation, ctx),
             Service::Sns => sns::answer(operation, ctx),

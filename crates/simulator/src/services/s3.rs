@@ -12,7 +12,7 @@ use crate::org::{AccessPoint, Bucket, CREATED};
 use crate::protocol::{el, iso8601_at, raw_ok, xml_ok, ApiError, Incoming};
 
 const S3_NS: &str = "http://s3.amazonaws.com/doc/2006-03-01/";
-const CONTROL_NS: &str = "http://awss3control.amazonaws.com/doc/2018-08-20/";
+pub(super) const CONTROL_NS: &str = "http://awss3control.amazonaws.com/doc/2018-08-20/";
 const ALL_USERS: &str = "http://acs.amazonaws.com/groups/global/AllUsers";
 
 /// The S3 operation: routed on the bucket segment and the subresource key of the query.
@@ -166,11 +166,17 @@ fn access_point_xml(ap: &AccessPoint, account: &str) -> String {
     )
 }
 
-pub fn answer_control(operation: &str, ctx: &Ctx<'_>) -> Result<Response<String>, ApiError> {
+/// S3 Control's `x-amz-account-id` must be the caller's account (none: the caller's).
+pub(super) fn control_account(ctx: &Ctx<'_>) -> Result<(), ApiError> {
     let account = ctx.req.header("x-amz-account-id").unwrap_or(&ctx.caller.id);
     if account != ctx.caller.id {
         return Err(ApiError::new(403, "AccessDenied", format!("Access Denied (account {account} asked with {}'s credentials)", ctx.caller.id)));
     }
+    Ok(())
+}
+
+pub fn answer_control(operation: &str, ctx: &Ctx<'_>) -> Result<Response<String>, ApiError> {
+    control_account(ctx)?;
     let points: &[AccessPoint] = ctx.caller.region(ctx.region).map_or(&[], |r| r.access_points.as_slice());
     let find = || {
         let name = ctx.req.segments.get(2).map_or("", String::as_str);
