@@ -13,113 +13,141 @@ enum Token {
 /// A compiled wildcard pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pattern {
-    tokens: Vec<Token>,
+    form: Form,
     /// Compared without regard to case (actions, `IgnoreCase` operators).
     ignore_case: bool,
-    /// The plain text when the pattern has no wildcard (the common case), for a fast compare.
-    literal: Option<String>,
+}
+
+/// The shapes a pattern takes, most of them one string (text lowercased when the pattern
+/// ignores case).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Form {
+    /// No wildcard (the common case): an exact compare.
+    Literal(String),
     /// The text before the one `*` that ends the pattern, when that is its only wildcard
-    /// (`arn:aws:s3:::bucket/*`, `s3:Get*`): a prefix compare.
-    prefix: Option<String>,
+    /// (`arn:aws:s3:::bucket/*`, `s3:Get*`, `*`): a prefix compare.
+    Prefix(String),
+    /// Anything else: the tokens, for [`glob`].
+    Glob(Vec<Token>),
 }
 
 impl Pattern {
     /// Compiles `text`, where `*` and `?` are wildcards.
     pub fn new(text: &str, ignore_case: bool) -> Pattern {
-        let tokens: Vec<Token> = text
-            .chars()
-            .map(|c| match c {
-                '*' => Token::Star,
-                '?' => Token::Question,
-                c if ignore_case => Token::Literal(c.to_ascii_lowercase()),
-                c => Token::Literal(c),
-            })
-            .collect();
-        Pattern::from_tokens(tokens, ignore_case)
+        let fold = |t: &str| if ignore_case { t.to_ascii_lowercase() } else { t.to_string() };
+        let form = match text.find(['*', '?']) {
+            None => Form::Literal(fold(text)),
+            Some(i) if i + 1 == text.len() && text.ends_with('*') => Form::Prefix(fold(&text[..i])),
+            Some(_) => Form::Glob(
+                text.chars()
+                    .map(|c| match c {
+                        '*' => Token::Star,
+                        '?' => Token::Question,
+                        c if ignore_case => Token::Literal(c.to_ascii_lowercase()),
+                        c => Token::Literal(c),
+                    })
+                    .collect(),
+            ),
+        };
+        Pattern { form, ignore_case }
     }
 
     /// A pattern that matches exactly `text` (no wildcards).
     pub fn literal(text: &str, ignore_case: bool) -> Pattern {
-        let tokens = text
-            .chars()
-            .map(|c| Token::Literal(if ignore_case { c.to_ascii_lowercase() } else { c }))
-            .collect();
-        Pattern::from_tokens(tokens, ignore_case)
+        let text = if ignore_case { text.to_ascii_lowercase() } else { text.to_string() };
+        Pattern { form: Form::Literal(text), ignore_case }
     }
 
     /// Builds a pattern piece by piece: literal text and wildcard text.
     pub fn from_parts<'a>(parts: impl IntoIterator<Item = (&'a str, bool)>, ignore_case: bool) -> Pattern {
         let mut tokens = Vec::new();
         for (text, wild) in parts {
-            if wild {
-                tokens.extend(Pattern::new(text, ignore_case).tokens);
-            } else {
-                tokens.extend(Pattern::literal(text, ignore_case).tokens);
-            }
+            let folded = |c: char| Token::Literal(if ignore_case { c.to_ascii_lowercase() } else { c });
+            tokens.extend(text.chars().map(|c| match c {
+                '*' if wild => Token::Star,
+                '?' if wild => Token::Question,
+                c => folded(c),
+            }));
         }
         Pattern::from_tokens(tokens, ignore_case)
     }
 
+    /// The simplest form of a token list.
     fn from_tokens(tokens: Vec<Token>, ignore_case: bool) -> Pattern {
-        let literal = tokens
-            .iter()
-            .map(|t| match t {
-                Token::Literal(c) => Some(*c),
-                _ => None,
-            })
-            .collect::<Option<String>>();
-        let prefix = match tokens.split_last() {
-            Some((Token::Star, head)) => head
-                .iter()
+        let text = |ts: &[Token]| {
+            ts.iter()
                 .map(|t| match t {
                     Token::Literal(c) => Some(*c),
                     _ => None,
                 })
-                .collect::<Option<String>>(),
-            _ => None,
+                .collect::<Option<String>>()
         };
-        Pattern { tokens, ignore_case, literal, prefix }
+        let form = if let Some(literal) = text(&tokens) {
+            Form::Literal(literal)
+        } else if let Some(prefix) = tokens.split_last().filter(|(last, _)| **last == Token::Star).and_then(|(_, head)| text(head)) {
+            Form::Prefix(prefix)
+        } else {
+            Form::Glob(tokens)
+        };
+        Pattern { form, ignore_case }
     }
 
     pub fn has_wildcard(&self) -> bool {
-        self.literal.is_none()
+        !matches!(self.form, Form::Literal(_))
     }
 
     pub fn is_match_all(&self) -> bool {
-        self.tokens.len() == 1 && self.tokens[0] == Token::Star
+        matches!(&self.form, Form::Prefix(p) if p.is_empty())
     }
 
     /// Whether `text` matches.
     pub fn matches(&self, text: &str) -> bool {
-        if let Some(lit) = &self.literal {
-            return if self.ignore_case {
-                lit.len() == text.len() && lit.eq_ignore_ascii_case(text)
-            } else {
-                lit == text
-            };
+        match &self.form {
+            Form::Literal(lit) if self.ignore_case => lit.len() == text.len() && lit.eq_ignore_ascii_case(text),
+            Form::Literal(lit) => lit == text,
+            Form::Prefix(prefix) => {
+                // Bytes: an ASCII-only case fold leaves multibyte characters to compare exactly,
+                // and a prefix that matches ends on a character boundary of the text.
+                let (p, t) = (prefix.as_bytes(), text.as_bytes());
+                t.len() >= p.len() && if self.ignore_case { t[..p.len()].eq_ignore_ascii_case(p) } else { &t[..p.len()] == p }
+            }
+            Form::Glob(tokens) => glob(tokens, text, self.ignore_case),
         }
-        if let Some(prefix) = &self.prefix {
-            // Bytes: an ASCII-only case fold leaves multibyte characters to compare exactly,
-            // and a prefix that matches ends on a character boundary of the text.
-            let (p, t) = (prefix.as_bytes(), text.as_bytes());
-            return t.len() >= p.len()
-                && if self.ignore_case { t[..p.len()].eq_ignore_ascii_case(p) } else { &t[..p.len()] == p };
-        }
-        glob(&self.tokens, text, self.ignore_case)
     }
 
     /// One string that matches the pattern: wildcards are filled with `fill` (for `*`) and
     /// `x` (for `?`).
     pub fn instance(&self, fill: &str) -> String {
-        let mut out = String::with_capacity(self.tokens.len() + fill.len());
-        for t in &self.tokens {
-            match t {
-                Token::Literal(c) => out.push(*c),
-                Token::Star => out.push_str(fill),
-                Token::Question => out.push('x'),
+        match &self.form {
+            Form::Literal(lit) => lit.clone(),
+            Form::Prefix(prefix) => format!("{prefix}{fill}"),
+            Form::Glob(tokens) => {
+                let mut out = String::with_capacity(tokens.len() + fill.len());
+                for t in tokens {
+                    match t {
+                        Token::Literal(c) => out.push(*c),
+                        Token::Star => out.push_str(fill),
+                        Token::Question => out.push('x'),
+                    }
+                }
+                out
             }
         }
-        out
+    }
+
+    /// The tokens of the pattern (for tests that compare with [`glob`]).
+    #[cfg(test)]
+    fn tokens(&self) -> Vec<Token> {
+        let chars = |t: &str| t.chars().map(Token::Literal).collect::<Vec<_>>();
+        match &self.form {
+            Form::Literal(lit) => chars(lit),
+            Form::Prefix(prefix) => {
+                let mut ts = chars(prefix);
+                ts.push(Token::Star);
+                ts
+            }
+            Form::Glob(tokens) => tokens.clone(),
+        }
     }
 }
 
@@ -187,6 +215,12 @@ mod tests {
         assert!(Pattern::new("é*", true).matches("éa"));
         assert!(!Pattern::new("é*", true).matches("Éa"));
         assert!(Pattern::new("*", true).matches(""));
+        // Literal `*` and `?` (from `${*}`, `${?}`) stay literal, also at the end.
+        let p = Pattern::from_parts([("a", true), ("*", false)], false);
+        assert!(p.matches("a*") && !p.matches("ab") && !p.has_wildcard());
+        let p = Pattern::from_parts([("a?", false), ("*", true)], false);
+        assert!(p.matches("a?b") && !p.matches("axb") && p.instance("z") == "a?z");
+        assert!(Pattern::from_parts([("", true), ("*", true)], true).is_match_all());
     }
 
     #[test]
@@ -195,9 +229,9 @@ mod tests {
         for pattern in ["*", "a*", "A*", "ab*", "é*", "aé*", "s3:Get*", "S3:get*"] {
             for ignore_case in [false, true] {
                 let p = Pattern::new(pattern, ignore_case);
-                assert!(p.prefix.is_some(), "{pattern}");
+                assert!(matches!(p.form, Form::Prefix(_)), "{pattern}");
                 for text in texts {
-                    assert_eq!(p.matches(text), glob(&p.tokens, text, ignore_case), "{pattern} {ignore_case} {text}");
+                    assert_eq!(p.matches(text), glob(&p.tokens(), text, ignore_case), "{pattern} {ignore_case} {text}");
                 }
             }
         }
