@@ -238,6 +238,40 @@ fn row(resource: &str, pointer: &str, t: &str, arn: &str, verdict: &str, finding
     (resource.into(), pointer.into(), t.into(), arn.into(), verdict.into(), findings, not_known.into())
 }
 
+/// The type names and ARN prefixes (account 111111111111, us-east-1) of the types added after
+/// the first six, as both tests of them expect.
+struct AddedTypes {
+    secret: &'static str,
+    topic: &'static str,
+    repo: &'static str,
+    fs: &'static str,
+    table: &'static str,
+    stream: &'static str,
+    bucket: &'static str,
+    sm: &'static str,
+    sns: &'static str,
+    ecr: &'static str,
+    efs: &'static str,
+    ddb: &'static str,
+    s3x: &'static str,
+}
+
+const ADDED: AddedTypes = AddedTypes {
+    secret: "AWS::SecretsManager::Secret",
+    topic: "AWS::SNS::Topic",
+    repo: "AWS::ECR::Repository",
+    fs: "AWS::EFS::FileSystem",
+    table: "AWS::DynamoDB::Table",
+    stream: "AWS::DynamoDB::Stream",
+    bucket: "AWS::S3Express::DirectoryBucket",
+    sm: "arn:aws:secretsmanager:us-east-1:111111111111:secret:",
+    sns: "arn:aws:sns:us-east-1:111111111111:",
+    ecr: "arn:aws:ecr:us-east-1:111111111111:repository/",
+    efs: "arn:aws:elasticfilesystem:us-east-1:111111111111:file-system/",
+    ddb: "arn:aws:dynamodb:us-east-1:111111111111:table/",
+    s3x: "arn:aws:s3express:us-east-1:111111111111:bucket/",
+};
+
 /// Every CloudFormation mapping added after the first six types: the type and ARN derived (the
 /// name, or the logical ID for a generated one; the secret suffix and stream label stand-ins,
 /// or the value the policy names), the verdict, and the place of what is not known.
@@ -247,14 +281,7 @@ fn a_template_of_the_added_types_gives_the_expected_verdicts_arns_and_places() {
     assert_eq!(out.status.code(), Some(2), "not-analysed policies make it 2: {}", String::from_utf8_lossy(&out.stderr));
     let report: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
     let p = |id: &str, path: &str| format!("/Resources/{id}/Properties/{path}");
-    let (secret, topic, repo, fs) = ("AWS::SecretsManager::Secret", "AWS::SNS::Topic", "AWS::ECR::Repository", "AWS::EFS::FileSystem");
-    let (table, stream, bucket) = ("AWS::DynamoDB::Table", "AWS::DynamoDB::Stream", "AWS::S3Express::DirectoryBucket");
-    let sm = "arn:aws:secretsmanager:us-east-1:111111111111:secret:";
-    let sns = "arn:aws:sns:us-east-1:111111111111:";
-    let ecr = "arn:aws:ecr:us-east-1:111111111111:repository/";
-    let efs = "arn:aws:elasticfilesystem:us-east-1:111111111111:file-system/";
-    let ddb = "arn:aws:dynamodb:us-east-1:111111111111:table/";
-    let s3x = "arn:aws:s3express:us-east-1:111111111111:bucket/";
+    let AddedTypes { secret, topic, repo, fs, table, stream, bucket, sm, sns, ecr, efs, ddb, s3x } = ADDED;
     let label = "/stream/1970-01-01T00:00:00.000";
     let (public, cross) = (&[(ANYONE, true)][..], &[(PARTNER, false)][..]);
     let (open, clean, not) = ("external_access", "no_external_access", "not_analysed");
@@ -333,14 +360,7 @@ fn a_plan_of_the_added_types_gives_the_expected_verdicts_arns_and_places() {
     let report: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
     let root = |i: usize, key: &str| format!("/planned_values/root_module/resources/{i}/values/{key}");
     let child = |i: usize, key: &str| format!("/planned_values/root_module/child_modules/0/resources/{i}/values/{key}");
-    let (secret, topic, repo, fs) = ("AWS::SecretsManager::Secret", "AWS::SNS::Topic", "AWS::ECR::Repository", "AWS::EFS::FileSystem");
-    let (table, stream, bucket) = ("AWS::DynamoDB::Table", "AWS::DynamoDB::Stream", "AWS::S3Express::DirectoryBucket");
-    let sm = "arn:aws:secretsmanager:us-east-1:111111111111:secret:";
-    let sns = "arn:aws:sns:us-east-1:111111111111:";
-    let ecr = "arn:aws:ecr:us-east-1:111111111111:repository/";
-    let efs = "arn:aws:elasticfilesystem:us-east-1:111111111111:file-system/";
-    let ddb = "arn:aws:dynamodb:us-east-1:111111111111:table/";
-    let s3x = "arn:aws:s3express:us-east-1:111111111111:bucket/";
+    let AddedTypes { secret, topic, repo, fs, table, stream, bucket, sm, sns, ecr, efs, ddb, s3x } = ADDED;
     let label = "/stream/2024-05-01T12:00:00.000";
     let (public, cross) = (&[(ANYONE, true)][..], &[(PARTNER, false)][..]);
     let (open, clean, not) = ("external_access", "no_external_access", "not_analysed");
