@@ -5,6 +5,7 @@
 //! for generated policies too large to write out as corpus cases (the many-Deny shapes of
 //! reliability probe D4), and a criterion benchmark of one pass over the whole corpus. `cargo bench -p perimeter-evaluator --bench
 //! corpus`; `-- --quick` for a short run; `PERIMETER_BENCH_CASES=sqs/` for a subset;
+//! `PERIMETER_BENCH_TIMES=FILE` writes each case's median (scripts/peer-bench.py);
 //! `PERIMETER_BENCH_PASSES=N` for exactly N passes and nothing else (count instructions with
 //! `perf stat`: stable where times are noisy). The analysis is single-threaded, so this is one core.
 #![allow(clippy::print_stdout, clippy::unwrap_used)]
@@ -47,6 +48,12 @@ fn per_case_table(cases: &[support::Case]) {
         .map(|c| (case_median(c), c.path.strip_prefix(&root).unwrap_or(&c.path).display().to_string()))
         .collect();
     timed.sort();
+    // PERIMETER_BENCH_TIMES=FILE: each case's median too, `<µs>\t<case path>` a line (for
+    // scripts/peer-bench.py, which sets the other tools beside it).
+    if let Ok(path) = std::env::var("PERIMETER_BENCH_TIMES") {
+        let lines: String = timed.iter().map(|(d, name)| format!("{:.3}\t{name}\n", d.as_secs_f64() * 1e6)).collect();
+        std::fs::write(&path, lines).unwrap();
+    }
     let at = |q: f64| timed[((timed.len() - 1) as f64 * q).round() as usize].0;
     let total: Duration = timed.iter().map(|t| t.0).sum();
     println!("corpus: {} cases (parse + analysis, one core)", timed.len());
