@@ -54,6 +54,7 @@ const KNOWN: &[&str] = &[
     "sts:ExternalId",
     "aws:CurrentTime",
     "aws:PrincipalServiceNamesList",
+    "aws:FederatedProvider",
     "sts:RoleSessionName",
     "aws:ResourceAccount",
     "aws:ResourceOrgID",
@@ -69,7 +70,8 @@ pub fn classify(key_lc: &str) -> KeyClass {
     match key_lc {
         "aws:principalarn" | "aws:principalaccount" | "aws:principalorgid" | "aws:principalorgpaths"
         | "aws:userid" | "aws:username" | "aws:principaltype" | "aws:principalisawsservice"
-        | "aws:principalservicename" | "kms:calleraccount" => KeyClass::Identity,
+        | "aws:principalservicename" | "aws:principalservicenameslist" | "aws:federatedprovider"
+        | "kms:calleraccount" => KeyClass::Identity,
         k if SOURCE_KEYS.contains(&k) => KeyClass::Source,
         "aws:sourceip" | "aws:sourcevpc" | "aws:sourcevpce" | "aws:vpcsourceip" => KeyClass::Network,
         "s3:dataaccesspointaccount"

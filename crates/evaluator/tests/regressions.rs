@@ -599,3 +599,51 @@ fn i12_c6_a_deny_that_leaves_one_fixed_federated_subject_pins() {
     };
     assert!(provider.ends_with("oidc-provider/token.actions.githubusercontent.com"), "{provider}");
 }
+
+#[test]
+fn i12_cognito_guests_make_a_trust_public_and_a_trust_without_amr_says_so() {
+    let trust = |condition: Value| {
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"Federated": "cognito-identity.amazonaws.com"},
+            "Action": "sts:AssumeRoleWithWebIdentity", "Condition": condition}]})
+    };
+    let aud = json!({"cognito-identity.amazonaws.com:aud": "us-east-1:12345678-abcd-abcd-abcd-123456789012"});
+    // The old search reported the guests' access as pinned by the audience: not public.
+    for amr in [json!("unauthenticated"), json!(["authenticated", "unauthenticated"])] {
+        let found = checked_role_findings(&trust(
+            json!({"StringEquals": aud, "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": amr}}),
+        ));
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].is_public, "{amr}: guests are anyone: {:#?}", found[0]);
+        let w = found[0].witness.as_ref().expect("witness");
+        assert_eq!(w.context["cognito-identity.amazonaws.com:amr"], ["unauthenticated"]);
+    }
+    let found = checked_role_findings(&trust(
+        json!({"StringEquals": aud, "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"}}),
+    ));
+    assert!(found.len() == 1 && !found[0].is_public && found[0].notes.is_empty(), "{found:#?}");
+    let found = checked_role_findings(&trust(json!({"StringEquals": aud})));
+    assert!(found.len() == 1 && !found[0].is_public, "{found:#?}");
+    assert!(found[0].notes.iter().any(|n| n.contains("guests")), "the pool decides, said: {:?}", found[0].notes);
+}
+
+#[test]
+fn i12_principal_service_names_list_and_federated_provider_are_identity_keys() {
+    let trust = |condition: Value| {
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
+            "Action": "sts:AssumeRole", "Condition": condition}]})
+    };
+    // The old search let an anonymous caller carry the service list: a public finding.
+    let found = checked_role_findings(&trust(json!({"ForAnyValue:StringEquals": {"aws:PrincipalServiceNamesList": "ec2.amazonaws.com"}})));
+    assert!(found.is_empty(), "only the service calls, and a service is no finding by itself: {found:#?}");
+    // A fixed provider pins (cross-account), and its being the owner's never makes it internal.
+    let provider = format!("arn:aws:iam::{}:oidc-provider/token.actions.githubusercontent.com", policies::OWNER);
+    let found = checked_role_findings(&trust(json!({"StringEquals": {"aws:FederatedProvider": provider}})));
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(!found[0].is_public && found[0].principal.is_anyone(), "{:#?}", found[0]);
+    let w = found[0].witness.as_ref().expect("witness");
+    assert!(matches!(&w.principal, RequestPrincipal::Aws { account, .. } if account != policies::OWNER), "{w:?}");
+    assert_eq!(w.context["aws:FederatedProvider"], [provider]);
+    let found = checked_role_findings(&trust(json!({"StringLike": {"aws:FederatedProvider": "*"}})));
+    assert!(found.len() == 1 && found[0].is_public, "{found:#?}");
+}

@@ -92,6 +92,15 @@ impl Universe<'_> {
                 for (id, pins) in &self.user_ids {
                     self.aws_profiles(&self.fresh_account, None, Some(id), *pins, &mut out);
                 }
+                // Role sessions that a provider the conditions name federated, from outside.
+                for (provider, pins) in &self.federated_providers {
+                    let start = out.len();
+                    // A role of the fresh account (its session's `aws:PrincipalArn` is the role's).
+                    self.aws_profiles(&self.fresh_account, None, None, *pins, &mut out);
+                    for p in &mut out[start..] {
+                        p.identity.push(("aws:federatedprovider", vec![provider.clone()]));
+                    }
+                }
                 let mut services = self.services.clone();
                 services.insert(FRESH_SERVICE.to_string());
                 for s in services {

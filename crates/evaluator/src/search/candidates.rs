@@ -75,6 +75,7 @@ impl<'a> Universe<'a> {
             arn_patterns: Vec::new(),
             orgs: Vec::new(),
             user_ids: Vec::new(),
+            federated_providers: Vec::new(),
             services: BTreeSet::new(),
             named_principals: Vec::new(),
             mentions_username: all_statements().any(|st| {
@@ -215,10 +216,21 @@ impl<'a> Universe<'a> {
                     self.user_ids.push((id, !head.contains(['*', '?'])));
                 }
             }
-            (KeyClass::Identity, "aws:principalservicename") => {
+            // The service names of a service principal: one, or the list of them.
+            (KeyClass::Identity, "aws:principalservicename" | "aws:principalservicenameslist") => {
                 for (w, fixed) in &fixed_values {
                     if *fixed {
                         self.services.insert(w.clone());
+                    }
+                }
+            }
+            // The provider that federated a role session: it restricts which provider, never
+            // places the caller inside the zone (semantics.md section 4).
+            (KeyClass::Identity, "aws:federatedprovider") => {
+                for (w, fixed) in &fixed_values {
+                    let provider = Pattern::new(w, false).instance("perimeter");
+                    if !self.federated_providers.iter().any(|(p, _)| *p == provider) {
+                        self.federated_providers.push((provider, *fixed));
                     }
                 }
             }

@@ -259,6 +259,7 @@ impl Universe<'_> {
         if let RequestPrincipal::Service { service } = &profile.principal {
             ctx.set("aws:principalisawsservice", vec!["true".into()]);
             ctx.set("aws:principalservicename", vec![service.clone()]);
+            ctx.set("aws:principalservicenameslist", vec![service.clone()]);
         }
         // The resource's own keys, where known, read by some condition.
         for key in self.candidates.keys() {

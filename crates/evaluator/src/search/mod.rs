@@ -178,6 +178,9 @@ struct Universe<'a> {
     orgs: Vec<(Option<String>, Option<String>, bool)>,
     /// Unique IDs for `aws:userid`: (value, pins).
     user_ids: Vec<(String, bool)>,
+    /// Identity providers for `aws:FederatedProvider` (of role sessions a provider federated):
+    /// (value, pins).
+    federated_providers: Vec<(String, bool)>,
     services: BTreeSet<String>,
     /// The policy uses `aws:username` (in a condition or a variable): try IAM users too.
     mentions_username: bool,
@@ -221,7 +224,19 @@ fn search_policy(policy: &Policy, scope: &Scope<'_>) -> Vec<RawFinding> {
                 if settled_searches.get(&settled_key).is_some_and(|groups| groups.contains(&group_index)) {
                     continue;
                 }
-                let outcome = universe.find_witness(st, can_be_public, &profiles, group);
+                let mut outcome = universe.find_witness(st, can_be_public, &profiles, group);
+                let mut cognito_note = None;
+                if let (PrincipalEntry::Federated(provider), Outcome::Found { request, public: false }) = (&entry, &outcome)
+                    && provider == COGNITO
+                {
+                    // A trust that reads `amr` says whether guests get in; one that does not
+                    // leaves it to the pool, which is not read.
+                    if !request.context.keys().any(|k| k.eq_ignore_ascii_case(COGNITO_AMR)) {
+                        cognito_note = Some(COGNITO_NOTE.to_string());
+                    } else if let Some(guest) = cognito_guests(policy, request) {
+                        outcome = Outcome::Found { request: guest, public: true };
+                    }
+                }
                 let unknown_resource_key = universe.unknown_resource_key(st, group);
                 let (witness, is_public, mut conservative) = match outcome {
                     Outcome::Found { request, public } => {
@@ -260,6 +275,7 @@ fn search_policy(policy: &Policy, scope: &Scope<'_>) -> Vec<RawFinding> {
                     conservative,
                     notes: {
                         let mut notes = catalog_notes(group);
+                        notes.extend(cognito_note);
                         if matches!(entry, PrincipalEntry::OriginAccessIdentity(_)) {
                             notes.push(OAI_NOTE.to_string());
                         }
@@ -281,6 +297,26 @@ fn principal_entries(st: &Statement) -> Vec<(PrincipalEntry, Principal)> {
         PrincipalClause::NotPrincipal(_) => vec![(PrincipalEntry::Anyone, Principal::anyone())],
         PrincipalClause::Missing => Vec::new(),
     }
+}
+
+/// Amazon Cognito's identity pools as a `Federated` principal, and the claim that says whether
+/// an identity signed in (`authenticated`) or is a pool's guest (`unauthenticated`).
+const COGNITO: &str = "cognito-identity.amazonaws.com";
+const COGNITO_AMR: &str = "cognito-identity.amazonaws.com:amr";
+
+/// The note on a Cognito trust that says nothing of `amr` (semantics.md section 4, Cognito).
+const COGNITO_NOTE: &str = "the identity pool's guests (unauthenticated identities, anyone on the internet) get in \
+     too when the pool allows them: the trust does not require `cognito-identity.amazonaws.com:amr` = \
+     `authenticated`, and perimeter does not read identity pools";
+
+/// A pool's guest that the policy lets in, when one is: the witness again with `amr` =
+/// `unauthenticated` (semantics.md section 4, Cognito: a trust that admits the guests is public,
+/// although its audience names one pool).
+fn cognito_guests(policy: &Policy, witness: &Request) -> Option<Request> {
+    let mut guest = witness.clone();
+    guest.context.retain(|k, _| !k.eq_ignore_ascii_case(COGNITO_AMR));
+    guest.context.insert(COGNITO_AMR.to_string(), vec!["unauthenticated".to_string()]);
+    (crate::evaluate::evaluate(policy, &guest).decision == crate::evaluate::Decision::Allow).then_some(guest)
 }
 
 /// The note on a finding for a CloudFront origin access identity (semantics.md section 2).
