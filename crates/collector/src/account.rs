@@ -55,6 +55,14 @@ impl AccountCtx {
         request.await
     }
 
+    /// The error record of something read beside the resources (the zone's networks, origin
+    /// access identities) that could not be: it names what by an ARN pattern and no resource
+    /// type, so that it covers no scope ([`crate::completeness::covers`]), and says what follows.
+    pub fn zone_fact_error(&self, region: &str, arn_pattern: &str, failure: Failure, consequence: &str) -> ErrorRecord {
+        let failure = Failure { message: format!("{}; {consequence}", failure.message), ..failure };
+        self.error(Some(region), None, Some(arn_pattern), failure)
+    }
+
     /// An error record of this account.
     pub fn error(&self, region: Option<&str>, resource_type: Option<ResourceType>, arn: Option<&str>, failure: Failure) -> ErrorRecord {
         ErrorRecord {

@@ -6,10 +6,7 @@
 //! covers no resource scope: findings are still judged and resolved, only their networks go
 //! unnamed, and the scan says it is incomplete.
 
-use perimeter_model::ErrorRecord;
-
 use crate::account::{AccountCtx, Collected};
-use crate::failure::Failure;
 use crate::listing;
 
 pub async fn read(ctx: &AccountCtx, region: &str) -> Collected {
@@ -28,23 +25,13 @@ pub async fn read(ctx: &AccountCtx, region: &str) -> Collected {
     for (listing, what) in [(vpcs, "vpc"), (endpoints, "vpc-endpoint")] {
         match listing {
             Ok(found) => out.networks.extend(found),
-            Err(f) => out.errors.push(error(ctx, region, what, f)),
+            Err(f) => out.errors.push(ctx.zone_fact_error(
+                region,
+                &format!("arn:aws:ec2:{region}:{}:{what}/*", ctx.account),
+                f,
+                &format!("findings pinned to this account's networks in {region} are reported without naming it as their owner"),
+            )),
         }
     }
     out
 }
-
-/// The error record of a listing that failed: it names the networks it could not list (an ARN
-/// pattern) and no resource type, so that it covers no scope.
-fn error(ctx: &AccountCtx, region: &str, what: &str, f: Failure) -> ErrorRecord {
-    let arn = format!("arn:aws:ec2:{region}:{}:{what}/*", ctx.account);
-    let f = Failure {
-        message: format!(
-            "{}; findings pinned to this account's networks in {region} are reported without naming it as their owner",
-            f.message
-        ),
-        ..f
-    };
-    ctx.error(Some(region), None, Some(&arn), f)
-}
-
