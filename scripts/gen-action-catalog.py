@@ -33,7 +33,7 @@ import re
 import sys
 from pathlib import Path
 
-SERVICES = ("s3", "sts", "kms", "lambda", "sqs", "secretsmanager", "sns", "ecr", "elasticfilesystem", "ec2", "rds", "dynamodb", "s3express")
+SERVICES = ("s3", "sts", "kms", "lambda", "sqs", "secretsmanager", "sns", "ecr", "elasticfilesystem", "ec2", "rds", "dynamodb", "s3express", "execute-api", "events", "es", "glacier", "backup", "logs", "glue", "ses", "codeartifact", "kinesis")
 ACCESS_LEVELS = ("List", "Read", "Write", "Permissions management", "Tagging")
 ACTION_NAME = re.compile(r"^[A-Za-z0-9]+$")
 RESOURCE_NAME = re.compile(r"^[^\t\n,*]+$")  # SAR names may contain spaces

@@ -7,9 +7,11 @@ Usage:
 Start the emulator first (`scripts/moto-server -H 127.0.0.1 -p 5055`) and give the seeder a fresh
 one (`curl -X POST http://127.0.0.1:5055/moto-api/reset`): bucket names are global in moto, so a
 second run against the same state fails on the first bucket. A plain `moto_server` fails: it has
-no CloudFront origin access identities (CreateCloudFrontOriginAccessIdentity), and in the
+no CloudFront origin access identities (CreateCloudFrontOriginAccessIdentity), no CodeArtifact,
+no Backup vault access policies and no Glacier vault access or lock policies, and in the
 read-back it lists its default AMIs' snapshots in every account and does not implement
-GetSnapshotBlockPublicAccessState (the launcher fixes all three).
+GetSnapshotBlockPublicAccessState or GetImageBlockPublicAccessState (the launcher fixes all of
+them, and a few answers the read-back compares: see the fixture README's moto quirks).
 
 What it builds (tests/fixtures/demo-org/README.md has the table): an organization (FeatureSet ALL)
 whose management account is the caller's (moto maps every unknown access key to 123456789012),
@@ -23,8 +25,16 @@ systems, EBS snapshots (plus an encrypted one shared cross-account), and manual 
 DB cluster snapshots (of a DB instance and an Aurora PostgreSQL cluster made for them; moto's
 automated snapshots of those are not in the manifest), and DynamoDB tables (a public, a
 cross-account and an internal table policy, and a table without one; no streams, since moto cannot
-store a stream policy). Not resources but read by a scan: one VPC with an S3 gateway VPC endpoint
-in `shared` (plus the default VPC moto gives every account and region, recorded as found), and a
+store a stream policy). Then, mostly in us-east-1, two or three each (public, cross-account and
+internal where the type allows) of Kinesis streams, EventBridge buses (one of the `default` buses
+every account has in every region given a policy, and recorded), AWS Backup
+vaults, CodeArtifact domains and repositories, CloudWatch Logs resource policies and
+destinations, SES email identities, Glacier vaults (one with a vault lock), OpenSearch Service
+domains (one in a VPC), API Gateway REST APIs (one PRIVATE), Glue Data Catalog policies (on
+three of the catalogs every account has in every region, those recorded) and AMIs (each on an EBS
+snapshot of its own). Not resources but read by a scan: one VPC with an S3
+gateway VPC endpoint in `shared` (plus the default VPC moto gives every account and region,
+recorded as found), and a
 CloudFront origin access identity in `prod`; four buckets use them (a foreign account through
 shared's endpoint, anyone through an endpoint nobody in the zone owns, prod's own identity by ARN
 and by canonical ID, and an identity nobody in the zone owns). Members are reached by assuming
@@ -1278,6 +1288,471 @@ class Seeder:
         ])
         self.table("dev", "us-east-1", "table-no-policy")
 
+    # ---- Kinesis ----------------------------------------------------------------------------
+
+    def stream(self, alias, region, name, statements=None):
+        """Creates a provisioned stream with one shard and, with statements, puts its resource
+        policy (every statement's Resource the stream ARN). Without statements the stream has
+        none: GetResourcePolicy answers `{"Policy": "{}"}` then, as on AWS."""
+        kinesis = self.client(alias, "kinesis", region)
+        kinesis.create_stream(StreamName=name, ShardCount=1)
+        arn = kinesis.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"][
+            "StreamARN"]
+        doc = None
+        if statements is not None:
+            doc = policy(*[{**s, "Resource": arn} for s in statements])
+            kinesis.put_resource_policy(ResourceARN=arn, Policy=json.dumps(doc))
+        self.add(alias, region, "AWS::Kinesis::Stream", name, arn, {"policy": doc})
+
+    def kinesis(self):
+        # RCPs do not govern Kinesis: nothing here is blocked, also in `shared`.
+        self.stream("prod", "us-east-1", "stream-cross-account-read", [
+            {"Sid": "PartnerConsumerReads", "Effect": "Allow",
+             "Principal": {"AWS": root(FOREIGN_ACCOUNT)},
+             "Action": ["kinesis:DescribeStreamSummary", "kinesis:GetRecords",
+                        "kinesis:GetShardIterator", "kinesis:ListShards"]},
+        ])
+        self.stream("shared", "us-east-1", "stream-public-write", [
+            {"Sid": "AnyonePuts", "Effect": "Allow", "Principal": "*",
+             "Action": ["kinesis:PutRecord", "kinesis:PutRecords"]},
+        ])
+        self.stream("dev", "us-east-1", "stream-no-policy")
+
+    # ---- EventBridge ------------------------------------------------------------------------
+
+    def event_bus_policy(self, alias, region, name, arn, statements):
+        """Writes a bus policy whole with PutPermission's Policy (every statement's Resource the
+        bus ARN). moto keeps such a document as sent, but PutPermission's Principal/Action form
+        would turn Principal "*" into {"AWS": "arn:aws:iam::*:root"}, so it is not used."""
+        doc = policy(*[{**s, "Resource": arn} for s in statements])
+        self.client(alias, "events", region).put_permission(EventBusName=name,
+                                                             Policy=json.dumps(doc))
+        return doc
+
+    def event_buses(self):
+        """Gives the `default` bus that every account has in every Region (moto makes it with
+        the account's EventBridge backend, as AWS has it) of prod in us-east-1 a cross-account
+        policy (key `prod/us-east-1/default`, created_by `moto:default-event-bus`; the other
+        default buses have no policy and a scan does not record them), and makes two custom
+        buses."""
+        defaults = {}
+        for alias in self.accounts:
+            for region in REGIONS:
+                buses = self.client(alias, "events", region).list_event_buses()["EventBuses"]
+                (bus,) = [b for b in buses if b["Name"] == "default"]
+                if "Policy" in bus:
+                    raise RuntimeError(f"{alias}/{region} default bus has a policy: {bus}")
+                defaults[(alias, region)] = bus["Arn"]
+        # The bus that cross-account event delivery normally targets: a partner sends to it.
+        prod_default = defaults[("prod", "us-east-1")]
+        written = {("prod", "us-east-1"): self.event_bus_policy(
+            "prod", "us-east-1", "default", prod_default, [
+                {"Sid": "PartnerSendsEvents", "Effect": "Allow",
+                 "Principal": {"AWS": root(FOREIGN_ACCOUNT)}, "Action": "events:PutEvents"},
+            ])}
+        # A scan records a `default` bus only when it carries a policy (docs/findings.md): the
+        # other seven are no resources of the manifest.
+        for (alias, region), arn in defaults.items():
+            if (alias, region) in written:
+                self.add(alias, region, "AWS::Events::EventBus", "default", arn,
+                         {"policy": written[(alias, region)]}, created_by="moto:default-event-bus")
+        # RCPs do not govern EventBridge: the public bus in `shared` is not blocked.
+        for alias, region, name, statements in (
+            ("shared", "us-east-1", "bus-public-put", [
+                {"Sid": "AnyonePutsEvents", "Effect": "Allow", "Principal": "*",
+                 "Action": "events:PutEvents"}]),
+            ("dev", "eu-west-1", "bus-org-put", [
+                {"Sid": "OrgPutsEvents", "Effect": "Allow", "Principal": "*",
+                 "Action": "events:PutEvents",
+                 "Condition": {"StringEquals": {"aws:PrincipalOrgID": self.org_id}}}]),
+        ):
+            arn = self.client(alias, "events", region).create_event_bus(Name=name)["EventBusArn"]
+            doc = self.event_bus_policy(alias, region, name, arn, statements)
+            self.add(alias, region, "AWS::Events::EventBus", name, arn, {"policy": doc})
+
+    # ---- AWS Backup -------------------------------------------------------------------------
+
+    def backup_vault(self, alias, region, name, statements):
+        """Creates a backup vault and puts its access policy (the launcher implements
+        PutBackupVaultAccessPolicy; moto has none). Statements name `"Resource": "*"`, as the
+        AWS Backup guide's examples do."""
+        backup = self.client(alias, "backup", region)
+        arn = backup.create_backup_vault(BackupVaultName=name)["BackupVaultArn"]
+        doc = policy(*[{**s, "Resource": "*"} for s in statements])
+        backup.put_backup_vault_access_policy(BackupVaultName=name, Policy=json.dumps(doc))
+        self.add(alias, region, "AWS::Backup::BackupVault", name, arn, {"policy": doc})
+
+    def backup(self):
+        copy = "backup:CopyIntoBackupVault"
+        self.backup_vault("prod", "us-east-1", "backup-vault-partner-copy", [
+            {"Sid": "PartnerCopiesIn", "Effect": "Allow",
+             "Principal": {"AWS": root(FOREIGN_ACCOUNT_2)}, "Action": copy},
+        ])
+        # RCPs do not govern AWS Backup: not blocked.
+        self.backup_vault("shared", "us-east-1", "backup-vault-public-copy", [
+            {"Sid": "AnyoneCopiesIn", "Effect": "Allow", "Principal": "*", "Action": copy},
+        ])
+        self.backup_vault("dev", "eu-west-1", "backup-vault-org-copy", [
+            {"Sid": "OrgCopiesIn", "Effect": "Allow", "Principal": "*", "Action": copy,
+             "Condition": {"StringEquals": {"aws:PrincipalOrgID": self.org_id}}},
+        ])
+
+    # ---- CodeArtifact -----------------------------------------------------------------------
+
+    def artifact_domain(self, alias, region, name, statements=None):
+        """Creates a CodeArtifact domain and, with statements, puts its domain permissions
+        policy (`"Resource": "*"`, as CodeArtifact's examples write it). The launcher implements
+        CodeArtifact; moto has none."""
+        ca = self.client(alias, "codeartifact", region)
+        arn = ca.create_domain(domain=name)["domain"]["arn"]
+        doc = None
+        if statements is not None:
+            doc = policy(*[{**s, "Resource": "*"} for s in statements])
+            ca.put_domain_permissions_policy(domain=name, policyDocument=json.dumps(doc))
+        self.add(alias, region, "AWS::CodeArtifact::Domain", name, arn, {"policy": doc})
+
+    def artifact_repository(self, alias, region, domain, name, statements=None):
+        """Creates a repository in the account's domain and, with statements, puts its
+        repository permissions policy (`"Resource": "*"`)."""
+        ca = self.client(alias, "codeartifact", region)
+        arn = ca.create_repository(domain=domain, repository=name,
+                                   description=f"perimeter demo: {name}")["repository"]["arn"]
+        doc = None
+        if statements is not None:
+            doc = policy(*[{**s, "Resource": "*"} for s in statements])
+            ca.put_repository_permissions_policy(domain=domain, repository=name,
+                                                 policyDocument=json.dumps(doc))
+        self.add(alias, region, "AWS::CodeArtifact::Repository", name, arn,
+                 {"domain": domain, "policy": doc})
+
+    def codeartifact(self):
+        # RCPs do not govern CodeArtifact: the public repository in `shared` is not blocked.
+        self.artifact_domain("prod", "us-east-1", "prod-artifacts", [
+            {"Sid": "PartnerUsesDomain", "Effect": "Allow",
+             "Principal": {"AWS": root(FOREIGN_ACCOUNT)},
+             "Action": ["codeartifact:DescribeDomain", "codeartifact:GetAuthorizationToken"]},
+        ])
+        self.artifact_repository("prod", "us-east-1", "prod-artifacts", "prod-releases", [
+            {"Sid": "PartnerCiReads", "Effect": "Allow",
+             "Principal": {"AWS": f"arn:aws:iam::{FOREIGN_ACCOUNT}:role/partner-ci"},
+             "Action": "codeartifact:ReadFromRepository"},
+        ])
+        self.artifact_domain("dev", "us-east-1", "dev-artifacts", [
+            {"Sid": "OrgUsesDomain", "Effect": "Allow", "Principal": "*",
+             "Action": ["codeartifact:DescribeDomain", "codeartifact:GetAuthorizationToken",
+                        "codeartifact:ListRepositoriesInDomain"],
+             "Condition": {"StringEquals": {"aws:PrincipalOrgID": self.org_id}}},
+        ])
+        self.artifact_repository("dev", "us-east-1", "dev-artifacts", "dev-builds")
+        self.artifact_domain("shared", "us-east-1", "shared-artifacts")
+        self.artifact_repository("shared", "us-east-1", "shared-artifacts", "shared-public-npm", [
+            {"Sid": "AnyoneReads", "Effect": "Allow", "Principal": "*",
+             "Action": ["codeartifact:DescribeRepository", "codeartifact:GetRepositoryEndpoint",
+                        "codeartifact:ReadFromRepository"]},
+        ])
+
+    # ---- CloudWatch Logs --------------------------------------------------------------------
+
+    def logs_resource_policy(self, alias, region, name, statements):
+        """Puts an account-level CloudWatch Logs resource policy (policyName = name), every
+        statement on the account's log groups (`arn:aws:logs:<region>:<account>:log-group:*`). Its
+        ARN is perimeter's own naming, `arn:aws:logs:<region>:<account>:resource-policy:<name>`
+        (AWS gives these policies no ARN)."""
+        groups = f"arn:aws:logs:{region}:{self.id(alias)}:log-group:*"
+        doc = policy(*[{**s, "Resource": groups} for s in statements])
+        self.client(alias, "logs", region).put_resource_policy(policyName=name,
+                                                               policyDocument=json.dumps(doc))
+        self.add(alias, region, "AWS::Logs::ResourcePolicy", name,
+                 f"arn:aws:logs:{region}:{self.id(alias)}:resource-policy:{name}",
+                 {"policy_name": name, "policy": doc})
+
+    def logs_destination(self, alias, region, name, stream_key, statements):
+        """Makes a CloudWatch Logs destination that delivers to the account's Kinesis stream
+        `stream_key` and puts its access policy (every statement's Resource the destination
+        ARN). The role it names (`logs-to-kinesis`) is not made: moto does not check it."""
+        logs = self.client(alias, "logs", region)
+        role_arn = f"arn:aws:iam::{self.id(alias)}:role/logs-to-kinesis"
+        target = self.arn_of(stream_key)
+        arn = logs.put_destination(destinationName=name, targetArn=target, roleArn=role_arn)[
+            "destination"]["arn"]
+        doc = policy(*[{**s, "Resource": arn} for s in statements])
+        logs.put_destination_policy(destinationName=name, accessPolicy=json.dumps(doc))
+        self.add(alias, region, "AWS::Logs::Destination", name, arn,
+                 {"target_arn": target, "role_arn": role_arn, "policy": doc})
+
+    def logs(self):
+        """Resource policies and destinations. RCPs govern CloudWatch Logs, but
+        demo-identity-perimeter does not name `logs:*`, so `shared`'s are not blocked."""
+        write = ["logs:CreateLogStream", "logs:PutLogEvents"]
+        self.logs_resource_policy("prod", "us-east-1", "partner-log-delivery", [
+            {"Sid": "PartnerDeliveryWrites", "Effect": "Allow",
+             "Principal": {"Service": "delivery.logs.amazonaws.com"}, "Action": write,
+             "Condition": {"StringEquals": {"aws:SourceAccount": FOREIGN_ACCOUNT_2}}},
+        ])
+        dev = self.id("dev")
+        self.logs_resource_policy("dev", "us-east-1", "opensearch-own-logs", [
+            {"Sid": "OwnDomainsWrite", "Effect": "Allow",
+             "Principal": {"Service": "es.amazonaws.com"}, "Action": write,
+             "Condition": {"StringEquals": {"aws:SourceAccount": dev},
+                           "ArnLike": {"aws:SourceArn": f"arn:aws:es:us-east-1:{dev}:domain/*"}}},
+        ])
+        self.logs_resource_policy("shared", "us-east-1", "anyone-writes-logs", [
+            {"Sid": "AnyoneWrites", "Effect": "Allow", "Principal": {"AWS": "*"},
+             "Action": write},
+        ])
+        subscribe = "logs:PutSubscriptionFilter"
+        # The streams were seeded by kinesis(), which runs first.
+        self.logs_destination("prod", "us-east-1", "dest-partner-subscribe",
+                              "prod/us-east-1/stream-cross-account-read", [
+            {"Sid": "PartnerSubscribes", "Effect": "Allow",
+             "Principal": {"AWS": root(FOREIGN_ACCOUNT)}, "Action": subscribe},
+        ])
+        self.logs_destination("dev", "us-east-1", "dest-org-subscribe",
+                              "dev/us-east-1/stream-no-policy", [
+            {"Sid": "OrgSubscribes", "Effect": "Allow", "Principal": "*", "Action": subscribe,
+             "Condition": {"StringEquals": {"aws:PrincipalOrgID": self.org_id}}},
+        ])
+        self.logs_destination("shared", "us-east-1", "dest-public-subscribe",
+                              "shared/us-east-1/stream-public-write", [
+            {"Sid": "AnyoneSubscribes", "Effect": "Allow", "Principal": "*",
+             "Action": subscribe},
+        ])
+
+    # ---- SES --------------------------------------------------------------------------------
+
+    def email_identity(self, alias, region, name, policies):
+        """Creates an SES (v2) email identity (a domain, or an address when the name has an
+        `@`) and puts its sending authorization policies (name → statements, every statement's
+        Resource the identity ARN)."""
+        ses = self.client(alias, "sesv2", region)
+        ses.create_email_identity(EmailIdentity=name)
+        arn = f"arn:aws:ses:{region}:{self.id(alias)}:identity/{name}"
+        written = {}
+        for policy_name, statements in policies.items():
+            doc = policy(*[{**s, "Resource": arn} for s in statements])
+            ses.create_email_identity_policy(EmailIdentity=name, PolicyName=policy_name,
+                                             Policy=json.dumps(doc))
+            written[policy_name] = doc
+        self.add(alias, region, "AWS::SES::EmailIdentity", name, arn,
+                 {"identity_type": "EMAIL_ADDRESS" if "@" in name else "DOMAIN",
+                  "policies": written})
+
+    def ses(self):
+        send = ["ses:SendEmail", "ses:SendRawEmail"]
+        # Two policies: the partner's is a finding, the shared account's is inside the zone.
+        self.email_identity("prod", "us-east-1", "mail.prod.example.com", {
+            "partner-sends": [{"Sid": "PartnerSends", "Effect": "Allow",
+                               "Principal": {"AWS": root(FOREIGN_ACCOUNT)}, "Action": send}],
+            "shared-sends": [{"Sid": "SharedSends", "Effect": "Allow",
+                              "Principal": {"AWS": root(self.id("shared"))},
+                              "Action": "ses:SendEmail"}],
+        })
+        # An address identity (its name has an `@`, which a request path carries as %40). RCPs
+        # do not govern SES: not blocked.
+        self.email_identity("shared", "us-east-1", "alerts@shared.example.com", {
+            "anyone-sends": [{"Sid": "AnyoneSends", "Effect": "Allow", "Principal": "*",
+                              "Action": "ses:SendEmail"}],
+        })
+        self.email_identity("dev", "eu-west-1", "dev.example.com", {
+            "org-sends": [{"Sid": "OrgSends", "Effect": "Allow", "Principal": "*",
+                           "Action": send,
+                           "Condition": {"StringEquals": {"aws:PrincipalOrgID": self.org_id}}}],
+        })
+
+    # ---- Glacier ----------------------------------------------------------------------------
+
+    def vault(self, alias, region, name, statements, lock_statements=None):
+        """Creates a Glacier vault and sets its access policy; with lock_statements, also
+        initiates a vault lock with that policy and completes it (state `Locked`). Every
+        statement's Resource is the vault ARN. The launcher implements both policies; moto has
+        neither."""
+        glacier = self.client(alias, "glacier", region)
+        glacier.create_vault(accountId="-", vaultName=name)
+        arn = f"arn:aws:glacier:{region}:{self.id(alias)}:vaults/{name}"
+        doc = policy(*[{**s, "Resource": arn} for s in statements])
+        glacier.set_vault_access_policy(accountId="-", vaultName=name,
+                                        policy={"Policy": json.dumps(doc)})
+        lock = None
+        if lock_statements is not None:
+            lock_doc = policy(*[{**s, "Resource": arn} for s in lock_statements])
+            lock_id = glacier.initiate_vault_lock(accountId="-", vaultName=name,
+                                                  policy={"Policy": json.dumps(lock_doc)})["lockId"]
+            glacier.complete_vault_lock(accountId="-", vaultName=name, lockId=lock_id)
+            lock = {"policy": lock_doc, "state": "Locked"}
+        self.add(alias, region, "AWS::Glacier::Vault", name, arn,
+                 {"access_policy": doc, "lock": lock})
+
+    def glacier(self):
+        retrieve = ["glacier:InitiateJob", "glacier:GetJobOutput"]
+        # The lock (a compliance control) refuses deletes of archives younger than a year, so it
+        # narrows the partner's DeleteArchive and nothing else.
+        self.vault("prod", "us-east-1", "vault-partner-retrieval-locked", [
+            {"Sid": "PartnerRetrievesAndDeletes", "Effect": "Allow",
+             "Principal": {"AWS": root(FOREIGN_ACCOUNT)},
+             "Action": retrieve + ["glacier:DeleteArchive"]},
+        ], lock_statements=[
+            {"Sid": "DenyDeletesForAYear", "Effect": "Deny", "Principal": "*",
+             "Action": "glacier:DeleteArchive",
+             "Condition": {"NumericLessThan": {"glacier:ArchiveAgeInDays": "365"}}},
+        ])
+        # RCPs do not govern Glacier: not blocked.
+        self.vault("shared", "us-east-1", "vault-public-retrieval", [
+            {"Sid": "AnyoneRetrieves", "Effect": "Allow", "Principal": "*", "Action": retrieve},
+        ])
+        self.vault("dev", "eu-west-1", "vault-org-retrieval", [
+            {"Sid": "OrgRetrieves", "Effect": "Allow", "Principal": "*", "Action": retrieve,
+             "Condition": {"StringEquals": {"aws:PrincipalOrgID": self.org_id}}},
+        ])
+
+    # ---- OpenSearch Service -----------------------------------------------------------------
+
+    def search_domain(self, alias, region, name, statements, in_vpc=False):
+        """Creates an OpenSearch Service domain with an access policy (every statement's
+        Resource `<domain ARN>/*`, the domain's HTTP paths, as AWS's examples write it). In a
+        VPC, the domain gets the default subnet of the Region's first zone and the default
+        security group of the account's default VPC (moto's, listed under `networks`)."""
+        ops = self.client(alias, "opensearch", region)
+        arn = f"arn:aws:es:{region}:{self.id(alias)}:domain/{name}"
+        doc = policy(*[{**s, "Resource": f"{arn}/*"} for s in statements])
+        req = {"DomainName": name, "EngineVersion": "OpenSearch_2.11",
+               "AccessPolicies": json.dumps(doc)}
+        vpc = None
+        if in_vpc:
+            ec2 = self.client(alias, "ec2", region)
+            vpc_id = self.network_id(f"{alias}/{region}/default-vpc")
+            subnet = ec2.describe_subnets(Filters=[
+                {"Name": "vpc-id", "Values": [vpc_id]},
+                {"Name": "availability-zone", "Values": [f"{region}a"]}])["Subnets"][0]["SubnetId"]
+            group = ec2.describe_security_groups(Filters=[
+                {"Name": "vpc-id", "Values": [vpc_id]},
+                {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"][0]["GroupId"]
+            vpc = {"vpc_id": vpc_id, "subnet_ids": [subnet], "security_group_ids": [group]}
+            req["VPCOptions"] = {"SubnetIds": [subnet], "SecurityGroupIds": [group]}
+        got = ops.create_domain(**req)["DomainStatus"]["ARN"]
+        if got != arn:
+            raise RuntimeError(f"OpenSearch domain ARN {got}, expected {arn}")
+        self.add(alias, region, "AWS::OpenSearchService::Domain", name, arn,
+                 {"access_policy": doc, "vpc": vpc})
+
+    def opensearch(self):
+        # RCPs do not govern OpenSearch Service (`es`): the VPC domain in `shared` is not blocked.
+        anyone = {"Sid": "AnyoneHttp", "Effect": "Allow", "Principal": {"AWS": "*"},
+                  "Action": "es:ESHttp*"}
+        self.search_domain("prod", "us-east-1", "search-public", [anyone])
+        self.search_domain("shared", "us-east-1", "search-vpc", [anyone], in_vpc=True)
+        self.search_domain("dev", "us-east-1", "search-partner-read", [
+            {"Sid": "PartnerReads", "Effect": "Allow",
+             "Principal": {"AWS": f"arn:aws:iam::{FOREIGN_ACCOUNT}:role/partner-search"},
+             "Action": ["es:ESHttpGet", "es:ESHttpHead"]},
+        ])
+
+    # ---- API Gateway ------------------------------------------------------------------------
+
+    def rest_api(self, alias, region, name, endpoint_type, statements):
+        """Creates a REST API with one endpoint type, then sets its resource policy with
+        UpdateRestApi (every statement's Resource `arn:aws:execute-api:<region>:<account>:<id>/*`,
+        which needs the API's ID). The launcher answers the policy as AWS writes it (quotes and
+        slashes escaped, see the fixture README); the manifest records the document."""
+        apigw = self.client(alias, "apigateway", region)
+        api_id = apigw.create_rest_api(name=name, description=f"perimeter demo: {name}",
+                                       endpointConfiguration={"types": [endpoint_type]})["id"]
+        doc = policy(*[{**s, "Resource": f"arn:aws:execute-api:{region}:{self.id(alias)}:"
+                                         f"{api_id}/*"} for s in statements])
+        apigw.update_rest_api(restApiId=api_id, patchOperations=[
+            {"op": "replace", "path": "/policy", "value": json.dumps(doc)}])
+        self.add(alias, region, "AWS::ApiGateway::RestApi", name,
+                 f"arn:aws:apigateway:{region}::/restapis/{api_id}",
+                 {"rest_api_id": api_id, "endpoint_types": [endpoint_type], "policy": doc})
+
+    def apigateway(self):
+        invoke = "execute-api:Invoke"
+        self.rest_api("prod", "us-east-1", "api-public", "REGIONAL", [
+            {"Sid": "AnyoneInvokes", "Effect": "Allow", "Principal": "*", "Action": invoke},
+        ])
+        self.rest_api("dev", "us-east-1", "api-partner", "EDGE", [
+            {"Sid": "PartnerInvokes", "Effect": "Allow",
+             "Principal": {"AWS": root(FOREIGN_ACCOUNT)}, "Action": invoke},
+        ])
+        # A private API is reached only through interface VPC endpoints: never public, though
+        # the policy lets anyone invoke it. RCPs do not govern execute-api: not blocked.
+        self.rest_api("shared", "us-east-1", "api-private", "PRIVATE", [
+            {"Sid": "AnyoneInvokesThroughEndpoints", "Effect": "Allow", "Principal": "*",
+             "Action": invoke},
+        ])
+
+    # ---- Glue Data Catalog ------------------------------------------------------------------
+
+    def catalog_policy(self, alias, region, statements):
+        """Puts the resource policy of the account's Glue Data Catalog in the Region (no
+        ResourceArn). Every statement covers the catalog, its databases and its tables."""
+        base = f"arn:aws:glue:{region}:{self.id(alias)}"
+        doc = policy(*[{**s, "Resource": [f"{base}:catalog", f"{base}:database/*",
+                                          f"{base}:table/*/*"]} for s in statements])
+        self.client(alias, "glue", region).put_resource_policy(PolicyInJson=json.dumps(doc))
+        return doc
+
+    def glue(self):
+        """Every account has a Glue Data Catalog in every region (AWS's; Glue answers for it
+        without any call making it); three of them are given a resource policy and listed (key
+        `<alias>/<region>/catalog`, created_by `aws:glue-data-catalog`); the other five answer
+        EntityNotFoundException (the launcher's, as AWS): no policy, and a scan does not record
+        them."""
+        read = ["glue:GetDatabase", "glue:GetDatabases", "glue:GetTable", "glue:GetTables"]
+        written = {
+            ("prod", "us-east-1"): self.catalog_policy("prod", "us-east-1", [
+                {"Sid": "PartnerReadsCatalog", "Effect": "Allow",
+                 "Principal": {"AWS": root(FOREIGN_ACCOUNT)}, "Action": read}]),
+            # RCPs do not govern Glue: not blocked.
+            ("shared", "us-east-1"): self.catalog_policy("shared", "us-east-1", [
+                {"Sid": "AnyoneReadsCatalog", "Effect": "Allow", "Principal": "*",
+                 "Action": read}]),
+            ("dev", "eu-west-1"): self.catalog_policy("dev", "eu-west-1", [
+                {"Sid": "OrgReadsCatalog", "Effect": "Allow", "Principal": "*", "Action": read,
+                 "Condition": {"StringEquals": {"aws:PrincipalOrgID": self.org_id}}}]),
+        }
+        # A scan records a catalog only when it carries a policy (docs/findings.md).
+        for (alias, region), doc in written.items():
+            self.add(alias, region, "AWS::Glue::DataCatalog", "catalog",
+                     f"arn:aws:glue:{region}:{self.id(alias)}:catalog",
+                     {"policy": doc}, created_by="aws:glue-data-catalog")
+
+    # ---- AMIs -------------------------------------------------------------------------------
+
+    def image(self, alias, region, name, launch_permissions):
+        """Registers an AMI (Name = name) on a snapshot of its own (`<name>-root`, made with
+        ebs_snapshot(), so a scanned EBS snapshot without any createVolumePermission) and adds
+        its launch permissions ({group}, {user_id}, {organization_arn},
+        {organizational_unit_arn}, as ModifyImageAttribute writes them). The launcher makes
+        moto's RegisterImage use that snapshot (moto made one of its own)."""
+        ec2 = self.client(alias, "ec2", region)
+        self.ebs_snapshot(alias, region, f"{name}-root")
+        snapshot_id = self.resources[-1]["written"]["snapshot_id"]
+        image_id = ec2.register_image(
+            Name=name, Description=f"perimeter demo: {name}", Architecture="x86_64",
+            VirtualizationType="hvm", RootDeviceName="/dev/xvda",
+            BlockDeviceMappings=[{"DeviceName": "/dev/xvda",
+                                  "Ebs": {"SnapshotId": snapshot_id, "VolumeType": "gp3"}}],
+        )["ImageId"]
+        api = {"group": "Group", "user_id": "UserId", "organization_arn": "OrganizationArn",
+               "organizational_unit_arn": "OrganizationalUnitArn"}
+        ec2.modify_image_attribute(ImageId=image_id, LaunchPermission={"Add": [
+            {api[k]: v for k, v in p.items()} for p in launch_permissions]})
+        self.add(alias, region, "AWS::EC2::Image", name,
+                 f"arn:aws:ec2:{region}::image/{image_id}",
+                 {"image_id": image_id, "root_snapshot_id": snapshot_id,
+                  "launch_permissions": list(launch_permissions)})
+
+    def images(self):
+        """One AMI each: public, cross-account, and shared with the own organization and one of
+        its OUs. RCPs do not govern EC2: the public one in `shared` is not blocked."""
+        org_arn = f"arn:aws:organizations::{MANAGEMENT_ACCOUNT}:organization/{self.org_id}"
+        ou_arn = (f"arn:aws:organizations::{MANAGEMENT_ACCOUNT}:ou/{self.org_id}/"
+                  f"{self.ou_ids['Workloads']}")
+        self.image("shared", "us-east-1", "ami-public", [{"group": "all"}])
+        self.image("prod", "us-east-1", "ami-cross-account", [{"user_id": FOREIGN_ACCOUNT}])
+        self.image("dev", "us-east-1", "ami-org-shared", [{"organization_arn": org_arn},
+                                                          {"organizational_unit_arn": ou_arn}])
+
     # ---- read-back --------------------------------------------------------------------------
 
     def verify(self):
@@ -1298,6 +1773,7 @@ class Seeder:
         self._verify_dynamodb_listings()
         self._verify_networks()
         self._verify_origin_access_identities()
+        self._verify_new_listings()
         for r in self.resources:
             check = getattr(self, "_verify_" + r["type"].split("::", 1)[1].replace("::", "_"))
             check(r)
@@ -1614,6 +2090,199 @@ class Seeder:
             got = None
         expect(f"{r['key']} table policy", got, r["written"]["policy"])
 
+    def _verify_new_listings(self):
+        """In every account and region the listings of the scan's calls give exactly the
+        manifest's resources of each type added with EventBridge, CodeArtifact and the rest:
+        ListStreams, ListEventBuses (a `default` bus only with a policy), ListBackupVaults, ListDomains,
+        ListRepositories, DescribeResourcePolicies, DescribeDestinations, ListEmailIdentities,
+        ListVaults, ListDomainNames, GetRestApis and DescribeImages(Owners=self) (Glue's one
+        catalog per account and region is read by _verify_Glue_DataCatalog), and AMI Block
+        Public Access is in AWS's default state."""
+        for alias in self.accounts:
+            for region in REGIONS:
+                where = f"{alias}/{region}"
+
+                def seeded(rtype):
+                    return sorted(r["name"] for r in self.resources if r["type"] == rtype
+                                  and r["account"] == alias and r["region"] == region)
+
+                def listed(what, names, rtype):
+                    expect(f"{where} {what}", sorted(names), seeded(rtype))
+
+                c = lambda service: self.client(alias, service, region)  # noqa: E731
+                listed("ListStreams", c("kinesis").list_streams()["StreamNames"],
+                       "AWS::Kinesis::Stream")
+                # A `default` bus without a policy is not a resource of the scan.
+                listed("ListEventBuses",
+                       [b["Name"] for b in c("events").list_event_buses()["EventBuses"]
+                        if b["Name"] != "default" or b.get("Policy")],
+                       "AWS::Events::EventBus")
+                listed("ListBackupVaults", [v["BackupVaultName"] for v in c("backup")
+                                            .list_backup_vaults()["BackupVaultList"]],
+                       "AWS::Backup::BackupVault")
+                listed("ListDomains (CodeArtifact)",
+                       [d["name"] for d in c("codeartifact").list_domains()["domains"]],
+                       "AWS::CodeArtifact::Domain")
+                listed("ListRepositories", [r["name"] for r in c("codeartifact")
+                                            .list_repositories()["repositories"]],
+                       "AWS::CodeArtifact::Repository")
+                listed("DescribeResourcePolicies (Logs)", [p["policyName"] for p in c("logs")
+                                                           .describe_resource_policies()
+                                                           ["resourcePolicies"]],
+                       "AWS::Logs::ResourcePolicy")
+                listed("DescribeDestinations", [d["destinationName"] for d in c("logs")
+                                                .describe_destinations()["destinations"]],
+                       "AWS::Logs::Destination")
+                listed("ListEmailIdentities", [i["IdentityName"] for i in c("sesv2")
+                                               .list_email_identities()["EmailIdentities"]],
+                       "AWS::SES::EmailIdentity")
+                listed("ListVaults", [v["VaultName"] for v in c("glacier")
+                                      .list_vaults(accountId="-")["VaultList"]],
+                       "AWS::Glacier::Vault")
+                listed("ListDomainNames (OpenSearch)", [d["DomainName"] for d in c("opensearch")
+                                                        .list_domain_names()["DomainNames"]],
+                       "AWS::OpenSearchService::Domain")
+                listed("GetRestApis", [a["name"] for a in c("apigateway")
+                                       .get_rest_apis()["items"]], "AWS::ApiGateway::RestApi")
+                listed("DescribeImages(Owners=self)", [i["Name"] for i in c("ec2").describe_images(
+                    Owners=["self"])["Images"]], "AWS::EC2::Image")
+                expect(f"{where} AMI Block Public Access",
+                       c("ec2").get_image_block_public_access_state()[
+                           "ImageBlockPublicAccessState"], "unblocked")
+
+    def _verify_Kinesis_Stream(self, r):
+        kinesis = self.client(r["account"], "kinesis", r["region"])
+        got = kinesis.describe_stream_summary(StreamName=r["name"])["StreamDescriptionSummary"]
+        expect(f"{r['key']} stream", got["StreamARN"], r["arn"])
+        text = kinesis.get_resource_policy(ResourceARN=r["arn"])["Policy"]
+        # A stream without a policy answers "{}", as on AWS.
+        expect(f"{r['key']} stream policy", json.loads(text) if text != "{}" else None,
+               r["written"]["policy"])
+
+    def _verify_Events_EventBus(self, r):
+        buses = self.client(r["account"], "events", r["region"]).list_event_buses()["EventBuses"]
+        (bus,) = [b for b in buses if b["Name"] == r["name"]]
+        expect(f"{r['key']} bus", bus["Arn"], r["arn"])
+        expect(f"{r['key']} bus policy", json.loads(bus["Policy"]) if "Policy" in bus else None,
+               r["written"]["policy"])
+
+    def _verify_Backup_BackupVault(self, r):
+        got = self.client(r["account"], "backup", r["region"]).get_backup_vault_access_policy(
+            BackupVaultName=r["name"])
+        expect(f"{r['key']} vault", got["BackupVaultArn"], r["arn"])
+        expect(f"{r['key']} access policy", json.loads(got["Policy"]), r["written"]["policy"])
+
+    def _codeartifact_policy(self, r, call, **names):
+        ca = self.client(r["account"], "codeartifact", r["region"])
+        try:
+            got = getattr(ca, call)(**names)["policy"]
+        except ca.exceptions.ResourceNotFoundException:
+            return None
+        expect(f"{r['key']} policy ARN", got["resourceArn"], r["arn"])
+        return json.loads(got["document"])
+
+    def _verify_CodeArtifact_Domain(self, r):
+        (d,) = [d for d in self.client(r["account"], "codeartifact", r["region"])
+                .list_domains()["domains"] if d["name"] == r["name"]]
+        expect(f"{r['key']} domain", (d["arn"], d["owner"]), (r["arn"], r["account_id"]))
+        expect(f"{r['key']} domain policy",
+               self._codeartifact_policy(r, "get_domain_permissions_policy", domain=r["name"]),
+               r["written"]["policy"])
+
+    def _verify_CodeArtifact_Repository(self, r):
+        w = r["written"]
+        (repo,) = [x for x in self.client(r["account"], "codeartifact", r["region"])
+                   .list_repositories()["repositories"] if x["name"] == r["name"]]
+        expect(f"{r['key']} repository", (repo["arn"], repo["domainName"]), (r["arn"], w["domain"]))
+        expect(f"{r['key']} repository policy",
+               self._codeartifact_policy(r, "get_repository_permissions_policy",
+                                         domain=w["domain"], repository=r["name"]), w["policy"])
+
+    def _verify_Logs_ResourcePolicy(self, r):
+        (p,) = [p for p in self.client(r["account"], "logs", r["region"])
+                .describe_resource_policies()["resourcePolicies"]
+                if p["policyName"] == r["written"]["policy_name"]]
+        expect(f"{r['key']} resource policy", json.loads(p["policyDocument"]),
+               r["written"]["policy"])
+
+    def _verify_Logs_Destination(self, r):
+        w = r["written"]
+        (d,) = [d for d in self.client(r["account"], "logs", r["region"])
+                .describe_destinations(DestinationNamePrefix=r["name"])["destinations"]
+                if d["destinationName"] == r["name"]]
+        expect(f"{r['key']} destination", (d["arn"], d["targetArn"], d["roleArn"]),
+               (r["arn"], w["target_arn"], w["role_arn"]))
+        expect(f"{r['key']} destination access policy", json.loads(d["accessPolicy"]),
+               w["policy"])
+
+    def _verify_SES_EmailIdentity(self, r):
+        ses = self.client(r["account"], "sesv2", r["region"])
+        got = ses.get_email_identity(EmailIdentity=r["name"])["IdentityType"]
+        expect(f"{r['key']} identity type", got, r["written"]["identity_type"])
+        got = ses.get_email_identity_policies(EmailIdentity=r["name"])["Policies"]
+        expect(f"{r['key']} sending authorization policies",
+               {k: json.loads(v) for k, v in got.items()}, r["written"]["policies"])
+
+    def _verify_Glacier_Vault(self, r):
+        glacier = self.client(r["account"], "glacier", r["region"])
+        w = r["written"]
+        got = glacier.describe_vault(accountId="-", vaultName=r["name"])["VaultARN"]
+        expect(f"{r['key']} vault", got, r["arn"])
+        got = glacier.get_vault_access_policy(accountId="-", vaultName=r["name"])["policy"]
+        expect(f"{r['key']} vault access policy", json.loads(got["Policy"]), w["access_policy"])
+        try:
+            got = glacier.get_vault_lock(accountId="-", vaultName=r["name"])
+            got = {"policy": json.loads(got["Policy"]), "state": got["State"]}
+        except glacier.exceptions.ResourceNotFoundException:
+            got = None
+        expect(f"{r['key']} vault lock", got, w["lock"])
+
+    def _verify_OpenSearchService_Domain(self, r):
+        w = r["written"]
+        (d,) = self.client(r["account"], "opensearch", r["region"]).describe_domains(
+            DomainNames=[r["name"]])["DomainStatusList"]
+        expect(f"{r['key']} domain", d["ARN"], r["arn"])
+        expect(f"{r['key']} access policy", json.loads(d["AccessPolicies"]), w["access_policy"])
+        vpc = d.get("VPCOptions")
+        got = vpc and {"vpc_id": vpc.get("VPCId"), "subnet_ids": vpc["SubnetIds"],
+                       "security_group_ids": vpc["SecurityGroupIds"]}
+        expect(f"{r['key']} VPC options", got, w["vpc"])
+
+    def _verify_ApiGateway_RestApi(self, r):
+        w = r["written"]
+        (api,) = [a for a in self.client(r["account"], "apigateway", r["region"])
+                  .get_rest_apis()["items"] if a["id"] == w["rest_api_id"]]
+        expect(f"{r['key']} REST API", (api["name"], api["endpointConfiguration"]["types"]),
+               (r["name"], w["endpoint_types"]))
+        # AWS (and the launcher) answer the document with its quotes and slashes escaped: the
+        # body of a JSON string literal.
+        expect(f"{r['key']} resource policy", json.loads(json.loads(f'"{api["policy"]}"')),
+               w["policy"])
+
+    def _verify_Glue_DataCatalog(self, r):
+        try:
+            got = json.loads(self.client(r["account"], "glue", r["region"]).get_resource_policy()[
+                "PolicyInJson"])
+        except ClientError as e:
+            if e.response["Error"]["Code"] != "EntityNotFoundException":
+                raise
+            got = None
+        expect(f"{r['key']} catalog policy", got, r["written"]["policy"])
+
+    def _verify_EC2_Image(self, r):
+        ec2 = self.client(r["account"], "ec2", r["region"])
+        w = r["written"]
+        (img,) = ec2.describe_images(ImageIds=[w["image_id"]])["Images"]
+        expect(f"{r['key']} image",
+               (img["Name"], img["OwnerId"], img["BlockDeviceMappings"][0]["Ebs"]["SnapshotId"]),
+               (r["name"], r["account_id"], w["root_snapshot_id"]))
+        got = ec2.describe_image_attribute(ImageId=w["image_id"], Attribute="launchPermission")
+        names = {"Group": "group", "UserId": "user_id", "OrganizationArn": "organization_arn",
+                 "OrganizationalUnitArn": "organizational_unit_arn"}
+        got = [{names[k]: v for k, v in p.items()} for p in got["LaunchPermissions"]]
+        expect(f"{r['key']} launchPermission", sort_grants(got),
+               sort_grants(w["launch_permissions"]))
+
     # ---- manifest ---------------------------------------------------------------------------
 
     def manifest(self):
@@ -1662,6 +2331,17 @@ def main():
     seeder.ebs()  # after kms(): the encrypted snapshot uses prod's key
     seeder.rds()
     seeder.dynamodb()
+    seeder.kinesis()  # before logs(): the log destinations deliver to these streams
+    seeder.event_buses()
+    seeder.backup()
+    seeder.codeartifact()
+    seeder.logs()
+    seeder.ses()
+    seeder.glacier()
+    seeder.opensearch()  # after networks(): the VPC domain uses shared's default VPC
+    seeder.apigateway()
+    seeder.glue()
+    seeder.images()  # each AMI is registered on an EBS snapshot of its own
     seeded_in = time.monotonic() - start
     seed_calls = seeder.calls
     if not args.no_verify:
@@ -1676,13 +2356,20 @@ def main():
         if r["created_by"] == "seeder":
             counts[r["type"]] = counts.get(r["type"], 0) + 1
     by_type = ", ".join(f"{t.split('::', 1)[1]} {n}" for t, n in counts.items())
-    auto = sum(1 for r in seeder.resources if r["created_by"] != "seeder")
+    made_by = {"organizations:CreateAccount": f"{ROLE_NAME} roles",
+               "moto:default-event-bus": "default event buses",
+               "aws:glue-data-catalog": "Glue Data Catalogs"}
+    auto = {}
+    for r in seeder.resources:
+        if r["created_by"] != "seeder":
+            auto[r["created_by"]] = auto.get(r["created_by"], 0) + 1
+    auto = ", ".join(f"{n} {made_by[c]}" for c, n in auto.items())
     verified = "not verified" if args.no_verify else \
         f"verified by read-back ({seeder.calls - seed_calls} calls)"
     print(
         f"seeded organization {seeder.org_id}: {len(seeder.accounts)} accounts, "
         f"{len(REGIONS)} regions, {sum(counts.values())} resources ({by_type}) "
-        f"+ {auto} {ROLE_NAME} roles, {seed_calls} calls in {seeded_in:.1f} s; {verified}; "
+        f"+ {auto}, {seed_calls} calls in {seeded_in:.1f} s; {verified}; "
         f"total {time.monotonic() - start:.1f} s",
         file=sys.stderr,
     )

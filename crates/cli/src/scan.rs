@@ -136,6 +136,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
                 .iter()
                 .map(|why| format!("account {name}: {why}"))
                 .chain(a.skipped_regions.iter().map(|r| format!("account {name}, region {r}: not enabled in the account")))
+                .chain(a.skipped_types.iter().map(|t| {
+                    format!("account {name}, region {}: {} not enabled in the account ({})", t.region, t.resource_type, t.reason)
+                }))
                 .collect::<Vec<_>>()
         })
         .chain(not_offered(&inventory, &plan.resource_types))

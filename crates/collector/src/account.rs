@@ -6,7 +6,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 use aws_config::SdkConfig;
-use perimeter_model::{ErrorRecord, ResourceRecord, ResourceType, ScopeRecord};
+use perimeter_model::{ErrorRecord, ResourceRecord, ResourceType, ScopeRecord, SkippedType};
 use tokio::sync::Semaphore;
 
 use crate::aws::{in_region, Clients};
@@ -64,6 +64,16 @@ impl AccountCtx {
     }
 
     /// An error record of this account.
+    /// The record of a resource of this account in `region`.
+    pub fn record(&self, region: &str, arn: String, inputs: perimeter_model::ResourceInputs) -> ResourceRecord {
+        ResourceRecord { arn, account: self.account.clone(), region: region.to_string(), inputs }
+    }
+
+    /// The error record of one resource whose read failed, boxed as [`Read`] carries it.
+    pub fn resource_error(&self, region: &str, resource_type: ResourceType, arn: &str, failure: Failure) -> Box<ErrorRecord> {
+        Box::new(self.error(Some(region), Some(resource_type), Some(arn), failure))
+    }
+
     pub fn error(&self, region: Option<&str>, resource_type: Option<ResourceType>, arn: Option<&str>, failure: Failure) -> ErrorRecord {
         ErrorRecord {
             account: self.account.clone(),
@@ -90,6 +100,8 @@ pub struct Collected {
     pub networks: BTreeMap<String, String>,
     /// The scopes their readers read to the end (an error record may still cover one).
     pub finished: Vec<ScopeRecord>,
+    /// The scopes of types this account does not have enabled (finished too: nothing is there).
+    pub not_enabled: Vec<SkippedType>,
 }
 
 /// One resource read, skipped (`None`: not in scope), or an error record for it.
@@ -111,6 +123,13 @@ impl Collected {
         self.finished.push(ScopeRecord { account: ctx.account.clone(), region: region.to_string(), resource_type });
     }
 
+    /// Reports one scope of a type the service says this account does not have enabled: read
+    /// to the end, with nothing in it, and reported skipped with the service's words.
+    pub fn not_enabled(&mut self, ctx: &AccountCtx, region: &str, resource_type: ResourceType, reason: String) {
+        self.finish(ctx, region, resource_type);
+        self.not_enabled.push(SkippedType { region: region.to_string(), resource_type, reason });
+    }
+
     pub fn merge(&mut self, other: Collected) {
         self.resources.extend(other.resources);
         self.errors.extend(other.errors);
@@ -120,5 +139,6 @@ impl Collected {
         self.origin_access_identities.extend(other.origin_access_identities);
         self.networks.extend(other.networks);
         self.finished.extend(other.finished);
+        self.not_enabled.extend(other.not_enabled);
     }
 }

@@ -125,6 +125,16 @@ pub struct Clients {
     pub dynamodb: aws_sdk_dynamodb::Client,
     pub dynamodbstreams: aws_sdk_dynamodbstreams::Client,
     pub cloudfront: aws_sdk_cloudfront::Client,
+    pub kinesis: aws_sdk_kinesis::Client,
+    pub events: aws_sdk_eventbridge::Client,
+    pub backup: aws_sdk_backup::Client,
+    pub codeartifact: aws_sdk_codeartifact::Client,
+    pub logs: aws_sdk_cloudwatchlogs::Client,
+    pub ses: aws_sdk_sesv2::Client,
+    pub glacier: aws_sdk_glacier::Client,
+    pub opensearch: aws_sdk_opensearch::Client,
+    pub apigateway: aws_sdk_apigateway::Client,
+    pub glue: aws_sdk_glue::Client,
 }
 
 impl Clients {
@@ -179,6 +189,16 @@ impl Clients {
             dynamodb: client!(aws_sdk_dynamodb),
             dynamodbstreams: client!(aws_sdk_dynamodbstreams),
             cloudfront: client!(aws_sdk_cloudfront),
+            kinesis: client!(aws_sdk_kinesis),
+            events: client!(aws_sdk_eventbridge),
+            backup: client!(aws_sdk_backup),
+            codeartifact: client!(aws_sdk_codeartifact),
+            logs: client!(aws_sdk_cloudwatchlogs),
+            ses: client!(aws_sdk_sesv2),
+            glacier: client!(aws_sdk_glacier),
+            opensearch: client!(aws_sdk_opensearch),
+            apigateway: client!(aws_sdk_apigateway),
+            glue: client!(aws_sdk_glue),
         }
     }
 }

@@ -140,6 +140,7 @@ pub async fn collect(settings: &AwsSettings, options: &CollectOptions, progress:
             org_path: a.org_path.clone(),
             skipped,
             skipped_regions: Vec::new(),
+            skipped_types: Vec::new(),
             regions: None,
         });
     }
@@ -172,9 +173,10 @@ pub async fn collect(settings: &AwsSettings, options: &CollectOptions, progress:
     let (rcps, scans) = tokio::join!(rcps, scans);
 
     let mut all = Collected::default();
-    for s in scans {
+    for mut s in scans {
         if let Some(record) = inventory.accounts.iter_mut().find(|a| a.id == s.account) {
             record.skipped_regions = s.skipped_regions;
+            record.skipped_types = std::mem::take(&mut s.collected.not_enabled);
             record.regions = s.regions;
         }
         all.merge(s.collected);
@@ -382,6 +384,7 @@ mod tests {
             org_path: Some(path.into()),
             skipped: None,
             skipped_regions: Vec::new(),
+            skipped_types: Vec::new(),
             regions: Some(vec!["us-east-1".into()]),
         }
     }

@@ -33,6 +33,49 @@ where
     Ok(out)
 }
 
+/// Every item of every page of a listing whose SDK operation has no paginator: `send` sends
+/// one page request with the previous page's token, `items` takes a page's items and its next
+/// token. A token the service sent before ends the listing with a failure (a service that pages
+/// in a circle would otherwise never end).
+pub async fn token_pages<O, E, T, F, Fut>(
+    ctx: &AccountCtx,
+    operation: &str,
+    mut send: F,
+    mut items: impl FnMut(O) -> (Vec<T>, Option<String>),
+) -> Result<Vec<T>, Failure>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Result<O, SdkError<E, Response>>>,
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let mut out = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = ctx.call(send(token.clone())).await.map_err(|e| classify(&e).reading(operation))?;
+        let (page_items, next) = items(page);
+        out.extend(page_items);
+        match next.filter(|t| !t.is_empty()) {
+            Some(t) if seen.contains(&t) => {
+                return Err(Failure::new(perimeter_model::ErrorCode::Internal, format!("{operation}: the service sent the page token `{t}` twice")));
+            }
+            Some(t) => {
+                seen.push(t.clone());
+                token = Some(t);
+            }
+            None => return Ok(out),
+        }
+    }
+}
+
+/// A policy document as a service returned it, or `None` for none: an absent, blank or `{}`
+/// document (some services answer `{}` for a resource without a policy).
+pub fn policy_text(text: Option<&str>) -> Option<String> {
+    let text = text?.trim();
+    let empty = text.is_empty() || serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| v.as_object().is_some_and(|m| m.is_empty()));
+    (!empty).then(|| text.to_string())
+}
+
 /// Reads each item of `items` with at most `fan_out` reads in flight.
 pub async fn each<T, F, Fut>(items: Vec<T>, fan_out: usize, read: F) -> Vec<Fut::Output>
 where

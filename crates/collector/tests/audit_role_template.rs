@@ -12,7 +12,7 @@ fn the_stackset_template_grants_exactly_the_audit_role_read_actions() {
         .as_array()
         .expect("statements")
         .iter()
-        .filter(|s| s["Sid"] == "ReadResourcePolicies")
+        .filter(|s| s["Sid"] == "ReadResourcePolicies" || s["Sid"] == REST_APIS_SID)
         .flat_map(|s| s["Action"].as_array().cloned().unwrap_or_default())
         .filter_map(|a| a.as_str().map(str::to_string))
         .collect();
@@ -37,3 +37,24 @@ fn the_stackset_template_grants_exactly_the_audit_role_read_actions() {
         .collect();
     assert_eq!(granted, read, "the template's actions and the policy file's read actions differ");
 }
+
+/// API Gateway's read action, `apigateway:GET`, would read every GET path of the service (API
+/// keys among them): both files grant it on the REST API list only.
+#[test]
+fn api_gateway_reads_are_granted_on_the_rest_api_list_only() {
+    let policy: serde_json::Value =
+        serde_json::from_str(include_str!("../../../config/perimeter-audit-role-policy.json")).expect("policy JSON");
+    let statements = policy["Statement"].as_array().expect("statements");
+    let with_get: Vec<&serde_json::Value> =
+        statements.iter().filter(|s| s["Action"].as_array().is_some_and(|a| a.iter().any(|x| x == "apigateway:GET"))).collect();
+    assert_eq!(with_get.len(), 1, "one statement grants apigateway:GET");
+    assert_eq!(with_get[0]["Sid"], REST_APIS_SID);
+    assert_eq!(with_get[0]["Resource"], serde_json::json!([REST_APIS]));
+    let template = include_str!("../../../config/perimeter-audit-role-stackset.yaml");
+    let sid = template.find(&format!("Sid: {REST_APIS_SID}")).expect("the template's REST API statement");
+    let resource = template[sid..].lines().find_map(|l| l.trim().strip_prefix("Resource: ")).expect("its Resource");
+    assert_eq!(resource.trim_matches('"'), REST_APIS);
+}
+
+const REST_APIS_SID: &str = "ListRestApis";
+const REST_APIS: &str = "arn:aws:apigateway:*::/restapis";

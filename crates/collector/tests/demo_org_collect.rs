@@ -84,7 +84,20 @@ fn collected<'i>(inventory: &'i Inventory, account: &str, kind: ResourceType) ->
                 | ResourceInputs::RdsDbClusterSnapshot(_)
                 | ResourceInputs::DynamoDbTable(_)
                 | ResourceInputs::DynamoDbStream(_)
-                | ResourceInputs::S3ExpressDirectoryBucket(_) => r.arn.clone(),
+                | ResourceInputs::S3ExpressDirectoryBucket(_)
+                | ResourceInputs::ApiGatewayRestApi(_)
+                | ResourceInputs::EventsEventBus(_)
+                | ResourceInputs::OpenSearchDomain(_)
+                | ResourceInputs::GlacierVault(_)
+                | ResourceInputs::BackupVault(_)
+                | ResourceInputs::LogsResourcePolicy(_)
+                | ResourceInputs::LogsDestination(_)
+                | ResourceInputs::Ec2Image(_)
+                | ResourceInputs::GlueDataCatalog(_)
+                | ResourceInputs::SesEmailIdentity(_)
+                | ResourceInputs::CodeArtifactDomain(_)
+                | ResourceInputs::CodeArtifactRepository(_)
+                | ResourceInputs::KinesisStream(_) => r.arn.clone(),
             };
             (name, r)
         })
@@ -275,6 +288,14 @@ fn check_single_policy_types(inventory: &Inventory, manifest: &Value, alias: &st
         ResourceType::EfsFileSystem,
         ResourceType::DynamoDbTable,
         ResourceType::DynamoDbStream,
+        ResourceType::KinesisStream,
+        ResourceType::EventsEventBus,
+        ResourceType::BackupVault,
+        ResourceType::CodeArtifactDomain,
+        ResourceType::CodeArtifactRepository,
+        ResourceType::LogsResourcePolicy,
+        ResourceType::LogsDestination,
+        ResourceType::GlueDataCatalog,
     ];
     for t in types {
         for (arn, seed, record) in matched_by_arn(inventory, manifest, alias, id, t, checks) {
@@ -282,6 +303,46 @@ fn check_single_policy_types(inventory: &Inventory, manifest: &Value, alias: &st
             checks.eq(&format!("{arn}: region"), record.region.as_str(), seed["region"].as_str().unwrap_or_default());
             checks.eq(&format!("{arn}: policy"), json(policy.as_deref()), seed["written"]["policy"].clone());
         }
+    }
+}
+
+/// The types with more than one policy or with inputs beside it, keyed by ARN: Glacier's access
+/// and lock policies, SES's named policies, an OpenSearch domain's VPC, a REST API's endpoint
+/// types, an AMI's launch permissions.
+fn check_other_types(inventory: &Inventory, manifest: &Value, alias: &str, id: &str, checks: &mut Checks) {
+    let inputs_of = |r: &ResourceRecord| serde_json::to_value(&r.inputs).unwrap_or_default();
+    let text = |v: &Value| json(v.as_str());
+    for (arn, seed, record) in matched_by_arn(inventory, manifest, alias, id, ResourceType::GlacierVault, checks) {
+        let (w, got) = (&seed["written"], inputs_of(record));
+        checks.eq(&format!("{arn}: access policy"), text(&got["access_policy"]), w["access_policy"].clone());
+        checks.eq(&format!("{arn}: lock policy"), text(&got["lock_policy"]), w["lock"]["policy"].clone());
+        checks.eq(&format!("{arn}: lock state"), got["lock_state"].clone(), w["lock"]["state"].clone());
+    }
+    for (arn, seed, record) in matched_by_arn(inventory, manifest, alias, id, ResourceType::SesEmailIdentity, checks) {
+        let got = inputs_of(record);
+        let policies: BTreeMap<String, Value> =
+            got["policies"].as_object().into_iter().flatten().map(|(k, v)| (k.clone(), text(v))).collect();
+        let written: BTreeMap<String, Value> =
+            seed["written"]["policies"].as_object().into_iter().flatten().map(|(k, v)| (k.clone(), v.clone())).collect();
+        checks.eq(&format!("{arn}: sending authorization policies"), policies, written);
+    }
+    for (arn, seed, record) in matched_by_arn(inventory, manifest, alias, id, ResourceType::OpenSearchDomain, checks) {
+        let (w, got) = (&seed["written"], inputs_of(record));
+        checks.eq(&format!("{arn}: access policy"), text(&got["policy"]), w["access_policy"].clone());
+        checks.eq(&format!("{arn}: VPC"), got["vpc_id"].clone(), w["vpc"]["vpc_id"].clone());
+    }
+    for (arn, seed, record) in matched_by_arn(inventory, manifest, alias, id, ResourceType::ApiGatewayRestApi, checks) {
+        let (w, got) = (&seed["written"], inputs_of(record));
+        checks.eq(&format!("{arn}: resource policy"), text(&got["policy"]), w["policy"].clone());
+        checks.eq(&format!("{arn}: endpoint types"), got["endpoint_types"].clone(), w["endpoint_types"].clone());
+        checks.eq(&format!("{arn}: id"), got["id"].clone(), w["rest_api_id"].clone());
+    }
+    for (arn, seed, record) in matched_by_arn(inventory, manifest, alias, id, ResourceType::Ec2Image, checks) {
+        let (w, got) = (&seed["written"], inputs_of(record));
+        let grants = |v: &Value| -> BTreeSet<String> { v.as_array().into_iter().flatten().map(Value::to_string).collect() };
+        checks.eq(&format!("{arn}: image ID"), got["image_id"].clone(), w["image_id"].clone());
+        checks.eq(&format!("{arn}: launch permissions"), grants(&got["launch_permissions"]), grants(&w["launch_permissions"]));
+        checks.eq(&format!("{arn}: image Block Public Access"), got["block_public_access"].clone(), Value::from("unblocked"));
     }
 }
 
@@ -335,6 +396,7 @@ async fn demo_organization_is_collected_exactly() {
         check_lambda_sqs(&inventory, &manifest, alias, id, &mut checks);
         check_single_policy_types(&inventory, &manifest, alias, id, &mut checks);
         check_snapshots(&inventory, &manifest, alias, id, &mut checks);
+        check_other_types(&inventory, &manifest, alias, id, &mut checks);
         // Every scope of the account is complete: IAM once, the regional types per region.
         let regional = perimeter_model::ResourceType::ALL.iter().filter(|t| !t.is_global()).count();
         let scopes = inventory.scopes.iter().filter(|s| s.account == id).count();

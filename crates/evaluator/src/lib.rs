@@ -51,6 +51,13 @@ pub fn resource_services(t: ResourceType) -> Services {
     resources::services(t)
 }
 
+/// Every policy document of a resource as the analysis reads it (a service's documented
+/// shorthand expanded: API Gateway's `execute-api:/…`), each with its name; for tests and tools
+/// that check a request against the documents themselves.
+pub fn read_documents(record: &ResourceRecord) -> Vec<(String, Result<Policy, Error>)> {
+    resources::read_documents(record)
+}
+
 /// The catalog actions of [`resource_services`]`(t)`, each once.
 pub fn resource_actions(t: ResourceType) -> Vec<&'static str> {
     resources::actions(t)

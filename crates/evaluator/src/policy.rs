@@ -170,10 +170,16 @@ impl Condition {
 impl Policy {
     /// Parses a policy document from its JSON text.
     pub fn parse(text: &str) -> Result<Policy, Error> {
+        Policy::parse_with(text, |_| {})
+    }
+
+    /// [`Policy::parse`], with `rewrite` applied to the JSON before it is read as a policy.
+    pub fn parse_with(text: &str, rewrite: impl FnOnce(&mut Json)) -> Result<Policy, Error> {
         if text.len() > MAX_DOCUMENT_BYTES {
             return Err(Error::TooLarge { size: text.len(), limit: MAX_DOCUMENT_BYTES });
         }
-        let json = crate::json::parse(text)?;
+        let mut json = crate::json::parse(text)?;
+        rewrite(&mut json);
         Policy::from_json(&json)
     }
 

@@ -7,13 +7,13 @@ mod support;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use perimeter_evaluator::{analyze_guarded, evaluate, Decision, Policy};
+use perimeter_evaluator::{analyze_guarded, evaluate, read_documents, Decision, Policy};
 use perimeter_model::{Finding, ResourceRecord, SharedVia};
 use serde_json::Value;
 
-/// Every document of the resource, parsed, to check witnesses against.
+/// Every document of the resource, read as the analysis reads it, to check witnesses against.
 fn documents(record: &ResourceRecord) -> Vec<Policy> {
-    record.inputs.documents().into_iter().filter_map(|d| Policy::parse(d.text).ok()).collect()
+    read_documents(record).into_iter().filter_map(|(_, p)| p.ok()).collect()
 }
 
 fn check_case(path: &Path) -> Result<(), String> {

@@ -53,6 +53,8 @@ pub enum SharedVia {
     FunctionUrl,
     /// A snapshot's sharing attribute (EBS `createVolumePermission`, RDS `restore`).
     SnapshotPermission,
+    /// An AMI's `launchPermission` attribute.
+    LaunchPermission,
 }
 
 impl SharedVia {
@@ -65,6 +67,7 @@ impl SharedVia {
             SharedVia::Grant => "GRANT",
             SharedVia::FunctionUrl => "FUNCTION_URL",
             SharedVia::SnapshotPermission => "SNAPSHOT_PERMISSION",
+            SharedVia::LaunchPermission => "LAUNCH_PERMISSION",
         }
     }
 }

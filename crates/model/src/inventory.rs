@@ -68,10 +68,24 @@ pub struct AccountRecord {
     /// Regions asked for that are not enabled in the account (skipped, not errors).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skipped_regions: Vec<String>,
+    /// Resource types the account does not have enabled in a scanned region (the service
+    /// refuses the account: S3 Glacier vaults for accounts that never stored in Glacier). Such
+    /// a scope is read to the end (there is nothing in it) and reported skipped, not an error.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped_types: Vec<SkippedType>,
     /// The regions scanned in the account; `None` when it was not scanned, or could not be
     /// entered (an error record then says why).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regions: Option<Vec<String>>,
+}
+
+/// A resource type the account does not have enabled in one region, and what the service said.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SkippedType {
+    pub region: String,
+    pub resource_type: ResourceType,
+    pub reason: String,
 }
 
 /// The resource types a scan was asked to read.

@@ -9,7 +9,7 @@ pub mod resource_control;
 pub mod zone;
 
 pub use finding::{ErrorCode, Finding, Principal, Request, RequestPrincipal, SharedVia};
-pub use inventory::{AccountRecord, AccountStatus, EndRecord, ErrorRecord, InventoryRecord, PlanRecord, ScopeRecord};
+pub use inventory::{AccountRecord, AccountStatus, EndRecord, ErrorRecord, InventoryRecord, PlanRecord, ScopeRecord, SkippedType};
 pub use resource::{
     Document, TypeInputs, UnknownResourceType, GLOBAL_REGION,
     AclGrant, AclGrantee, AclPermission, BlockPublicAccess, FunctionUrl, GrantConstraints,
@@ -19,6 +19,10 @@ pub use resource::{
     EcrRepositoryInputs, EfsFileSystemInputs, SecretsManagerSecretInputs, SnsTopicInputs, Ec2SnapshotInputs,
     RdsSnapshotInputs, SnapshotBlockPublicAccess, VolumePermission, DynamoDbStreamInputs, DynamoDbTableInputs,
     S3ExpressDirectoryBucketInputs, S3_EXPRESS_REGIONS,
+    ApiGatewayRestApiInputs, BackupVaultInputs, CodeArtifactDomainInputs, CodeArtifactRepositoryInputs,
+    Ec2ImageInputs, EventsEventBusInputs, GlacierVaultInputs, GlueDataCatalogInputs, ImageBlockPublicAccess,
+    KinesisStreamInputs, LaunchPermission, LogsDestinationInputs, LogsResourcePolicyInputs, OpenSearchDomainInputs,
+    SesEmailIdentityInputs,
 };
 pub use resource_control::{rcp_governs, BlockedBy, ResourceControlPolicy, ResourceControls, RCP_SERVICES};
 pub use zone::{Zone, ZoneAccount, ZoneAccountKind};

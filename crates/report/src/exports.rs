@@ -177,6 +177,14 @@ fn asff_type(t: perimeter_model::ResourceType) -> &'static str {
         DynamoDbStream => "Other",
         // ASFF has no resource details type for S3 directory buckets.
         S3ExpressDirectoryBucket => "Other",
+        ApiGatewayRestApi => "AwsApiGatewayRestApi",
+        EventsEventBus => "AwsEventsEventbus",
+        OpenSearchDomain => "AwsOpenSearchServiceDomain",
+        BackupVault => "AwsBackupBackupVault",
+        KinesisStream => "AwsKinesisStream",
+        // ASFF has no resource details type for these.
+        GlacierVault | LogsResourcePolicy | LogsDestination | Ec2Image | GlueDataCatalog | SesEmailIdentity
+        | CodeArtifactDomain | CodeArtifactRepository => "Other",
     }
 }
 

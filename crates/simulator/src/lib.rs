@@ -1,9 +1,10 @@
 //! perimeter-simulator: a simulated AWS endpoint for tests and benchmarks only, never for
 //! production. It answers exactly the API subset the collector uses (STS, IAM, Organizations,
 //! Account, S3 and S3 Control, S3 Express One Zone directory buckets and their access points,
-//! KMS, Lambda, SQS, Secrets Manager, SNS, ECR, EFS, EC2 snapshots, VPCs and VPC endpoints, RDS
-//! DB and DB cluster snapshots, DynamoDB tables and resource policies, DynamoDB Streams, and
-//! CloudFront's origin access identities),
+//! KMS, Lambda, SQS, Secrets Manager, SNS, ECR, EFS, EC2 snapshots, AMIs, VPCs and VPC
+//! endpoints, RDS DB and DB cluster snapshots, DynamoDB tables and resource policies, DynamoDB
+//! Streams, CloudFront's origin access identities, Kinesis, EventBridge, Backup, CodeArtifact,
+//! CloudWatch Logs, SES v2, Glacier, OpenSearch Service, API Gateway and Glue),
 //! in the wire protocols the AWS SDK for Rust expects, for a synthetic organization of up to
 //! thousands of accounts generated from a seed ([`org`]), with per-request latency, fault
 //! injection and a request counter ([`faults`]).
@@ -74,10 +75,13 @@ impl Simulator {
     }
 
     /// Replaces the policy of one Secrets Manager secret, SNS topic, ECR repository, EFS file
-    /// system, DynamoDB table, DynamoDB stream, directory bucket or directory-bucket access
-    /// point (by ARN), or removes it (`None`: to serve a resource without a policy, which each
-    /// service answers its own way); `false` when no such resource has that ARN. The counts
-    /// ([`Self::resource_count`], [`Self::external_grants`]) stay those of the generation.
+    /// system, DynamoDB table, DynamoDB stream, directory bucket, directory-bucket access point,
+    /// Kinesis stream, event bus, Backup vault, CodeArtifact domain or repository, Logs resource
+    /// policy or destination, SES identity, Glue Data Catalog, Glacier vault (its access
+    /// policy), OpenSearch domain or REST API (by the ARN of [`org`]'s records), or removes it
+    /// (`None`: to serve a resource without a policy, which each service answers its own way);
+    /// `false` when no such resource has that ARN. The counts ([`Self::resource_count`],
+    /// [`Self::external_grants`]) stay those of the generation.
     pub fn set_resource_policy(&mut self, arn: &str, policy: Option<&str>) -> bool {
         let access_point = self
             .org
@@ -89,6 +93,20 @@ impl Simulator {
         if let Some(p) = access_point {
             p.policy = policy.map(str::to_string);
             return true;
+        }
+        // The kinds whose records are not `PolicyResource`s.
+        for r in self.org.accounts.iter_mut().flat_map(|a| a.regions.values_mut()) {
+            let slot = r
+                .glacier_vaults
+                .iter_mut()
+                .find(|v| v.arn == arn)
+                .map(|v| &mut v.policy)
+                .or_else(|| r.opensearch_domains.iter_mut().find(|d| d.arn == arn).map(|d| &mut d.policy))
+                .or_else(|| r.rest_apis.iter_mut().find(|a| a.arn == arn).map(|a| &mut a.policy));
+            if let Some(slot) = slot {
+                *slot = policy.map(str::to_string);
+                return true;
+            }
         }
         let found = self
             .org
@@ -104,6 +122,15 @@ impl Simulator {
                     .chain(r.tables.iter_mut())
                     .chain(r.streams.iter_mut())
                     .chain(r.directory_buckets.iter_mut())
+                    .chain(r.kinesis_streams.iter_mut())
+                    .chain(r.event_buses.iter_mut())
+                    .chain(r.backup_vaults.iter_mut())
+                    .chain(r.codeartifact_domains.iter_mut())
+                    .chain(r.codeartifact_repositories.iter_mut())
+                    .chain(r.logs_resource_policies.iter_mut())
+                    .chain(r.logs_destinations.iter_mut())
+                    .chain(r.email_identities.iter_mut())
+                    .chain(r.data_catalogs.iter_mut())
             })
             .find(|p| p.arn == arn);
         match found {
@@ -137,7 +164,10 @@ impl Simulator {
 
     /// Resources a complete scan reads (buckets, roles, customer keys, functions, layer
     /// versions, queues, secrets, topics, repositories, file systems, EBS snapshots, DB snapshots,
-    /// DB cluster snapshots, DynamoDB tables, DynamoDB streams, directory buckets).
+    /// DB cluster snapshots, DynamoDB tables, DynamoDB streams, directory buckets, Kinesis
+    /// streams, custom event buses, Backup vaults, CodeArtifact domains and repositories, Logs
+    /// resource policies and destinations, SES identities, Glacier vaults, OpenSearch domains,
+    /// REST APIs, Data Catalogs, AMIs).
     pub fn resource_count(&self) -> usize {
         self.org.resource_count()
     }
@@ -149,8 +179,10 @@ impl Simulator {
     /// signed as `s3express`, are `S3Express:ListDirectoryBuckets` and `S3Express:GetBucketPolicy`,
     /// and S3 Control's directory-bucket access point calls, signed as `s3express` or `s3`, are
     /// `S3ExpressControl:ListAccessPointsForDirectoryBuckets` and
-    /// `S3ExpressControl:GetAccessPointPolicy`), every attempt counted: faulted, hung and
-    /// unsupported ones too.
+    /// `S3ExpressControl:GetAccessPointPolicy`; the added services as their SDKs name
+    /// themselves: `Kinesis:`, `EventBridge:`, `Backup:`, `codeartifact:`, `CloudWatch Logs:`,
+    /// `SESv2:`, `Glacier:`, `OpenSearch:`, `API Gateway:`, `Glue:`), every attempt counted:
+    /// faulted, hung and unsupported ones too.
     pub fn counts(&self) -> BTreeMap<String, u64> {
         self.ledger.counts()
     }

@@ -3,10 +3,14 @@
 //! `resources_per_account_region` resources (S3 buckets, IAM roles in the first region's share,
 //! KMS keys, Lambda functions and layer versions, SQS queues, Secrets Manager secrets, SNS topics,
 //! ECR repositories, EFS file systems, EBS snapshots, RDS DB snapshots, RDS DB cluster
-//! snapshots, DynamoDB tables and DynamoDB streams), each with a policy (or, for snapshots, a
-//! share attribute) that lets the organization in and, at `external_grant_rate`, one grant to an
-//! outsider. Everything is drawn from one `fastrand::Rng` seeded with the configuration's seed,
-//! in a fixed order, so the same configuration always gives the same organization.
+//! snapshots, DynamoDB tables and DynamoDB streams, Kinesis data streams, EventBridge event
+//! buses, Backup vaults, CodeArtifact domains and repositories, CloudWatch Logs resource
+//! policies and destinations, SES email identities, Glacier vaults, OpenSearch domains, API
+//! Gateway REST APIs, Glue Data Catalogs and EC2 AMIs), each with a policy (or, for snapshots
+//! and AMIs, a share attribute) that lets the organization in and, at `external_grant_rate`, one
+//! grant to an outsider. Everything is drawn from one `fastrand::Rng` seeded with the
+//! configuration's seed, in a fixed order, so the same configuration always gives the same
+//! organization.
 //!
 //! A `Table` slot makes a DynamoDB table `sim-table-<n>` without a stream; a `Stream` slot makes
 //! a table `sim-streamtable-<n>` with a stream (label [`STREAM_LABEL`]): two resources, each with
@@ -59,6 +63,48 @@
 //! Access does not take away, whatever the network origin): a public bucket policy whose
 //! bucket's access point grants an outsider gives one finding, through the access point.
 //!
+//! The kinds added after the directory buckets sit at the end of the rotation (first region:
+//! slots 15 to 27 of 28; the others: 14 to 26 of 27), in this order; each policy is the
+//! organization's statement and, at the external rate, the outsider's (public allowed), with the
+//! kind's action (and `Resource`):
+//! - Kinesis data stream `sim-stream-<n>` (`kinesis:GetRecords` on the stream's ARN); a stream
+//!   without a policy answers GetResourcePolicy with `{"Policy":"{}"}`.
+//! - EventBridge event bus `sim-bus-<n>` (`events:PutEvents` on the bus's ARN). Every (account,
+//!   region) also has the `default` bus, without a policy, listed first by ListEventBuses: it is
+//!   context, not a resource (never counted, like the AWS-managed key).
+//! - Backup vault `sim-backupvault-<n>` (`backup:CopyIntoBackupVault` on the vault's ARN).
+//! - CodeArtifact domain `sim-domain-<n>` (`codeartifact:GetAuthorizationToken` on the domain's
+//!   ARN) and repository `sim-repository-<n>` inside the domain `sim-domain-<n>` of the same
+//!   (account, region) (its slot follows the domain's, so the domain is always there;
+//!   `codeartifact:ReadFromRepository` on the repository's ARN).
+//! - CloudWatch Logs account-level resource policy `sim-logs-policy-<n>` (`logs:PutLogEvents` on
+//!   `arn:aws:logs:<region>:<account>:log-group:*`; the record ARN, perimeter's own, is
+//!   `arn:aws:logs:<region>:<account>:resource-policy:<name>`) and destination
+//!   `sim-destination-<n>` (`logs:PutSubscriptionFilter` on the destination's ARN).
+//! - SES email identity `sim-identity-<n>.example.com` (a domain; one sending authorization
+//!   policy, [`SES_POLICY_NAME`], `ses:SendEmail` on the identity's ARN).
+//! - Glacier vault `sim-vault-<n>` (`glacier:InitiateJob` and `glacier:GetJobOutput` on the
+//!   vault's ARN). Counted over the organization, every 2nd vault from the first has a vault lock
+//!   ([`VaultLock`]: a Deny-only policy, `Locked` for k mod 4 = 0, `InProgress` for 2), which
+//!   grants nothing.
+//! - OpenSearch domain `sim-search-<n>` (`es:ESHttpGet` on `<domain ARN>/*`); counted over the
+//!   organization, every 2nd from the 2nd is a VPC domain (the VPC of its (account, region)).
+//! - API Gateway REST API `sim-api-<n>` (ID: 10 lower-case letters and digits; record ARN
+//!   `arn:aws:apigateway:<region>::/restapis/<id>`; `execute-api:Invoke` on
+//!   `arn:aws:execute-api:<region>:<account>:<id>/*`); counted over the organization, every 2nd
+//!   from the 2nd is `PRIVATE` (with the account's VPC endpoint), the others alternate
+//!   `REGIONAL` and `EDGE`.
+//! - Glue Data Catalog (name: the account ID; `glue:GetTable` on
+//!   `arn:aws:glue:<region>:<account>:table/*/*`): one per (account, region), made by the first
+//!   `DataCatalog` slot; a later one in the same (account, region) makes nothing (one resource
+//!   fewer than slots).
+//! - EC2 AMI `ami-<17 hex>` named `sim-image-<n>`, shared by its `launchPermission`, not a
+//!   policy, and not at the external rate: counted over the organization, the k-th image is
+//!   shared with [`EXTERNAL_ACCOUNT`] (k even: a cross-account outsider) or with the
+//!   organization's ARN ([`organization_arn`], k odd: internal). Never public.
+//!   [`Account::image_bpa`] is `block-new-sharing` for member accounts of odd index and
+//!   `unblocked` for the others (reported only).
+//!
 //! Context the collector reads besides the resources (never counted as resources): every
 //! (account, region) has one VPC ([`vpc_id`]; the default VPC `172.31.0.0/16` in accounts of
 //! even index, `10.<b>.0.0/16` otherwise) with one S3 gateway endpoint ([`vpc_endpoint_id`]),
@@ -102,6 +148,8 @@ pub const S3_EXPRESS_ZONES: [(&str, &str); 7] = [
 pub const DIRECTORY_BUCKET_SHARE: usize = 20;
 /// One in this many general purpose buckets names its account's origin access identity.
 pub const OAI_BUCKET_SHARE: usize = 4;
+/// The name of every SES identity's one sending authorization policy.
+pub const SES_POLICY_NAME: &str = "sim-sending-authorization";
 
 /// The kind of resource a slot of an (account, region) gets, in rotation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,10 +169,23 @@ enum Kind {
     DbClusterSnapshot,
     Table,
     Stream,
+    KinesisStream,
+    EventBus,
+    BackupVault,
+    CodeArtifactDomain,
+    CodeArtifactRepository,
+    LogsResourcePolicy,
+    LogsDestination,
+    EmailIdentity,
+    GlacierVault,
+    OpenSearchDomain,
+    RestApi,
+    DataCatalog,
+    Image,
 }
 
 // New kinds go at the end, so that the earlier slots keep their kinds.
-const FIRST_REGION_KINDS: [Kind; 15] = [
+const FIRST_REGION_KINDS: [Kind; 28] = [
     Kind::Bucket,
     Kind::Role,
     Kind::Key,
@@ -140,8 +201,21 @@ const FIRST_REGION_KINDS: [Kind; 15] = [
     Kind::DbClusterSnapshot,
     Kind::Table,
     Kind::Stream,
+    Kind::KinesisStream,
+    Kind::EventBus,
+    Kind::BackupVault,
+    Kind::CodeArtifactDomain,
+    Kind::CodeArtifactRepository,
+    Kind::LogsResourcePolicy,
+    Kind::LogsDestination,
+    Kind::EmailIdentity,
+    Kind::GlacierVault,
+    Kind::OpenSearchDomain,
+    Kind::RestApi,
+    Kind::DataCatalog,
+    Kind::Image,
 ];
-const OTHER_REGION_KINDS: [Kind; 14] = [
+const OTHER_REGION_KINDS: [Kind; 27] = [
     Kind::Bucket,
     Kind::Key,
     Kind::Function,
@@ -156,6 +230,19 @@ const OTHER_REGION_KINDS: [Kind; 14] = [
     Kind::DbClusterSnapshot,
     Kind::Table,
     Kind::Stream,
+    Kind::KinesisStream,
+    Kind::EventBus,
+    Kind::BackupVault,
+    Kind::CodeArtifactDomain,
+    Kind::CodeArtifactRepository,
+    Kind::LogsResourcePolicy,
+    Kind::LogsDestination,
+    Kind::EmailIdentity,
+    Kind::GlacierVault,
+    Kind::OpenSearchDomain,
+    Kind::RestApi,
+    Kind::DataCatalog,
+    Kind::Image,
 ];
 
 /// An outsider's grant, if the resource got one.
@@ -163,9 +250,9 @@ const OTHER_REGION_KINDS: [Kind; 14] = [
 pub enum External {
     /// `"Principal": {"AWS": "arn:aws:iam::999999999999:root"}`.
     CrossAccount,
-    /// `"Principal": "*"` without a condition (S3, SQS, Lambda, Secrets Manager, SNS, ECR, EFS and
-    /// DynamoDB; never IAM or KMS); for a snapshot, the share with `all` (never an encrypted RDS
-    /// one).
+    /// `"Principal": "*"` without a condition (S3, SQS, Lambda, Secrets Manager, SNS, ECR, EFS,
+    /// DynamoDB and every kind added after the directory buckets; never IAM or KMS); for a
+    /// snapshot, the share with `all` (never an encrypted RDS one; never for an AMI).
     Public,
 }
 
@@ -189,6 +276,9 @@ pub struct Account {
     /// EC2's snapshot Block Public Access state, the same in every region: `block-all-sharing`
     /// (member index a multiple of 4), `block-new-sharing` (index 4n+1) or `unblocked`.
     pub snapshot_bpa: &'static str,
+    /// EC2's image Block Public Access state, the same in every region: `block-new-sharing`
+    /// (member index odd) or `unblocked`.
+    pub image_bpa: &'static str,
     pub roles: Vec<Role>,
     pub users: Vec<User>,
     pub buckets: Vec<Bucket>,
@@ -353,13 +443,16 @@ pub struct Queue {
 }
 
 /// A resource whose only access document is one resource policy: a Secrets Manager secret, an
-/// SNS topic, an ECR repository, an EFS file system, a DynamoDB table, a DynamoDB stream or an
-/// S3 Express directory bucket.
+/// SNS topic, an ECR repository, an EFS file system, a DynamoDB table, a DynamoDB stream, an
+/// S3 Express directory bucket, a Kinesis data stream, an EventBridge event bus, a Backup vault,
+/// a CodeArtifact domain or repository, a CloudWatch Logs resource policy or destination, an SES
+/// email identity or a Glue Data Catalog.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PolicyResource {
     /// The secret's or topic's name, the repository's name, the file system's ID (`fs-…`), the
     /// table's name, the directory bucket's name; for a stream, its table's name (the label is
-    /// [`STREAM_LABEL`]).
+    /// [`STREAM_LABEL`]); for a CodeArtifact repository its own name (the domain is in its ARN,
+    /// [`codeartifact_domain`]); for a Data Catalog, the account ID (the catalog ID).
     pub name: String,
     pub arn: String,
     /// The policy document; `None` = no policy (never generated: see
@@ -383,6 +476,77 @@ pub struct Snapshot {
     /// Who may restore it, in order: another member account, then the outsider
     /// ([`EXTERNAL_ACCOUNT`]) or `all` when it has an outsider's grant.
     pub shared_with: Vec<String>,
+    pub external: Option<External>,
+}
+
+/// A Glacier vault: its access policy and, for some, a vault lock.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlacierVault {
+    pub name: String,
+    pub arn: String,
+    /// The access policy; `None` = none (never generated: see
+    /// [`crate::Simulator::set_resource_policy`]), answered 404 ResourceNotFoundException.
+    pub policy: Option<String>,
+    /// The vault lock, if any (GetVaultLock; 404 ResourceNotFoundException without).
+    pub lock: Option<VaultLock>,
+    pub external: Option<External>,
+}
+
+/// A Glacier vault lock: a Deny-only lock policy (it grants nothing) and its state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VaultLock {
+    pub policy: String,
+    /// `Locked`, or `InProgress` (which has an expiration date).
+    pub state: &'static str,
+}
+
+/// An OpenSearch Service domain: its access policy and, for a VPC domain, its VPC.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenSearchDomain {
+    pub name: String,
+    pub arn: String,
+    /// The access policy; `None` = none (never generated), answered `"AccessPolicies": ""`.
+    pub policy: Option<String>,
+    /// `Some(vpc-…)`: VPC access (the VPC of its (account, region)); `None`: a public endpoint.
+    pub vpc: Option<String>,
+    pub external: Option<External>,
+}
+
+/// An API Gateway REST API: its resource policy and endpoint type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RestApi {
+    /// 10 lower-case letters and digits.
+    pub id: String,
+    pub name: String,
+    /// `arn:aws:apigateway:<region>::/restapis/<id>` (no account).
+    pub arn: String,
+    /// The policy document; `None` = none (never generated), answered without `policy`.
+    pub policy: Option<String>,
+    /// `REGIONAL`, `EDGE` or `PRIVATE`.
+    pub endpoint_type: &'static str,
+    pub external: Option<External>,
+}
+
+/// One `launchPermission` entry of an AMI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LaunchPermission {
+    /// `<group>all</group>` (never generated).
+    Group(String),
+    UserId(String),
+    OrganizationArn(String),
+    OrganizationalUnitArn(String),
+}
+
+/// An EC2 AMI, shared by its `launchPermission` attribute.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Image {
+    /// `ami-<17 hex>`.
+    pub id: String,
+    /// `sim-image-<n>`.
+    pub name: String,
+    /// `arn:aws:ec2:<region>::image/<id>` (no account).
+    pub arn: String,
+    pub launch_permissions: Vec<LaunchPermission>,
     pub external: Option<External>,
 }
 
@@ -431,6 +595,33 @@ pub struct RegionResources {
     pub directory_buckets: Vec<PolicyResource>,
     /// The access points of those directory buckets (at most one each), in generation order.
     pub directory_access_points: Vec<DirectoryAccessPoint>,
+    /// Kinesis data streams (`sim-stream-<n>`).
+    pub kinesis_streams: Vec<PolicyResource>,
+    /// EventBridge custom event buses (`sim-bus-<n>`; the `default` bus is not among them).
+    pub event_buses: Vec<PolicyResource>,
+    /// Backup vaults (`sim-backupvault-<n>`).
+    pub backup_vaults: Vec<PolicyResource>,
+    /// CodeArtifact domains (`sim-domain-<n>`).
+    pub codeartifact_domains: Vec<PolicyResource>,
+    /// CodeArtifact repositories (`sim-repository-<n>`, in `sim-domain-<n>`).
+    pub codeartifact_repositories: Vec<PolicyResource>,
+    /// CloudWatch Logs account-level resource policies (`sim-logs-policy-<n>`).
+    pub logs_resource_policies: Vec<PolicyResource>,
+    /// CloudWatch Logs destinations (`sim-destination-<n>`).
+    pub logs_destinations: Vec<PolicyResource>,
+    /// SES email identities (`sim-identity-<n>.example.com`), each with one policy named
+    /// [`SES_POLICY_NAME`].
+    pub email_identities: Vec<PolicyResource>,
+    /// Glacier vaults (`sim-vault-<n>`).
+    pub glacier_vaults: Vec<GlacierVault>,
+    /// OpenSearch domains (`sim-search-<n>`).
+    pub opensearch_domains: Vec<OpenSearchDomain>,
+    /// API Gateway REST APIs (`sim-api-<n>`).
+    pub rest_apis: Vec<RestApi>,
+    /// The Glue Data Catalog, when a `DataCatalog` slot made it (at most one).
+    pub data_catalogs: Vec<PolicyResource>,
+    /// EC2 AMIs (`sim-image-<n>`).
+    pub images: Vec<Image>,
     /// The one VPC.
     pub vpcs: Vec<Vpc>,
     /// The one VPC endpoint (of that VPC).
@@ -469,6 +660,10 @@ impl Org {
             directory_buckets: 0,
             general_buckets: 0,
             cross_account_buckets: 0,
+            glacier_vaults: 0,
+            opensearch_domains: 0,
+            rest_apis: 0,
+            images: 0,
         };
         // A region both configured and disabled is disabled: nothing lives there.
         let regions: Vec<String> = config.regions.iter().filter(|r| !config.disabled_regions.contains(*r)).cloned().collect();
@@ -498,9 +693,11 @@ impl Org {
 
     /// Resources a complete scan reads: buckets, roles, customer keys, functions, layer
     /// versions, queues, secrets, topics, repositories, file systems, EBS snapshots, DB snapshots,
-    /// DB cluster snapshots, DynamoDB tables, DynamoDB streams and directory buckets (not users,
-    /// AWS-managed keys, aliases, access points, VPCs, VPC endpoints or origin access
-    /// identities).
+    /// DB cluster snapshots, DynamoDB tables, DynamoDB streams, directory buckets, Kinesis
+    /// streams, custom event buses, Backup vaults, CodeArtifact domains and repositories, Logs
+    /// resource policies and destinations, SES identities, Glacier vaults, OpenSearch domains,
+    /// REST APIs, Data Catalogs and AMIs (not users, AWS-managed keys, the `default` event buses,
+    /// aliases, access points, VPCs, VPC endpoints or origin access identities).
     pub fn resource_count(&self) -> usize {
         self.resource_count
     }
@@ -525,13 +722,22 @@ impl Org {
             a.roles.iter().for_each(|r| add(id, "global", "AWS::IAM::Role", r.external, false));
             a.buckets.iter().for_each(|b| add(id, &b.region, "AWS::S3::Bucket", b.external, false));
             for (region, res) in &a.regions {
-                let policies: [(&'static str, &[PolicyResource]); 6] = [
+                let policies: [(&'static str, &[PolicyResource]); 15] = [
                     ("AWS::SecretsManager::Secret", &res.secrets),
                     ("AWS::SNS::Topic", &res.topics),
                     ("AWS::ECR::Repository", &res.repositories),
                     ("AWS::EFS::FileSystem", &res.file_systems),
                     ("AWS::DynamoDB::Table", &res.tables),
                     ("AWS::DynamoDB::Stream", &res.streams),
+                    ("AWS::Kinesis::Stream", &res.kinesis_streams),
+                    ("AWS::Events::EventBus", &res.event_buses),
+                    ("AWS::Backup::BackupVault", &res.backup_vaults),
+                    ("AWS::CodeArtifact::Domain", &res.codeartifact_domains),
+                    ("AWS::CodeArtifact::Repository", &res.codeartifact_repositories),
+                    ("AWS::Logs::ResourcePolicy", &res.logs_resource_policies),
+                    ("AWS::Logs::Destination", &res.logs_destinations),
+                    ("AWS::SES::EmailIdentity", &res.email_identities),
+                    ("AWS::Glue::DataCatalog", &res.data_catalogs),
                 ];
                 res.keys.iter().filter(|k| !k.aws_managed).for_each(|k| add(id, region, "AWS::KMS::Key", k.external, false));
                 res.functions.iter().for_each(|f| add(id, region, "AWS::Lambda::Function", f.external, false));
@@ -543,6 +749,11 @@ impl Org {
                 res.ebs_snapshots.iter().for_each(|s| add(id, region, "AWS::EC2::Snapshot", s.external, snapshots_blocked && public(s.external)));
                 res.db_snapshots.iter().for_each(|s| add(id, region, "AWS::RDS::DBSnapshot", s.external, false));
                 res.db_cluster_snapshots.iter().for_each(|s| add(id, region, "AWS::RDS::DBClusterSnapshot", s.external, false));
+                res.glacier_vaults.iter().for_each(|v| add(id, region, "AWS::Glacier::Vault", v.external, false));
+                // A VPC domain's and a private API's findings are not public, but findings still.
+                res.opensearch_domains.iter().for_each(|d| add(id, region, "AWS::OpenSearchService::Domain", d.external, false));
+                res.rest_apis.iter().for_each(|a| add(id, region, "AWS::ApiGateway::RestApi", a.external, false));
+                res.images.iter().for_each(|i| add(id, region, "AWS::EC2::Image", i.external, false));
                 // A directory bucket counts once, with its own outsider or its access point's
                 // (cross-account: never taken away).
                 for b in &res.directory_buckets {
@@ -618,6 +829,14 @@ struct Generator<'a> {
     general_buckets: usize,
     /// Buckets with a cross-account outsider so far: every 2nd pins it to a VPC endpoint.
     cross_account_buckets: usize,
+    /// Glacier vaults so far: every 2nd, from the first on, has a vault lock.
+    glacier_vaults: usize,
+    /// OpenSearch domains so far: every 2nd, from the 2nd on, is a VPC domain.
+    opensearch_domains: usize,
+    /// REST APIs so far: every 2nd, from the 2nd on, is private.
+    rest_apis: usize,
+    /// AMIs so far: the even ones are shared with the outsider, the odd ones with the organization.
+    images: usize,
 }
 
 impl Generator<'_> {
@@ -631,6 +850,7 @@ impl Generator<'_> {
             canonical_id: canonical_id(id),
             has_account_bpa: index.is_multiple_of(2),
             snapshot_bpa: snapshot_bpa(index),
+            image_bpa: image_bpa(index),
             roles: Vec::new(),
             users: Vec::new(),
             buckets: Vec::new(),
@@ -712,6 +932,25 @@ impl Generator<'_> {
                         // The stream is a resource of its own, besides its table.
                         self.resource_count += 1;
                     }
+                    Kind::KinesisStream => res.kinesis_streams.push(self.kinesis_stream(id, region, n)),
+                    Kind::EventBus => res.event_buses.push(self.event_bus(id, region, n)),
+                    Kind::BackupVault => res.backup_vaults.push(self.backup_vault(id, region, n)),
+                    Kind::CodeArtifactDomain => res.codeartifact_domains.push(self.codeartifact_domain(id, region, n)),
+                    Kind::CodeArtifactRepository => res.codeartifact_repositories.push(self.codeartifact_repository(id, region, n)),
+                    Kind::LogsResourcePolicy => res.logs_resource_policies.push(self.logs_resource_policy(id, region, n)),
+                    Kind::LogsDestination => res.logs_destinations.push(self.logs_destination(id, region, n)),
+                    Kind::EmailIdentity => res.email_identities.push(self.email_identity(id, region, n)),
+                    Kind::GlacierVault => res.glacier_vaults.push(self.glacier_vault(id, region, n)),
+                    Kind::OpenSearchDomain => res.opensearch_domains.push(self.opensearch_domain(id, region, n)),
+                    Kind::RestApi => res.rest_apis.push(self.rest_api(id, region, n)),
+                    Kind::DataCatalog => {
+                        // One catalog per (account, region): a later slot makes nothing.
+                        if !res.data_catalogs.is_empty() {
+                            continue;
+                        }
+                        res.data_catalogs.push(self.data_catalog(id, region));
+                    }
+                    Kind::Image => res.images.push(self.image(region, n)),
                 }
                 self.resource_count += 1;
             }
@@ -944,6 +1183,129 @@ impl Generator<'_> {
         self.policy_resource(account, table.name.clone(), arn.clone(), "OrgReadStream", action, Some(&arn))
     }
 
+    fn kinesis_stream(&mut self, account: &str, region: &str, n: usize) -> PolicyResource {
+        let name = format!("sim-stream-{n}");
+        let arn = format!("arn:aws:kinesis:{region}:{account}:stream/{name}");
+        self.policy_resource(account, name, arn.clone(), "OrgRead", json!("kinesis:GetRecords"), Some(&arn))
+    }
+
+    fn event_bus(&mut self, account: &str, region: &str, n: usize) -> PolicyResource {
+        let name = format!("sim-bus-{n}");
+        let arn = format!("arn:aws:events:{region}:{account}:event-bus/{name}");
+        self.policy_resource(account, name, arn.clone(), "OrgPutEvents", json!("events:PutEvents"), Some(&arn))
+    }
+
+    fn backup_vault(&mut self, account: &str, region: &str, n: usize) -> PolicyResource {
+        let name = format!("sim-backupvault-{n}");
+        let arn = format!("arn:aws:backup:{region}:{account}:backup-vault:{name}");
+        self.policy_resource(account, name, arn.clone(), "OrgCopyInto", json!("backup:CopyIntoBackupVault"), Some(&arn))
+    }
+
+    fn codeartifact_domain(&mut self, account: &str, region: &str, n: usize) -> PolicyResource {
+        let name = format!("sim-domain-{n}");
+        let arn = format!("arn:aws:codeartifact:{region}:{account}:domain/{name}");
+        self.policy_resource(account, name, arn.clone(), "OrgToken", json!("codeartifact:GetAuthorizationToken"), Some(&arn))
+    }
+
+    /// The `n`-th repository, in the domain `sim-domain-<n>` of its (account, region) (made by
+    /// the slot before in the rotation).
+    fn codeartifact_repository(&mut self, account: &str, region: &str, n: usize) -> PolicyResource {
+        let name = format!("sim-repository-{n}");
+        let arn = format!("arn:aws:codeartifact:{region}:{account}:repository/sim-domain-{n}/{name}");
+        self.policy_resource(account, name, arn.clone(), "OrgReadRepository", json!("codeartifact:ReadFromRepository"), Some(&arn))
+    }
+
+    /// An account-level resource policy, over every log group of the (account, region).
+    fn logs_resource_policy(&mut self, account: &str, region: &str, n: usize) -> PolicyResource {
+        let name = format!("sim-logs-policy-{n}");
+        let arn = format!("arn:aws:logs:{region}:{account}:resource-policy:{name}");
+        let groups = format!("arn:aws:logs:{region}:{account}:log-group:*");
+        self.policy_resource(account, name, arn, "OrgPutLogEvents", json!("logs:PutLogEvents"), Some(&groups))
+    }
+
+    fn logs_destination(&mut self, account: &str, region: &str, n: usize) -> PolicyResource {
+        let name = format!("sim-destination-{n}");
+        let arn = format!("arn:aws:logs:{region}:{account}:destination:{name}");
+        self.policy_resource(account, name, arn.clone(), "OrgSubscribe", json!("logs:PutSubscriptionFilter"), Some(&arn))
+    }
+
+    fn email_identity(&mut self, account: &str, region: &str, n: usize) -> PolicyResource {
+        let name = format!("sim-identity-{n}.example.com");
+        let arn = format!("arn:aws:ses:{region}:{account}:identity/{name}");
+        self.policy_resource(account, name, arn.clone(), "OrgSend", json!("ses:SendEmail"), Some(&arn))
+    }
+
+    /// A vault with its access policy (the draws of `policy_resource`) and, for every 2nd of the
+    /// organization from the first, a vault lock (no draw).
+    fn glacier_vault(&mut self, account: &str, region: &str, n: usize) -> GlacierVault {
+        let name = format!("sim-vault-{n}");
+        let arn = format!("arn:aws:glacier:{region}:{account}:vaults/{name}");
+        let action = json!(["glacier:InitiateJob", "glacier:GetJobOutput"]);
+        let p = self.policy_resource(account, name, arn.clone(), "OrgRetrieve", action, Some(&arn));
+        let k = self.glacier_vaults;
+        self.glacier_vaults += 1;
+        let lock = k.is_multiple_of(2).then(|| VaultLock {
+            policy: policy(vec![json!({"Sid": "DenyDeleteYoungArchives", "Effect": "Deny", "Principal": "*",
+                "Action": "glacier:DeleteArchive", "Resource": arn,
+                "Condition": {"NumericLessThan": {"glacier:ArchiveAgeInDays": "365"}}})]),
+            state: if k.is_multiple_of(4) { "Locked" } else { "InProgress" },
+        });
+        GlacierVault { name: p.name, arn: p.arn, policy: p.policy, lock, external: p.external }
+    }
+
+    /// A domain whose policy grants `es:ESHttpGet` on its paths; every 2nd of the organization,
+    /// from the 2nd on, has VPC access (no draw).
+    fn opensearch_domain(&mut self, account: &str, region: &str, n: usize) -> OpenSearchDomain {
+        let name = format!("sim-search-{n}");
+        let arn = format!("arn:aws:es:{region}:{account}:domain/{name}");
+        let paths = format!("{arn}/*");
+        let p = self.policy_resource(account, name, arn, "OrgSearch", json!("es:ESHttpGet"), Some(&paths));
+        let k = self.opensearch_domains;
+        self.opensearch_domains += 1;
+        let vpc = (k % 2 == 1).then(|| vpc_id(account, region));
+        OpenSearchDomain { name: p.name, arn: p.arn, policy: p.policy, vpc, external: p.external }
+    }
+
+    /// A REST API (its ID drawn first); every 2nd of the organization, from the 2nd on, is
+    /// `PRIVATE`, the others alternate `REGIONAL` and `EDGE` (no draw).
+    fn rest_api(&mut self, account: &str, region: &str, n: usize) -> RestApi {
+        let id = self.lower_id(10);
+        let name = format!("sim-api-{n}");
+        let arn = format!("arn:aws:apigateway:{region}::/restapis/{id}");
+        let invoke = format!("arn:aws:execute-api:{region}:{account}:{id}/*");
+        let p = self.policy_resource(account, name, arn, "OrgInvoke", json!("execute-api:Invoke"), Some(&invoke));
+        let k = self.rest_apis;
+        self.rest_apis += 1;
+        let endpoint_type = match k % 4 {
+            0 => "REGIONAL",
+            2 => "EDGE",
+            _ => "PRIVATE",
+        };
+        RestApi { id, name: p.name, arn: p.arn, policy: p.policy, endpoint_type, external: p.external }
+    }
+
+    /// The (account, region)'s Data Catalog (its name is the catalog ID, the account ID).
+    fn data_catalog(&mut self, account: &str, region: &str) -> PolicyResource {
+        let arn = format!("arn:aws:glue:{region}:{account}:catalog");
+        let tables = format!("arn:aws:glue:{region}:{account}:table/*/*");
+        self.policy_resource(account, account.to_string(), arn, "OrgReadCatalog", json!("glue:GetTable"), Some(&tables))
+    }
+
+    /// An AMI (its ID drawn), shared with the outsider (the organization's even images) or with
+    /// the organization (odd ones), not at the external rate.
+    fn image(&mut self, region: &str, n: usize) -> Image {
+        let id = format!("ami-{}", self.hex(17));
+        let k = self.images;
+        self.images += 1;
+        let (launch_permissions, external) = if k.is_multiple_of(2) {
+            self.external_grants += 1;
+            (vec![LaunchPermission::UserId(EXTERNAL_ACCOUNT.to_string())], Some(External::CrossAccount))
+        } else {
+            (vec![LaunchPermission::OrganizationArn(organization_arn())], None)
+        };
+        Image { arn: format!("arn:aws:ec2:{region}::image/{id}"), id, name: format!("sim-image-{n}"), launch_permissions, external }
+    }
+
     /// Another member account (not the management account), for the organization's share of a
     /// snapshot; the management account when there is no other member.
     fn other_member(&mut self, own: &str) -> String {
@@ -1052,13 +1414,29 @@ pub fn snapshot_bpa(index: usize) -> &'static str {
     }
 }
 
+/// EC2's image Block Public Access state of the account of that index (0 = management):
+/// `block-new-sharing` for the members of odd index, `unblocked` for the others.
+pub fn image_bpa(index: usize) -> &'static str {
+    if index % 2 == 1 { "block-new-sharing" } else { "unblocked" }
+}
+
+/// The ARN of the simulated organization (`organizationArn` of AMI launch permissions).
+pub fn organization_arn() -> String {
+    format!("arn:aws:organizations::{MANAGEMENT_ACCOUNT}:organization/{ORG_ID}")
+}
+
+/// The domain of a CodeArtifact repository, from its ARN (`…:repository/<domain>/<name>`).
+pub fn codeartifact_domain(arn: &str) -> &str {
+    arn.split_once(":repository/").and_then(|(_, rest)| rest.split('/').next()).unwrap_or_default()
+}
+
 /// The S3 Express One Zone Availability Zone of `region` ([`S3_EXPRESS_ZONES`]), if it offers it.
 pub fn s3_express_zone(region: &str) -> Option<&'static str> {
     S3_EXPRESS_ZONES.iter().find(|(r, _)| *r == region).map(|(_, zone)| *zone)
 }
 
 /// `len` lower-case hex digits derived from the text.
-fn derived_hex(text: &str, len: usize) -> String {
+pub fn derived_hex(text: &str, len: usize) -> String {
     canonical_id(text).chars().take(len).collect()
 }
 
@@ -1177,6 +1555,206 @@ mod tests {
         SimConfig { accounts, seed, external_grant_rate: rate, resources_per_account_region: 12, ..SimConfig::default() }
     }
 
+    /// The added kinds whose records are `PolicyResource`s, with their type names.
+    fn policy_kinds(r: &RegionResources) -> [(&'static str, &Vec<PolicyResource>); 9] {
+        [
+            ("AWS::Kinesis::Stream", &r.kinesis_streams),
+            ("AWS::Events::EventBus", &r.event_buses),
+            ("AWS::Backup::BackupVault", &r.backup_vaults),
+            ("AWS::CodeArtifact::Domain", &r.codeartifact_domains),
+            ("AWS::CodeArtifact::Repository", &r.codeartifact_repositories),
+            ("AWS::Logs::ResourcePolicy", &r.logs_resource_policies),
+            ("AWS::Logs::Destination", &r.logs_destinations),
+            ("AWS::SES::EmailIdentity", &r.email_identities),
+            ("AWS::Glue::DataCatalog", &r.data_catalogs),
+        ]
+    }
+
+    /// The statements of a policy document.
+    fn statements_of(doc: Option<&str>) -> Vec<Value> {
+        let doc: Value = serde_json::from_str(doc.expect("policy")).expect("policy JSON");
+        assert_eq!(doc["Version"], "2012-10-17");
+        doc["Statement"].as_array().expect("statements").clone()
+    }
+
+    /// The organization's statement (first, with `sid`) and the outsider's (`External`, second, when
+    /// `external`), each with `action` on `resource`.
+    fn assert_policy(doc: Option<&str>, sid: &str, action: &Value, resource: &str, external: Option<External>, what: &str) {
+        let statements = statements_of(doc);
+        assert_eq!(statements.len(), 1 + usize::from(external.is_some()), "{what}: {statements:?}");
+        for st in &statements {
+            assert_eq!((&st["Effect"], &st["Action"], &st["Resource"]), (&json!("Allow"), action, &json!(resource)), "{what}: {st}");
+        }
+        let org = &statements[0];
+        assert_eq!(org["Sid"], sid, "{what}");
+        let other_account = org["Principal"]["AWS"].as_str().is_some_and(|p| p.starts_with("arn:aws:iam::1000000000") && p.ends_with(":root"));
+        let org_id = org["Principal"] == json!({"AWS": "*"}) && org["Condition"]["StringEquals"]["aws:PrincipalOrgID"] == ORG_ID;
+        assert!(other_account || org_id, "{what}: {org}");
+        if let Some(e) = external {
+            let principal = match e {
+                External::CrossAccount => json!({"AWS": format!("arn:aws:iam::{EXTERNAL_ACCOUNT}:root")}),
+                External::Public => json!("*"),
+            };
+            assert_eq!((&statements[1]["Sid"], &statements[1]["Principal"]), (&json!("External"), &principal), "{what}");
+            assert!(statements[1].get("Condition").is_none(), "{what}");
+        }
+    }
+
+    #[test]
+    fn added_kinds_sit_at_the_end_of_the_rotation_with_their_arns_and_policies() {
+        // 56 slots: two turns of the first region's 28 kinds, two of the others' 27 and 2 more.
+        let org = Org::generate(&SimConfig { resources_per_account_region: 56, ..config(6, 3, 0.5) });
+        for a in &org.accounts {
+            let id = a.id.as_str();
+            for (region, r) in &a.regions {
+                for (kind, list) in policy_kinds(r) {
+                    let want = if kind == "AWS::Glue::DataCatalog" { 1 } else { 2 };
+                    assert_eq!(list.len(), want, "{kind} in {id} {region}");
+                }
+                let others = (r.glacier_vaults.len(), r.opensearch_domains.len(), r.rest_apis.len(), r.images.len());
+                assert_eq!(others, (2, 2, 2, 2), "{id} {region}");
+                for (n, s) in r.kinesis_streams.iter().enumerate() {
+                    assert_eq!((s.name.clone(), s.arn.clone()), (format!("sim-stream-{n}"), format!("arn:aws:kinesis:{region}:{id}:stream/sim-stream-{n}")));
+                    assert_policy(s.policy.as_deref(), "OrgRead", &json!("kinesis:GetRecords"), &s.arn, s.external, &s.arn);
+                }
+                for (n, b) in r.event_buses.iter().enumerate() {
+                    assert_eq!(b.arn, format!("arn:aws:events:{region}:{id}:event-bus/sim-bus-{n}"));
+                    assert_policy(b.policy.as_deref(), "OrgPutEvents", &json!("events:PutEvents"), &b.arn, b.external, &b.arn);
+                }
+                for (n, v) in r.backup_vaults.iter().enumerate() {
+                    assert_eq!(v.arn, format!("arn:aws:backup:{region}:{id}:backup-vault:sim-backupvault-{n}"));
+                    assert_policy(v.policy.as_deref(), "OrgCopyInto", &json!("backup:CopyIntoBackupVault"), &v.arn, v.external, &v.arn);
+                }
+                for (n, d) in r.codeartifact_domains.iter().enumerate() {
+                    assert_eq!(d.arn, format!("arn:aws:codeartifact:{region}:{id}:domain/sim-domain-{n}"));
+                    let action = json!("codeartifact:GetAuthorizationToken");
+                    assert_policy(d.policy.as_deref(), "OrgToken", &action, &d.arn, d.external, &d.arn);
+                }
+                for (n, p) in r.codeartifact_repositories.iter().enumerate() {
+                    assert_eq!(p.arn, format!("arn:aws:codeartifact:{region}:{id}:repository/sim-domain-{n}/sim-repository-{n}"));
+                    assert_eq!(p.name, format!("sim-repository-{n}"));
+                    let domain = codeartifact_domain(&p.arn);
+                    assert!(r.codeartifact_domains.iter().any(|d| d.name == domain), "{} has its domain here", p.arn);
+                    let action = json!("codeartifact:ReadFromRepository");
+                    assert_policy(p.policy.as_deref(), "OrgReadRepository", &action, &p.arn, p.external, &p.arn);
+                }
+                for (n, p) in r.logs_resource_policies.iter().enumerate() {
+                    assert_eq!(p.arn, format!("arn:aws:logs:{region}:{id}:resource-policy:sim-logs-policy-{n}"));
+                    let groups = format!("arn:aws:logs:{region}:{id}:log-group:*");
+                    assert_policy(p.policy.as_deref(), "OrgPutLogEvents", &json!("logs:PutLogEvents"), &groups, p.external, &p.arn);
+                }
+                for (n, d) in r.logs_destinations.iter().enumerate() {
+                    assert_eq!(d.arn, format!("arn:aws:logs:{region}:{id}:destination:sim-destination-{n}"));
+                    let action = json!("logs:PutSubscriptionFilter");
+                    assert_policy(d.policy.as_deref(), "OrgSubscribe", &action, &d.arn, d.external, &d.arn);
+                }
+                for (n, i) in r.email_identities.iter().enumerate() {
+                    assert_eq!(i.arn, format!("arn:aws:ses:{region}:{id}:identity/sim-identity-{n}.example.com"));
+                    assert_policy(i.policy.as_deref(), "OrgSend", &json!("ses:SendEmail"), &i.arn, i.external, &i.arn);
+                }
+                for (n, v) in r.glacier_vaults.iter().enumerate() {
+                    assert_eq!(v.arn, format!("arn:aws:glacier:{region}:{id}:vaults/sim-vault-{n}"));
+                    let action = json!(["glacier:InitiateJob", "glacier:GetJobOutput"]);
+                    assert_policy(v.policy.as_deref(), "OrgRetrieve", &action, &v.arn, v.external, &v.arn);
+                }
+                for (n, d) in r.opensearch_domains.iter().enumerate() {
+                    assert_eq!(d.arn, format!("arn:aws:es:{region}:{id}:domain/sim-search-{n}"));
+                    assert_policy(d.policy.as_deref(), "OrgSearch", &json!("es:ESHttpGet"), &format!("{}/*", d.arn), d.external, &d.arn);
+                }
+                for (n, api) in r.rest_apis.iter().enumerate() {
+                    assert!(api.id.len() == 10 && api.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()), "{}", api.id);
+                    assert_eq!((api.name.clone(), api.arn.clone()), (format!("sim-api-{n}"), format!("arn:aws:apigateway:{region}::/restapis/{}", api.id)));
+                    let invoke = format!("arn:aws:execute-api:{region}:{id}:{}/*", api.id);
+                    assert_policy(api.policy.as_deref(), "OrgInvoke", &json!("execute-api:Invoke"), &invoke, api.external, &api.arn);
+                }
+                let [catalog] = r.data_catalogs.as_slice() else { panic!("one catalog") };
+                assert_eq!((catalog.name.as_str(), catalog.arn.clone()), (id, format!("arn:aws:glue:{region}:{id}:catalog")));
+                let tables = format!("arn:aws:glue:{region}:{id}:table/*/*");
+                assert_policy(catalog.policy.as_deref(), "OrgReadCatalog", &json!("glue:GetTable"), &tables, catalog.external, &catalog.arn);
+                for (n, i) in r.images.iter().enumerate() {
+                    let hex = i.id.strip_prefix("ami-").expect("ami-");
+                    assert!(hex.len() == 17 && hex.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()), "{}", i.id);
+                    assert_eq!((i.name.clone(), i.arn.clone()), (format!("sim-image-{n}"), format!("arn:aws:ec2:{region}::image/{}", i.id)));
+                }
+            }
+        }
+        // Two Stream slots add a resource each, the second DataCatalog slot none.
+        assert_eq!(org.resource_count(), 6 * 2 * (56 + 2 - 1));
+        let tally = org.tally();
+        assert_eq!(tally.iter().map(|t| t.resources).sum::<usize>(), org.resource_count());
+        assert_eq!(tally.iter().map(|t| t.external).sum::<usize>(), org.external_grants());
+        let types: BTreeSet<&str> = tally.iter().map(|t| t.resource_type).collect();
+        assert_eq!(types.len(), 29, "{types:?}");
+        let added = ["AWS::Kinesis::Stream", "AWS::Events::EventBus", "AWS::Backup::BackupVault", "AWS::CodeArtifact::Domain",
+            "AWS::CodeArtifact::Repository", "AWS::Logs::ResourcePolicy", "AWS::Logs::Destination", "AWS::SES::EmailIdentity",
+            "AWS::Glacier::Vault", "AWS::OpenSearchService::Domain", "AWS::ApiGateway::RestApi", "AWS::Glue::DataCatalog", "AWS::EC2::Image"];
+        for kind in added {
+            let rows: Vec<&Tally> = tally.iter().filter(|t| t.resource_type == kind).collect();
+            assert_eq!(rows.len(), 6 * 2, "{kind}: one row per (account, region)");
+            let want = if kind == "AWS::Glue::DataCatalog" { 1 } else { 2 };
+            assert!(rows.iter().all(|t| t.resources == want && t.findings == t.external), "{kind}: {rows:?}");
+        }
+        // 12 slots never reach them: the default organization is what it was.
+        let small = Org::generate(&SimConfig::default());
+        assert!(small.tally().iter().all(|t| !added.contains(&t.resource_type)));
+        assert_eq!(small.resource_count(), 10 * 2 * 12);
+    }
+
+    #[test]
+    fn added_kinds_alternate_over_the_organization_without_drawing() {
+        // Regions without S3 Express (whose access points grant outsiders at rate 0 too).
+        let regions = ["ap-southeast-2", "sa-east-1"].map(str::to_string).to_vec();
+        let c = SimConfig { regions, resources_per_account_region: 84, ..config(5, 8, 0.0) };
+        let org = Org::generate(&c);
+        let in_order = |f: fn(&RegionResources) -> usize| -> Vec<(usize, &Account, &str, &RegionResources)> {
+            org.accounts
+                .iter()
+                .flat_map(|a| c.regions.iter().map(move |region| (a, region.as_str(), a.region(region).expect("region"))))
+                .flat_map(|(a, region, r)| (0..f(r)).map(move |i| (i, a, region, r)))
+                .collect()
+        };
+        // Glacier: a lock on every 2nd vault from the first, Locked and InProgress in turn; Deny only.
+        let vaults = in_order(|r| r.glacier_vaults.len());
+        assert_eq!(vaults.len(), 5 * 2 * 3);
+        for (k, (i, _, _, r)) in vaults.iter().enumerate() {
+            let v = &r.glacier_vaults[*i];
+            assert_eq!(v.lock.as_ref().map(|l| l.state), match k % 4 { 0 => Some("Locked"), 2 => Some("InProgress"), _ => None }, "{}", v.arn);
+            if let Some(lock) = &v.lock {
+                let statements = statements_of(Some(&lock.policy));
+                assert!(statements.iter().all(|st| st["Effect"] == "Deny" && st["Resource"] == v.arn.as_str()), "{statements:?}");
+            }
+        }
+        // OpenSearch: every 2nd domain from the 2nd in its (account, region)'s VPC.
+        for (k, (i, a, region, r)) in in_order(|r| r.opensearch_domains.len()).iter().enumerate() {
+            let d = &r.opensearch_domains[*i];
+            assert_eq!(d.vpc, (k % 2 == 1).then(|| vpc_id(&a.id, region)), "{}", d.arn);
+            assert_eq!(d.vpc.as_deref(), d.vpc.as_ref().map(|_| r.vpcs[0].id.as_str()));
+        }
+        // REST APIs: REGIONAL, PRIVATE, EDGE, PRIVATE.
+        let apis = in_order(|r| r.rest_apis.len());
+        let types: Vec<&str> = apis.iter().map(|(i, _, _, r)| r.rest_apis[*i].endpoint_type).collect();
+        assert_eq!(types[..4], ["REGIONAL", "PRIVATE", "EDGE", "PRIVATE"]);
+        assert_eq!(types.iter().filter(|t| **t == "PRIVATE").count(), apis.len() / 2);
+        // AMIs: the outsider's, then the organization's.
+        let images = in_order(|r| r.images.len());
+        for (k, (i, _, _, r)) in images.iter().enumerate() {
+            let image = &r.images[*i];
+            if k % 2 == 0 {
+                assert_eq!((image.launch_permissions.clone(), image.external), (vec![LaunchPermission::UserId(EXTERNAL_ACCOUNT.to_string())], Some(External::CrossAccount)));
+            } else {
+                assert_eq!((image.launch_permissions.clone(), image.external), (vec![LaunchPermission::OrganizationArn(organization_arn())], None));
+            }
+        }
+        assert_eq!(organization_arn(), "arn:aws:organizations::100000000000:organization/o-sim0000001");
+        // At rate 0 the AMIs are the only outsiders.
+        assert_eq!(org.external_grants(), images.len().div_ceil(2));
+        let images_tally: usize = org.tally().iter().filter(|t| t.resource_type == "AWS::EC2::Image").map(|t| t.findings).sum();
+        assert_eq!(images_tally, images.len().div_ceil(2));
+        let states: Vec<&str> = org.accounts.iter().map(|a| a.image_bpa).collect();
+        assert_eq!(states, ["unblocked", "block-new-sharing", "unblocked", "block-new-sharing", "unblocked"]);
+        assert_eq!(Org::generate(&c), org, "deterministic");
+    }
+
     #[test]
     fn same_seed_same_organization() {
         let a = Org::generate(&config(25, 7, 0.2));
@@ -1198,8 +1776,8 @@ mod tests {
         // 2 regions × 12 slots per account.
         assert_eq!(org.resource_count(), 250 * 2 * 12);
         let a = &org.accounts[3];
-        // First region: 12 slots over 15 kinds → 1 role and 1 bucket, no DB cluster snapshot, no
-        // table or stream; the second region's 12 slots over 14 kinds → one of each up to the DB
+        // First region: 12 slots over 28 kinds → 1 role and 1 bucket, no DB cluster snapshot, no
+        // table or stream; the second region's 12 slots over 27 kinds → one of each up to the DB
         // cluster snapshot.
         assert_eq!(a.roles.len(), 1);
         assert_eq!(a.buckets.len(), 1 + 1);
@@ -1238,6 +1816,11 @@ mod tests {
                         + r.secrets.len() + r.topics.len() + r.repositories.len() + r.file_systems.len()
                         + r.ebs_snapshots.len() + r.db_snapshots.len() + r.db_cluster_snapshots.len()
                         + r.tables.len() + r.streams.len() + r.directory_buckets.len()
+                        + r.kinesis_streams.len() + r.event_buses.len() + r.backup_vaults.len()
+                        + r.codeartifact_domains.len() + r.codeartifact_repositories.len()
+                        + r.logs_resource_policies.len() + r.logs_destinations.len() + r.email_identities.len()
+                        + r.glacier_vaults.len() + r.opensearch_domains.len() + r.rest_apis.len()
+                        + r.data_catalogs.len() + r.images.len()
                 }).sum::<usize>()
         }).sum::<usize>();
         assert_eq!(counted, org.resource_count());
@@ -1269,6 +1852,12 @@ mod tests {
                             + r.queues.iter().filter(|q| q.policy.contains("\"External\"")).count()
                             + [&r.secrets, &r.topics, &r.repositories, &r.file_systems, &r.tables, &r.streams].into_iter().flatten()
                                 .filter(|p| p.policy.as_deref().is_some_and(|d| d.contains("\"External\""))).count()
+                            + policy_kinds(r).into_iter().flat_map(|(_, list)| list)
+                                .filter(|p| p.policy.as_deref().is_some_and(|d| d.contains("\"External\""))).count()
+                            + r.glacier_vaults.iter().filter(|v| v.policy.as_deref().is_some_and(|d| d.contains("\"External\""))).count()
+                            + r.opensearch_domains.iter().filter(|d| d.policy.as_deref().is_some_and(|d| d.contains("\"External\""))).count()
+                            + r.rest_apis.iter().filter(|a| a.policy.as_deref().is_some_and(|d| d.contains("\"External\""))).count()
+                            + r.images.iter().filter(|i| i.launch_permissions.contains(&LaunchPermission::UserId(EXTERNAL_ACCOUNT.to_string()))).count()
                             // A directory bucket once, with an outsider in its policy or its
                             // access point's.
                             + r.directory_buckets.iter().filter(|b| {
@@ -1299,7 +1888,7 @@ mod tests {
             assert_eq!(of_kind.len(), 30, "{kind}: one row per account in the one region");
             assert!(of_kind.iter().all(|t| t.region == "us-east-1" && t.resources == 1), "{kind}");
         }
-        assert!(tally.iter().all(|t| t.resource_type != "AWS::RDS::DBClusterSnapshot"), "12 slots over 15 kinds: none");
+        assert!(tally.iter().all(|t| t.resource_type != "AWS::RDS::DBClusterSnapshot"), "12 slots over 28 kinds: none");
         let c = SimConfig { resources_per_account_region: 13, ..c };
         let tally = Org::generate(&c).tally();
         assert_eq!(tally.iter().filter(|t| t.resource_type == "AWS::RDS::DBClusterSnapshot" && t.resources == 1).count(), 30);
@@ -1307,9 +1896,9 @@ mod tests {
 
     #[test]
     fn dynamodb_tables_and_streams() {
-        // 30 slots per region, over the first region's 15 kinds and the second's 14: two Table and
+        // 56 slots per region, over the first region's 28 kinds and the second's 27: two Table and
         // two Stream slots in each region, so 4 tables (2 with a stream) and 2 streams per region.
-        let org = Org::generate(&SimConfig { resources_per_account_region: 30, ..config(20, 9, 0.3) });
+        let org = Org::generate(&SimConfig { resources_per_account_region: 56, ..config(20, 9, 0.3) });
         let (account, region) = (&org.accounts[2], "us-east-1");
         let here = account.region(region).expect("region");
         let names: Vec<&str> = here.tables.iter().map(|t| t.name.as_str()).collect();
@@ -1330,8 +1919,9 @@ mod tests {
             assert_eq!(statements.len(), 1 + usize::from(p.external.is_some()), "{}", p.arn);
             assert!(statements.iter().all(|st| st["Resource"] == p.arn.as_str() && st["Action"] == *action), "{doc}");
         }
-        // A Stream slot counts two resources: 30 + 2 in each region.
-        assert_eq!(org.resource_count(), 20 * 2 * 32);
+        // A Stream slot counts two resources, the second DataCatalog slot of a region none:
+        // 56 + 2 - 1 in each region.
+        assert_eq!(org.resource_count(), 20 * 2 * 57);
         let tally = org.tally();
         assert_eq!(tally.iter().map(|t| t.resources).sum::<usize>(), org.resource_count());
         assert_eq!(tally.iter().map(|t| t.external).sum::<usize>(), org.external_grants());
@@ -1455,8 +2045,8 @@ mod tests {
     #[test]
     fn directory_buckets_in_the_s3_express_regions_only() {
         let regions = ["us-east-1", "ap-southeast-2", "eu-north-1"].map(str::to_string).to_vec();
-        // 60 slots over 15 (first region) or 14 kinds: 4 or 5 bucket slots per (account, region).
-        let c = SimConfig { regions, resources_per_account_region: 60, ..config(30, 4, 1.0) };
+        // 112 slots over 28 (first region) or 27 kinds: 4 or 5 bucket slots per (account, region).
+        let c = SimConfig { regions, resources_per_account_region: 112, ..config(30, 4, 1.0) };
         let org = Org::generate(&c);
         let slots: usize = org.accounts.len() * (4 + 5);
         let all: Vec<(&Account, &str, &PolicyResource)> = org
@@ -1526,7 +2116,8 @@ mod tests {
     #[test]
     fn every_second_directory_bucket_has_an_access_point_that_its_policy_delegates_to() {
         let regions = ["us-east-1", "eu-north-1"].map(str::to_string).to_vec();
-        let c = SimConfig { regions, resources_per_account_region: 120, ..config(30, 4, 0.5) };
+        // 240 slots over 28 or 27 kinds: 9 bucket slots per (account, region).
+        let c = SimConfig { regions, resources_per_account_region: 240, ..config(30, 4, 0.5) };
         let org = Org::generate(&c);
         // In generation order: account by account, region by region.
         let all: Vec<(&Account, &str, &RegionResources, &PolicyResource)> = org
@@ -1584,11 +2175,14 @@ mod tests {
             b.external == Some(External::Public) && r.directory_access_points.iter().any(|p| p.bucket == b.name && p.external.is_some())
         };
         assert!(all.iter().any(|x| public_via_ap(&x)), "a public bucket with an outsider through its access point");
-        // At rate 0 only access points grant outsiders: two in every four.
+        // At rate 0 only access points grant outsiders among the buckets: two in every four (and
+        // every 2nd AMI, not at the rate either).
         let none = Org::generate(&SimConfig { external_grant_rate: 0.0, ..c.clone() });
         let via_ap = none.accounts.iter().flat_map(|a| a.regions.values()).flat_map(|r| &r.directory_access_points).filter(|p| p.external.is_some()).count();
-        assert_eq!((none.external_grants(), via_ap), (k / 4 * 2 + (k % 4).min(2), k / 4 * 2 + (k % 4).min(2)));
-        assert_eq!(none.tally().iter().map(|t| t.findings).sum::<usize>(), via_ap);
+        let images = none.accounts.iter().flat_map(|a| a.regions.values()).flat_map(|r| &r.images).filter(|i| i.external.is_some()).count();
+        assert!(images > 0);
+        assert_eq!((none.external_grants() - images, via_ap), (k / 4 * 2 + (k % 4).min(2), k / 4 * 2 + (k % 4).min(2)));
+        assert_eq!(none.tally().iter().map(|t| t.findings).sum::<usize>(), via_ap + images);
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! Wire formats: reading a request as the AWS SDK for Rust sends it (the SigV4 credential scope,
 //! query strings, form and JSON bodies) and writing answers and errors in the six protocols the
 //! collector's services speak: awsQuery (STS, IAM, SNS, RDS), ec2Query (EC2), awsJson 1.0/1.1
-//! (SQS, DynamoDB, DynamoDB Streams; Organizations, KMS, Secrets Manager, ECR), restJson1 (Lambda,
-//! Account; EFS with its own error bodies) and restXml (S3 unwrapped errors, S3 Control wrapped
-//! errors).
+//! (SQS, DynamoDB, DynamoDB Streams; Organizations, KMS, Secrets Manager, ECR, Kinesis,
+//! EventBridge, CloudWatch Logs, Glue), restJson1 (Lambda, Account, Backup, CodeArtifact, SES v2,
+//! Glacier, OpenSearch Service, API Gateway; EFS with its own error bodies) and restXml (S3
+//! unwrapped errors, S3 Control wrapped errors).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -138,13 +139,15 @@ pub enum Protocol {
     /// ec2Query: XML `<XResponse><requestId>` without a result wrapper, errors
     /// `<Response><Errors><Error>` (EC2).
     Ec2Query { namespace: &'static str },
-    /// awsJson 1.1 (Organizations, KMS, Secrets Manager, ECR).
+    /// awsJson 1.1 (Organizations, KMS, Secrets Manager, ECR, Kinesis, EventBridge, CloudWatch
+    /// Logs, Glue).
     AwsJson11,
     /// awsJson 1.0 with query-compatible error codes (SQS).
     AwsJson10Sqs,
     /// awsJson 1.0 with `__type` = `<namespace>#<code>` errors (DynamoDB, DynamoDB Streams).
     AwsJson10 { namespace: &'static str },
-    /// restJson1 (Lambda, Account).
+    /// restJson1 (Lambda, Account, Backup, CodeArtifact, SES v2, Glacier, OpenSearch Service, API
+    /// Gateway): the code in `x-amzn-ErrorType`, which the SDK reads first.
     RestJson,
     /// restJson1 with EFS's error bodies, `{"ErrorCode", "Message"}` (the code also in
     /// `x-amzn-ErrorType`, which the SDK reads first).

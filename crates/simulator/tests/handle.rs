@@ -43,6 +43,21 @@ fn streams(op: &str, region: &str, key: &str, body: &Value) -> Request {
     json("dynamodb", &format!("DynamoDBStreams_20120810.{op}"), region, key, &body.to_string())
 }
 
+/// A Kinesis request (`Kinesis_20131202.<op>`) signed for `region`.
+fn kinesis(op: &str, region: &str, key: &str, body: &Value) -> Request {
+    json("kinesis", &format!("Kinesis_20131202.{op}"), region, key, &body.to_string())
+}
+
+/// An EventBridge request (`AWSEvents.<op>`) signed for `region`.
+fn events(op: &str, region: &str, key: &str, body: &Value) -> Request {
+    json("events", &format!("AWSEvents.{op}"), region, key, &body.to_string())
+}
+
+/// A CloudWatch Logs request (`Logs_20140328.<op>`) signed for `region`.
+fn logs(op: &str, region: &str, key: &str, body: &Value) -> Request {
+    json("logs", &format!("Logs_20140328.{op}"), region, key, &body.to_string())
+}
+
 /// The `<entry><key>…</key><value>…</value></entry>` attributes of a GetTopicAttributes answer.
 fn topic_attributes(xml: &str) -> BTreeMap<String, String> {
     tags(xml, "entry").iter().map(|e| (unescape(&tags(e, "key")[0]), unescape(&tags(e, "value")[0]))).collect()
@@ -140,8 +155,8 @@ fn regions_enabled_and_disabled() {
 
 #[test]
 fn iam_roles_are_paginated_and_url_encoded() {
-    // 3,000 slots over the first region's 15 kinds: 200 roles.
-    let sim = Simulator::new(SimConfig { accounts: 2, regions: vec!["us-east-1".into()], resources_per_account_region: 3000, ..small() });
+    // 5,600 slots over the first region's 28 kinds: 200 roles.
+    let sim = Simulator::new(SimConfig { accounts: 2, regions: vec!["us-east-1".into()], resources_per_account_region: 5600, ..small() });
     let (_, first, _) = answer(&sim, query("iam", BASE_KEY, "Action=ListRoles&Version=2010-05-08"));
     assert!(first.starts_with("<ListRolesResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><ListRolesResult><Roles><member>"), "{}", &first[..200]);
     assert_eq!(tags(&first, "RoleName").len(), 100);
@@ -536,6 +551,7 @@ fn walk(sim: &Simulator, key: &str, account: &str, regions: &[String], found: &m
             let policy = ok_json(sim, dynamodb("GetResourcePolicy", region, key, &json!({"ResourceArn": arn})));
             found.policy(policy["Policy"].as_str().expect("Policy"));
         }
+        walk_added(sim, key, account, region, found);
     }
     // Bucket policies name only the account's own origin access identity and VPC endpoints.
     for (region, policy) in &bucket_policies {
@@ -553,6 +569,139 @@ fn walk(sim: &Simulator, key: &str, account: &str, regions: &[String], found: &m
     }
 }
 
+/// The kinds added at the end of the rotation, in one (account, region), as the collector
+/// reads them.
+fn walk_added(sim: &Simulator, key: &str, account: &str, region: &str, found: &mut Found) {
+    // Kinesis data streams, by ARN.
+    let streams = ok_json(sim, kinesis("ListStreams", region, key, &json!({})));
+    assert_eq!((streams["HasMoreStreams"].clone(), streams.get("NextToken")), (json!(false), None), "{streams}");
+    for s in streams["StreamSummaries"].as_array().expect("StreamSummaries") {
+        let policy = ok_json(sim, kinesis("GetResourcePolicy", region, key, &json!({"ResourceARN": s["StreamARN"]})));
+        found.policy(policy["Policy"].as_str().expect("Policy"));
+    }
+    // EventBridge buses: the policy is in the listing; the default bus has none and is no resource.
+    let buses = ok_json(sim, events("ListEventBuses", region, key, &json!({})));
+    assert!(buses.get("NextToken").is_none());
+    let buses = buses["EventBuses"].as_array().expect("EventBuses");
+    assert_eq!((&buses[0]["Name"], buses[0].get("Policy")), (&json!("default"), None), "{buses:?}");
+    for b in &buses[1..] {
+        found.policy(b["Policy"].as_str().expect("Policy"));
+    }
+    // Backup vaults, by name.
+    let vaults = ok_json(sim, request("GET", "/backup-vaults/", "backup", region, key, &[], ""));
+    assert!(vaults.get("NextToken").is_none());
+    for v in vaults["BackupVaultList"].as_array().expect("BackupVaultList") {
+        let name = v["BackupVaultName"].as_str().expect("name");
+        let policy = ok_json(sim, request("GET", &format!("/backup-vaults/{name}/access-policy"), "backup", region, key, &[], ""));
+        assert_eq!(policy["BackupVaultArn"], v["BackupVaultArn"]);
+        found.policy(policy["Policy"].as_str().expect("Policy"));
+    }
+    // CodeArtifact domains and repositories, by name and owner.
+    let domains = ok_json(sim, request("POST", "/v1/domains", "codeartifact", region, key, &[("content-type", "application/json")], "{}"));
+    assert!(domains.get("nextToken").is_none());
+    for d in domains["domains"].as_array().expect("domains") {
+        let (name, owner) = (d["name"].as_str().expect("name"), d["owner"].as_str().expect("owner"));
+        assert_eq!(owner, account);
+        let uri = format!("/v1/domain/permissions/policy?domain={name}&domain-owner={owner}");
+        let policy = ok_json(sim, request("GET", &uri, "codeartifact", region, key, &[], ""));
+        assert_eq!(policy["policy"]["resourceArn"], d["arn"]);
+        found.policy(policy["policy"]["document"].as_str().expect("document"));
+    }
+    let repositories = ok_json(sim, request("POST", "/v1/repositories", "codeartifact", region, key, &[], ""));
+    assert!(repositories.get("nextToken").is_none());
+    for r in repositories["repositories"].as_array().expect("repositories") {
+        let (name, domain, owner) = (r["name"].as_str().expect("name"), r["domainName"].as_str().expect("domain"), r["domainOwner"].as_str().expect("owner"));
+        let uri = format!("/v1/repository/permissions/policy?domain={domain}&domain-owner={owner}&repository={name}");
+        let policy = ok_json(sim, request("GET", &uri, "codeartifact", region, key, &[], ""));
+        assert_eq!(policy["policy"]["resourceArn"], r["arn"]);
+        found.policy(policy["policy"]["document"].as_str().expect("document"));
+    }
+    // CloudWatch Logs: account-level resource policies and destinations, in their listings.
+    let policies = ok_json(sim, logs("DescribeResourcePolicies", region, key, &json!({})));
+    assert!(policies.get("nextToken").is_none());
+    for p in policies["resourcePolicies"].as_array().expect("resourcePolicies") {
+        assert_eq!(p["policyScope"], "ACCOUNT");
+        found.policy(p["policyDocument"].as_str().expect("policyDocument"));
+    }
+    let destinations = ok_json(sim, logs("DescribeDestinations", region, key, &json!({})));
+    assert!(destinations.get("nextToken").is_none());
+    for d in destinations["destinations"].as_array().expect("destinations") {
+        found.policy(d["accessPolicy"].as_str().expect("accessPolicy"));
+    }
+    // SES identities (the SDK's POST listing), each with its named policies.
+    let identities = ok_json(sim, request("POST", "/v2/email/list-identities", "ses", region, key, &[("content-type", "application/json")], "{}"));
+    assert!(identities.get("NextToken").is_none());
+    for i in identities["EmailIdentities"].as_array().expect("EmailIdentities") {
+        let name = i["IdentityName"].as_str().expect("IdentityName");
+        let policies = ok_json(sim, request("GET", &format!("/v2/email/identities/{name}/policies"), "ses", region, key, &[], ""));
+        let policies = policies["Policies"].as_object().expect("Policies");
+        assert_eq!(policies.len(), 1, "{policies:?}");
+        found.policy(policies.values().next().and_then(Value::as_str).expect("policy"));
+    }
+    // Glacier vaults (10 a page by default): the access policy, and the lock when there is one
+    // (Deny only: no outsider).
+    let mut path = "/-/vaults".to_string();
+    loop {
+        let vaults = ok_json(sim, request("GET", &path, "glacier", region, key, &[], ""));
+        for v in vaults["VaultList"].as_array().expect("VaultList") {
+            let name = v["VaultName"].as_str().expect("VaultName");
+            let policy = ok_json(sim, request("GET", &format!("/-/vaults/{name}/access-policy"), "glacier", region, key, &[], ""));
+            let (status, lock, _) = answer(sim, request("GET", &format!("/-/vaults/{name}/lock-policy"), "glacier", region, key, &[], ""));
+            assert!(status == 200 || (status == 404 && lock.contains("No vault lock policy")), "{status} {lock}");
+            found.policy(policy["Policy"].as_str().expect("Policy"));
+        }
+        match vaults["Marker"].as_str() {
+            Some(m) => path = format!("/-/vaults?marker={m}"),
+            None => break,
+        }
+    }
+    // OpenSearch domains: names, then their status five at a time.
+    let names = ok_json(sim, request("GET", "/2021-01-01/domain", "es", region, key, &[], ""));
+    let names: Vec<Value> = names["DomainNames"].as_array().expect("DomainNames").iter().map(|d| d["DomainName"].clone()).collect();
+    for chunk in names.chunks(5) {
+        let body = json!({"DomainNames": chunk}).to_string();
+        let status = ok_json(sim, request("POST", "/2021-01-01/opensearch/domain-info", "es", region, key, &[("content-type", "application/json")], &body));
+        for d in status["DomainStatusList"].as_array().expect("DomainStatusList") {
+            assert_eq!(d["DomainId"], format!("{account}/{}", d["DomainName"].as_str().expect("DomainName")));
+            found.policy(d["AccessPolicies"].as_str().expect("AccessPolicies"));
+        }
+    }
+    // API Gateway REST APIs: the policy comes escaped (`\"` and `\/`).
+    let mut path = "/restapis".to_string();
+    loop {
+        let apis = ok_json(sim, request("GET", &path, "apigateway", region, key, &[], ""));
+        for api in apis["item"].as_array().expect("item") {
+            found.policy(&api["policy"].as_str().expect("policy").replace("\\\"", "\"").replace("\\/", "/"));
+        }
+        match apis["position"].as_str() {
+            Some(p) => path = format!("/restapis?position={p}"),
+            None => break,
+        }
+    }
+    // The Glue Data Catalog's policy, where there is one.
+    let (status, text, _) = answer(sim, json("glue", "AWSGlue.GetResourcePolicy", region, key, "{}"));
+    match status {
+        200 => found.policy(serde_json::from_str::<Value>(&text).expect("JSON")["PolicyInJson"].as_str().expect("PolicyInJson")),
+        _ => assert!(status == 400 && text.contains("\"__type\":\"EntityNotFoundException\""), "{text}"),
+    }
+    // AMIs, by their launch permissions, and the region's image Block Public Access.
+    let (status, xml, _) = answer(sim, ec2(region, key, "Action=GetImageBlockPublicAccessState&Version=2016-11-15"));
+    assert_eq!(status, 200, "{xml}");
+    assert_eq!(tags(&xml, "imageBlockPublicAccessState"), [sim.org().account(account).expect("account").image_bpa]);
+    let (status, xml, _) = answer(sim, ec2(region, key, "Action=DescribeImages&Version=2016-11-15&Owner.1=self"));
+    assert_eq!(status, 200, "{xml}");
+    for id in tags(&xml, "imageId") {
+        let body = format!("Action=DescribeImageAttribute&Version=2016-11-15&Attribute=launchPermission&ImageId={id}");
+        let (status, attr, _) = answer(sim, ec2(region, key, &body));
+        assert_eq!(status, 200, "{attr}");
+        let (users, organizations) = (tags(&attr, "userId"), tags(&attr, "organizationArn"));
+        assert!(organizations.iter().all(|o| o == "arn:aws:organizations::100000000000:organization/o-sim0000001"), "{attr}");
+        assert_eq!(users.len() + organizations.len(), 1, "{attr}");
+        found.resources += 1;
+        found.external += usize::from(users.iter().any(|u| sim.org().account(u).is_none()) || !tags(&attr, "group").is_empty());
+    }
+}
+
 #[test]
 fn a_full_walk_finds_every_resource_and_grant_once() {
     let sim = Simulator::new(small());
@@ -566,11 +715,13 @@ fn a_full_walk_finds_every_resource_and_grant_once() {
     assert_eq!(found.external, sim.external_grants());
     assert!(sim.external_grants() > 0);
     assert!(found.oai_statements > 0 && found.pinned_to_endpoints > 0, "{} {}", found.oai_statements, found.pinned_to_endpoints);
-    // 15 slots reach every kind of the first region's rotation, and one in 20 bucket slots (both
-    // regions offer S3 Express) is a directory bucket: every type was walked.
+    // 15 slots reach the first region's first 15 kinds (the added ones come after), and one in 20
+    // bucket slots (both regions offer S3 Express) is a directory bucket: 16 types were walked.
     let tally = sim.org().tally();
     let types: BTreeSet<&str> = tally.iter().map(|t| t.resource_type).collect();
-    assert_eq!(types.len(), 16, "{types:?}");
+    // The second region's 15 slots reach the first of the added kinds too, Kinesis.
+    assert_eq!(types.len(), 17, "{types:?}");
+    assert!(types.contains("AWS::Kinesis::Stream"), "{types:?}");
     assert!(types.contains("AWS::DynamoDB::Table") && types.contains("AWS::DynamoDB::Stream"), "{types:?}");
     assert_eq!(sim.faults(), 0);
     assert!(sim.unsupported().is_empty(), "{:?}", sim.unsupported());
@@ -582,7 +733,7 @@ fn a_full_walk_finds_every_resource_and_grant_once() {
     // general purpose bucket's policy twice: in its region and in another).
     let of_type = |kind: &str| tally.iter().filter(|t| t.resource_type == kind).map(|t| t.resources as u64).sum::<u64>();
     let (directory, general) = (of_type("AWS::S3Express::DirectoryBucket"), of_type("AWS::S3::Bucket"));
-    assert_eq!(directory, 135u64.div_ceil(20), "45 accounts x 3 bucket slots");
+    assert_eq!(directory, 90u64.div_ceil(20), "45 accounts x 2 bucket slots");
     let counts = sim.counts();
     for (call, n) in [
         ("EC2:DescribeVpcs", 90),
@@ -602,14 +753,39 @@ fn a_full_walk_finds_every_resource_and_grant_once() {
     assert!(sim.repeated().is_empty(), "{:?}", sim.repeated());
 }
 
-/// One region of few accounts: `slots` resources over the first region's 15 kinds.
+#[test]
+fn a_full_walk_of_every_kind_finds_every_resource_and_grant_once() {
+    // 60 slots: every kind of both rotations, twice (the Data Catalog once), and buckets enough
+    // for directory buckets.
+    let sim = Simulator::new(SimConfig { accounts: 6, resources_per_account_region: 60, external_grant_rate: 0.4, ..small() });
+    let regions = sim.config().regions.clone();
+    let mut found = Found::default();
+    for account in sim.org().accounts.iter().map(|a| a.id.clone()).collect::<Vec<_>>() {
+        let key = if account == "100000000000" { BASE_KEY.to_string() } else { assume(&sim, &account) };
+        walk(&sim, &key, &account, &regions, &mut found);
+    }
+    assert_eq!((found.resources, found.external), (sim.resource_count(), sim.external_grants()));
+    let tally = sim.org().tally();
+    let types: BTreeSet<&str> = tally.iter().map(|t| t.resource_type).collect();
+    assert_eq!(types.len(), 29, "{types:?}");
+    assert!(sim.unsupported().is_empty(), "{:?}", sim.unsupported());
+    assert!(sim.repeated().is_empty(), "{:?}", sim.repeated());
+    let counts = sim.counts();
+    for call in ["Kinesis:GetResourcePolicy", "EventBridge:ListEventBuses", "Backup:GetBackupVaultAccessPolicy", "codeartifact:GetRepositoryPermissionsPolicy",
+        "CloudWatch Logs:DescribeDestinations", "SESv2:GetEmailIdentityPolicies", "Glacier:GetVaultLock", "OpenSearch:DescribeDomains",
+        "API Gateway:GetRestApis", "Glue:GetResourcePolicy", "EC2:DescribeImageAttribute", "EC2:GetImageBlockPublicAccessState"] {
+        assert!(counts.get(call).is_some_and(|n| *n > 0), "{call}: {counts:?}");
+    }
+}
+
+/// One region of few accounts: `slots` resources over the first region's 28 kinds.
 fn one_region(slots: usize) -> SimConfig {
     SimConfig { accounts: 3, regions: vec!["us-east-1".into()], resources_per_account_region: slots, ..small() }
 }
 
 #[test]
 fn secrets_manager_pages_and_resource_policies() {
-    let mut sim = Simulator::new(one_region(75));
+    let mut sim = Simulator::new(one_region(140));
     let list = |sim: &Simulator, body: Value| ok_json(sim, json("secretsmanager", "secretsmanager.ListSecrets", "us-east-1", BASE_KEY, &body.to_string()));
     let mut secrets = Vec::new();
     let mut body = json!({"MaxResults": 2});
@@ -625,7 +801,7 @@ fn secrets_manager_pages_and_resource_policies() {
             None => break,
         }
     }
-    assert_eq!((pages, secrets.len()), (3, 5), "75 slots over 15 kinds: 5 secrets");
+    assert_eq!((pages, secrets.len()), (3, 5), "140 slots over 28 kinds: 5 secrets");
     let own = &sim.org().management().region("us-east-1").expect("region").secrets;
     assert_eq!(secrets.iter().map(|s| s["ARN"].as_str().unwrap_or_default()).collect::<Vec<_>>(), own.iter().map(|s| s.arn.as_str()).collect::<Vec<_>>());
     let (status, body, _) = answer(&sim, json("secretsmanager", "secretsmanager.ListSecrets", "us-east-1", BASE_KEY, r#"{"NextToken":"nope"}"#));
@@ -664,8 +840,8 @@ fn secrets_manager_pages_and_resource_policies() {
 
 #[test]
 fn sns_topics_page_by_100_and_attributes_carry_the_policy() {
-    // 1,650 slots over 15 kinds: 110 topics.
-    let mut sim = Simulator::new(one_region(1650));
+    // 3,080 slots over 28 kinds: 110 topics.
+    let mut sim = Simulator::new(one_region(3080));
     let (status, first, _) = answer(&sim, sns("us-east-1", BASE_KEY, "Action=ListTopics&Version=2010-03-31"));
     assert_eq!(status, 200, "{first}");
     assert!(first.starts_with("<ListTopicsResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><ListTopicsResult><Topics><member><TopicArn>"), "{}", &first[..200]);
@@ -699,7 +875,7 @@ fn sns_topics_page_by_100_and_attributes_carry_the_policy() {
 
 #[test]
 fn ecr_repositories_page_and_missing_policies() {
-    let mut sim = Simulator::new(one_region(75));
+    let mut sim = Simulator::new(one_region(140));
     let call = |sim: &Simulator, op: &str, body: Value| answer(sim, json("ecr", &format!("AmazonEC2ContainerRegistry_V20150921.{op}"), "us-east-1", BASE_KEY, &body.to_string()));
     let mut repos = Vec::new();
     let mut body = json!({"maxResults": 2});
@@ -745,7 +921,7 @@ fn ecr_repositories_page_and_missing_policies() {
 
 #[test]
 fn efs_file_systems_page_and_policies() {
-    let mut sim = Simulator::new(one_region(75));
+    let mut sim = Simulator::new(one_region(140));
     let get = |sim: &Simulator, path: &str| answer(sim, request("GET", path, "elasticfilesystem", "us-east-1", BASE_KEY, &[], ""));
     let mut file_systems = Vec::new();
     let mut path = "/2015-02-01/file-systems?MaxItems=2".to_string();
@@ -824,8 +1000,8 @@ fn policy_services_are_detected_without_a_signature() {
 
 #[test]
 fn ec2_snapshots_page_and_share_attributes() {
-    // 75 slots over 15 kinds: 5 EBS snapshots, every 3rd of the organization's encrypted.
-    let sim = Simulator::new(SimConfig { external_grant_rate: 0.5, ..one_region(75) });
+    // 140 slots over 28 kinds: 5 EBS snapshots, every 3rd of the organization's encrypted.
+    let sim = Simulator::new(SimConfig { external_grant_rate: 0.5, ..one_region(140) });
     let own = sim.org().management().region("us-east-1").expect("region").ebs_snapshots.clone();
     assert_eq!(own.len(), 5);
     let mut items = Vec::new();
@@ -920,8 +1096,8 @@ fn snapshot_block_public_access_by_account() {
 
 #[test]
 fn rds_snapshots_page_and_restore_attributes() {
-    // 75 slots over 15 kinds: 5 DB snapshots and 5 DB cluster snapshots.
-    let sim = Simulator::new(SimConfig { external_grant_rate: 1.0, ..one_region(75) });
+    // 140 slots over 28 kinds: 5 DB snapshots and 5 DB cluster snapshots.
+    let sim = Simulator::new(SimConfig { external_grant_rate: 1.0, ..one_region(140) });
     let here = sim.org().management().region("us-east-1").expect("region").clone();
     let flavors = [
         ("DescribeDBSnapshots", "DBSnapshot", "DBInstanceIdentifier", "Encrypted", "postgres", "DBSnapshotNotFound", &here.db_snapshots),
@@ -1020,8 +1196,8 @@ fn ec2_and_rds_faults_regions_and_unsupported_operations() {
 
 #[test]
 fn dynamodb_tables_and_streams_page() {
-    // 1,500 slots over 15 kinds: 100 Table and 100 Stream slots, so 200 tables and 100 streams.
-    let sim = Simulator::new(one_region(1500));
+    // 2,800 slots over 28 kinds: 100 Table and 100 Stream slots, so 200 tables and 100 streams.
+    let sim = Simulator::new(one_region(2800));
     let here = sim.org().management().region("us-east-1").expect("region").clone();
     assert_eq!((here.tables.len(), here.streams.len()), (200, 100));
     let mut want: Vec<&str> = here.tables.iter().map(|t| t.name.as_str()).collect();
@@ -1100,9 +1276,9 @@ fn dynamodb_tables_and_streams_page() {
 
 #[test]
 fn dynamodb_resource_policies_of_tables_and_streams() {
-    let mut sim = Simulator::new(SimConfig { external_grant_rate: 0.5, ..one_region(75) });
+    let mut sim = Simulator::new(SimConfig { external_grant_rate: 0.5, ..one_region(140) });
     let here = sim.org().management().region("us-east-1").expect("region").clone();
-    assert_eq!((here.tables.len(), here.streams.len()), (10, 5), "75 slots over 15 kinds: 5 Table and 5 Stream slots");
+    assert_eq!((here.tables.len(), here.streams.len()), (10, 5), "140 slots over 28 kinds: 5 Table and 5 Stream slots");
     let get = |sim: &Simulator, key: &str, region: &str, arn: &str| answer(sim, dynamodb("GetResourcePolicy", region, key, &json!({"ResourceArn": arn})));
     let table = "arn:aws:dynamodb:us-east-1:100000000000:table/sim-table-0";
     let stream = "arn:aws:dynamodb:us-east-1:100000000000:table/sim-streamtable-0/stream/2024-01-01T00:00:00.000";
@@ -1307,14 +1483,14 @@ fn cloudfront_lists_each_accounts_origin_access_identity() {
     assert_eq!(sim.unsupported(), ["CloudFront:GET /2020-05-31/distribution"]);
 }
 
-/// Two accounts in us-east-1 (S3 Express) and ap-southeast-2 (not): 900 slots over 15 or 14
-/// kinds make 60 or 65 bucket slots per region, so each account has 3 directory buckets in
+/// Two accounts in us-east-1 (S3 Express) and ap-southeast-2 (not): 1,680 slots over 28 or 27
+/// kinds make 60 or 63 bucket slots per region, so each account has 3 directory buckets in
 /// us-east-1.
 fn directory_org() -> SimConfig {
     SimConfig {
         accounts: 2,
         regions: vec!["us-east-1".into(), "ap-southeast-2".into()],
-        resources_per_account_region: 900,
+        resources_per_account_region: 1680,
         external_grant_rate: 0.5,
         ..small()
     }
@@ -1620,4 +1796,768 @@ fn directory_access_point_calls_are_faulted_hung_refused_and_denied_like_the_oth
     let (status, xml, _) = get(&denied, "us-east-1");
     assert!(status == 403 && xml.contains("<Code>AccessDenied</Code>"), "{xml}");
     assert_eq!(list(&denied, "s3express", "us-east-1").0, 200);
+}
+
+/// Three accounts in us-east-1 with `turns` of the first region's 28 kinds: `turns` resources of
+/// each added kind (one Data Catalog) per account.
+fn added(turns: usize) -> SimConfig {
+    SimConfig { external_grant_rate: 0.5, ..one_region(28 * turns) }
+}
+
+/// The statements of a policy document that grant `action`, each on `resource`.
+fn grants(doc: &str, action: &Value, resource: &str) -> Vec<Value> {
+    let doc: Value = serde_json::from_str(doc).expect("policy JSON");
+    let statements = doc["Statement"].as_array().expect("statements").clone();
+    assert!(statements.iter().all(|st| st["Action"] == *action && st["Resource"] == resource), "{doc}");
+    statements
+}
+
+#[test]
+fn kinesis_streams_page_by_name_and_answer_an_empty_policy() {
+    let mut sim = Simulator::new(added(5));
+    let own = sim.org().management().region("us-east-1").expect("region").kinesis_streams.clone();
+    let mut want: Vec<&str> = own.iter().map(|s| s.name.as_str()).collect();
+    want.sort_unstable();
+    // Two per page, by token.
+    let (mut names, mut body, mut pages) = (Vec::new(), json!({"Limit": 2}), 0);
+    loop {
+        let (status, text, headers) = answer(&sim, kinesis("ListStreams", "us-east-1", BASE_KEY, &body));
+        assert_eq!(status, 200, "{text}");
+        assert_eq!(headers.get("content-type").and_then(|v| v.to_str().ok()), Some("application/x-amz-json-1.1"));
+        let page: Value = serde_json::from_str(&text).expect("JSON");
+        let list: Vec<String> = page["StreamNames"].as_array().expect("StreamNames").iter().map(|n| n.as_str().expect("name").to_string()).collect();
+        let summaries = page["StreamSummaries"].as_array().expect("StreamSummaries");
+        assert_eq!(summaries.iter().map(|s| s["StreamName"].as_str().expect("name")).collect::<Vec<_>>(), list);
+        for s in summaries {
+            let name = s["StreamName"].as_str().expect("name");
+            assert_eq!(s["StreamARN"], format!("arn:aws:kinesis:us-east-1:100000000000:stream/{name}"));
+            assert!(s["StreamStatus"] == "ACTIVE" && s["StreamCreationTimestamp"].is_number() && s["StreamModeDetails"]["StreamMode"] == "ON_DEMAND", "{s}");
+        }
+        names.extend(list);
+        pages += 1;
+        assert_eq!(page["HasMoreStreams"], json!(page.get("NextToken").is_some()));
+        match page.get("NextToken").and_then(Value::as_str) {
+            Some(t) => body = json!({"Limit": 2, "NextToken": t}),
+            None => break,
+        }
+    }
+    assert_eq!((pages, names.iter().map(String::as_str).collect::<Vec<_>>()), (3, want.clone()));
+    // After a name (which need not be a stream's), as Kinesis pages by name.
+    let page = ok_json(&sim, kinesis("ListStreams", "us-east-1", BASE_KEY, &json!({"ExclusiveStartStreamName": "sim-stream-2", "Limit": 1})));
+    assert_eq!((page["StreamNames"].clone(), page["HasMoreStreams"].clone()), (json!(["sim-stream-3"]), json!(true)));
+    let page = ok_json(&sim, kinesis("ListStreams", "us-east-1", BASE_KEY, &json!({"ExclusiveStartStreamName": "sim-stream-35"})));
+    assert_eq!(page["StreamNames"], json!(["sim-stream-4"]));
+    for body in [json!({"NextToken": "nope"}), json!({"NextToken": "sim-1", "ExclusiveStartStreamName": "a"})] {
+        let (status, text, _) = answer(&sim, kinesis("ListStreams", "us-east-1", BASE_KEY, &body));
+        assert_eq!((status, text.contains("\"__type\":\"InvalidArgumentException\"")), (400, true), "{text}");
+    }
+    // The policy, by ARN.
+    let get = |sim: &Simulator, key: &str, region: &str, arn: &str| answer(sim, kinesis("GetResourcePolicy", region, key, &json!({"ResourceARN": arn})));
+    for s in &own {
+        let (status, text, _) = get(&sim, BASE_KEY, "us-east-1", &s.arn);
+        assert_eq!(status, 200, "{text}");
+        let out: Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(out.as_object().map(|o| o.len()), Some(1), "only Policy: {out}");
+        let doc = out["Policy"].as_str().expect("Policy");
+        assert_eq!(Some(doc), s.policy.as_deref());
+        assert_eq!(grants(doc, &json!("kinesis:GetRecords"), &s.arn).len(), 1 + usize::from(s.external.is_some()));
+    }
+    // Unknown, another account's, another region's: not found.
+    for (key, region, arn) in [(BASE_KEY, "us-east-1", "arn:aws:kinesis:us-east-1:100000000000:stream/nope"), ("ASIASIM100000000001", "us-east-1", own[0].arn.as_str()), (BASE_KEY, "eu-west-1", own[0].arn.as_str())] {
+        let (status, text, _) = get(&sim, key, region, arn);
+        assert_eq!((status, text.contains("\"__type\":\"ResourceNotFoundException\"")), (400, true), "{text}");
+    }
+    // Without a policy: an empty document, as Kinesis answers.
+    assert!(sim.set_resource_policy(&own[0].arn, None));
+    let (status, text, _) = get(&sim, BASE_KEY, "us-east-1", &own[0].arn);
+    assert_eq!((status, text.as_str()), (200, r#"{"Policy":"{}"}"#));
+    assert_eq!(sim.counts().get("Kinesis:ListStreams"), Some(&7));
+    assert_eq!(sim.counts().get("Kinesis:GetResourcePolicy"), Some(&(5 + 3 + 1)));
+    // Only the policy asked again after its removal is a repeat.
+    let again = format!("100000000000|us-east-1|Kinesis:GetResourcePolicy|{}", json!({"ResourceARN": own[0].arn}));
+    assert_eq!(sim.repeated(), [(again, 2)]);
+}
+
+#[test]
+fn eventbridge_lists_the_default_bus_then_the_custom_ones_with_their_policies() {
+    let mut sim = Simulator::new(added(4));
+    let own = sim.org().management().region("us-east-1").expect("region").event_buses.clone();
+    assert_eq!(own.len(), 4);
+    let list = |sim: &Simulator, key: &str, region: &str, body: &Value| answer(sim, events("ListEventBuses", region, key, body));
+    let (mut buses, mut body, mut pages) = (Vec::new(), json!({"Limit": 2}), 0);
+    loop {
+        let (status, text, _) = list(&sim, BASE_KEY, "us-east-1", &body);
+        assert_eq!(status, 200, "{text}");
+        let page: Value = serde_json::from_str(&text).expect("JSON");
+        buses.extend(page["EventBuses"].as_array().expect("EventBuses").iter().cloned());
+        pages += 1;
+        match page.get("NextToken").and_then(Value::as_str) {
+            Some(t) => body = json!({"Limit": 2, "NextToken": t}),
+            None => break,
+        }
+    }
+    assert_eq!((pages, buses.len()), (3, 5), "the default bus and 4 custom ones");
+    assert_eq!(buses[0], json!({"Name": "default", "Arn": "arn:aws:events:us-east-1:100000000000:event-bus/default", "CreationTime": 1_704_067_200, "LastModifiedTime": 1_704_067_200}));
+    for (bus, b) in buses[1..].iter().zip(&own) {
+        assert_eq!((bus["Name"].as_str(), bus["Arn"].as_str()), (Some(b.name.as_str()), Some(b.arn.as_str())));
+        let doc = bus["Policy"].as_str().expect("Policy");
+        assert_eq!(grants(doc, &json!("events:PutEvents"), &b.arn).len(), 1 + usize::from(b.external.is_some()));
+    }
+    assert_eq!(own[3].arn, "arn:aws:events:us-east-1:100000000000:event-bus/sim-bus-3");
+    // By prefix; a region the organization does not use has the default bus only.
+    let page = ok_json(&sim, events("ListEventBuses", "us-east-1", BASE_KEY, &json!({"NamePrefix": "sim-bus-2"})));
+    assert_eq!(page["EventBuses"].as_array().map(Vec::len), Some(1));
+    let page = ok_json(&sim, events("ListEventBuses", "ap-south-1", BASE_KEY, &json!({})));
+    assert_eq!(page["EventBuses"].as_array().map(|b| b.iter().map(|b| b["Name"].clone()).collect::<Vec<_>>()), Some(vec![json!("default")]));
+    let key = assume(&sim, "100000000002");
+    let page = ok_json(&sim, events("ListEventBuses", "us-east-1", &key, &json!({})));
+    assert!(page["EventBuses"][1]["Arn"].as_str().is_some_and(|a| a.starts_with("arn:aws:events:us-east-1:100000000002:event-bus/sim-bus-")), "{page}");
+    let (status, text, _) = list(&sim, BASE_KEY, "us-east-1", &json!({"NextToken": "nope"}));
+    assert_eq!((status, text.contains("\"__type\":\"ValidationException\"")), (400, true), "{text}");
+    // A bus without a policy is listed without one.
+    assert!(sim.set_resource_policy(&own[1].arn, None));
+    let page = ok_json(&sim, events("ListEventBuses", "us-east-1", BASE_KEY, &json!({"NamePrefix": "sim-bus-1"})));
+    assert!(page["EventBuses"][0].get("Policy").is_none() && page["EventBuses"][0]["Name"] == "sim-bus-1", "{page}");
+    assert_eq!(sim.counts().get("EventBridge:ListEventBuses"), Some(&(3 + 5)));
+}
+
+#[test]
+fn backup_vaults_page_and_access_policies_are_refused_as_backup_refuses_them() {
+    let mut sim = Simulator::new(added(5));
+    let own = sim.org().management().region("us-east-1").expect("region").backup_vaults.clone();
+    let get = |sim: &Simulator, path: &str| answer(sim, request("GET", path, "backup", "us-east-1", BASE_KEY, &[], ""));
+    let (mut vaults, mut path, mut pages) = (Vec::new(), "/backup-vaults/?maxResults=2".to_string(), 0);
+    loop {
+        let (status, text, headers) = get(&sim, &path);
+        assert_eq!(status, 200, "{text}");
+        assert_eq!(headers.get("content-type").and_then(|v| v.to_str().ok()), Some("application/json"));
+        let page: Value = serde_json::from_str(&text).expect("JSON");
+        vaults.extend(page["BackupVaultList"].as_array().expect("BackupVaultList").iter().cloned());
+        pages += 1;
+        match page.get("NextToken").and_then(Value::as_str) {
+            Some(t) => path = format!("/backup-vaults/?maxResults=2&nextToken={t}"),
+            None => break,
+        }
+    }
+    assert_eq!((pages, vaults.len()), (3, 5));
+    for (v, want) in vaults.iter().zip(&own) {
+        assert_eq!((v["BackupVaultName"].as_str(), v["BackupVaultArn"].as_str()), (Some(want.name.as_str()), Some(want.arn.as_str())));
+        assert!(v["CreationDate"].is_number() && v["VaultType"] == "BACKUP_VAULT", "{v}");
+    }
+    assert_eq!(own[0].arn, "arn:aws:backup:us-east-1:100000000000:backup-vault:sim-backupvault-0");
+    let (_, text, _) = get(&sim, "/backup-vaults/?vaultType=LOGICALLY_AIR_GAPPED_BACKUP_VAULT");
+    assert_eq!(serde_json::from_str::<Value>(&text).expect("JSON")["BackupVaultList"], json!([]));
+    let (status, _, headers) = get(&sim, "/backup-vaults/?nextToken=nope");
+    assert_eq!((status, headers.get("x-amzn-errortype").and_then(|v| v.to_str().ok())), (400, Some("InvalidParameterValueException")));
+    for v in &own {
+        let (status, text, _) = get(&sim, &format!("/backup-vaults/{}/access-policy", v.name));
+        assert_eq!(status, 200, "{text}");
+        let out: Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!((out["BackupVaultName"].as_str(), out["BackupVaultArn"].as_str()), (Some(v.name.as_str()), Some(v.arn.as_str())));
+        let doc = out["Policy"].as_str().expect("Policy");
+        assert_eq!(grants(doc, &json!("backup:CopyIntoBackupVault"), &v.arn).len(), 1 + usize::from(v.external.is_some()));
+    }
+    // An unknown vault (or another account's): AccessDenied, as Backup answers.
+    let (status, text, headers) = get(&sim, "/backup-vaults/nope/access-policy");
+    assert_eq!((status, headers.get("x-amzn-errortype").and_then(|v| v.to_str().ok())), (403, Some("AccessDeniedException")), "{text}");
+    let key = assume(&sim, "100000000001");
+    let (status, _, _) = answer(&sim, request("GET", &format!("/backup-vaults/{}/access-policy", own[0].name), "backup", "eu-west-1", &key, &[], ""));
+    assert_eq!(status, 403);
+    // Without a policy: 400 ResourceNotFoundException naming the vault.
+    assert!(sim.set_resource_policy(&own[2].arn, None));
+    let (status, text, headers) = get(&sim, &format!("/backup-vaults/{}/access-policy", own[2].name));
+    assert_eq!((status, headers.get("x-amzn-errortype").and_then(|v| v.to_str().ok())), (400, Some("ResourceNotFoundException")));
+    assert!(text.contains(&format!("Backup Vault {} has no associated POLICY", own[2].arn)), "{text}");
+    assert_eq!(sim.counts().get("Backup:ListBackupVaults"), Some(&5));
+    assert_eq!(sim.counts().get("Backup:GetBackupVaultAccessPolicy"), Some(&(5 + 2 + 1)));
+    let (status, _, _) = get(&sim, "/backup-vaults/x/notifications");
+    assert_eq!(status, 400);
+    assert_eq!(sim.unsupported(), ["Backup:GET /backup-vaults/x/notifications"]);
+}
+
+#[test]
+fn codeartifact_domains_and_repositories_page_and_answer_their_policies() {
+    let mut sim = Simulator::new(added(3));
+    let here = sim.org().management().region("us-east-1").expect("region").clone();
+    let (domains, repositories) = (&here.codeartifact_domains, &here.codeartifact_repositories);
+    let call = |sim: &Simulator, method: &str, uri: &str, body: &str| answer(sim, request(method, uri, "codeartifact", "us-east-1", BASE_KEY, &[("content-type", "application/json")], body));
+    // ListDomains pages by its body, ListRepositories by its query.
+    let (mut listed, mut body) = (Vec::new(), json!({"maxResults": 2}));
+    loop {
+        let (status, text, _) = call(&sim, "POST", "/v1/domains", &body.to_string());
+        assert_eq!(status, 200, "{text}");
+        let page: Value = serde_json::from_str(&text).expect("JSON");
+        listed.extend(page["domains"].as_array().expect("domains").iter().cloned());
+        match page.get("nextToken").and_then(Value::as_str) {
+            Some(t) => body = json!({"maxResults": 2, "nextToken": t}),
+            None => break,
+        }
+    }
+    assert_eq!(listed.len(), 3);
+    for (d, want) in listed.iter().zip(domains) {
+        assert_eq!((d["name"].as_str(), d["arn"].as_str(), d["owner"].as_str()), (Some(want.name.as_str()), Some(want.arn.as_str()), Some("100000000000")));
+        assert!(d["status"] == "Active" && d["createdTime"].is_number(), "{d}");
+    }
+    let (mut listed, mut uri) = (Vec::new(), "/v1/repositories?max-results=2".to_string());
+    loop {
+        let (status, text, _) = call(&sim, "POST", &uri, "");
+        assert_eq!(status, 200, "{text}");
+        let page: Value = serde_json::from_str(&text).expect("JSON");
+        listed.extend(page["repositories"].as_array().expect("repositories").iter().cloned());
+        match page.get("nextToken").and_then(Value::as_str) {
+            Some(t) => uri = format!("/v1/repositories?max-results=2&next-token={t}"),
+            None => break,
+        }
+    }
+    assert_eq!(listed.len(), 3);
+    for (n, (r, want)) in listed.iter().zip(repositories).enumerate() {
+        assert_eq!((r["name"].as_str(), r["arn"].as_str()), (Some(want.name.as_str()), Some(want.arn.as_str())));
+        assert_eq!((r["domainName"].clone(), r["domainOwner"].clone()), (json!(format!("sim-domain-{n}")), json!("100000000000")));
+        assert_eq!(want.arn, format!("arn:aws:codeartifact:us-east-1:100000000000:repository/sim-domain-{n}/sim-repository-{n}"));
+    }
+    let (_, text, _) = call(&sim, "POST", "/v1/repositories?repository-prefix=sim-repository-1", "");
+    assert_eq!(serde_json::from_str::<Value>(&text).expect("JSON")["repositories"].as_array().map(Vec::len), Some(1));
+    for (method, uri, body) in [("POST", "/v1/domains", r#"{"nextToken":"nope"}"#), ("POST", "/v1/repositories?next-token=nope", "")] {
+        let (status, _, headers) = call(&sim, method, uri, body);
+        assert_eq!((status, headers.get("x-amzn-errortype").and_then(|v| v.to_str().ok())), (400, Some("ValidationException")));
+    }
+    // The policies, with the owner or without it (the caller's by default).
+    for (n, d) in domains.iter().enumerate() {
+        let query = if n == 0 { format!("domain={}", d.name) } else { format!("domain={}&domain-owner=100000000000", d.name) };
+        let (status, text, _) = call(&sim, "GET", &format!("/v1/domain/permissions/policy?{query}"), "");
+        assert_eq!(status, 200, "{text}");
+        let out: Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(out["policy"]["resourceArn"], d.arn.as_str());
+        assert!(out["policy"]["revision"].as_str().is_some_and(|r| !r.is_empty()), "{out}");
+        let doc = out["policy"]["document"].as_str().expect("document");
+        assert_eq!(grants(doc, &json!("codeartifact:GetAuthorizationToken"), &d.arn).len(), 1 + usize::from(d.external.is_some()));
+    }
+    for (n, r) in repositories.iter().enumerate() {
+        let uri = format!("/v1/repository/permissions/policy?domain=sim-domain-{n}&domain-owner=100000000000&repository={}", r.name);
+        let (status, text, _) = call(&sim, "GET", &uri, "");
+        assert_eq!(status, 200, "{text}");
+        let out: Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(out["policy"]["resourceArn"], r.arn.as_str());
+        let doc = out["policy"]["document"].as_str().expect("document");
+        assert_eq!(grants(doc, &json!("codeartifact:ReadFromRepository"), &r.arn).len(), 1 + usize::from(r.external.is_some()));
+    }
+    // Unknown domain, another owner, a repository of another domain, no policy: 404.
+    let missing = [
+        "/v1/domain/permissions/policy?domain=nope",
+        "/v1/domain/permissions/policy?domain=sim-domain-0&domain-owner=100000000001",
+        "/v1/repository/permissions/policy?domain=sim-domain-1&repository=sim-repository-0",
+    ];
+    for uri in missing {
+        let (status, _, headers) = call(&sim, "GET", uri, "");
+        assert_eq!((status, headers.get("x-amzn-errortype").and_then(|v| v.to_str().ok())), (404, Some("ResourceNotFoundException")), "{uri}");
+    }
+    assert!(sim.set_resource_policy(&domains[1].arn, None) && sim.set_resource_policy(&repositories[2].arn, None));
+    for uri in ["/v1/domain/permissions/policy?domain=sim-domain-1", "/v1/repository/permissions/policy?domain=sim-domain-2&repository=sim-repository-2"] {
+        let (status, text, headers) = call(&sim, "GET", uri, "");
+        assert_eq!((status, headers.get("x-amzn-errortype").and_then(|v| v.to_str().ok())), (404, Some("ResourceNotFoundException")), "{uri}");
+        assert!(text.contains("No resource policy found"), "{text}");
+    }
+    let counts = sim.counts();
+    assert_eq!((counts.get("codeartifact:ListDomains"), counts.get("codeartifact:ListRepositories")), (Some(&3), Some(&(2 + 1 + 1))));
+    assert!(sim.repeated().is_empty(), "{:?}", sim.repeated());
+}
+
+#[test]
+fn logs_resource_policies_and_destinations_page_with_their_documents() {
+    let mut sim = Simulator::new(added(3));
+    let here = sim.org().management().region("us-east-1").expect("region").clone();
+    for (op, key, list, limit) in [("DescribeResourcePolicies", "resourcePolicies", &here.logs_resource_policies, 2), ("DescribeDestinations", "destinations", &here.logs_destinations, 1)] {
+        let (mut items, mut body) = (Vec::new(), json!({"limit": limit}));
+        loop {
+            let (status, text, _) = answer(&sim, logs(op, "us-east-1", BASE_KEY, &body));
+            assert_eq!(status, 200, "{text}");
+            let page: Value = serde_json::from_str(&text).expect("JSON");
+            let got = page[key].as_array().expect(key);
+            assert!(got.len() <= limit);
+            items.extend(got.iter().cloned());
+            match page.get("nextToken").and_then(Value::as_str) {
+                Some(t) => body = json!({"limit": limit, "nextToken": t}),
+                None => break,
+            }
+        }
+        assert_eq!(items.len(), list.len(), "{op}");
+        assert_eq!(list.len(), 3);
+        for (item, p) in items.iter().zip(list) {
+            if op == "DescribeResourcePolicies" {
+                assert_eq!((item["policyName"].as_str(), item["policyScope"].as_str()), (Some(p.name.as_str()), Some("ACCOUNT")));
+                assert_eq!(item["lastUpdatedTime"], 1_704_067_200_000u64, "epoch milliseconds");
+                let groups = "arn:aws:logs:us-east-1:100000000000:log-group:*";
+                let doc = item["policyDocument"].as_str().expect("policyDocument");
+                assert_eq!(grants(doc, &json!("logs:PutLogEvents"), groups).len(), 1 + usize::from(p.external.is_some()));
+                assert_eq!(p.arn, format!("arn:aws:logs:us-east-1:100000000000:resource-policy:{}", p.name));
+            } else {
+                assert_eq!((item["destinationName"].as_str(), item["arn"].as_str()), (Some(p.name.as_str()), Some(p.arn.as_str())));
+                assert!(item["targetArn"].as_str().is_some_and(|t| t.starts_with("arn:aws:firehose:us-east-1:100000000000:deliverystream/")), "{item}");
+                assert!(item["roleArn"].is_string() && item["creationTime"] == 1_704_067_200_000u64, "{item}");
+                let doc = item["accessPolicy"].as_str().expect("accessPolicy");
+                assert_eq!(grants(doc, &json!("logs:PutSubscriptionFilter"), &p.arn).len(), 1 + usize::from(p.external.is_some()));
+            }
+        }
+    }
+    // No policy is scoped to a log group; a prefix; a foreign token.
+    for body in [json!({"policyScope": "RESOURCE"}), json!({"resourceArn": "arn:aws:logs:us-east-1:100000000000:log-group:x"})] {
+        let page = ok_json(&sim, logs("DescribeResourcePolicies", "us-east-1", BASE_KEY, &body));
+        assert_eq!(page, json!({"resourcePolicies": []}));
+    }
+    let page = ok_json(&sim, logs("DescribeResourcePolicies", "us-east-1", BASE_KEY, &json!({"policyScope": "ACCOUNT"})));
+    assert_eq!(page["resourcePolicies"].as_array().map(Vec::len), Some(3));
+    let page = ok_json(&sim, logs("DescribeDestinations", "us-east-1", BASE_KEY, &json!({"DestinationNamePrefix": "sim-destination-2"})));
+    assert_eq!(page["destinations"][0]["destinationName"], "sim-destination-2");
+    let (status, text, _) = answer(&sim, logs("DescribeDestinations", "us-east-1", BASE_KEY, &json!({"nextToken": "nope"})));
+    assert_eq!((status, text.contains("\"__type\":\"InvalidParameterException\"")), (400, true), "{text}");
+    // Without a document: a policy is gone, a destination is listed without its access policy.
+    assert!(sim.set_resource_policy(&here.logs_resource_policies[0].arn, None) && sim.set_resource_policy(&here.logs_destinations[0].arn, None));
+    let page = ok_json(&sim, logs("DescribeResourcePolicies", "us-east-1", BASE_KEY, &json!({})));
+    assert_eq!(page["resourcePolicies"].as_array().map(Vec::len), Some(2));
+    let page = ok_json(&sim, logs("DescribeDestinations", "us-east-1", BASE_KEY, &json!({"DestinationNamePrefix": "sim-destination-0"})));
+    assert!(page["destinations"][0].get("accessPolicy").is_none(), "{page}");
+    assert_eq!(sim.counts().get("CloudWatch Logs:DescribeResourcePolicies"), Some(&(2 + 3 + 1)));
+}
+
+#[test]
+fn added_json_services_are_detected_faulted_hung_and_refused_like_the_others() {
+    // Unsigned: by the X-Amz-Target prefix or the path.
+    let sim = Simulator::new(added(1));
+    let unsigned = |method: &str, uri: &str, headers: &[(&str, &str)], body: &str| {
+        let mut b = http::Request::builder().method(method).uri(uri);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        let (status, text, _) = answer(&sim, b.body(bytes::Bytes::from(body.to_string())).expect("request"));
+        assert_eq!(status, 200, "{uri} {headers:?}: {text}");
+    };
+    unsigned("POST", "/", &[("x-amz-target", "Kinesis_20131202.ListStreams")], "{}");
+    unsigned("POST", "/", &[("x-amz-target", "AWSEvents.ListEventBuses")], "{}");
+    unsigned("POST", "/", &[("x-amz-target", "Logs_20140328.DescribeDestinations")], "{}");
+    unsigned("GET", "/backup-vaults/", &[], "");
+    unsigned("POST", "/v1/domains", &[], "{}");
+    unsigned("POST", "/v1/repositories", &[], "");
+    let counts: Vec<String> = sim.counts().into_keys().collect();
+    assert_eq!(counts, ["Backup:ListBackupVaults", "CloudWatch Logs:DescribeDestinations", "EventBridge:ListEventBuses", "Kinesis:ListStreams", "codeartifact:ListDomains", "codeartifact:ListRepositories"]);
+    let calls = |region: &str| {
+        vec![
+            kinesis("ListStreams", region, BASE_KEY, &json!({})),
+            events("ListEventBuses", region, BASE_KEY, &json!({})),
+            request("GET", "/backup-vaults/", "backup", region, BASE_KEY, &[], ""),
+            request("POST", "/v1/domains", "codeartifact", region, BASE_KEY, &[], "{}"),
+            logs("DescribeResourcePolicies", region, BASE_KEY, &json!({})),
+        ]
+    };
+    // Each service's own throttling and internal errors (codes the SDK's classifier retries).
+    let code = |status: u16, text: &str, headers: &http::HeaderMap| -> (u16, String) {
+        let header = headers.get("x-amzn-errortype").and_then(|v| v.to_str().ok()).map(str::to_string);
+        let body = serde_json::from_str::<Value>(text).ok().and_then(|v| v["__type"].as_str().map(str::to_string));
+        (status, header.or(body).unwrap_or_default())
+    };
+    let throttled = Simulator::new(SimConfig { throttle_rate: 1.0, ..added(1) });
+    let want = [(400, "LimitExceededException"), (400, "ThrottlingException"), (400, "ThrottlingException"), (429, "ThrottlingException"), (400, "ThrottlingException")];
+    for (req, (status, name)) in calls("us-east-1").into_iter().zip(want) {
+        let (s, text, headers) = answer(&throttled, req);
+        assert_eq!(code(s, &text, &headers), (status, name.to_string()), "{text}");
+    }
+    let failing = Simulator::new(SimConfig { error_rate: 1.0, ..added(1) });
+    let want = ["InternalFailureException", "InternalException", "ServiceUnavailableException", "InternalServerException", "ServiceUnavailableException"];
+    for (req, name) in calls("us-east-1").into_iter().zip(want) {
+        let (s, text, headers) = answer(&failing, req);
+        assert_eq!(code(s, &text, &headers), (500, name.to_string()), "{text}");
+    }
+    // Regional: hung and refused in their regions.
+    let regions = BTreeSet::from(["eu-west-1".to_string()]);
+    let hang = Simulator::new(SimConfig { hang_regions: regions.clone(), ..added(1) });
+    assert!(calls("eu-west-1").into_iter().all(|req| matches!(hang.handle(req), Outcome::Hang)));
+    let disabled = Simulator::new(SimConfig { disabled_regions: regions, ..added(1) });
+    for req in calls("eu-west-1") {
+        let (s, text, headers) = answer(&disabled, req);
+        assert_eq!(code(s, &text, &headers), (403, "UnrecognizedClientException".to_string()), "{text}");
+    }
+    // Another operation of each is named and counted as unsupported.
+    let sim = Simulator::new(added(1));
+    for req in [kinesis("DescribeStream", "us-east-1", BASE_KEY, &json!({})), events("ListRules", "us-east-1", BASE_KEY, &json!({})), logs("DescribeLogGroups", "us-east-1", BASE_KEY, &json!({}))] {
+        let (status, text, _) = answer(&sim, req);
+        assert_eq!((status, text.contains("UnknownOperationException")), (400, true), "{text}");
+    }
+    assert_eq!(sim.unsupported(), ["CloudWatch Logs:DescribeLogGroups", "EventBridge:ListRules", "Kinesis:DescribeStream"]);
+}
+
+#[test]
+fn ses_identities_page_by_either_listing_and_answer_their_named_policies() {
+    let mut sim = Simulator::new(added(5));
+    let own = sim.org().management().region("us-east-1").expect("region").email_identities.clone();
+    let call = |sim: &Simulator, method: &str, uri: &str, body: &str| answer(sim, request(method, uri, "ses", "us-east-1", BASE_KEY, &[("content-type", "application/json")], body));
+    // The SDK lists with a POST (parameters in the body), the model with a GET (in the query).
+    for sdk in [true, false] {
+        let (mut names, mut token, mut pages) = (Vec::new(), None::<String>, 0);
+        loop {
+            let (status, text, _) = if sdk {
+                let body = match &token { Some(t) => json!({"PageSize": 2, "NextToken": t}), None => json!({"PageSize": 2}) };
+                call(&sim, "POST", "/v2/email/list-identities", &body.to_string())
+            } else {
+                let query = token.as_ref().map(|t| format!("&NextToken={t}")).unwrap_or_default();
+                call(&sim, "GET", &format!("/v2/email/identities?PageSize=2{query}"), "")
+            };
+            assert_eq!(status, 200, "{text}");
+            let page: Value = serde_json::from_str(&text).expect("JSON");
+            for i in page["EmailIdentities"].as_array().expect("EmailIdentities") {
+                assert_eq!((i["IdentityType"].clone(), i["SendingEnabled"].clone()), (json!("DOMAIN"), json!(true)), "{i}");
+                names.push(i["IdentityName"].as_str().expect("IdentityName").to_string());
+            }
+            pages += 1;
+            match page.get("NextToken").and_then(Value::as_str) {
+                Some(t) => token = Some(t.to_string()),
+                None => break,
+            }
+        }
+        assert_eq!((pages, names), (3, own.iter().map(|i| i.name.clone()).collect::<Vec<_>>()), "sdk: {sdk}");
+    }
+    assert_eq!(own[4].name, "sim-identity-4.example.com");
+    assert_eq!(own[4].arn, "arn:aws:ses:us-east-1:100000000000:identity/sim-identity-4.example.com");
+    for i in &own {
+        let (status, text, _) = call(&sim, "GET", &format!("/v2/email/identities/{}/policies", i.name), "");
+        assert_eq!(status, 200, "{text}");
+        let out: Value = serde_json::from_str(&text).expect("JSON");
+        let policies = out["Policies"].as_object().expect("Policies");
+        assert_eq!(policies.keys().collect::<Vec<_>>(), ["sim-sending-authorization"]);
+        let doc = policies["sim-sending-authorization"].as_str().expect("document");
+        assert_eq!(grants(doc, &json!("ses:SendEmail"), &i.arn).len(), 1 + usize::from(i.external.is_some()));
+    }
+    let (status, _, headers) = call(&sim, "GET", "/v2/email/identities/nope.example.com/policies", "");
+    assert_eq!((status, headers.get("x-amzn-errortype").and_then(|v| v.to_str().ok())), (404, Some("NotFoundException")));
+    let (status, _, headers) = call(&sim, "POST", "/v2/email/list-identities", r#"{"NextToken":"nope"}"#);
+    assert_eq!((status, headers.get("x-amzn-errortype").and_then(|v| v.to_str().ok())), (400, Some("BadRequestException")));
+    // Without a policy: an empty map.
+    assert!(sim.set_resource_policy(&own[0].arn, None));
+    let (_, text, _) = call(&sim, "GET", &format!("/v2/email/identities/{}/policies", own[0].name), "");
+    assert_eq!(serde_json::from_str::<Value>(&text).expect("JSON"), json!({"Policies": {}}));
+    assert_eq!(sim.counts().get("SESv2:ListEmailIdentities"), Some(&(3 + 3 + 1)));
+    assert!(sim.repeated().iter().all(|(k, _)| k.contains("GetEmailIdentityPolicies")), "{:?}", sim.repeated());
+}
+
+#[test]
+fn glacier_vaults_page_by_marker_with_access_policies_and_locks() {
+    let mut sim = Simulator::new(added(12));
+    let own = sim.org().management().region("us-east-1").expect("region").glacier_vaults.clone();
+    assert_eq!(own.len(), 12);
+    let get = |sim: &Simulator, path: &str| answer(sim, request("GET", path, "glacier", "us-east-1", BASE_KEY, &[], ""));
+    // 10 a page by default; the marker is null on the last page.
+    let (mut names, mut path, mut pages) = (Vec::new(), "/-/vaults".to_string(), 0);
+    loop {
+        let (status, text, _) = get(&sim, &path);
+        assert_eq!(status, 200, "{text}");
+        let page: Value = serde_json::from_str(&text).expect("JSON");
+        for v in page["VaultList"].as_array().expect("VaultList") {
+            assert_eq!(v["CreationDate"], "2024-01-01T00:00:00.000Z", "ISO 8601 strings: {v}");
+            names.push(v["VaultName"].as_str().expect("VaultName").to_string());
+        }
+        pages += 1;
+        match &page["Marker"] {
+            Value::String(m) => path = format!("/-/vaults?marker={m}"),
+            Value::Null => break,
+            other => panic!("{other}"),
+        }
+    }
+    assert_eq!((pages, names), (2, own.iter().map(|v| v.name.clone()).collect::<Vec<_>>()));
+    let (_, text, _) = get(&sim, "/100000000000/vaults?limit=3");
+    assert_eq!(serde_json::from_str::<Value>(&text).expect("JSON")["VaultList"].as_array().map(Vec::len), Some(3), "the account's own ID too");
+    for (path, status, code) in [("/100000000001/vaults", 403, "AccessDeniedException"), ("/-/vaults?limit=0", 400, "InvalidParameterValueException"), ("/-/vaults?marker=nope", 400, "InvalidParameterValueException")] {
+        let (s, _, headers) = get(&sim, path);
+        assert_eq!((s, headers.get("x-amzn-errortype").and_then(|v| v.to_str().ok())), (status, Some(code)), "{path}");
+    }
+    // The access policy is the body's `Policy` string (the VaultAccessPolicy structure itself).
+    for v in &own {
+        let (status, text, _) = get(&sim, &format!("/-/vaults/{}/access-policy", v.name));
+        assert_eq!(status, 200, "{text}");
+        let out: Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(out.as_object().map(|o| o.len()), Some(1), "{out}");
+        let doc = out["Policy"].as_str().expect("Policy is a string");
+        assert_eq!(grants(doc, &json!(["glacier:InitiateJob", "glacier:GetJobOutput"]), &v.arn).len(), 1 + usize::from(v.external.is_some()));
+        let (status, text, _) = get(&sim, &format!("/-/vaults/{}/lock-policy", v.name));
+        match &v.lock {
+            Some(lock) => {
+                assert_eq!(status, 200, "{text}");
+                let out: Value = serde_json::from_str(&text).expect("JSON");
+                assert_eq!((out["Policy"].as_str(), out["State"].as_str()), (Some(lock.policy.as_str()), Some(lock.state)));
+                assert_eq!(out["CreationDate"], "2024-01-01T00:00:00.000Z");
+                assert_eq!(out.get("ExpirationDate").is_some(), lock.state == "InProgress", "{out}");
+            }
+            None => assert!(status == 404 && text.contains("No vault lock policy is set"), "{status} {text}"),
+        }
+    }
+    // Every 2nd vault of the organization from the first is locked: the management account's
+    // come first.
+    let states: Vec<Option<&str>> = own.iter().map(|v| v.lock.as_ref().map(|l| l.state)).collect();
+    assert_eq!(states[..4], [Some("Locked"), None, Some("InProgress"), None]);
+    let (status, text, headers) = get(&sim, "/-/vaults/nope/access-policy");
+    assert_eq!((status, headers.get("x-amzn-errortype").and_then(|v| v.to_str().ok())), (404, Some("ResourceNotFoundException")));
+    assert!(text.contains("Vault not found for ARN: arn:aws:glacier:us-east-1:100000000000:vaults/nope"), "{text}");
+    assert!(sim.set_resource_policy(&own[1].arn, None));
+    let (status, text, _) = get(&sim, &format!("/-/vaults/{}/access-policy", own[1].name));
+    assert!(status == 404 && text.contains("No vault access policy is set"), "{text}");
+    assert_eq!(sim.counts().get("Glacier:ListVaults"), Some(&(2 + 1 + 3)));
+    assert_eq!(sim.counts().get("Glacier:GetVaultLock"), Some(&12));
+}
+
+#[test]
+fn opensearch_domains_are_described_five_at_a_time_with_every_required_member() {
+    let mut sim = Simulator::new(added(6));
+    let own = sim.org().management().region("us-east-1").expect("region").opensearch_domains.clone();
+    let call = |sim: &Simulator, method: &str, uri: &str, body: &str| answer(sim, request(method, uri, "es", "us-east-1", BASE_KEY, &[("content-type", "application/json")], body));
+    let (status, text, _) = call(&sim, "GET", "/2021-01-01/domain", "");
+    assert_eq!(status, 200, "{text}");
+    let names: Vec<Value> = own.iter().map(|d| json!({"DomainName": d.name, "EngineType": "OpenSearch"})).collect();
+    assert_eq!(serde_json::from_str::<Value>(&text).expect("JSON"), json!({"DomainNames": names}));
+    let (_, text, _) = call(&sim, "GET", "/2021-01-01/domain?engineType=Elasticsearch", "");
+    assert_eq!(serde_json::from_str::<Value>(&text).expect("JSON"), json!({"DomainNames": []}));
+    let body = json!({"DomainNames": own[..5].iter().map(|d| d.name.clone()).chain(["nope".to_string()]).collect::<Vec<_>>()});
+    let (status, _, headers) = call(&sim, "POST", "/2021-01-01/opensearch/domain-info", &body.to_string());
+    assert_eq!((status, headers.get("x-amzn-errortype").and_then(|v| v.to_str().ok())), (400, Some("ValidationException")), "six names");
+    let mut described = Vec::new();
+    for chunk in own.chunks(5) {
+        let body = json!({"DomainNames": chunk.iter().map(|d| d.name.clone()).chain(["nope".to_string()].into_iter().take(5 - chunk.len().min(5))).collect::<Vec<_>>()});
+        let (status, text, _) = call(&sim, "POST", "/2021-01-01/opensearch/domain-info", &body.to_string());
+        assert_eq!(status, 200, "{text}");
+        described.extend(serde_json::from_str::<Value>(&text).expect("JSON")["DomainStatusList"].as_array().expect("DomainStatusList").clone());
+    }
+    assert_eq!(described.len(), 6, "an unknown name is left out");
+    let vpc = sim.org().management().region("us-east-1").expect("region").vpcs[0].id.clone();
+    for (d, want) in described.iter().zip(&own) {
+        for member in ["DomainId", "DomainName", "ARN", "ClusterConfig"] {
+            assert!(d.get(member).is_some(), "{member} is required: {d}");
+        }
+        assert_eq!((d["DomainId"].clone(), d["ARN"].as_str()), (json!(format!("100000000000/{}", want.name)), Some(want.arn.as_str())));
+        let doc = d["AccessPolicies"].as_str().expect("AccessPolicies");
+        assert_eq!(grants(doc, &json!("es:ESHttpGet"), &format!("{}/*", want.arn)).len(), 1 + usize::from(want.external.is_some()));
+        match &want.vpc {
+            Some(v) => {
+                assert_eq!((v, &d["VPCOptions"]["VPCId"]), (&vpc, &json!(vpc)), "{d}");
+                assert!(d["Endpoints"]["vpc"].as_str().is_some_and(|e| e.starts_with("vpc-")) && d.get("Endpoint").is_none(), "{d}");
+            }
+            None => assert!(d.get("VPCOptions").is_none() && d["Endpoint"].as_str().is_some_and(|e| e.starts_with("search-")), "{d}"),
+        }
+    }
+    assert_eq!(own.iter().map(|d| d.vpc.is_some()).collect::<Vec<_>>(), [false, true, false, true, false, true], "every other one in a VPC");
+    assert_eq!(own[0].arn, "arn:aws:es:us-east-1:100000000000:domain/sim-search-0");
+    // Without a policy: an empty AccessPolicies.
+    assert!(sim.set_resource_policy(&own[0].arn, None));
+    let (_, text, _) = call(&sim, "POST", "/2021-01-01/opensearch/domain-info", &json!({"DomainNames": [own[0].name]}).to_string());
+    assert_eq!(serde_json::from_str::<Value>(&text).expect("JSON")["DomainStatusList"][0]["AccessPolicies"], "");
+    let (status, _, _) = call(&sim, "POST", "/2021-01-01/opensearch/domain-info", r#"{"DomainNames":[]}"#);
+    assert_eq!(status, 400);
+    assert_eq!(sim.counts().get("OpenSearch:DescribeDomains"), Some(&(1 + 2 + 2)));
+}
+
+#[test]
+fn api_gateway_escapes_the_policy_as_api_gateway_does() {
+    let mut sim = Simulator::new(added(5));
+    let own = sim.org().management().region("us-east-1").expect("region").rest_apis.clone();
+    let get = |sim: &Simulator, path: &str| answer(sim, request("GET", path, "apigateway", "us-east-1", BASE_KEY, &[], ""));
+    let (mut items, mut path, mut pages) = (Vec::new(), "/restapis?limit=2".to_string(), 0);
+    loop {
+        let (status, text, _) = get(&sim, &path);
+        assert_eq!(status, 200, "{text}");
+        let page: Value = serde_json::from_str(&text).expect("JSON");
+        items.extend(page["item"].as_array().expect("item").iter().cloned());
+        pages += 1;
+        match page.get("position").and_then(Value::as_str) {
+            Some(p) => path = format!("/restapis?limit=2&position={p}"),
+            None => break,
+        }
+    }
+    assert_eq!((pages, items.len()), (3, 5));
+    for (item, api) in items.iter().zip(&own) {
+        assert_eq!((item["id"].as_str(), item["name"].as_str()), (Some(api.id.as_str()), Some(api.name.as_str())));
+        assert_eq!(item["endpointConfiguration"]["types"], json!([api.endpoint_type]));
+        assert_eq!(item["endpointConfiguration"].get("vpcEndpointIds").is_some(), api.endpoint_type == "PRIVATE");
+        assert!(item["createdDate"].is_number(), "{item}");
+        // The string is the document with `"` and `/` escaped: not JSON itself.
+        let written = item["policy"].as_str().expect("policy");
+        assert!(written.starts_with(r#"{\"Version\":\"2012-10-17\""#), "{written}");
+        assert!(serde_json::from_str::<Value>(written).is_err(), "{written}");
+        assert!(written.contains(&format!(r#"\"Resource\":\"arn:aws:execute-api:us-east-1:100000000000:{}\/*\""#, api.id)), "{written}");
+        let doc = written.replace("\\\"", "\"").replace("\\/", "/");
+        assert_eq!(Some(doc.as_str()), api.policy.as_deref());
+        let invoke = format!("arn:aws:execute-api:us-east-1:100000000000:{}/*", api.id);
+        assert_eq!(grants(&doc, &json!("execute-api:Invoke"), &invoke).len(), 1 + usize::from(api.external.is_some()));
+        assert_eq!(api.arn, format!("arn:aws:apigateway:us-east-1::/restapis/{}", api.id));
+    }
+    let types: Vec<&str> = own.iter().map(|a| a.endpoint_type).collect();
+    assert_eq!(types, ["REGIONAL", "PRIVATE", "EDGE", "PRIVATE", "REGIONAL"], "every other one PRIVATE");
+    let vpce = &sim.org().management().region("us-east-1").expect("region").vpc_endpoints[0].id;
+    assert_eq!(items[1]["endpointConfiguration"]["vpcEndpointIds"], json!([vpce]));
+    let (_, text, _) = get(&sim, "/restapis");
+    assert_eq!(serde_json::from_str::<Value>(&text).expect("JSON")["item"].as_array().map(Vec::len), Some(5), "25 a page by default");
+    let (status, _, headers) = get(&sim, "/restapis?position=nope");
+    assert_eq!((status, headers.get("x-amzn-errortype").and_then(|v| v.to_str().ok())), (400, Some("BadRequestException")));
+    // Without a policy: no `policy`.
+    assert!(sim.set_resource_policy(&own[0].arn, None));
+    let (_, text, _) = get(&sim, "/restapis?limit=1");
+    assert!(serde_json::from_str::<Value>(&text).expect("JSON")["item"][0].get("policy").is_none(), "{text}");
+    let (status, _, _) = get(&sim, &format!("/restapis/{}", own[0].id));
+    assert_eq!(status, 400);
+    assert_eq!(sim.unsupported(), [format!("API Gateway:GET /restapis/{}", own[0].id)]);
+}
+
+#[test]
+fn glue_answers_the_catalog_policy_or_entity_not_found() {
+    let mut sim = Simulator::new(SimConfig { regions: vec!["us-east-1".into(), "eu-west-1".into()], ..added(2) });
+    let get = |sim: &Simulator, key: &str, region: &str, body: &Value| answer(sim, json("glue", "AWSGlue.GetResourcePolicy", region, key, &body.to_string()));
+    let catalog = sim.org().management().region("us-east-1").expect("region").data_catalogs.clone();
+    let [catalog] = catalog.as_slice() else { panic!("one catalog in two turns") };
+    assert_eq!((catalog.name.as_str(), catalog.arn.as_str()), ("100000000000", "arn:aws:glue:us-east-1:100000000000:catalog"));
+    for body in [json!({}), json!({"ResourceArn": catalog.arn})] {
+        let (status, text, _) = get(&sim, BASE_KEY, "us-east-1", &body);
+        assert_eq!(status, 200, "{text}");
+        let out: Value = serde_json::from_str(&text).expect("JSON");
+        assert!(out["CreateTime"].is_number() && out["UpdateTime"].is_number() && out["PolicyHash"].as_str().is_some_and(|h| !h.is_empty()), "{out}");
+        let doc = out["PolicyInJson"].as_str().expect("PolicyInJson");
+        let tables = "arn:aws:glue:us-east-1:100000000000:table/*/*";
+        assert_eq!(grants(doc, &json!("glue:GetTable"), tables).len(), 1 + usize::from(catalog.external.is_some()));
+    }
+    // 56 slots over the second region's 27 kinds reach its DataCatalog slot too; a region the
+    // organization does not use, another ARN, a removed policy: EntityNotFoundException.
+    let (status, _, _) = get(&sim, BASE_KEY, "eu-west-1", &json!({}));
+    assert_eq!(status, 200);
+    let not_found = [(BASE_KEY, "ap-south-1", json!({})), (BASE_KEY, "us-east-1", json!({"ResourceArn": "arn:aws:glue:us-east-1:100000000000:database/x"}))];
+    for (key, region, body) in not_found {
+        let (status, text, _) = get(&sim, key, region, &body);
+        assert_eq!((status, text.contains("\"__type\":\"EntityNotFoundException\"")), (400, true), "{text}");
+    }
+    assert!(sim.set_resource_policy(&catalog.arn, None));
+    let (status, text, _) = get(&sim, BASE_KEY, "us-east-1", &json!({}));
+    assert_eq!((status, text.contains("EntityNotFoundException")), (400, true), "{text}");
+    // A region with fewer slots than the DataCatalog's has none.
+    let short = Simulator::new(one_region(26));
+    let (status, _, _) = get(&short, BASE_KEY, "us-east-1", &json!({}));
+    assert_eq!(status, 400);
+    assert!(short.org().tally().iter().all(|t| t.resource_type != "AWS::Glue::DataCatalog"));
+}
+
+#[test]
+fn ec2_images_are_shared_by_launch_permissions_with_the_image_block_public_access_state() {
+    let sim = Simulator::new(added(3));
+    let own = sim.org().management().region("us-east-1").expect("region").images.clone();
+    assert_eq!(own.len(), 3);
+    let (mut ids, mut body, mut pages) = (Vec::new(), "Action=DescribeImages&Version=2016-11-15&Owner.1=self&MaxResults=2".to_string(), 0);
+    loop {
+        let (status, xml, _) = answer(&sim, ec2("us-east-1", BASE_KEY, &body));
+        assert_eq!(status, 200, "{xml}");
+        assert!(xml.contains("<DescribeImagesResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>") && xml.contains("<imagesSet><item><imageId>ami-"), "{xml}");
+        for item in tags(&xml, "item") {
+            assert_eq!((tags(&item, "imageState"), tags(&item, "isPublic"), tags(&item, "imageOwnerId")), (vec!["available".to_string()], vec!["false".to_string()], vec!["100000000000".to_string()]));
+            let name = tags(&item, "name").remove(0);
+            assert_eq!(tags(&item, "imageLocation"), [format!("100000000000/{name}")]);
+            ids.push(tags(&item, "imageId").remove(0));
+        }
+        pages += 1;
+        match tags(&xml, "nextToken").pop() {
+            Some(t) => body = format!("Action=DescribeImages&Version=2016-11-15&Owner.1=self&MaxResults=2&NextToken={t}"),
+            None => break,
+        }
+    }
+    assert_eq!((pages, ids), (2, own.iter().map(|i| i.id.clone()).collect::<Vec<_>>()));
+    let (_, xml, _) = answer(&sim, ec2("us-east-1", BASE_KEY, "Action=DescribeImages&Version=2016-11-15&Owner.1=amazon"));
+    assert!(xml.contains("<imagesSet></imagesSet>"), "another owner's: none of the simulator's: {xml}");
+    let (_, xml, _) = answer(&sim, ec2("us-east-1", BASE_KEY, &format!("Action=DescribeImages&Version=2016-11-15&ImageId.1={}", own[2].id)));
+    assert_eq!(tags(&xml, "imageId"), [own[2].id.as_str()]);
+    // The management account's are the organization's first: the outsider's, the
+    // organization's, the outsider's.
+    let attribute = |key: &str, id: &str| answer(&sim, ec2("us-east-1", key, &format!("Action=DescribeImageAttribute&Version=2016-11-15&Attribute=launchPermission&ImageId={id}")));
+    let mut shares = Vec::new();
+    for i in &own {
+        let (status, xml, _) = attribute(BASE_KEY, &i.id);
+        assert_eq!(status, 200, "{xml}");
+        assert!(xml.contains(&format!("<DescribeImageAttributeResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>")), "{xml}");
+        assert_eq!(tags(&xml, "imageId"), [i.id.as_str()]);
+        let permissions = tags(&xml, "launchPermission").remove(0);
+        shares.push(tags(&permissions, "item"));
+    }
+    assert_eq!(shares, [
+        vec!["<userId>999999999999</userId>".to_string()],
+        vec!["<organizationArn>arn:aws:organizations::100000000000:organization/o-sim0000001</organizationArn>".to_string()],
+        vec!["<userId>999999999999</userId>".to_string()],
+    ]);
+    assert_eq!(own.iter().map(|i| i.external.is_some()).collect::<Vec<_>>(), [true, false, true]);
+    for (key, id) in [(BASE_KEY, "ami-00000000000000000"), ("ASIASIM100000000001", own[0].id.as_str())] {
+        let (status, xml, _) = attribute(key, id);
+        assert_eq!((status, tags(&xml, "Code")), (400, vec!["InvalidAMIID.NotFound".to_string()]), "{xml}");
+    }
+    let (status, xml, _) = answer(&sim, ec2("us-east-1", BASE_KEY, &format!("Action=DescribeImageAttribute&Version=2016-11-15&Attribute=kernel&ImageId={}", own[0].id)));
+    assert_eq!((status, tags(&xml, "Code")), (400, vec!["InvalidParameterValue".to_string()]));
+    // Image Block Public Access by account: block-new-sharing for odd members.
+    for (account, state) in [("100000000000", "unblocked"), ("100000000001", "block-new-sharing"), ("100000000002", "unblocked")] {
+        let key = if account == "100000000000" { BASE_KEY.to_string() } else { assume(&sim, account) };
+        let (status, xml, _) = answer(&sim, ec2("us-east-1", &key, "Action=GetImageBlockPublicAccessState&Version=2016-11-15"));
+        assert_eq!(status, 200, "{xml}");
+        assert_eq!((tags(&xml, "imageBlockPublicAccessState"), tags(&xml, "managedBy")), (vec![state.to_string()], vec!["account".to_string()]));
+    }
+    assert_eq!(own[0].arn, format!("arn:aws:ec2:us-east-1::image/{}", own[0].id));
+    assert_eq!(sim.counts().get("EC2:DescribeImages"), Some(&4));
+}
+
+#[test]
+fn added_rest_services_are_detected_faulted_hung_and_refused_like_the_others() {
+    // Unsigned: by the path or the X-Amz-Target prefix.
+    let sim = Simulator::new(added(1));
+    let unsigned = |method: &str, uri: &str, headers: &[(&str, &str)], body: &str| {
+        let mut b = http::Request::builder().method(method).uri(uri);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        let (status, text, _) = answer(&sim, b.body(bytes::Bytes::from(body.to_string())).expect("request"));
+        assert_eq!(status, 200, "{uri} {headers:?}: {text}");
+    };
+    unsigned("POST", "/v2/email/list-identities", &[], "{}");
+    unsigned("GET", "/-/vaults", &[], "");
+    unsigned("GET", "/2021-01-01/domain", &[], "");
+    unsigned("GET", "/restapis", &[], "");
+    unsigned("POST", "/", &[("x-amz-target", "AWSGlue.GetResourcePolicy")], "{}");
+    unsigned("POST", "/", &[("content-type", "application/x-www-form-urlencoded")], "Action=DescribeImages&Version=2016-11-15&Owner.1=self");
+    let counts: Vec<String> = sim.counts().into_keys().collect();
+    assert_eq!(counts, ["API Gateway:GetRestApis", "EC2:DescribeImages", "Glacier:ListVaults", "Glue:GetResourcePolicy", "OpenSearch:ListDomainNames", "SESv2:ListEmailIdentities"]);
+    let calls = |region: &str| {
+        vec![
+            request("POST", "/v2/email/list-identities", "ses", region, BASE_KEY, &[], "{}"),
+            request("GET", "/-/vaults", "glacier", region, BASE_KEY, &[], ""),
+            request("GET", "/2021-01-01/domain", "es", region, BASE_KEY, &[], ""),
+            request("GET", "/restapis", "apigateway", region, BASE_KEY, &[], ""),
+            json("glue", "AWSGlue.GetResourcePolicy", region, BASE_KEY, "{}"),
+        ]
+    };
+    let code = |status: u16, text: &str, headers: &http::HeaderMap| -> (u16, String) {
+        let header = headers.get("x-amzn-errortype").and_then(|v| v.to_str().ok()).map(str::to_string);
+        let body = serde_json::from_str::<Value>(text).ok().and_then(|v| v["__type"].as_str().map(str::to_string));
+        (status, header.or(body).unwrap_or_default())
+    };
+    let throttled = Simulator::new(SimConfig { throttle_rate: 1.0, ..added(1) });
+    let want = [(429, "TooManyRequestsException"), (400, "ThrottlingException"), (429, "ThrottlingException"), (429, "TooManyRequestsException"), (400, "ThrottlingException")];
+    for (req, (status, name)) in calls("us-east-1").into_iter().zip(want) {
+        let (s, text, headers) = answer(&throttled, req);
+        assert_eq!(code(s, &text, &headers), (status, name.to_string()), "{text}");
+    }
+    let (status, xml, _) = answer(&throttled, ec2("us-east-1", BASE_KEY, "Action=DescribeImages&Version=2016-11-15"));
+    assert_eq!((status, tags(&xml, "Code")), (503, vec!["RequestLimitExceeded".to_string()]));
+    let failing = Simulator::new(SimConfig { error_rate: 1.0, ..added(1) });
+    let want = [(500, "InternalServiceErrorException"), (500, "ServiceUnavailableException"), (500, "InternalException"), (503, "ServiceUnavailableException"), (500, "InternalServiceException")];
+    for (req, (status, name)) in calls("us-east-1").into_iter().zip(want) {
+        let (s, text, headers) = answer(&failing, req);
+        assert_eq!(code(s, &text, &headers), (status, name.to_string()), "{text}");
+    }
+    let regions = BTreeSet::from(["eu-west-1".to_string()]);
+    let hang = Simulator::new(SimConfig { hang_regions: regions.clone(), ..added(1) });
+    assert!(calls("eu-west-1").into_iter().all(|req| matches!(hang.handle(req), Outcome::Hang)));
+    let disabled = Simulator::new(SimConfig { disabled_regions: regions, ..added(1) });
+    for req in calls("eu-west-1") {
+        let (s, text, headers) = answer(&disabled, req);
+        assert_eq!(code(s, &text, &headers), (403, "UnrecognizedClientException".to_string()), "{text}");
+    }
+    let (status, xml, _) = answer(&disabled, ec2("eu-west-1", BASE_KEY, "Action=GetImageBlockPublicAccessState&Version=2016-11-15"));
+    assert_eq!((status, tags(&xml, "Code")), (401, vec!["AuthFailure".to_string()]));
+    // Denied by parameter, as an SCP's Deny would.
+    let denied = Simulator::new(SimConfig { deny_params: BTreeSet::from(["sim-vault-0".to_string()]), ..added(1) });
+    let (status, _, _) = answer(&denied, request("GET", "/-/vaults/sim-vault-0/access-policy", "glacier", "us-east-1", BASE_KEY, &[], ""));
+    assert_eq!(status, 403);
 }

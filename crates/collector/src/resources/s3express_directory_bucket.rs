@@ -26,9 +26,6 @@ struct Listed {
 }
 
 pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
-    if !TYPE.offered_in(region) {
-        return Collected::default();
-    }
     let s3 = ctx.clients(region).s3express;
     let pages = s3.list_directory_buckets().into_paginator().send();
     let names = listing::all_pages(ctx, "ListDirectoryBuckets", pages, |p| {

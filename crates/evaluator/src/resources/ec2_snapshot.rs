@@ -5,10 +5,11 @@
 //! refuses every public use); `block-new-sharing` leaves an existing public share public. An
 //! encrypted snapshot keeps its findings, with a note naming the key (semantics.md section 6).
 
-use perimeter_model::{Ec2SnapshotInputs, ResourceRecord, SnapshotBlockPublicAccess, Zone};
-use serde_json::{json, Value};
+use perimeter_model::{Ec2SnapshotInputs, ResourceRecord, SharedVia, SnapshotBlockPublicAccess, Zone};
+use serde_json::json;
 
-use super::{snapshot, PathResults, Services};
+use super::snapshot::{self, Share};
+use super::{PathResults, Services};
 
 pub const SERVICES: Services = &[("ec2", &["snapshot"])];
 
@@ -16,16 +17,16 @@ pub const SERVICES: Services = &[("ec2", &["snapshot"])];
 pub const ACTIONS: [&str; 2] = ["ec2:CopySnapshot", "ec2:CreateVolume"];
 
 pub(super) fn analyze(record: &ResourceRecord, s: &Ec2SnapshotInputs, zone: &Zone, out: &mut PathResults) {
-    let principals: Vec<Value> = s
+    let shares: Vec<Share> = s
         .create_volume_permissions
         .iter()
         .filter_map(|p| match (&p.group, &p.user_id) {
-            (Some(g), _) if g == "all" => Some(json!("*")),
-            (_, Some(account)) => Some(json!({"AWS": account})),
+            (Some(g), _) if g == "all" => Some(Share::to(json!("*"))),
+            (_, Some(account)) => Some(Share::to(json!({"AWS": account}))),
             _ => None,
         })
         .collect();
     let block_public = s.block_public_access == Some(SnapshotBlockPublicAccess::BlockAllSharing);
     let key = s.encrypted.then(|| s.kms_key_id.as_deref().unwrap_or("the snapshot's KMS key"));
-    snapshot::analyze(record, &principals, &ACTIONS, block_public, key, zone, out);
+    snapshot::analyze(record, &shares, &ACTIONS, block_public, key, SharedVia::SnapshotPermission, zone, out);
 }

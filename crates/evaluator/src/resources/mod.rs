@@ -4,20 +4,33 @@
 //! point here, and holds what the types share: the results of one resource, the targets of a
 //! service's actions and the search of one plain resource policy.
 
+mod apigateway_rest_api;
+mod backup_vault;
+mod codeartifact_domain;
+mod codeartifact_repository;
 mod dynamodb_stream;
 mod dynamodb_table;
+mod ec2_image;
 mod ec2_snapshot;
 mod ecr_repository;
 mod efs_file_system;
+mod events_event_bus;
+mod glacier_vault;
+mod glue_data_catalog;
 mod iam_role;
+mod kinesis_stream;
 mod kms_key;
 mod lambda_function;
 mod lambda_layer_version;
+mod logs_destination;
+mod logs_resource_policy;
+mod opensearch_domain;
 mod rds_db_cluster_snapshot;
 mod rds_db_snapshot;
 mod s3_bucket;
 mod s3express_directory_bucket;
 mod secrets_manager_secret;
+mod ses_email_identity;
 mod snapshot;
 mod sns_topic;
 mod sqs_queue;
@@ -81,6 +94,24 @@ impl PathResults {
         }
     }
 
+    /// [`PathResults::parse`] of a document that `rewrite` changes after it is read as JSON and
+    /// before it is read as a policy (a documented shorthand the service expands).
+    fn parse_rewritten(
+        &mut self,
+        document: &str,
+        text: &str,
+        resource: ResourceElement,
+        rewrite: impl FnOnce(&mut serde_json::Value),
+    ) -> Option<Policy> {
+        match Policy::parse_with(text, rewrite).and_then(|p| p.check_resource_policy(resource).map(|()| p)) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                self.error(document, &e);
+                None
+            }
+        }
+    }
+
     fn error(&mut self, document: &str, e: &Error) {
         self.errors.push(DocumentError {
             document: document.to_string(),
@@ -118,8 +149,57 @@ pub fn analyze_inputs(record: &ResourceRecord, zone: &Zone, rcps: &[Arc<Rcp>]) -
         ResourceInputs::DynamoDbTable(x) => dynamodb_table::analyze(record, x, zone, &mut out),
         ResourceInputs::DynamoDbStream(x) => dynamodb_stream::analyze(record, x, zone, &mut out),
         ResourceInputs::S3ExpressDirectoryBucket(x) => s3express_directory_bucket::analyze(record, x, zone, &mut out),
+        ResourceInputs::ApiGatewayRestApi(x) => apigateway_rest_api::analyze(record, x, zone, &mut out),
+        ResourceInputs::EventsEventBus(x) => events_event_bus::analyze(record, x, zone, &mut out),
+        ResourceInputs::OpenSearchDomain(x) => opensearch_domain::analyze(record, x, zone, &mut out),
+        ResourceInputs::GlacierVault(x) => glacier_vault::analyze(record, x, zone, &mut out),
+        ResourceInputs::BackupVault(x) => backup_vault::analyze(record, x, zone, &mut out),
+        ResourceInputs::LogsResourcePolicy(x) => logs_resource_policy::analyze(record, x, zone, &mut out),
+        ResourceInputs::LogsDestination(x) => logs_destination::analyze(record, x, zone, &mut out),
+        ResourceInputs::Ec2Image(x) => ec2_image::analyze(record, x, zone, &mut out),
+        ResourceInputs::GlueDataCatalog(x) => glue_data_catalog::analyze(record, x, zone, &mut out),
+        ResourceInputs::SesEmailIdentity(x) => ses_email_identity::analyze(record, x, zone, &mut out),
+        ResourceInputs::CodeArtifactDomain(x) => codeartifact_domain::analyze(record, x, zone, &mut out),
+        ResourceInputs::CodeArtifactRepository(x) => codeartifact_repository::analyze(record, x, zone, &mut out),
+        ResourceInputs::KinesisStream(x) => kinesis_stream::analyze(record, x, zone, &mut out),
     }
     out
+}
+
+/// Every policy document of the record as the analysis reads it (see [`crate::read_documents`]).
+pub fn read_documents(record: &ResourceRecord) -> Vec<(String, Result<Policy, Error>)> {
+    let docs = record.inputs.documents();
+    match &record.inputs {
+        ResourceInputs::ApiGatewayRestApi(x) => {
+            let prefix = apigateway_rest_api::route_prefix(record, x);
+            docs.into_iter()
+                .map(|d| (d.name, Policy::parse_with(d.text, |json| apigateway_rest_api::expand_shorthand(json, &prefix))))
+                .collect()
+        }
+        _ => docs.into_iter().map(|d| (d.name, Policy::parse(d.text))).collect(),
+    }
+}
+
+/// Several documents of one resource read as one policy (AWS evaluates them together: an Allow
+/// in any grants, a Deny in any refuses). A document that does not parse is an error and the
+/// others are still read: a Deny of the unreadable one may be missing, so the findings may be
+/// broader than AWS allows, never narrower.
+fn combined<'t>(out: &mut PathResults, documents: impl IntoIterator<Item = (String, &'t str)>, resource: ResourceElement) -> Option<Policy> {
+    let mut combined: Option<Policy> = None;
+    for (name, text) in documents {
+        let Some(policy) = out.parse(&name, text, resource) else { continue };
+        match &mut combined {
+            Some(c) => c.statements.extend(policy.statements),
+            None => combined = Some(policy),
+        }
+    }
+    // Statements are known by their place in the one policy the search reads.
+    if let Some(c) = &mut combined {
+        for (i, st) in c.statements.iter_mut().enumerate() {
+            st.index = i;
+        }
+    }
+    combined
 }
 
 /// What the analysis knows of the resource's own keys (semantics.md section 4, resource keys):
@@ -160,6 +240,19 @@ pub fn services(t: ResourceType) -> Services {
         ResourceType::DynamoDbTable => dynamodb_table::SERVICES,
         ResourceType::DynamoDbStream => dynamodb_stream::SERVICES,
         ResourceType::S3ExpressDirectoryBucket => s3express_directory_bucket::SERVICES,
+        ResourceType::ApiGatewayRestApi => apigateway_rest_api::SERVICES,
+        ResourceType::EventsEventBus => events_event_bus::SERVICES,
+        ResourceType::OpenSearchDomain => opensearch_domain::SERVICES,
+        ResourceType::GlacierVault => glacier_vault::SERVICES,
+        ResourceType::BackupVault => backup_vault::SERVICES,
+        ResourceType::LogsResourcePolicy => logs_resource_policy::SERVICES,
+        ResourceType::LogsDestination => logs_destination::SERVICES,
+        ResourceType::Ec2Image => ec2_image::SERVICES,
+        ResourceType::GlueDataCatalog => glue_data_catalog::SERVICES,
+        ResourceType::SesEmailIdentity => ses_email_identity::SERVICES,
+        ResourceType::CodeArtifactDomain => codeartifact_domain::SERVICES,
+        ResourceType::CodeArtifactRepository => codeartifact_repository::SERVICES,
+        ResourceType::KinesisStream => kinesis_stream::SERVICES,
     }
 }
 
@@ -206,12 +299,13 @@ fn target(action: &str, resources: Arc<[String]>) -> Target {
             whole_service: false,
             resources,
             fixed: Vec::new(),
+            present: &[],
         },
     }
 }
 
 fn catalog_target(info: &'static catalog::ActionInfo, resources: Arc<[String]>) -> Target {
-    Target { action: Cow::Borrowed(info.name), known: true, whole_service: false, resources, fixed: Vec::new() }
+    Target { action: Cow::Borrowed(info.name), known: true, whole_service: false, resources, fixed: Vec::new(), present: &[] }
 }
 
 /// Targets for every catalog action of `service` on `resource_types`, all on `resources`, plus
@@ -254,7 +348,7 @@ fn grantable(policy: &Policy, service: &str, resource_types: &[&str]) -> Vec<&'s
 
 /// `<service>:*`, for a service of which the catalog knows no action on the resource type.
 fn whole_service_target(service: &str, resources: Arc<[String]>) -> Target {
-    Target { action: Cow::Owned(format!("{service}:*")), known: false, whole_service: true, resources, fixed: Vec::new() }
+    Target { action: Cow::Owned(format!("{service}:*")), known: false, whole_service: true, resources, fixed: Vec::new(), present: &[] }
 }
 
 /// Adds the actions of `service` that the policy names literally and the catalog does not
@@ -283,25 +377,52 @@ fn add_unknown_literals(policy: &Policy, service: &str, resources: &Arc<[String]
 /// the others on the contained resources' ARNs (`contained`), an action of both kinds on both.
 fn container_targets(policy: &Policy, service: &str, types: &[&str], container_arn: &str, contained: &[String]) -> Vec<Target> {
     let (container, inner) = types.split_at(1);
-    let container_only: Arc<[String]> = Arc::from([container_arn.to_string()]);
-    let inner_only: Arc<[String]> = contained.into();
-    let every: Arc<[String]> = std::iter::once(container_arn.to_string()).chain(contained.iter().cloned()).collect();
-    let mut targets: Vec<Target> = grantable(policy, service, types)
+    let container_only: Vec<String> = vec![container_arn.to_string()];
+    let mut by_type: Vec<(&str, &[String])> = vec![(container[0], &container_only)];
+    by_type.extend(inner.iter().map(|t| (*t, contained)));
+    typed_targets(policy, service, &by_type)
+}
+
+/// Targets of `service`'s actions on the types of `by_type`, each action on the ARNs of every
+/// type it applies to (in `by_type`'s order, each ARN once), plus the literal actions of the
+/// policy that the catalog does not know, on every ARN. Actions that apply to the same types
+/// share one list of ARNs.
+fn typed_targets(policy: &Policy, service: &str, by_type: &[(&str, &[String])]) -> Vec<Target> {
+    let types: Vec<&str> = by_type.iter().map(|(t, _)| *t).collect();
+    let mut shared: Vec<(Vec<bool>, Arc<[String]>)> = Vec::new();
+    let mut resources_of = |applies: Vec<bool>| -> Arc<[String]> {
+        if let Some((_, r)) = shared.iter().find(|(a, _)| *a == applies) {
+            return r.clone();
+        }
+        let mut arns: Vec<String> = Vec::new();
+        for ((_, resources), _) in by_type.iter().zip(&applies).filter(|(_, on)| **on) {
+            for arn in resources.iter() {
+                if !arns.contains(arn) {
+                    arns.push(arn.clone());
+                }
+            }
+        }
+        let arns: Arc<[String]> = arns.into();
+        shared.push((applies, arns.clone()));
+        arns
+    };
+    let mut targets: Vec<Target> = grantable(policy, service, &types)
         .into_iter()
-        .map(|a| {
-            let on_container = container.iter().any(|t| a.applies_to(t));
-            let on_inner = inner.iter().any(|t| a.applies_to(t));
-            let resources = match (on_container, on_inner) {
-                (true, true) => every.clone(),
-                (true, false) => container_only.clone(),
-                (false, true) => inner_only.clone(),
-                (false, false) => Arc::from([]),
-            };
-            catalog_target(a, resources)
-        })
+        .map(|a| catalog_target(a, resources_of(types.iter().map(|t| a.applies_to(t)).collect())))
         .collect();
+    let every = resources_of(vec![true; types.len()]);
     add_unknown_literals(policy, service, &every, &mut targets, false);
     targets
+}
+
+/// Marks the findings from `from` on as not public, each with `note`: a resource that only a
+/// private network reaches (an API Gateway private API, an OpenSearch domain in a VPC) is
+/// reached by the principals the policy names only from inside that network.
+fn never_public(out: &mut PathResults, from: usize, note: &str) {
+    for f in &mut out.findings[from..] {
+        f.raw.is_public = false;
+        f.raw.notes.push(note.to_string());
+    }
 }
 
 /// ARNs under `prefix` to try (S3 objects, DynamoDB indexes): `prefix` + `witness`, and an

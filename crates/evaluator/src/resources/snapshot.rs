@@ -1,11 +1,11 @@
-//! What the snapshot types share: a sharing attribute read as a synthetic policy that grants
-//! the attribute's principals the type's actions on the snapshot, searched like a resource
-//! policy, so that every finding has a witness and the zone decides who is inside.
+//! What the snapshot types and AMIs share: a sharing attribute read as a synthetic policy that
+//! grants the attribute's principals the type's actions on the snapshot or image, searched like
+//! a resource policy, so that every finding has a witness and the zone decides who is inside.
 
 use std::sync::Arc;
 
 use perimeter_model::{RdsSnapshotInputs, ResourceRecord, SharedVia, Zone};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use super::{scope, target, PathResults};
 use crate::policy::Policy;
@@ -13,30 +13,54 @@ use crate::search::{self, Target};
 
 /// RDS `restore` values: `all` is anyone, anything else an account ID.
 pub(super) fn analyze_restore(record: &ResourceRecord, s: &RdsSnapshotInputs, actions: &[&str], zone: &Zone, out: &mut PathResults) {
-    let principals: Vec<Value> =
-        s.restore.iter().map(|v| if v == "all" { json!("*") } else { json!({"AWS": v}) }).collect();
+    let shares: Vec<Share> =
+        s.restore.iter().map(|v| Share::to(if v == "all" { json!("*") } else { json!({"AWS": v}) })).collect();
     let key = s.encrypted.then(|| s.kms_key_id.as_deref().unwrap_or("the snapshot's KMS key"));
-    analyze(record, &principals, actions, false, key, zone, out);
+    analyze(record, &shares, actions, false, key, SharedVia::SnapshotPermission, zone, out);
 }
 
-/// The findings of a snapshot shared with `principals` (policy principal values). With
-/// `block_public`, public findings are dropped; with `key`, each finding notes that the grantee
-/// also needs that key.
+/// One entry of a sharing attribute: whom it names (a policy principal value) and, for an
+/// organization or OU, the condition that narrows anyone to its members.
+pub(super) struct Share {
+    pub principal: Value,
+    pub condition: Option<Value>,
+}
+
+impl Share {
+    pub fn to(principal: Value) -> Share {
+        Share { principal, condition: None }
+    }
+}
+
+/// The findings of a snapshot or image shared with `shares`. With `block_public`, public
+/// findings are dropped; with `key`, each finding notes that the grantee also needs that key.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn analyze(
     record: &ResourceRecord,
-    principals: &[Value],
+    shares: &[Share],
     actions: &[&str],
     block_public: bool,
     key: Option<&str>,
+    shared_via: SharedVia,
     zone: &Zone,
     out: &mut PathResults,
 ) {
-    if principals.is_empty() {
+    if shares.is_empty() {
         return;
     }
-    let statements: Vec<Value> = principals
+    let statements: Vec<Value> = shares
         .iter()
-        .map(|p| json!({"Effect": "Allow", "Principal": p, "Action": actions, "Resource": record.arn}))
+        .map(|share| {
+            let mut st = Map::new();
+            st.insert("Effect".into(), json!("Allow"));
+            st.insert("Principal".into(), share.principal.clone());
+            st.insert("Action".into(), json!(actions));
+            st.insert("Resource".into(), json!(record.arn));
+            if let Some(c) = &share.condition {
+                st.insert("Condition".into(), c.clone());
+            }
+            Value::Object(st)
+        })
         .collect();
     let synthetic = json!({"Version": "2012-10-17", "Statement": statements});
     let policy = match Policy::from_json(&synthetic) {
@@ -60,5 +84,5 @@ pub(super) fn analyze(
             ));
         }
     }
-    out.add(raws, SharedVia::SnapshotPermission);
+    out.add(raws, shared_via);
 }

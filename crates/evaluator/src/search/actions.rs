@@ -59,6 +59,7 @@ pub(super) fn group_targets<'t>(
 fn alike(t: &Target, target: &Target, rule: Option<ActionRule>) -> bool {
     (Arc::ptr_eq(&t.resources, &target.resources) || t.resources == target.resources)
         && t.fixed == target.fixed
+        && t.present == target.present
         && t.known == target.known
         // Under an action rule each action has its own callers: never grouped.
         && (rule.is_none() || t.action == target.action)

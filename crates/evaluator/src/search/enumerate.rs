@@ -128,7 +128,7 @@ impl Universe<'_> {
             if !actions::action_allowed(self.scope, &profile.principal, &target.action) {
                 continue;
             }
-            let choices = self.choices(keys, profile, public_only);
+            let choices = self.choices(keys, profile, target, public_only);
             if choices.iter().any(Vec::is_empty) {
                 continue;
             }
@@ -232,14 +232,14 @@ impl Universe<'_> {
     }
 
     /// The candidates of each key this caller can send: a key that does not apply to the
-    /// caller can only be absent, a claim its provider always issues is never absent; a public
-    /// pass leaves out the values that pin.
-    fn choices(&self, keys: &[&str], profile: &Profile, public_only: bool) -> Vec<Vec<&Candidate>> {
+    /// caller can only be absent, a claim its provider always issues (or a key every request
+    /// for the action carries) is never absent; a public pass leaves out the values that pin.
+    fn choices(&self, keys: &[&str], profile: &Profile, target: &Target, public_only: bool) -> Vec<Vec<&Candidate>> {
         keys.iter()
             .map(|k| {
                 let applicable = keys::applies_to(k, &profile.principal);
                 // A claim every token of the caller's provider carries is never absent.
-                let present = keys::always_present(k, &profile.principal);
+                let present = keys::always_present(k, &profile.principal) || target.present.contains(k);
                 self.candidates[*k]
                     .iter()
                     .filter(|c| (applicable || c.values.is_none()) && !(present && c.values.is_none()))

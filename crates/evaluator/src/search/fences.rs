@@ -63,6 +63,7 @@ impl<'t> Fences<'t> {
         let alike = |t: &&Target| {
             (Arc::ptr_eq(&t.resources, &target.resources) || t.resources == target.resources)
                 && t.fixed == target.fixed
+                && t.present == target.present
                 && (!by_action || t.action == target.action)
         };
         match self.classes.iter().position(alike) {

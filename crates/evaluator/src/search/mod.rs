@@ -66,6 +66,9 @@ pub struct Target {
     pub resources: Arc<[String]>,
     /// Context keys (lowercase) whose value the resource fixes for this action; `None` = absent.
     pub fixed: Vec<(String, Option<String>)>,
+    /// Context keys (lowercase) that every request for this action carries, with a value the
+    /// caller chooses (Glacier's `glacier:ArchiveAgeInDays` on archive requests): never absent.
+    pub present: &'static [&'static str],
 }
 
 /// A second policy that must allow the same request too (the bucket policy behind an access

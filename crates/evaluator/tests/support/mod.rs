@@ -73,8 +73,15 @@ fn stringify_policies(value: &mut Value) {
     match value {
         Value::Object(map) => {
             for (key, v) in map.iter_mut() {
-                if matches!(key.as_str(), "policy" | "trust_policy") && v.is_object() {
+                if matches!(key.as_str(), "policy" | "trust_policy" | "access_policy" | "lock_policy") && v.is_object() {
                     *v = Value::String(v.to_string());
+                } else if key == "policies" && v.is_object() {
+                    // SES identities: policy name → policy document.
+                    for doc in v.as_object_mut().into_iter().flat_map(|m| m.values_mut()) {
+                        if doc.is_object() {
+                            *doc = Value::String(doc.to_string());
+                        }
+                    }
                 } else {
                     stringify_policies(v);
                 }

@@ -7,19 +7,32 @@
 //! [`ResourceInputs`] tie them together with exhaustive matches, so that a new type makes the
 //! compiler point at every place to extend. `docs/adding-a-resource-type.md` lists the rest.
 
+mod apigateway_rest_api;
+mod backup_vault;
+mod codeartifact_domain;
+mod codeartifact_repository;
 mod dynamodb_stream;
 mod dynamodb_table;
+mod ec2_image;
 mod ec2_snapshot;
 mod ecr_repository;
 mod efs_file_system;
+mod events_event_bus;
+mod glacier_vault;
+mod glue_data_catalog;
 mod iam_role;
+mod kinesis_stream;
 mod kms_key;
 mod lambda_function;
 mod lambda_layer_version;
+mod logs_destination;
+mod logs_resource_policy;
+mod opensearch_domain;
 mod rds_snapshot;
 mod s3_bucket;
 mod s3express_directory_bucket;
 mod secrets_manager_secret;
+mod ses_email_identity;
 mod sns_topic;
 mod sqs_queue;
 
@@ -46,6 +59,19 @@ pub use sns_topic::SnsTopicInputs;
 pub use ecr_repository::EcrRepositoryInputs;
 pub use efs_file_system::EfsFileSystemInputs;
 pub use s3express_directory_bucket::S3ExpressDirectoryBucketInputs;
+pub use apigateway_rest_api::ApiGatewayRestApiInputs;
+pub use events_event_bus::EventsEventBusInputs;
+pub use opensearch_domain::OpenSearchDomainInputs;
+pub use glacier_vault::GlacierVaultInputs;
+pub use backup_vault::BackupVaultInputs;
+pub use logs_resource_policy::LogsResourcePolicyInputs;
+pub use logs_destination::LogsDestinationInputs;
+pub use glue_data_catalog::GlueDataCatalogInputs;
+pub use ses_email_identity::SesEmailIdentityInputs;
+pub use codeartifact_domain::CodeArtifactDomainInputs;
+pub use codeartifact_repository::CodeArtifactRepositoryInputs;
+pub use kinesis_stream::KinesisStreamInputs;
+pub use ec2_image::{Ec2ImageInputs, ImageBlockPublicAccess, LaunchPermission};
 
 /// The region of the records and scopes of global resource types (IAM).
 pub const GLOBAL_REGION: &str = "global";
@@ -89,6 +115,32 @@ pub enum ResourceType {
     DynamoDbStream,
     #[strum(serialize = "AWS::S3Express::DirectoryBucket")]
     S3ExpressDirectoryBucket,
+    #[strum(serialize = "AWS::ApiGateway::RestApi")]
+    ApiGatewayRestApi,
+    #[strum(serialize = "AWS::Events::EventBus")]
+    EventsEventBus,
+    #[strum(serialize = "AWS::OpenSearchService::Domain")]
+    OpenSearchDomain,
+    #[strum(serialize = "AWS::Glacier::Vault")]
+    GlacierVault,
+    #[strum(serialize = "AWS::Backup::BackupVault")]
+    BackupVault,
+    #[strum(serialize = "AWS::Logs::ResourcePolicy")]
+    LogsResourcePolicy,
+    #[strum(serialize = "AWS::Logs::Destination")]
+    LogsDestination,
+    #[strum(serialize = "AWS::EC2::Image")]
+    Ec2Image,
+    #[strum(serialize = "AWS::Glue::DataCatalog")]
+    GlueDataCatalog,
+    #[strum(serialize = "AWS::SES::EmailIdentity")]
+    SesEmailIdentity,
+    #[strum(serialize = "AWS::CodeArtifact::Domain")]
+    CodeArtifactDomain,
+    #[strum(serialize = "AWS::CodeArtifact::Repository")]
+    CodeArtifactRepository,
+    #[strum(serialize = "AWS::Kinesis::Stream")]
+    KinesisStream,
 }
 
 /// A resource type name that perimeter does not know.
@@ -135,13 +187,29 @@ impl ResourceType {
             ResourceType::RdsDbSnapshot | ResourceType::RdsDbClusterSnapshot => "rds",
             ResourceType::DynamoDbTable | ResourceType::DynamoDbStream => "dynamodb",
             ResourceType::S3ExpressDirectoryBucket => "s3express",
+            ResourceType::ApiGatewayRestApi => "apigateway",
+            ResourceType::EventsEventBus => "events",
+            ResourceType::OpenSearchDomain => "es",
+            ResourceType::GlacierVault => "glacier",
+            ResourceType::BackupVault => "backup",
+            ResourceType::LogsResourcePolicy => "logs",
+            ResourceType::LogsDestination => "logs",
+            ResourceType::Ec2Image => "ec2",
+            ResourceType::GlueDataCatalog => "glue",
+            ResourceType::SesEmailIdentity => "ses",
+            ResourceType::CodeArtifactDomain => "codeartifact",
+            ResourceType::CodeArtifactRepository => "codeartifact",
+            ResourceType::KinesisStream => "kinesis",
         }
     }
 
     /// Whether the type carries a policy document (`check-policy` analyses one); snapshots are
     /// shared through an attribute instead.
     pub fn has_policy_document(self) -> bool {
-        !matches!(self, ResourceType::Ec2Snapshot | ResourceType::RdsDbSnapshot | ResourceType::RdsDbClusterSnapshot)
+        !matches!(
+            self,
+            ResourceType::Ec2Snapshot | ResourceType::RdsDbSnapshot | ResourceType::RdsDbClusterSnapshot | ResourceType::Ec2Image
+        )
     }
 
     /// The IAM service prefix of the actions the type's policies grant (a role's trust policy
@@ -149,6 +217,7 @@ impl ResourceType {
     pub fn action_service(self) -> &'static str {
         match self {
             ResourceType::IamRole => "sts",
+            ResourceType::ApiGatewayRestApi => "execute-api",
             t => t.arn_service(),
         }
     }
@@ -161,7 +230,7 @@ impl ResourceType {
 
     /// Whether the type's ARNs name the owner account (S3 bucket ARNs have no account field).
     pub fn arn_has_account(self) -> bool {
-        !matches!(self, ResourceType::S3Bucket)
+        !matches!(self, ResourceType::S3Bucket | ResourceType::ApiGatewayRestApi | ResourceType::Ec2Image)
     }
 
     /// Global types have one scope per account, in the region [`GLOBAL_REGION`]; the others
@@ -183,18 +252,34 @@ impl ResourceType {
             | ResourceType::RdsDbClusterSnapshot
             | ResourceType::DynamoDbTable
             | ResourceType::DynamoDbStream
-            | ResourceType::S3ExpressDirectoryBucket => false,
+            | ResourceType::S3ExpressDirectoryBucket
+            | ResourceType::ApiGatewayRestApi
+            | ResourceType::EventsEventBus
+            | ResourceType::OpenSearchDomain
+            | ResourceType::GlacierVault
+            | ResourceType::BackupVault
+            | ResourceType::LogsResourcePolicy
+            | ResourceType::LogsDestination
+            | ResourceType::Ec2Image
+            | ResourceType::GlueDataCatalog
+            | ResourceType::SesEmailIdentity
+            | ResourceType::CodeArtifactDomain
+            | ResourceType::CodeArtifactRepository
+            | ResourceType::KinesisStream => false,
         }
     }
 
     /// Whether AWS offers the type in `region`. A type that is not offered there is skipped
-    /// for that region (reported as skipped, never read, never an error). Only S3 Express One
-    /// Zone is limited today: its Regions as the S3 user guide lists them ("S3 Express One Zone
-    /// Availability Zones and Regions", read 2026-12); a Region AWS adds later is skipped, and
-    /// said so, until this list names it.
+    /// for that region (reported as skipped, never read, never an error). S3 Express One Zone,
+    /// CodeArtifact, SES and S3 Glacier vaults are offered in some Regions only (the lists
+    /// below, with their sources); a Region AWS adds later is skipped, and said so, until its
+    /// list names it. The other types' services are in every commercial Region.
     pub fn offered_in(self, region: &str) -> bool {
         match self {
             ResourceType::S3ExpressDirectoryBucket => S3_EXPRESS_REGIONS.contains(&region),
+            ResourceType::CodeArtifactDomain | ResourceType::CodeArtifactRepository => CODEARTIFACT_REGIONS.contains(&region),
+            ResourceType::SesEmailIdentity => SES_REGIONS.contains(&region),
+            ResourceType::GlacierVault => GLACIER_REGIONS.contains(&region),
             _ => true,
         }
     }
@@ -205,6 +290,32 @@ impl ResourceType {
 /// their parent Region, which is among these.
 pub const S3_EXPRESS_REGIONS: &[&str] =
     &["us-east-1", "us-east-2", "us-west-2", "ap-south-1", "ap-northeast-1", "eu-west-1", "eu-north-1"];
+
+/// The Regions with a CodeArtifact endpoint: AWS's endpoint data
+/// (`botocore/data/endpoints.json`, aws partition, botocore 1.43.67 of 2026-08; the General
+/// Reference's "AWS CodeArtifact endpoints and quotas" lists the same 13).
+pub const CODEARTIFACT_REGIONS: &[&str] = &[
+    "us-east-1", "us-east-2", "us-west-2", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1",
+    "eu-central-1", "eu-west-1", "eu-west-2", "eu-south-1", "eu-west-3", "eu-north-1",
+];
+
+/// The Regions with an SES endpoint (`email.<region>.amazonaws.com`, API v1 and v2): the same
+/// endpoint data as [`CODEARTIFACT_REGIONS`].
+pub const SES_REGIONS: &[&str] = &[
+    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "af-south-1", "ap-south-1", "ap-south-2", "ap-southeast-1",
+    "ap-southeast-2", "ap-southeast-3", "ap-southeast-5", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
+    "ca-central-1", "ca-west-1", "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-west-1", "eu-west-2",
+    "eu-west-3", "il-central-1", "me-central-1", "me-south-1", "sa-east-1",
+];
+
+/// The Regions with an S3 Glacier vault endpoint (`glacier.<region>.amazonaws.com`): the same
+/// endpoint data as [`CODEARTIFACT_REGIONS`]. (Since December 2025 the vault API also refuses
+/// accounts that never stored data in it: the collector reports those as not enabled.)
+pub const GLACIER_REGIONS: &[&str] = &[
+    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "af-south-1", "ap-east-1", "ap-south-1", "ap-southeast-1",
+    "ap-southeast-2", "ap-southeast-3", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ca-central-1",
+    "eu-central-1", "eu-north-1", "eu-south-1", "eu-west-1", "eu-west-2", "eu-west-3", "me-south-1", "sa-east-1",
+];
 
 impl fmt::Display for ResourceType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -313,6 +424,32 @@ pub enum ResourceInputs {
     DynamoDbStream(DynamoDbStreamInputs),
     #[serde(rename = "AWS::S3Express::DirectoryBucket")]
     S3ExpressDirectoryBucket(S3ExpressDirectoryBucketInputs),
+    #[serde(rename = "AWS::ApiGateway::RestApi")]
+    ApiGatewayRestApi(ApiGatewayRestApiInputs),
+    #[serde(rename = "AWS::Events::EventBus")]
+    EventsEventBus(EventsEventBusInputs),
+    #[serde(rename = "AWS::OpenSearchService::Domain")]
+    OpenSearchDomain(OpenSearchDomainInputs),
+    #[serde(rename = "AWS::Glacier::Vault")]
+    GlacierVault(GlacierVaultInputs),
+    #[serde(rename = "AWS::Backup::BackupVault")]
+    BackupVault(BackupVaultInputs),
+    #[serde(rename = "AWS::Logs::ResourcePolicy")]
+    LogsResourcePolicy(LogsResourcePolicyInputs),
+    #[serde(rename = "AWS::Logs::Destination")]
+    LogsDestination(LogsDestinationInputs),
+    #[serde(rename = "AWS::EC2::Image")]
+    Ec2Image(Ec2ImageInputs),
+    #[serde(rename = "AWS::Glue::DataCatalog")]
+    GlueDataCatalog(GlueDataCatalogInputs),
+    #[serde(rename = "AWS::SES::EmailIdentity")]
+    SesEmailIdentity(SesEmailIdentityInputs),
+    #[serde(rename = "AWS::CodeArtifact::Domain")]
+    CodeArtifactDomain(CodeArtifactDomainInputs),
+    #[serde(rename = "AWS::CodeArtifact::Repository")]
+    CodeArtifactRepository(CodeArtifactRepositoryInputs),
+    #[serde(rename = "AWS::Kinesis::Stream")]
+    KinesisStream(KinesisStreamInputs),
 }
 
 /// Calls one [`TypeInputs`] method on whichever type the inputs are.
@@ -335,6 +472,19 @@ macro_rules! each_type {
             ResourceInputs::DynamoDbTable($x) => $body,
             ResourceInputs::DynamoDbStream($x) => $body,
             ResourceInputs::S3ExpressDirectoryBucket($x) => $body,
+            ResourceInputs::ApiGatewayRestApi($x) => $body,
+            ResourceInputs::EventsEventBus($x) => $body,
+            ResourceInputs::OpenSearchDomain($x) => $body,
+            ResourceInputs::GlacierVault($x) => $body,
+            ResourceInputs::BackupVault($x) => $body,
+            ResourceInputs::LogsResourcePolicy($x) => $body,
+            ResourceInputs::LogsDestination($x) => $body,
+            ResourceInputs::Ec2Image($x) => $body,
+            ResourceInputs::GlueDataCatalog($x) => $body,
+            ResourceInputs::SesEmailIdentity($x) => $body,
+            ResourceInputs::CodeArtifactDomain($x) => $body,
+            ResourceInputs::CodeArtifactRepository($x) => $body,
+            ResourceInputs::KinesisStream($x) => $body,
         }
     };
 }
@@ -358,6 +508,19 @@ impl ResourceInputs {
             ResourceInputs::DynamoDbTable(_) => ResourceType::DynamoDbTable,
             ResourceInputs::DynamoDbStream(_) => ResourceType::DynamoDbStream,
             ResourceInputs::S3ExpressDirectoryBucket(_) => ResourceType::S3ExpressDirectoryBucket,
+            ResourceInputs::ApiGatewayRestApi(_) => ResourceType::ApiGatewayRestApi,
+            ResourceInputs::EventsEventBus(_) => ResourceType::EventsEventBus,
+            ResourceInputs::OpenSearchDomain(_) => ResourceType::OpenSearchDomain,
+            ResourceInputs::GlacierVault(_) => ResourceType::GlacierVault,
+            ResourceInputs::BackupVault(_) => ResourceType::BackupVault,
+            ResourceInputs::LogsResourcePolicy(_) => ResourceType::LogsResourcePolicy,
+            ResourceInputs::LogsDestination(_) => ResourceType::LogsDestination,
+            ResourceInputs::Ec2Image(_) => ResourceType::Ec2Image,
+            ResourceInputs::GlueDataCatalog(_) => ResourceType::GlueDataCatalog,
+            ResourceInputs::SesEmailIdentity(_) => ResourceType::SesEmailIdentity,
+            ResourceInputs::CodeArtifactDomain(_) => ResourceType::CodeArtifactDomain,
+            ResourceInputs::CodeArtifactRepository(_) => ResourceType::CodeArtifactRepository,
+            ResourceInputs::KinesisStream(_) => ResourceType::KinesisStream,
         }
     }
 
@@ -382,6 +545,19 @@ impl ResourceInputs {
             ResourceType::S3ExpressDirectoryBucket => {
                 ResourceInputs::S3ExpressDirectoryBucket(TypeInputs::from_policy(arn, policy))
             }
+            ResourceType::ApiGatewayRestApi => ResourceInputs::ApiGatewayRestApi(TypeInputs::from_policy(arn, policy)),
+            ResourceType::EventsEventBus => ResourceInputs::EventsEventBus(TypeInputs::from_policy(arn, policy)),
+            ResourceType::OpenSearchDomain => ResourceInputs::OpenSearchDomain(TypeInputs::from_policy(arn, policy)),
+            ResourceType::GlacierVault => ResourceInputs::GlacierVault(TypeInputs::from_policy(arn, policy)),
+            ResourceType::BackupVault => ResourceInputs::BackupVault(TypeInputs::from_policy(arn, policy)),
+            ResourceType::LogsResourcePolicy => ResourceInputs::LogsResourcePolicy(TypeInputs::from_policy(arn, policy)),
+            ResourceType::LogsDestination => ResourceInputs::LogsDestination(TypeInputs::from_policy(arn, policy)),
+            ResourceType::Ec2Image => ResourceInputs::Ec2Image(TypeInputs::from_policy(arn, policy)),
+            ResourceType::GlueDataCatalog => ResourceInputs::GlueDataCatalog(TypeInputs::from_policy(arn, policy)),
+            ResourceType::SesEmailIdentity => ResourceInputs::SesEmailIdentity(TypeInputs::from_policy(arn, policy)),
+            ResourceType::CodeArtifactDomain => ResourceInputs::CodeArtifactDomain(TypeInputs::from_policy(arn, policy)),
+            ResourceType::CodeArtifactRepository => ResourceInputs::CodeArtifactRepository(TypeInputs::from_policy(arn, policy)),
+            ResourceType::KinesisStream => ResourceInputs::KinesisStream(TypeInputs::from_policy(arn, policy)),
         }
     }
 

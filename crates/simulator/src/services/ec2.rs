@@ -6,22 +6,35 @@
 //! GetSnapshotBlockPublicAccessState (the account's [`crate::org::Account::snapshot_bpa`],
 //! `managedBy` account), DescribeVpcs (`<vpcSet>`: the (account, region)'s one VPC; `VpcId.N`
 //! too) and DescribeVpcEndpoints (`<vpcEndpointSet>`: its S3 gateway endpoint;
-//! `VpcEndpointId.N` too). The three Describe calls page alike: MaxResults (at most 1,000, the
-//! default) and NextToken, answered `<nextToken>` when more remain, 400 InvalidPaginationToken
-//! for a token the simulator did not give; `Filter.N` is not read. An unknown snapshot is 400
+//! `VpcEndpointId.N` too); AMIs: DescribeImages (`<imagesSet>`, the caller's own images only, as
+//! for snapshots: `Owner.N` = `self` or the caller's account; `ImageId.N` too),
+//! DescribeImageAttribute (`launchPermission`: `<group>`, `<userId>`, `<organizationArn>` or
+//! `<organizationalUnitArn>` items; `productCodes`: none) and GetImageBlockPublicAccessState
+//! (the account's [`crate::org::Account::image_bpa`], `managedBy` account). The four Describe
+//! calls page alike: MaxResults (at most 1,000, the default) and NextToken, answered
+//! `<nextToken>` when more remain, 400 InvalidPaginationToken for a token the simulator did not
+//! give; `Filter.N` and `ExecutableBy.N` are not read. An unknown snapshot is 400
 //! InvalidSnapshot.NotFound, an unknown VPC 400 InvalidVpcID.NotFound, an unknown endpoint 400
-//! InvalidVpcEndpointId.NotFound.
+//! InvalidVpcEndpointId.NotFound, an unknown image 400 InvalidAMIID.NotFound.
 
 use http::Response;
 
 use super::{page, page_size, Ctx};
-use crate::org::{Snapshot, Vpc, VpcEndpoint, CREATED};
+use crate::org::{Image, LaunchPermission, Snapshot, Vpc, VpcEndpoint, CREATED};
 use crate::protocol::{ec2_ok, el, form_get, iso8601_at, ApiError};
 
 pub const NAMESPACE: &str = "http://ec2.amazonaws.com/doc/2016-11-15/";
 pub const VERSION: &str = "2016-11-15";
-pub const OPERATIONS: &[&str] =
-    &["DescribeSnapshots", "DescribeSnapshotAttribute", "GetSnapshotBlockPublicAccessState", "DescribeVpcs", "DescribeVpcEndpoints"];
+pub const OPERATIONS: &[&str] = &[
+    "DescribeSnapshots",
+    "DescribeSnapshotAttribute",
+    "GetSnapshotBlockPublicAccessState",
+    "DescribeVpcs",
+    "DescribeVpcEndpoints",
+    "DescribeImages",
+    "DescribeImageAttribute",
+    "GetImageBlockPublicAccessState",
+];
 
 /// The values of a flattened list parameter (`Prefix.1`, `Prefix.2`, …), in order.
 fn list<'a>(form: &'a [(String, String)], prefix: &str) -> Vec<&'a str> {
@@ -85,6 +98,36 @@ fn vpc_endpoint_item(e: &VpcEndpoint, account: &str) -> String {
         el("creationTimestamp", &iso8601_at(CREATED)),
         el("ownerId", account),
     )
+}
+
+fn image_item(i: &Image, account: &str) -> String {
+    let public = i.launch_permissions.iter().any(|p| matches!(p, LaunchPermission::Group(g) if g == "all"));
+    format!(
+        "<item>{}{}{}{}{}{}{}{}{}{}{}{}{}</item>",
+        el("imageId", &i.id),
+        el("imageLocation", &format!("{account}/{}", i.name)),
+        el("imageState", "available"),
+        el("imageOwnerId", account),
+        el("creationDate", &iso8601_at(CREATED).replace('Z', ".000Z")),
+        el("isPublic", if public { "true" } else { "false" }),
+        el("architecture", "x86_64"),
+        el("imageType", "machine"),
+        el("name", &i.name),
+        el("rootDeviceType", "ebs"),
+        el("rootDeviceName", "/dev/xvda"),
+        el("virtualizationType", "hvm"),
+        el("hypervisor", "xen"),
+    )
+}
+
+fn launch_permission_item(p: &LaunchPermission) -> String {
+    let inner = match p {
+        LaunchPermission::Group(g) => el("group", g),
+        LaunchPermission::UserId(u) => el("userId", u),
+        LaunchPermission::OrganizationArn(a) => el("organizationArn", a),
+        LaunchPermission::OrganizationalUnitArn(a) => el("organizationalUnitArn", a),
+    };
+    format!("<item>{inner}</item>")
 }
 
 fn item(s: &Snapshot, account: &str) -> String {
@@ -152,6 +195,34 @@ pub fn answer(operation: &str, ctx: &Ctx<'_>) -> Result<Response<String>, ApiErr
             format!("{}{values}", el("snapshotId", &s.id))
         }
         "GetSnapshotBlockPublicAccessState" => format!("{}{}", el("state", ctx.caller.snapshot_bpa), el("managedBy", "account")),
+        "DescribeImages" => {
+            let images: &[Image] = here.map_or(&[], |r| r.images.as_slice());
+            let owners = list(&form, "Owner");
+            let mine = owners.is_empty() || owners.iter().any(|o| *o == "self" || *o == account);
+            let missing = |id: &str| ApiError::new(400, "InvalidAMIID.NotFound", format!("The image id '[{id}]' does not exist"));
+            let listed = if mine { by_ids(images, &list(&form, "ImageId"), |i| i.id.as_str(), missing)? } else { Vec::new() };
+            described(&listed, &form, "imagesSet", |i| image_item(i, account))?
+        }
+        "DescribeImageAttribute" => {
+            let id = form_get(&form, "ImageId").unwrap_or_default();
+            let image = here
+                .and_then(|r| r.images.iter().find(|i| i.id == id))
+                .ok_or_else(|| ApiError::new(400, "InvalidAMIID.NotFound", format!("The image id '[{id}]' does not exist")))?;
+            let values = match form_get(&form, "Attribute").unwrap_or_default() {
+                "launchPermission" => {
+                    let items: String = image.launch_permissions.iter().map(launch_permission_item).collect();
+                    format!("<launchPermission>{items}</launchPermission>")
+                }
+                "productCodes" => "<productCodes/>".to_string(),
+                other => {
+                    return Err(ApiError::new(400, "InvalidParameterValue", format!("Value ({other}) for parameter attribute is invalid.")));
+                }
+            };
+            format!("{}{values}", el("imageId", &image.id))
+        }
+        "GetImageBlockPublicAccessState" => {
+            format!("{}{}", el("imageBlockPublicAccessState", ctx.caller.image_bpa), el("managedBy", "account"))
+        }
         other => return Err(super::Service::Ec2.unsupported(other)),
     };
     Ok(ec2_ok(NAMESPACE, operation, &inner, ctx.id))

@@ -4,8 +4,13 @@
 //! Lambda, S3, S3 Control, S3 Express (directory buckets' control plane, and S3 Control's
 //! directory-bucket access points), Secrets Manager, SNS, ECR, EFS, EC2 (snapshots, VPCs and
 //! VPC endpoints), RDS (DB and DB cluster snapshots), DynamoDB (tables, and the resource
-//! policies of tables and streams), DynamoDB Streams (streams) and CloudFront (origin access
-//! identities). DynamoDB and DynamoDB Streams both sign as `dynamodb`:
+//! policies of tables and streams), DynamoDB Streams (streams), CloudFront (origin access
+//! identities), Kinesis (data streams), EventBridge (event buses), Backup (vaults), CodeArtifact
+//! (domains and repositories), CloudWatch Logs (resource policies and destinations), SES v2
+//! (email identities), Glacier (vaults), OpenSearch Service (domains), API Gateway (REST APIs)
+//! and Glue (the Data Catalog's policy), each recognised by its signing name (`kinesis`,
+//! `events`, `backup`, `codeartifact`, `logs`, `ses`, `glacier`, `es`, `apigateway`, `glue`) or,
+//! unsigned, by its `X-Amz-Target` prefix or its paths; EC2 serves AMIs too. DynamoDB and DynamoDB Streams both sign as `dynamodb`:
 //! the `X-Amz-Target` prefix tells them apart. Directory buckets' calls are the S3 client's, but
 //! signed as `s3express`: that signing name alone sends them to [`Service::S3Express`] (counted
 //! as `S3Express:…`), so that a `GET /` is ListDirectoryBuckets there and ListBuckets (general
@@ -17,20 +22,30 @@
 //! `s3express` goes there too.
 
 pub(crate) mod account;
+pub(crate) mod apigateway;
+pub(crate) mod backup;
 pub(crate) mod cloudfront;
+pub(crate) mod codeartifact;
 pub(crate) mod dynamodb;
 pub(crate) mod dynamodbstreams;
 pub(crate) mod ec2;
 pub(crate) mod ecr;
 pub(crate) mod efs;
+pub(crate) mod eventbridge;
+pub(crate) mod glacier;
+pub(crate) mod glue;
 pub(crate) mod iam;
+pub(crate) mod kinesis;
 pub(crate) mod kms;
 pub(crate) mod lambda;
+pub(crate) mod logs;
+pub(crate) mod opensearch;
 pub(crate) mod organizations;
 pub(crate) mod rds;
 pub(crate) mod s3;
 pub(crate) mod s3express;
 pub(crate) mod secretsmanager;
+pub(crate) mod sesv2;
 pub(crate) mod sns;
 pub(crate) mod sqs;
 pub(crate) mod sts;
@@ -66,6 +81,16 @@ pub enum Service {
     DynamoDb,
     DynamoDbStreams,
     CloudFront,
+    Kinesis,
+    EventBridge,
+    Backup,
+    CodeArtifact,
+    Logs,
+    SesV2,
+    Glacier,
+    OpenSearch,
+    ApiGateway,
+    Glue,
 }
 
 impl Service {
@@ -96,6 +121,17 @@ impl Service {
             Service::DynamoDb => "DynamoDB",
             Service::DynamoDbStreams => "DynamoDB Streams",
             Service::CloudFront => "CloudFront",
+            Service::Kinesis => "Kinesis",
+            Service::EventBridge => "EventBridge",
+            Service::Backup => "Backup",
+            // The SDK's own spelling.
+            Service::CodeArtifact => "codeartifact",
+            Service::Logs => "CloudWatch Logs",
+            Service::SesV2 => "SESv2",
+            Service::Glacier => "Glacier",
+            Service::OpenSearch => "OpenSearch",
+            Service::ApiGateway => "API Gateway",
+            Service::Glue => "Glue",
         }
     }
 
@@ -106,11 +142,25 @@ impl Service {
             Service::Sns => Protocol::AwsQuery { namespace: sns::NAMESPACE },
             Service::Rds => Protocol::AwsQuery { namespace: rds::NAMESPACE },
             Service::Ec2 => Protocol::Ec2Query { namespace: ec2::NAMESPACE },
-            Service::Organizations | Service::Kms | Service::SecretsManager | Service::Ecr => Protocol::AwsJson11,
+            Service::Organizations
+            | Service::Kms
+            | Service::SecretsManager
+            | Service::Ecr
+            | Service::Kinesis
+            | Service::EventBridge
+            | Service::Logs
+            | Service::Glue => Protocol::AwsJson11,
             Service::Sqs => Protocol::AwsJson10Sqs,
             Service::DynamoDb => Protocol::AwsJson10 { namespace: dynamodb::NAMESPACE },
             Service::DynamoDbStreams => Protocol::AwsJson10 { namespace: dynamodbstreams::NAMESPACE },
-            Service::Account | Service::Lambda => Protocol::RestJson,
+            Service::Account
+            | Service::Lambda
+            | Service::Backup
+            | Service::CodeArtifact
+            | Service::SesV2
+            | Service::Glacier
+            | Service::OpenSearch
+            | Service::ApiGateway => Protocol::RestJson,
             Service::Efs => Protocol::RestJsonEfs,
             Service::S3 | Service::S3Express => Protocol::RestXmlUnwrapped,
             Service::S3Control | Service::S3ExpressControl | Service::CloudFront => Protocol::RestXmlWrapped,
@@ -129,9 +179,21 @@ impl Service {
             Service::Sts | Service::Iam | Service::Sns | Service::Rds | Service::CloudFront => ApiError::new(400, "Throttling", message),
             Service::Ec2 => ApiError::new(503, "RequestLimitExceeded", "Request limit exceeded. (simulated throttling)"),
             Service::Organizations => ApiError::new(400, "TooManyRequestsException", message),
-            Service::Kms | Service::SecretsManager | Service::Ecr | Service::DynamoDb | Service::DynamoDbStreams => {
-                ApiError::new(400, "ThrottlingException", message)
-            }
+            Service::Kms
+            | Service::SecretsManager
+            | Service::Ecr
+            | Service::DynamoDb
+            | Service::DynamoDbStreams
+            | Service::EventBridge
+            | Service::Backup
+            | Service::Logs
+            | Service::Glacier
+            | Service::Glue => ApiError::new(400, "ThrottlingException", message),
+            // Kinesis throttles with its limit error; CodeArtifact's and OpenSearch's
+            // ThrottlingException is a 429, as are SES's and API Gateway's TooManyRequests.
+            Service::Kinesis => ApiError::new(400, "LimitExceededException", message),
+            Service::CodeArtifact | Service::OpenSearch => ApiError::new(429, "ThrottlingException", message),
+            Service::SesV2 | Service::ApiGateway => ApiError::new(429, "TooManyRequestsException", message),
             Service::Efs => ApiError::new(429, "ThrottlingException", message),
             Service::Sqs => ApiError::new(400, "RequestThrottled", message),
             Service::Account | Service::Lambda => ApiError::new(429, "TooManyRequestsException", message),
@@ -161,6 +223,14 @@ impl Service {
             Service::Ec2 => ApiError::new(500, "InternalError", message),
             Service::Rds => ApiError::new(500, "InternalFailure", message),
             Service::DynamoDb | Service::DynamoDbStreams => ApiError::new(500, "InternalServerError", message),
+            Service::Kinesis => ApiError::new(500, "InternalFailureException", message),
+            Service::EventBridge => ApiError::new(500, "InternalException", message),
+            Service::Backup | Service::Logs | Service::Glacier => ApiError::new(500, "ServiceUnavailableException", message),
+            Service::CodeArtifact => ApiError::new(500, "InternalServerException", message),
+            Service::SesV2 => ApiError::new(500, "InternalServiceErrorException", message),
+            Service::OpenSearch => ApiError::new(500, "InternalException", message),
+            Service::ApiGateway => ApiError::new(503, "ServiceUnavailableException", message),
+            Service::Glue => ApiError::new(500, "InternalServiceException", message),
         }
     }
 
@@ -226,6 +296,16 @@ impl Service {
                 "ec2" => Some(Service::Ec2),
                 "rds" => Some(Service::Rds),
                 "dynamodb" => Some(dynamodb_service()),
+                "kinesis" => Some(Service::Kinesis),
+                "events" => Some(Service::EventBridge),
+                "backup" => Some(Service::Backup),
+                "codeartifact" => Some(Service::CodeArtifact),
+                "logs" => Some(Service::Logs),
+                "ses" => Some(Service::SesV2),
+                "glacier" => Some(Service::Glacier),
+                "es" => Some(Service::OpenSearch),
+                "apigateway" => Some(Service::ApiGateway),
+                "glue" => Some(Service::Glue),
                 _ => None,
             };
         }
@@ -238,11 +318,26 @@ impl Service {
                 "AmazonEC2ContainerRegistry_V20150921" => Some(Service::Ecr),
                 dynamodb::TARGET => Some(Service::DynamoDb),
                 dynamodbstreams::TARGET => Some(Service::DynamoDbStreams),
+                kinesis::TARGET => Some(Service::Kinesis),
+                eventbridge::TARGET => Some(Service::EventBridge),
+                logs::TARGET => Some(Service::Logs),
+                glue::TARGET => Some(Service::Glue),
                 _ => None,
             };
         }
         if req.method == http::Method::POST && req.path == "/listRegions" {
             return Some(Service::Account);
+        }
+        // The restJson1 services by their paths (before the form-bodied POSTs).
+        let first_two: Vec<&str> = req.segments.iter().take(2).map(String::as_str).collect();
+        match first_two.as_slice() {
+            ["backup-vaults", ..] => return Some(Service::Backup),
+            ["v1", "domains" | "domain" | "repositories" | "repository"] => return Some(Service::CodeArtifact),
+            ["v2", "email"] => return Some(Service::SesV2),
+            ["restapis", ..] => return Some(Service::ApiGateway),
+            [opensearch::VERSION, ..] => return Some(Service::OpenSearch),
+            [account, "vaults"] if glacier::is_account_segment(account) => return Some(Service::Glacier),
+            _ => {}
         }
         if req.method == http::Method::POST {
             let form = req.form();
@@ -283,6 +378,16 @@ impl Service {
             Service::Ecr => by_name(target(req), ecr::OPERATIONS),
             Service::DynamoDb => by_name(target(req), dynamodb::OPERATIONS),
             Service::DynamoDbStreams => by_name(target(req), dynamodbstreams::OPERATIONS),
+            Service::Kinesis => by_name(target(req), kinesis::OPERATIONS),
+            Service::EventBridge => by_name(target(req), eventbridge::OPERATIONS),
+            Service::Logs => by_name(target(req), logs::OPERATIONS),
+            Service::Backup => backup::route(req),
+            Service::CodeArtifact => codeartifact::route(req),
+            Service::Glue => by_name(target(req), glue::OPERATIONS),
+            Service::SesV2 => sesv2::route(req),
+            Service::Glacier => glacier::route(req),
+            Service::OpenSearch => opensearch::route(req),
+            Service::ApiGateway => apigateway::route(req),
             Service::Sns => by_name(form_get(&req.form(), "Action"), sns::OPERATIONS),
             Service::Ec2 => by_name(form_get(&req.form(), "Action"), ec2::OPERATIONS),
             Service::Rds => by_name(form_get(&req.form(), "Action"), rds::OPERATIONS),
@@ -313,7 +418,9 @@ impl Service {
             Protocol::AwsJson11 | Protocol::AwsJson10Sqs | Protocol::AwsJson10 { .. } => String::from_utf8_lossy(&req.body).trim().to_string(),
             _ => {
                 let mut key = format!("{} {}?{}", req.method, req.path, req.canonical_query());
-                if self == Service::Account {
+                // restJson1 POSTs carry their parameters in the body (Account, CodeArtifact's
+                // listings, OpenSearch's DescribeDomains, SES's ListEmailIdentities).
+                if self.protocol() == Protocol::RestJson && req.method == http::Method::POST {
                     key.push_str(String::from_utf8_lossy(&req.body).trim());
                 }
                 if let Some(account) = req.header("x-amz-account-id") {
@@ -352,6 +459,16 @@ impl Service {
             Service::Rds => rds::answer(operation, ctx),
             Service::DynamoDb => dynamodb::answer(operation, ctx),
             Service::DynamoDbStreams => dynamodbstreams::answer(operation, ctx),
+            Service::Kinesis => kinesis::answer(operation, ctx),
+            Service::EventBridge => eventbridge::answer(operation, ctx),
+            Service::Backup => backup::answer(operation, ctx),
+            Service::CodeArtifact => codeartifact::answer(operation, ctx),
+            Service::Logs => logs::answer(operation, ctx),
+            Service::SesV2 => sesv2::answer(operation, ctx),
+            Service::Glacier => glacier::answer(operation, ctx),
+            Service::OpenSearch => opensearch::answer(operation, ctx),
+            Service::ApiGateway => apigateway::answer(operation, ctx),
+            Service::Glue => glue::answer(operation, ctx),
         }
     }
 }

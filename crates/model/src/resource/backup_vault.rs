@@ -1,0 +1,28 @@
+//! `AWS::Backup::BackupVault`: an AWS Backup vault's access policy.
+
+use serde::{Deserialize, Serialize};
+
+use super::{arn_tail, Document, TypeInputs};
+
+/// `AWS::Backup::BackupVault`: an AWS Backup vault's access policy (semantics.md section 6).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackupVaultInputs {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+}
+
+impl TypeInputs for BackupVaultInputs {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn documents(&self) -> Vec<Document<'_>> {
+        self.policy.iter().map(|p| Document { name: "vault access policy".into(), text: p }).collect()
+    }
+
+    fn from_policy(arn: &str, policy: String) -> Self {
+        BackupVaultInputs { name: arn_tail(arn).to_string(), policy: Some(policy) }
+    }
+}
