@@ -184,6 +184,26 @@ enum Kind {
     Image,
 }
 
+/// The kinds at the end of each rotation that arrived with the types beyond Access Analyzer's
+/// (Kinesis streams to AMIs): [`slot_kind`] spreads them over the accounts.
+const NEWER_KINDS: usize = 13;
+
+/// The kind of `slot` of an account (its `account` index) with `per_region` slots per region:
+/// the rotation in order, except that the newer kinds start at an offset that moves on with
+/// each account (by the account's slots past the older kinds), so that an organization whose
+/// regions hold fewer slots than there are kinds still has every kind across its accounts. The
+/// first account, and every account of an organization with no more slots than older kinds,
+/// keep the plain rotation; within each round of the rotation a kind comes once.
+fn slot_kind(kinds: &[Kind], slot: usize, account: usize, per_region: usize) -> Kind {
+    let older = kinds.len() - NEWER_KINDS;
+    let i = slot % kinds.len();
+    if i < older {
+        return kinds[i];
+    }
+    let shift = account * per_region.saturating_sub(older).max(1);
+    kinds[older + (i - older + shift) % NEWER_KINDS]
+}
+
 // New kinds go at the end, so that the earlier slots keep their kinds.
 const FIRST_REGION_KINDS: [Kind; 28] = [
     Kind::Bucket,
@@ -887,7 +907,7 @@ impl Generator<'_> {
             let mut buckets_here = 0usize;
             for slot in 0..per_region {
                 let n = slot / kinds.len();
-                match kinds[slot % kinds.len()] {
+                match slot_kind(kinds, slot, index, per_region) {
                     Kind::Bucket => match self.directory_zone(region) {
                         Some(zone) => {
                             let (bucket, access_point) = self.directory_bucket(id, region, zone, res.directory_buckets.len());
@@ -935,8 +955,21 @@ impl Generator<'_> {
                     Kind::KinesisStream => res.kinesis_streams.push(self.kinesis_stream(id, region, n)),
                     Kind::EventBus => res.event_buses.push(self.event_bus(id, region, n)),
                     Kind::BackupVault => res.backup_vaults.push(self.backup_vault(id, region, n)),
-                    Kind::CodeArtifactDomain => res.codeartifact_domains.push(self.codeartifact_domain(id, region, n)),
-                    Kind::CodeArtifactRepository => res.codeartifact_repositories.push(self.codeartifact_repository(id, region, n)),
+                    // A repository lives in a domain: whichever of the two slots comes first makes
+                    // the domain `sim-domain-<n>` (the rotation's offset may put the repository
+                    // first, or give an account the repository's slot alone).
+                    Kind::CodeArtifactDomain => {
+                        if !self.ensure_codeartifact_domain(&mut res, id, region, n) {
+                            continue;
+                        }
+                    }
+                    Kind::CodeArtifactRepository => {
+                        if self.ensure_codeartifact_domain(&mut res, id, region, n) {
+                            // The domain is a resource of its own, besides its repository.
+                            self.resource_count += 1;
+                        }
+                        res.codeartifact_repositories.push(self.codeartifact_repository(id, region, n));
+                    }
                     Kind::LogsResourcePolicy => res.logs_resource_policies.push(self.logs_resource_policy(id, region, n)),
                     Kind::LogsDestination => res.logs_destinations.push(self.logs_destination(id, region, n)),
                     Kind::EmailIdentity => res.email_identities.push(self.email_identity(id, region, n)),
@@ -1207,8 +1240,19 @@ impl Generator<'_> {
         self.policy_resource(account, name, arn.clone(), "OrgToken", json!("codeartifact:GetAuthorizationToken"), Some(&arn))
     }
 
-    /// The `n`-th repository, in the domain `sim-domain-<n>` of its (account, region) (made by
-    /// the slot before in the rotation).
+    /// Makes the domain `sim-domain-<n>` of the (account, region) unless it is there; whether
+    /// it made it.
+    fn ensure_codeartifact_domain(&mut self, res: &mut RegionResources, account: &str, region: &str, n: usize) -> bool {
+        let name = format!("sim-domain-{n}");
+        let absent = !res.codeartifact_domains.iter().any(|d| d.name == name);
+        if absent {
+            res.codeartifact_domains.push(self.codeartifact_domain(account, region, n));
+        }
+        absent
+    }
+
+    /// The `n`-th repository, in the domain `sim-domain-<n>` of its (account, region) (see
+    /// [`Self::ensure_codeartifact_domain`]).
     fn codeartifact_repository(&mut self, account: &str, region: &str, n: usize) -> PolicyResource {
         let name = format!("sim-repository-{n}");
         let arn = format!("arn:aws:codeartifact:{region}:{account}:repository/sim-domain-{n}/{name}");
@@ -1550,6 +1594,25 @@ mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
+
+    #[test]
+    fn every_kind_is_spread_over_the_accounts_when_regions_hold_fewer_slots_than_kinds() {
+        for kinds in [&FIRST_REGION_KINDS[..], &OTHER_REGION_KINDS[..]] {
+            let per_region = 20;
+            let mut seen: Vec<Kind> = Vec::new();
+            for account in 0..3 {
+                let here: Vec<Kind> = (0..per_region).map(|slot| slot_kind(kinds, slot, account, per_region)).collect();
+                // Within one account and region, no kind twice in one round of the rotation.
+                for (i, k) in here.iter().enumerate() {
+                    assert!(!here[..i].contains(k), "{k:?} twice in account {account}");
+                }
+                seen.extend(here);
+            }
+            assert!(kinds.iter().all(|k| seen.contains(k)), "every kind in three accounts of {per_region} slots");
+            // The first account keeps the plain rotation.
+            assert!((0..per_region).all(|slot| slot_kind(kinds, slot, 0, per_region) == kinds[slot]));
+        }
+    }
 
     fn config(accounts: usize, seed: u64, rate: f64) -> SimConfig {
         SimConfig { accounts, seed, external_grant_rate: rate, resources_per_account_region: 12, ..SimConfig::default() }
@@ -2117,7 +2180,7 @@ mod tests {
     fn every_second_directory_bucket_has_an_access_point_that_its_policy_delegates_to() {
         let regions = ["us-east-1", "eu-north-1"].map(str::to_string).to_vec();
         // 240 slots over 28 or 27 kinds: 9 bucket slots per (account, region).
-        let c = SimConfig { regions, resources_per_account_region: 240, ..config(30, 4, 0.5) };
+        let c = SimConfig { regions, resources_per_account_region: 240, ..config(30, 5, 0.5) };
         let org = Org::generate(&c);
         // In generation order: account by account, region by region.
         let all: Vec<(&Account, &str, &RegionResources, &PolicyResource)> = org
