@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use perimeter_collector::{collect, AwsSettings, CollectOptions, Inventory};
-use perimeter_model::ErrorCode;
+use perimeter_model::{ErrorCode, ResourceType};
 use perimeter_simulator::{serve, SimConfig, Simulator};
 
 const REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];
@@ -139,6 +139,31 @@ async fn a_region_that_never_answers_makes_exactly_that_region_incomplete() {
     assert!(inventory.scopes.iter().all(|s| s.region != "eu-west-1"));
     let clean_scopes: Vec<_> = clean.scopes.iter().filter(|s| s.region != "eu-west-1").cloned().collect();
     assert_eq!(inventory.scopes, clean_scopes, "every other region is complete");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn glacier_refusing_an_account_without_vaults_is_a_skipped_type_not_an_error() {
+    // 20 slots per region: some accounts get a Glacier vault, the others none, and Glacier
+    // refuses those (NoLongerSupportedException, as since 2025-12).
+    let (inventory, sim) = scan(SimConfig { resources_per_account_region: 20, ..org(6) }, AwsSettings::default()).await;
+    assert!(inventory.errors.is_empty(), "{:#?}", inventory.errors);
+    let mut refused = 0;
+    for a in &inventory.accounts {
+        let holds = sim.org().account(&a.id).is_some_and(|x| x.regions.values().any(|r| !r.glacier_vaults.is_empty()));
+        let skipped: Vec<&str> =
+            a.skipped_types.iter().filter(|t| t.resource_type == ResourceType::GlacierVault).map(|t| t.region.as_str()).collect();
+        if holds {
+            assert!(skipped.is_empty(), "{}: {:?}", a.id, a.skipped_types);
+        } else {
+            refused += 1;
+            assert_eq!(skipped, REGIONS.to_vec(), "{}: every region skipped", a.id);
+            assert!(a.skipped_types.iter().all(|t| t.reason.contains("no longer supported")), "{:?}", a.skipped_types);
+        }
+        // Read to the end either way: every region's Glacier scope is complete.
+        let scopes = inventory.scopes.iter().filter(|s| s.account == a.id && s.resource_type == ResourceType::GlacierVault).count();
+        assert_eq!(scopes, REGIONS.len(), "{}", a.id);
+    }
+    assert!(refused > 0 && refused < inventory.accounts.len(), "some accounts hold vaults, some do not: {refused}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -640,8 +640,15 @@ fn walk_added(sim: &Simulator, key: &str, account: &str, region: &str, found: &m
     }
     // Glacier vaults (10 a page by default): the access policy, and the lock when there is one
     // (Deny only: no outsider).
+    // An account without any vault is refused (Glacier's vault API since 2025-12).
+    let holds_vaults = sim.org().account(account).is_some_and(|a| a.regions.values().any(|r| !r.glacier_vaults.is_empty()));
+    if !holds_vaults {
+        let (status, text, headers) = answer(sim, request("GET", "/-/vaults", "glacier", region, key, &[], ""));
+        let code = headers.get("x-amzn-errortype").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        assert_eq!((status, code.starts_with("NoLongerSupportedException")), (400, true), "{code} {text}");
+    }
     let mut path = "/-/vaults".to_string();
-    loop {
+    while holds_vaults {
         let vaults = ok_json(sim, request("GET", &path, "glacier", region, key, &[], ""));
         for v in vaults["VaultList"].as_array().expect("VaultList") {
             let name = v["VaultName"].as_str().expect("VaultName");

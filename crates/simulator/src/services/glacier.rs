@@ -6,7 +6,9 @@
 //! (`GET /-/vaults/<name>/lock-policy`: `Policy`, `State`, `CreationDate` and, while
 //! `InProgress`, `ExpirationDate`). An unknown vault, a vault without an access policy and one
 //! without a lock are 404 ResourceNotFoundException; another account's ID is 403
-//! AccessDeniedException; a foreign marker or a bad limit 400 InvalidParameterValueException.
+//! AccessDeniedException; a foreign marker or a bad limit 400 InvalidParameterValueException. An
+//! account with no vault in any region is refused every call with 400
+//! NoLongerSupportedException, as Glacier refuses accounts without Glacier data since 2025-12.
 
 use http::{Method, Response};
 use serde_json::{json, Value};
@@ -36,6 +38,10 @@ fn timestamp(secs: u64) -> String {
     crate::protocol::iso8601_at(secs).replace('Z', ".000Z")
 }
 
+/// Glacier's words to an account without Glacier data (the API reference's
+/// `NoLongerSupportedException`).
+pub const NO_LONGER_SUPPORTED: &str = "This API is no longer supported for new accounts";
+
 fn invalid(message: String) -> ApiError {
     ApiError::new(400, "InvalidParameterValueException", message)
 }
@@ -45,6 +51,10 @@ pub fn answer(operation: &str, ctx: &Ctx<'_>) -> Result<Response<String>, ApiErr
     let path_account = ctx.req.segments.first().map_or("-", String::as_str);
     if path_account != "-" && path_account != account {
         return Err(ApiError::new(403, "AccessDeniedException", format!("Access denied to the vaults of account {path_account}")));
+    }
+    // Since 2025-12-15 the vault API refuses accounts that hold no Glacier data: every call.
+    if ctx.caller.regions.values().all(|r| r.glacier_vaults.is_empty()) {
+        return Err(ApiError::new(400, "NoLongerSupportedException", NO_LONGER_SUPPORTED));
     }
     let vaults: &[GlacierVault] = ctx.caller.region(ctx.region).map_or(&[], |r| r.glacier_vaults.as_slice());
     let vault = || {
