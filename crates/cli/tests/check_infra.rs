@@ -5,7 +5,10 @@
 //! against the SARIF 2.1.0 schema and its fingerprints are stable from run to run. A second
 //! template and plan (tests/fixtures/infra_types) hold every type added later (secrets, topics,
 //! repositories, file systems, DynamoDB tables and streams, directory buckets) in a public, a
-//! cross-account and an internal variant, and cases that cannot be judged before deployment.
+//! cross-account and an internal variant, every mapping of the types beyond Access Analyzer's
+//! (API Gateway, EventBridge, OpenSearch, Glacier, Backup, CloudWatch Logs, Glue, SES,
+//! CodeArtifact, Kinesis) with a public or cross-account policy and some with an internal one,
+//! and cases that cannot be judged before deployment.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -272,9 +275,59 @@ const ADDED: AddedTypes = AddedTypes {
     s3x: "arn:aws:s3express:us-east-1:111111111111:bucket/",
 };
 
+/// The type names and ARN prefixes (account 111111111111, us-east-1) of the types beyond Access
+/// Analyzer's, as both tests of them expect.
+struct BeyondTypes {
+    api: &'static str,
+    bus: &'static str,
+    domain: &'static str,
+    vault: &'static str,
+    backup_vault: &'static str,
+    logs_policy: &'static str,
+    destination: &'static str,
+    catalog: &'static str,
+    identity: &'static str,
+    ca_domain: &'static str,
+    ca_repo: &'static str,
+    kstream: &'static str,
+    apigw: &'static str,
+    events: &'static str,
+    es: &'static str,
+    glacier: &'static str,
+    backup: &'static str,
+    logs: &'static str,
+    ses: &'static str,
+    codeartifact: &'static str,
+    kinesis: &'static str,
+}
+
+const BEYOND: BeyondTypes = BeyondTypes {
+    api: "AWS::ApiGateway::RestApi",
+    bus: "AWS::Events::EventBus",
+    domain: "AWS::OpenSearchService::Domain",
+    vault: "AWS::Glacier::Vault",
+    backup_vault: "AWS::Backup::BackupVault",
+    logs_policy: "AWS::Logs::ResourcePolicy",
+    destination: "AWS::Logs::Destination",
+    catalog: "AWS::Glue::DataCatalog",
+    identity: "AWS::SES::EmailIdentity",
+    ca_domain: "AWS::CodeArtifact::Domain",
+    ca_repo: "AWS::CodeArtifact::Repository",
+    kstream: "AWS::Kinesis::Stream",
+    apigw: "arn:aws:apigateway:us-east-1::/restapis/",
+    events: "arn:aws:events:us-east-1:111111111111:event-bus/",
+    es: "arn:aws:es:us-east-1:111111111111:domain/",
+    glacier: "arn:aws:glacier:us-east-1:111111111111:vaults/",
+    backup: "arn:aws:backup:us-east-1:111111111111:backup-vault:",
+    logs: "arn:aws:logs:us-east-1:111111111111:",
+    ses: "arn:aws:ses:us-east-1:111111111111:identity/",
+    codeartifact: "arn:aws:codeartifact:us-east-1:111111111111:",
+    kinesis: "arn:aws:kinesis:us-east-1:111111111111:stream/",
+};
+
 /// Every CloudFormation mapping added after the first six types: the type and ARN derived (the
-/// name, or the logical ID for a generated one; the secret suffix and stream label stand-ins,
-/// or the value the policy names), the verdict, and the place of what is not known.
+/// name, or the logical ID for a generated one; the secret suffix, stream label and REST API ID
+/// stand-ins, or the value the policy names), the verdict, and the place of what is not known.
 #[test]
 fn a_template_of_the_added_types_gives_the_expected_verdicts_arns_and_places() {
     let out = check(&[&types_fixture("stack.yaml")], "json");
@@ -282,6 +335,8 @@ fn a_template_of_the_added_types_gives_the_expected_verdicts_arns_and_places() {
     let report: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
     let p = |id: &str, path: &str| format!("/Resources/{id}/Properties/{path}");
     let AddedTypes { secret, topic, repo, fs, table, stream, bucket, sm, sns, ecr, efs, ddb, s3x } = ADDED;
+    let BeyondTypes { api, bus, domain, backup_vault, logs_policy, destination, ca_domain, ca_repo, kstream, apigw, events, es, backup, logs, codeartifact, kinesis, .. } =
+        BEYOND;
     let label = "/stream/1970-01-01T00:00:00.000";
     let (public, cross) = (&[(ANYONE, true)][..], &[(PARTNER, false)][..]);
     let (open, clean, not) = ("external_access", "no_external_access", "not_analysed");
@@ -330,29 +385,73 @@ fn a_template_of_the_added_types_gives_the_expected_verdicts_arns_and_places() {
         row("ScratchPolicy", &p("ScratchPolicy", "PolicyDocument"), bucket, &format!("{s3x}scratch--use1-az4--x-s3"), open, cross, ""),
         row("InternalFastPolicy", &p("InternalFastPolicy", "PolicyDocument"), bucket, &format!("{s3x}internal--use1-az4--x-s3"), clean, &[], ""),
         row("ImportedFastPolicy", &p("ImportedFastPolicy", "PolicyDocument"), bucket, "", not, &[], &p("ImportedFastPolicy", "Bucket/Fn::ImportValue")),
-        // A type the evaluator does not know: not analysed, with no type.
-        row("LogsPolicy", &p("LogsPolicy", "PolicyDocument"), "", "", not, &[], &p("LogsPolicy", "PolicyDocument")),
+        // CloudWatch Logs: a resource policy (perimeter's own ARN, from its name), a destination
+        // whose policy is a JSON string written by `Fn::Sub`.
+        row("LogsPolicy", &p("LogsPolicy", "PolicyDocument"), logs_policy, &format!("{logs}resource-policy:delivery"), open, public, ""),
+        row("CentralDestination", &p("CentralDestination", "DestinationPolicy"), destination, &format!("{logs}destination:central-logs"), open, cross, ""),
+        // REST APIs: the logical ID stands for the generated ID, unless the policy names it (in
+        // a route); the `execute-api:/…` shorthand names none; a pattern on the ID is not known.
+        row("PublicApi", &p("PublicApi", "Policy"), api, &format!("{apigw}PublicApi"), open, public, ""),
+        row("PartnerApi", &p("PartnerApi", "Policy"), api, &format!("{apigw}a1b2c3d4e5"), open, cross, ""),
+        row("InternalApi", &p("InternalApi", "Policy"), api, &format!("{apigw}InternalApi"), clean, &[], ""),
+        row("PatternApi", &p("PatternApi", "Policy"), api, "", not, &[], &p("PatternApi", "Policy")),
+        // Event buses: the bus's own `Policy`; an `EventBusPolicy`'s one `Statement`, or its
+        // legacy fields as PutPermission writes them (the default bus when none is named); a
+        // bus named by a parameter is not known.
+        row("OrdersBus", &p("OrdersBus", "Policy"), bus, &format!("{events}orders"), open, cross, ""),
+        row("OrdersBusPolicy", &p("OrdersBusPolicy", "Statement"), bus, &format!("{events}orders"), open, public, ""),
+        row("PartnerBusPolicy", "/Resources/PartnerBusPolicy/Properties", bus, &format!("{events}default"), open, cross, ""),
+        row("OrgBusPolicy", "/Resources/OrgBusPolicy/Properties", bus, &format!("{events}default"), clean, &[], ""),
+        row("ParamBus", &p("ParamBus", "Policy"), bus, "", not, &[], &p("ParamBus", "Name/Ref")),
+        // OpenSearch and Elasticsearch domains (a generated name: the logical ID in lowercase).
+        row("SearchDomain", &p("SearchDomain", "AccessPolicies"), domain, &format!("{es}search"), open, public, ""),
+        row("LegacySearch", &p("LegacySearch", "AccessPolicies"), domain, &format!("{es}legacysearch"), open, cross, ""),
+        // Backup vaults; a policy as a JSON string.
+        row("SharedVault", &p("SharedVault", "AccessPolicy"), backup_vault, &format!("{backup}shared-backups"), open, cross, ""),
+        row("InternalVault", &p("InternalVault", "AccessPolicy"), backup_vault, &format!("{backup}internal-backups"), clean, &[], ""),
+        // CodeArtifact: a repository's domain from `Fn::GetAtt …Name`, or an import (not known).
+        row("Artifacts", &p("Artifacts", "PermissionsPolicyDocument"), ca_domain, &format!("{codeartifact}domain/artifacts"), open, cross, ""),
+        row("Libs", &p("Libs", "PermissionsPolicyDocument"), ca_repo, &format!("{codeartifact}repository/artifacts/libs"), open, public, ""),
+        row("InternalLibs", &p("InternalLibs", "PermissionsPolicyDocument"), ca_repo, &format!("{codeartifact}repository/artifacts/internal-libs"), clean, &[], ""),
+        row("ImportedLibs", &p("ImportedLibs", "PermissionsPolicyDocument"), ca_repo, "", not, &[], &p("ImportedLibs", "DomainName/Fn::ImportValue")),
+        // Kinesis: a stream's policy; a consumer's is not read (no type).
+        row("EventsPolicy", &p("EventsPolicy", "ResourcePolicy"), kstream, &format!("{kinesis}events"), open, cross, ""),
+        row("ConsumerPolicy", &p("ConsumerPolicy", "ResourcePolicy"), "", "", not, &[], &p("ConsumerPolicy", "ResourcePolicy")),
     ];
     expected.sort();
     assert_eq!(rows(&report), expected);
 
     let line = |name: &str| report["results"].as_array().and_then(|a| a.iter().find(|r| r["resource"] == name)).map(|r| r["line"].clone());
-    for (name, at) in [("DbSecretPolicy", 20), ("TopicsPolicy", 76), ("PublicRepo", 118), ("PublicFs", 156), ("OrdersTable", 196), ("GlobalOrders", 308), ("FastPolicy", 350), ("LogsPolicy", 398)] {
+    for (name, at) in [
+        ("DbSecretPolicy", 20),
+        ("TopicsPolicy", 76),
+        ("PublicRepo", 118),
+        ("PublicFs", 156),
+        ("OrdersTable", 196),
+        ("GlobalOrders", 308),
+        ("FastPolicy", 350),
+        ("LogsPolicy", 398),
+        ("PublicApi", 403),
+        ("OrdersBusPolicy", 463),
+        ("EventsPolicy", 596),
+    ] {
         assert_eq!(line(name), Some(Value::from(at)), "{name} is at line {at}");
     }
     let reason = |name: &str| {
         report["results"].as_array().and_then(|a| a.iter().find(|r| r["resource"] == name)).map(|r| r["not_analysed"]["reason"].clone()).unwrap_or_default()
     };
     assert!(reason("PatternFs").as_str().is_some_and(|r| r.contains("file-system/fs-*") && r.contains("generated at deployment")), "{}", reason("PatternFs"));
-    assert!(reason("LogsPolicy").as_str().is_some_and(|r| r.contains("does not analyse yet")), "{}", reason("LogsPolicy"));
+    assert!(reason("PatternApi").as_str().is_some_and(|r| r.contains(":a1*/*") && r.contains("API's ID is generated at deployment")), "{}", reason("PatternApi"));
+    assert!(reason("ConsumerPolicy").as_str().is_some_and(|r| r.contains("stream consumer's ARN")), "{}", reason("ConsumerPolicy"));
     let summary = &report["summary"];
-    assert_eq!((summary["policies"].as_u64(), summary["external_access"].as_u64(), summary["not_analysed"].as_u64()), (Some(35), Some(16), Some(10)));
+    assert_eq!((summary["policies"].as_u64(), summary["external_access"].as_u64(), summary["not_analysed"].as_u64()), (Some(55), Some(29), Some(13)));
 }
 
 /// Every Terraform mapping added after the first six types, child modules included: the ARN a
 /// policy resource names (`secret_arn`, `arn`, `repository`, `file_system_id`, `resource_arn`,
-/// a `--x-s3` bucket), or the one built from a resource's own name; a value known only after
-/// apply is not analysed at its pointer.
+/// a `--x-s3` bucket, `rest_api_id`, `event_bus_name`, `domain_name`, `vault_name`,
+/// `backup_vault_name`, `destination_name`, `identity`, `domain`), or the one built from a
+/// resource's own name; a value known only after apply is not analysed at its pointer.
 #[test]
 fn a_plan_of_the_added_types_gives_the_expected_verdicts_arns_and_places() {
     let out = check(&[&types_fixture("plan.json")], "json");
@@ -361,6 +460,29 @@ fn a_plan_of_the_added_types_gives_the_expected_verdicts_arns_and_places() {
     let root = |i: usize, key: &str| format!("/planned_values/root_module/resources/{i}/values/{key}");
     let child = |i: usize, key: &str| format!("/planned_values/root_module/child_modules/0/resources/{i}/values/{key}");
     let AddedTypes { secret, topic, repo, fs, table, stream, bucket, sm, sns, ecr, efs, ddb, s3x } = ADDED;
+    let BeyondTypes {
+        api,
+        bus,
+        domain,
+        vault,
+        backup_vault,
+        logs_policy,
+        destination,
+        catalog,
+        identity,
+        ca_domain,
+        ca_repo,
+        kstream,
+        apigw,
+        events,
+        es,
+        glacier,
+        backup,
+        logs,
+        ses,
+        codeartifact,
+        kinesis,
+    } = BEYOND;
     let label = "/stream/2024-05-01T12:00:00.000";
     let (public, cross) = (&[(ANYONE, true)][..], &[(PARTNER, false)][..]);
     let (open, clean, not) = ("external_access", "no_external_access", "not_analysed");
@@ -399,7 +521,34 @@ fn a_plan_of_the_added_types_gives_the_expected_verdicts_arns_and_places() {
         row("aws_s3_bucket_policy.internal_fast", &root(23, "policy"), bucket, &format!("{s3x}internal--use1-az4--x-s3"), clean, &[], ""),
         row("aws_s3_bucket_policy.scratch", &root(24, "policy"), bucket, &format!("{s3x}scratch"), open, cross, ""),
         row("aws_s3_bucket_policy.pending_fast", &root(25, "policy"), bucket, &format!("{s3x}pending--use1-az4--x-s3"), not, &[], &root(25, "policy")),
-        row("aws_cloudwatch_event_bus_policy.bus", &root(26, "policy"), "", "", not, &[], &root(26, "policy")),
+        // Event buses: the default one, or one named by its ARN.
+        row("aws_cloudwatch_event_bus_policy.bus", &root(26, "policy"), bus, &format!("{events}default"), open, public, ""),
+        row("aws_cloudwatch_event_bus_policy.orders", &root(30, "policy"), bus, &format!("{events}orders"), clean, &[], ""),
+        // REST APIs: a new API's ID stood for by its name, or `rest_api_id`.
+        row("aws_api_gateway_rest_api.public", &root(27, "policy"), api, &format!("{apigw}public"), open, public, ""),
+        row("aws_api_gateway_rest_api_policy.partner", &root(28, "policy"), api, &format!("{apigw}a1b2c3d4e5"), open, cross, ""),
+        row("aws_api_gateway_rest_api_policy.pending", &root(29, "policy"), api, "", not, &[], &root(29, "rest_api_id")),
+        row("aws_opensearch_domain.search", &root(31, "access_policies"), domain, &format!("{es}search"), open, public, ""),
+        row("aws_opensearch_domain_policy.partner", &root(32, "access_policies"), domain, &format!("{es}logs-search"), open, cross, ""),
+        row("aws_elasticsearch_domain.old", &root(33, "access_policies"), domain, &format!("{es}old-logs"), open, public, ""),
+        row("aws_elasticsearch_domain_policy.legacy", &root(34, "access_policies"), domain, &format!("{es}legacy"), open, cross, ""),
+        // A vault's access policy, and its lock policy on its own.
+        row("aws_glacier_vault.archive", &root(35, "access_policy"), vault, &format!("{glacier}archive"), open, public, ""),
+        row("aws_glacier_vault_lock.archive", &root(36, "policy"), vault, &format!("{glacier}archive"), open, cross, ""),
+        row("aws_backup_vault_policy.partner", &root(37, "policy"), backup_vault, &format!("{backup}shared-backups"), open, cross, ""),
+        row("aws_backup_vault_policy.internal", &root(38, "policy"), backup_vault, &format!("{backup}internal-backups"), clean, &[], ""),
+        row("aws_cloudwatch_log_resource_policy.delivery", &root(39, "policy_document"), logs_policy, &format!("{logs}resource-policy:partner-delivery"), open, cross, ""),
+        row("aws_cloudwatch_log_destination_policy.central", &root(40, "access_policy"), destination, &format!("{logs}destination:central-logs"), open, public, ""),
+        row("aws_glue_resource_policy.catalog", &root(41, "policy"), catalog, "arn:aws:glue:us-east-1:111111111111:catalog", open, cross, ""),
+        // SES: an identity by name, or by its ARN.
+        row("aws_ses_identity_policy.domain", &root(42, "policy"), identity, &format!("{ses}example.com"), open, cross, ""),
+        row("aws_ses_identity_policy.address", &root(43, "policy"), identity, &format!("{ses}alerts@example.com"), open, public, ""),
+        row("aws_codeartifact_domain_permissions_policy.partner", &root(44, "policy_document"), ca_domain, &format!("{codeartifact}domain/artifacts"), open, cross, ""),
+        row("aws_codeartifact_repository_permissions_policy.public", &root(45, "policy_document"), ca_repo, &format!("{codeartifact}repository/artifacts/libs"), open, public, ""),
+        row("aws_codeartifact_repository_permissions_policy.internal", &root(46, "policy_document"), ca_repo, &format!("{codeartifact}repository/artifacts/internal-libs"), clean, &[], ""),
+        // Kinesis: a stream's policy; a consumer's is not read (no type).
+        row("aws_kinesis_resource_policy.partner", &root(47, "policy"), kstream, &format!("{kinesis}events"), open, cross, ""),
+        row("aws_kinesis_resource_policy.consumer", &root(48, "policy"), "", "", not, &[], &root(48, "policy")),
     ];
     expected.sort();
     assert_eq!(rows(&report), expected);
@@ -409,6 +558,12 @@ fn a_plan_of_the_added_types_gives_the_expected_verdicts_arns_and_places() {
         .map(|r| r["not_analysed"]["reason"].to_string())
         .unwrap_or_default();
     assert!(reason.contains("resource_arn") && reason.contains("known only after apply"), "{reason}");
+    let consumer = report["results"]
+        .as_array()
+        .and_then(|a| a.iter().find(|r| r["resource"] == "aws_kinesis_resource_policy.consumer"))
+        .map(|r| r["not_analysed"]["reason"].to_string())
+        .unwrap_or_default();
+    assert!(consumer.contains("stream consumer's ARN"), "{consumer}");
 }
 
 /// The added types' exit codes: only internal policies give 0, one public policy among them 1;

@@ -7,15 +7,16 @@
 //! the policy not known, never clean.
 //!
 //! A name that CloudFormation generates (no `BucketName`, `TopicName`, … given) is stood for by
-//! the resource's logical ID, a file system's ID likewise; a secret's random ARN suffix and a
-//! stream's label by fixed stand-ins ([`infra::settle`] says when the policy decides instead).
+//! the resource's logical ID, a file system's or REST API's ID likewise; a secret's random ARN
+//! suffix and a stream's label by fixed stand-ins ([`infra::settle`] says when the policy decides
+//! instead).
 
 use std::path::Path;
 
 use perimeter_model::ResourceType;
 use serde_json::{Map, Value};
 
-use super::infra::{self, key_lines, segment, Deployment, Document, Found, Generated, Input, Permission, SECRET_SUFFIX, STREAM_LABEL};
+use super::infra::{self, key_lines, segment, BusPermission, Deployment, Document, Found, Generated, Input, Permission, SECRET_SUFFIX, STREAM_LABEL};
 
 /// A template has a `Resources` object and either the format version or a resource with an
 /// `AWS::` type.
@@ -26,13 +27,25 @@ pub fn is_template(doc: &Value) -> bool {
 }
 
 /// Policy-bearing types perimeter cannot analyse yet (the evaluator does not know their
-/// resource type): reported as not analysed, never clean.
-const NOT_YET: &[(&str, &str)] = &[
-    ("AWS::Events::EventBusPolicy", "Statement"),
-    ("AWS::OpenSearchService::Domain", "AccessPolicies"),
-    ("AWS::ApiGateway::RestApi", "Policy"),
-    ("AWS::Backup::BackupVault", "AccessPolicy"),
-    ("AWS::Logs::ResourcePolicy", "PolicyDocument"),
+/// resource type): reported as not analysed, never clean. Every type the evaluator knows is
+/// mapped now; the list stays for the next one.
+const NOT_YET: &[(&str, &str)] = &[];
+
+/// The types mapped with the types added beyond Access Analyzer's, whose name, when the template
+/// gives it by anything but a literal (a parameter, `Fn::Sub`), is not taken for the logical ID:
+/// their own policy's ARN is resolved from it or not known, and so is a `Ref` or `Fn::GetAtt`
+/// to them ([`Template::name_known`]).
+const NAME_CHECKED: &[&str] = &[
+    "AWS::ApiGateway::RestApi",
+    "AWS::Events::EventBus",
+    "AWS::OpenSearchService::Domain",
+    "AWS::Elasticsearch::Domain",
+    "AWS::Backup::BackupVault",
+    "AWS::Logs::ResourcePolicy",
+    "AWS::Logs::Destination",
+    "AWS::CodeArtifact::Domain",
+    "AWS::CodeArtifact::Repository",
+    "AWS::Kinesis::Stream",
 ];
 
 /// One policy of a resource, before its ARN is settled.
@@ -168,6 +181,72 @@ pub fn policies(file: &Path, text: &str, doc: &Value, deployment: &Deployment) -
                 });
                 document_at(ResourceType::S3ExpressDirectoryBucket, arn, "PolicyDocument", None);
             }
+            "AWS::ApiGateway::RestApi" if props.get("Policy").is_some() => {
+                // The API's ID is generated: the logical ID stands for it.
+                let generated = Some((t.physical_name(id, kind).len(), Generated::RestApiId));
+                document_at(ResourceType::ApiGatewayRestApi, Ok(t.arn_of(id, kind)), "Policy", generated);
+            }
+            "AWS::Events::EventBus" if props.get("Policy").is_some() => {
+                document_at(ResourceType::EventsEventBus, t.own_arn(id, kind, &props_at), "Policy", None);
+            }
+            "AWS::Events::EventBusPolicy" => {
+                let bus = t.bus_arn(props.get("EventBusName"), &at("EventBusName"));
+                if let Some(statement) = props.get("Statement") {
+                    // One statement object: the policy of that one statement.
+                    let pointer = at("Statement");
+                    let document = match t.document(statement, &pointer) {
+                        Document::Known(text) => Document::Known(match serde_json::from_str::<Value>(&text) {
+                            Ok(Value::Array(list)) => infra::policy_of(&list),
+                            Ok(one) => infra::policy_of(std::slice::from_ref(&one)),
+                            Err(_) => text, // the evaluator names the parse error
+                        }),
+                        not_known => not_known,
+                    };
+                    policies.push(Pending { resource_type: ResourceType::EventsEventBus, arn: bus, pointer, document, generated: None });
+                } else {
+                    // The legacy form: the statement PutPermission writes.
+                    let document = match (&bus, t.bus_permission(id, &props, &props_at)) {
+                        (Ok(arn), Ok(fields)) => Document::Known(fields.policy_for(arn, &deployment.partition)),
+                        (_, Err((p, why))) => Document::NotKnown { pointer: p, why },
+                        (Err((p, why)), _) => Document::NotKnown { pointer: p.clone(), why: why.clone() },
+                    };
+                    policies.push(Pending { resource_type: ResourceType::EventsEventBus, arn: bus, pointer: props_at.clone(), document, generated: None });
+                }
+            }
+            "AWS::OpenSearchService::Domain" | "AWS::Elasticsearch::Domain" if props.get("AccessPolicies").is_some() => {
+                document_at(ResourceType::OpenSearchDomain, t.own_arn(id, kind, &props_at), "AccessPolicies", None);
+            }
+            "AWS::Backup::BackupVault" if props.get("AccessPolicy").is_some() => {
+                document_at(ResourceType::BackupVault, t.own_arn(id, kind, &props_at), "AccessPolicy", None);
+            }
+            "AWS::Logs::ResourcePolicy" => {
+                document_at(ResourceType::LogsResourcePolicy, t.own_arn(id, kind, &props_at), "PolicyDocument", None);
+            }
+            "AWS::Logs::Destination" if props.get("DestinationPolicy").is_some() => {
+                document_at(ResourceType::LogsDestination, t.own_arn(id, kind, &props_at), "DestinationPolicy", None);
+            }
+            "AWS::CodeArtifact::Domain" if props.get("PermissionsPolicyDocument").is_some() => {
+                document_at(ResourceType::CodeArtifactDomain, t.own_arn(id, kind, &props_at), "PermissionsPolicyDocument", None);
+            }
+            "AWS::CodeArtifact::Repository" if props.get("PermissionsPolicyDocument").is_some() => {
+                document_at(ResourceType::CodeArtifactRepository, t.own_arn(id, kind, &props_at), "PermissionsPolicyDocument", None);
+            }
+            "AWS::Kinesis::ResourcePolicy" => {
+                let unsupported = |why: String| Input::Unsupported { file: file.to_path_buf(), resource: id.clone(), pointer: at("ResourcePolicy"), line, why };
+                match t.string(props.get("ResourceArn"), &at("ResourceArn")) {
+                    // A consumer's policy (`…:stream/<name>/consumer/<consumer>:<time>`) is not read.
+                    Ok(arn) if arn.contains("/consumer/") => out.push(unsupported(format!(
+                        "`{arn}` is a stream consumer's ARN: perimeter reads the policies of Kinesis streams, not of their consumers"
+                    ))),
+                    Ok(arn) => {
+                        let stream = if infra::is_stream_arn(&arn) { Ok(arn) } else { Err((at("ResourceArn"), format!("`{arn}` is not a Kinesis stream ARN"))) };
+                        document_at(ResourceType::KinesisStream, stream, "ResourcePolicy", None);
+                    }
+                    Err((pointer, why)) => out.push(unsupported(format!(
+                        "{why} at `{pointer}`: neither the ARN nor whether it is a stream's or a consumer's is known before"
+                    ))),
+                }
+            }
             "AWS::Lambda::Permission" => {
                 let function = t.function_arn(props.get("FunctionName"), &at("FunctionName"));
                 let document = match (&function, t.permission(&props, &props_at)) {
@@ -201,6 +280,7 @@ pub fn policies(file: &Path, text: &str, doc: &Value, deployment: &Deployment) -
         for Pending { resource_type, arn, pointer, document, generated } in policies {
             // A stand-in for a generated part of the ARN, settled by the policy.
             let arn = match (arn, generated) {
+                (Ok(arn), Some((len, Generated::RestApiId))) => infra::settle_api_id(&arn, len, &deployment.account, &document, &pointer),
                 (Ok(arn), Some((len, part))) => infra::settle(&arn, len, part, &document, &pointer),
                 (arn, _) => arn,
             };
@@ -218,6 +298,26 @@ pub fn policies(file: &Path, text: &str, doc: &Value, deployment: &Deployment) -
 
 type Unresolved = (String, String);
 
+/// The property that names a resource of `kind` (none: the name or ID is generated).
+fn name_property(kind: &str) -> &'static str {
+    match kind {
+        "AWS::S3::Bucket" | "AWS::S3Express::DirectoryBucket" => "BucketName",
+        "AWS::SQS::Queue" => "QueueName",
+        "AWS::IAM::Role" => "RoleName",
+        "AWS::Lambda::Function" => "FunctionName",
+        "AWS::SNS::Topic" => "TopicName",
+        "AWS::SecretsManager::Secret" | "AWS::Events::EventBus" | "AWS::Kinesis::Stream" => "Name",
+        "AWS::ECR::Repository" => "RepositoryName",
+        "AWS::DynamoDB::Table" | "AWS::DynamoDB::GlobalTable" => "TableName",
+        "AWS::OpenSearchService::Domain" | "AWS::Elasticsearch::Domain" | "AWS::CodeArtifact::Domain" => "DomainName",
+        "AWS::Backup::BackupVault" => "BackupVaultName",
+        "AWS::Logs::ResourcePolicy" => "PolicyName",
+        "AWS::Logs::Destination" => "DestinationName",
+        "AWS::CodeArtifact::Repository" => "RepositoryName",
+        _ => "",
+    }
+}
+
 /// Whether `v` holds an object with the key `key`, at any depth (a property that an intrinsic
 /// function wraps still shows its keys).
 fn mentions(v: &Value, key: &str) -> bool {
@@ -225,6 +325,28 @@ fn mentions(v: &Value, key: &str) -> bool {
         Value::Object(map) => map.contains_key(key) || map.values().any(|x| mentions(x, key)),
         Value::Array(items) => items.iter().any(|x| mentions(x, key)),
         _ => false,
+    }
+}
+
+/// The fields of an event bus permission in its legacy form, resolved.
+struct BusFields {
+    sid: String,
+    action: Option<String>,
+    principal: String,
+    condition: Option<(String, String, String)>,
+}
+
+impl BusFields {
+    fn policy_for(&self, bus_arn: &str, partition: &str) -> String {
+        BusPermission {
+            sid: &self.sid,
+            action: self.action.as_deref(),
+            principal: &self.principal,
+            bus_arn,
+            partition,
+            condition: self.condition.as_ref().map(|(t, k, v)| (t.as_str(), k.as_str(), v.as_str())),
+        }
+        .policy()
     }
 }
 
@@ -266,6 +388,8 @@ impl Template<'_> {
             other => other.clone(),
         };
         match self.resolve(&d, pointer) {
+            // `Fn::Sub` or `Fn::Join` writing the policy as a JSON string: that string is the policy.
+            Ok(Value::String(s)) => Document::Known(s),
             Ok(v) => Document::Known(v.to_string()),
             Err((pointer, why)) => Document::NotKnown { pointer, why },
         }
@@ -331,13 +455,21 @@ impl Template<'_> {
                     Value::String(s) => s.split_once('.').unwrap_or((s.as_str(), "")),
                     _ => return unknown("`Fn::GetAtt` needs a resource and an attribute".into()),
                 };
-                match (attr, self.resources.get(res).and_then(|r| r.get("Type")).and_then(Value::as_str)) {
+                let kind = self.resources.get(res).and_then(|r| r.get("Type")).and_then(Value::as_str);
+                if kind.is_some_and(|k| !self.name_known(res, k)) {
+                    return unknown(format!("`Fn::GetAtt {res}.{attr}` is not known before deployment: the resource's name is not"));
+                }
+                match (attr, kind) {
                     ("Arn", Some(kind))
                     | ("TopicArn", Some(kind @ "AWS::SNS::Topic"))
-                    | ("Id", Some(kind @ "AWS::SecretsManager::Secret")) => Ok(self.arn_of(res, kind)),
-                    ("TopicName", Some(kind @ "AWS::SNS::Topic")) | ("FileSystemId", Some(kind @ "AWS::EFS::FileSystem")) => {
-                        Ok(self.physical_name(res, kind))
-                    }
+                    | ("Id", Some(kind @ "AWS::SecretsManager::Secret"))
+                    | ("DomainArn", Some(kind @ ("AWS::OpenSearchService::Domain" | "AWS::Elasticsearch::Domain")))
+                    | ("BackupVaultArn", Some(kind @ "AWS::Backup::BackupVault")) => Ok(self.arn_of(res, kind)),
+                    ("TopicName", Some(kind @ "AWS::SNS::Topic"))
+                    | ("FileSystemId", Some(kind @ "AWS::EFS::FileSystem"))
+                    | ("RestApiId", Some(kind @ "AWS::ApiGateway::RestApi"))
+                    | ("BackupVaultName", Some(kind @ "AWS::Backup::BackupVault"))
+                    | ("Name", Some(kind @ ("AWS::CodeArtifact::Domain" | "AWS::CodeArtifact::Repository"))) => Ok(self.physical_name(res, kind)),
                     ("StreamArn", Some(kind @ ("AWS::DynamoDB::Table" | "AWS::DynamoDB::GlobalTable"))) => {
                         Ok(format!("{}/stream/{STREAM_LABEL}", self.arn_of(res, kind)))
                     }
@@ -418,12 +550,18 @@ impl Template<'_> {
             _ => {
                 let r = self.resources.get(name)?;
                 let kind = r.get("Type").and_then(Value::as_str)?;
+                if !self.name_known(name, kind) {
+                    return None;
+                }
                 Some(match kind {
                     // Ref of a queue is its URL.
                     "AWS::SQS::Queue" => format!("https://sqs.{}.amazonaws.com/{}/{}", d.region, d.account, self.physical_name(name, kind)),
-                    // Ref of a topic or a secret is its ARN.
-                    "AWS::SNS::Topic" | "AWS::SecretsManager::Secret" => self.arn_of(name, kind),
-                    // Of a key, a repository, a file system, a table, a directory bucket: its ID or name.
+                    // Ref of a topic, a secret, a CodeArtifact domain or repository is its ARN.
+                    "AWS::SNS::Topic" | "AWS::SecretsManager::Secret" | "AWS::CodeArtifact::Domain" | "AWS::CodeArtifact::Repository" => {
+                        self.arn_of(name, kind)
+                    }
+                    // Of a key, a repository, a file system, a table, a directory bucket, a REST
+                    // API, an event bus, a domain, a vault, a destination, a stream: its ID or name.
                     _ => self.physical_name(name, kind),
                 })
             }
@@ -433,25 +571,21 @@ impl Template<'_> {
     /// The name the resource will have: its name property when the template gives one as
     /// text, else its logical ID (CloudFormation generates a name; the logical ID stands for it,
     /// in lowercase where names must be, and with the `--<zone>--x-s3` ending a directory
-    /// bucket's name has). A file system's or key's ID is generated too: the logical ID.
+    /// bucket's name has). A file system's, key's or REST API's ID is generated too: the
+    /// logical ID.
     fn physical_name(&self, id: &str, kind: &str) -> String {
-        let prop = match kind {
-            "AWS::S3::Bucket" | "AWS::S3Express::DirectoryBucket" => "BucketName",
-            "AWS::SQS::Queue" => "QueueName",
-            "AWS::IAM::Role" => "RoleName",
-            "AWS::Lambda::Function" => "FunctionName",
-            "AWS::SNS::Topic" => "TopicName",
-            "AWS::SecretsManager::Secret" => "Name",
-            "AWS::ECR::Repository" => "RepositoryName",
-            "AWS::DynamoDB::Table" | "AWS::DynamoDB::GlobalTable" => "TableName",
-            _ => "",
-        };
+        let prop = name_property(kind);
         let props = self.resources.get(id).and_then(|r| r.get("Properties"));
         if let Some(name) = props.and_then(|p| p.get(prop)).and_then(Value::as_str) {
             return name.to_string();
         }
         match kind {
-            "AWS::S3::Bucket" | "AWS::ECR::Repository" => id.to_ascii_lowercase(),
+            "AWS::S3::Bucket"
+            | "AWS::ECR::Repository"
+            | "AWS::OpenSearchService::Domain"
+            | "AWS::Elasticsearch::Domain"
+            | "AWS::CodeArtifact::Domain"
+            | "AWS::CodeArtifact::Repository" => id.to_ascii_lowercase(),
             "AWS::S3Express::DirectoryBucket" => match props.and_then(|p| p.get("LocationName")).and_then(Value::as_str) {
                 Some(zone) => format!("{}--{zone}--x-s3", id.to_ascii_lowercase()),
                 None => format!("{}--x-s3", id.to_ascii_lowercase()),
@@ -460,10 +594,55 @@ impl Template<'_> {
         }
     }
 
+    /// Whether the name that a `Ref` or `Fn::GetAtt` to this resource builds on is known before
+    /// deployment: always for the types mapped first (a name that is not a literal is stood for
+    /// by the logical ID, as before); for the [`NAME_CHECKED`] types only when the name property
+    /// (and a CodeArtifact repository's `DomainName`) is absent or a literal.
+    fn name_known(&self, id: &str, kind: &str) -> bool {
+        if !NAME_CHECKED.contains(&kind) {
+            return true;
+        }
+        let props = self.resources.get(id).and_then(|r| r.get("Properties"));
+        let literal = |prop: &str| props.and_then(|p| p.get(prop)).is_none_or(Value::is_string);
+        let domain = kind != "AWS::CodeArtifact::Repository" || props.and_then(|p| p.get("DomainName")).is_some_and(Value::is_string);
+        literal(name_property(kind)) && domain
+    }
+
+    /// The ARN of a resource of the template that carries its own policy, for the
+    /// [`NAME_CHECKED`] types: its name property resolved (`Fn::Sub` over pseudo parameters),
+    /// or the logical ID when it gives none; a name that is not known before deployment makes
+    /// the ARN not known (at `at`, the resource's `Properties`).
+    fn own_arn(&self, id: &str, kind: &str, at: &str) -> Result<String, Unresolved> {
+        let props = self.resources.get(id).and_then(|r| r.get("Properties")).cloned().unwrap_or(Value::Null);
+        let resolved = |prop: &str| -> Result<Option<String>, Unresolved> {
+            match props.get(prop) {
+                None => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s.clone())),
+                Some(v) => self.scalar(v, &format!("{at}/{prop}")).map(Some),
+            }
+        };
+        let name = match resolved(name_property(kind))? {
+            Some(name) => name,
+            None => self.physical_name(id, kind),
+        };
+        let domain = if kind == "AWS::CodeArtifact::Repository" {
+            resolved("DomainName")?.ok_or_else(|| (format!("{at}/DomainName"), "`DomainName` is missing".to_string()))?
+        } else {
+            String::new()
+        };
+        Ok(self.arn_named(kind, &name, &domain))
+    }
+
     /// The ARN a resource of the template will have.
     fn arn_of(&self, id: &str, kind: &str) -> String {
+        let props = self.resources.get(id).and_then(|r| r.get("Properties"));
+        let domain = props.and_then(|p| p.get("DomainName")).and_then(Value::as_str).unwrap_or_default();
+        self.arn_named(kind, &self.physical_name(id, kind), domain)
+    }
+
+    /// The ARN of a resource of `kind` named `name` (a CodeArtifact repository's in `domain`).
+    fn arn_named(&self, kind: &str, name: &str, domain: &str) -> String {
         let d = self.deployment;
-        let name = self.physical_name(id, kind);
         match kind {
             "AWS::S3::Bucket" => format!("arn:{}:s3:::{name}", d.partition),
             "AWS::SQS::Queue" => format!("arn:{}:sqs:{}:{}:{name}", d.partition, d.region, d.account),
@@ -476,6 +655,15 @@ impl Template<'_> {
             "AWS::EFS::FileSystem" => format!("arn:{}:elasticfilesystem:{}:{}:file-system/{name}", d.partition, d.region, d.account),
             "AWS::DynamoDB::Table" | "AWS::DynamoDB::GlobalTable" => format!("arn:{}:dynamodb:{}:{}:table/{name}", d.partition, d.region, d.account),
             "AWS::S3Express::DirectoryBucket" => format!("arn:{}:s3express:{}:{}:bucket/{name}", d.partition, d.region, d.account),
+            "AWS::ApiGateway::RestApi" => format!("arn:{}:apigateway:{}::/restapis/{name}", d.partition, d.region),
+            "AWS::Events::EventBus" => format!("arn:{}:events:{}:{}:event-bus/{name}", d.partition, d.region, d.account),
+            "AWS::OpenSearchService::Domain" | "AWS::Elasticsearch::Domain" => format!("arn:{}:es:{}:{}:domain/{name}", d.partition, d.region, d.account),
+            "AWS::Backup::BackupVault" => format!("arn:{}:backup:{}:{}:backup-vault:{name}", d.partition, d.region, d.account),
+            "AWS::Logs::ResourcePolicy" => format!("arn:{}:logs:{}:{}:resource-policy:{name}", d.partition, d.region, d.account),
+            "AWS::Logs::Destination" => format!("arn:{}:logs:{}:{}:destination:{name}", d.partition, d.region, d.account),
+            "AWS::CodeArtifact::Domain" => format!("arn:{}:codeartifact:{}:{}:domain/{name}", d.partition, d.region, d.account),
+            "AWS::CodeArtifact::Repository" => format!("arn:{}:codeartifact:{}:{}:repository/{domain}/{name}", d.partition, d.region, d.account),
+            "AWS::Kinesis::Stream" => format!("arn:{}:kinesis:{}:{}:stream/{name}", d.partition, d.region, d.account),
             _ => format!("arn:{}:cloudformation:{}:{}:{kind}/{name}", d.partition, d.region, d.account),
         }
     }
@@ -527,6 +715,36 @@ impl Template<'_> {
             name
         } else {
             format!("arn:{}:lambda:{}:{}:function:{name}", d.partition, d.region, d.account)
+        })
+    }
+
+    /// An event bus's ARN from an `EventBusName` (a name, `Ref` to a bus of the template, or an
+    /// ARN); the `default` bus when none is given.
+    fn bus_arn(&self, v: Option<&Value>, pointer: &str) -> Result<String, Unresolved> {
+        let name = match v {
+            Some(v) => self.scalar(v, pointer)?,
+            None => "default".to_string(),
+        };
+        let d = self.deployment;
+        Ok(if name.starts_with("arn:") { name } else { format!("arn:{}:events:{}:{}:event-bus/{name}", d.partition, d.region, d.account) })
+    }
+
+    /// The fields of an event bus permission in its legacy form (`Action`, `Principal`,
+    /// `Condition` with `Type`, `Key`, `Value`; `StatementId` is the `Sid`).
+    fn bus_permission(&self, id: &str, props: &Value, at: &str) -> Result<BusFields, Unresolved> {
+        let condition = match props.get("Condition") {
+            None => None,
+            Some(c) if c.is_object() && !c.as_object().is_some_and(|m| m.keys().any(|k| k == "Ref" || k.starts_with("Fn::"))) => {
+                let here = format!("{at}/Condition");
+                Some((self.required(c, "Type", &here)?, self.required(c, "Key", &here)?, self.required(c, "Value", &here)?))
+            }
+            Some(_) => return Err((format!("{at}/Condition"), "`Condition` is not an object known before deployment".into())),
+        };
+        Ok(BusFields {
+            sid: self.optional(props, "StatementId", at)?.unwrap_or_else(|| id.to_string()),
+            action: self.optional(props, "Action", at)?,
+            principal: self.required(props, "Principal", at)?,
+            condition,
         })
     }
 

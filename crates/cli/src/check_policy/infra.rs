@@ -192,13 +192,15 @@ pub fn key_lines(text: &str) -> std::collections::HashMap<&str, usize> {
 
 /// A part of a resource's ARN that AWS generates at deployment, for which check-policy puts a
 /// stand-in into the ARN it builds: a secret's six random characters ([`SECRET_SUFFIX`]), a
-/// stream's label, the time it was enabled ([`STREAM_LABEL`]), a file system's ID (the
-/// resource's logical ID stands for it, as for every other generated name).
+/// stream's label, the time it was enabled ([`STREAM_LABEL`]), a file system's ID, a REST API's
+/// ID (the resource's logical ID, or Terraform name, stands for these two, as for every other
+/// generated name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Generated {
     SecretSuffix,
     StreamLabel,
     FileSystemId,
+    RestApiId,
 }
 
 /// The stand-in for a secret's random suffix (`…:secret:<name>-XXXXXX`).
@@ -212,6 +214,7 @@ impl Generated {
             Generated::SecretSuffix => "the secret's random suffix",
             Generated::StreamLabel => "the stream's label",
             Generated::FileSystemId => "the file system's ID",
+            Generated::RestApiId => "the API's ID",
         }
     }
 
@@ -221,6 +224,7 @@ impl Generated {
             Generated::SecretSuffix => c.is_ascii_alphanumeric(),
             Generated::StreamLabel => c.is_ascii_digit() || matches!(c, '-' | 'T' | ':' | '.'),
             Generated::FileSystemId => c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-',
+            Generated::RestApiId => c.is_ascii_lowercase() || c.is_ascii_digit(),
         }
     }
 
@@ -229,7 +233,7 @@ impl Generated {
         match self {
             Generated::SecretSuffix => Some(SECRET_SUFFIX.len()),
             Generated::StreamLabel => Some(STREAM_LABEL.len()),
-            Generated::FileSystemId => None,
+            Generated::FileSystemId | Generated::RestApiId => None,
         }
     }
 }
@@ -242,14 +246,40 @@ impl Generated {
 /// that value; a policy that names it twice, or by a pattern on the part (`fs-0a*`), cannot be
 /// judged before deployment (`Err`, at `pointer`), never as clean.
 pub fn settle(arn: &str, generated_len: usize, part: Generated, document: &Document, pointer: &str) -> Result<String, (String, String)> {
-    let Document::Known(text) = document else { return Ok(arn.to_string()) };
-    let Ok(value) = serde_json::from_str::<Value>(text) else { return Ok(arn.to_string()) }; // the evaluator names the error
     let (base, stand_in) = arn.split_at(arn.len().saturating_sub(generated_len));
+    Ok(match named_part(base, stand_in, part, document, pointer)? {
+        Some(value) => format!("{base}{value}"),
+        None => arn.to_string(),
+    })
+}
+
+/// [`settle`] for a REST API, whose ARN (`arn:<partition>:apigateway:<region>::/restapis/<id>`)
+/// ends in the stand-in for its generated ID: its policy names the API by its routes,
+/// `arn:<partition>:execute-api:<region>:<account>:<id>/<stage>/<method>/<path>`, so the ID is
+/// read there (the part before the first `/`). The `execute-api:/…` shorthand names no ID.
+pub fn settle_api_id(arn: &str, generated_len: usize, account: &str, document: &Document, pointer: &str) -> Result<String, (String, String)> {
+    let (base, stand_in) = arn.split_at(arn.len().saturating_sub(generated_len));
+    let fields: Vec<&str> = arn.splitn(5, ':').collect();
+    let (partition, region) = (fields.get(1).copied().unwrap_or("aws"), fields.get(3).copied().unwrap_or_default());
+    let routes = format!("arn:{partition}:execute-api:{region}:{account}:");
+    Ok(match named_part(&routes, stand_in, Generated::RestApiId, document, pointer)? {
+        Some(value) => format!("{base}{value}"),
+        None => arn.to_string(),
+    })
+}
+
+/// The value of the generated part that the policy names after `base` (where the stand-in
+/// stands), if it names one; `Err` when it cannot be told before deployment.
+fn named_part(base: &str, stand_in: &str, part: Generated, document: &Document, pointer: &str) -> Result<Option<String>, (String, String)> {
+    let Document::Known(text) = document else { return Ok(None) };
+    let Ok(value) = serde_json::from_str::<Value>(text) else { return Ok(None) }; // the evaluator names the error
     let mut strings = Vec::new();
     strings_in(&value, &mut strings);
     let mut named: Vec<&str> = Vec::new();
     for s in strings {
         let Some(tail) = s.strip_prefix(base) else { continue };
+        // A route names the API's ID before its stage, method and path.
+        let tail = if part == Generated::RestApiId { tail.split('/').next().unwrap_or(tail) } else { tail };
         if tail == stand_in {
             continue; // the template's own reference to the resource
         }
@@ -270,8 +300,8 @@ pub fn settle(arn: &str, generated_len: usize, part: Generated, document: &Docum
         }
     }
     match named.as_slice() {
-        [] => Ok(arn.to_string()),
-        [one] => Ok(format!("{base}{one}")),
+        [] => Ok(None),
+        [one] => Ok(Some((*one).to_string())),
         several => Err((pointer.to_string(), format!("the policy names {} values of {} (`{}`), which is generated at deployment", several.len(), part.what(), several.join("`, `")))),
     }
 }
@@ -325,6 +355,52 @@ impl Permission<'_> {
         }
         json!({"Version": "2012-10-17", "Statement": [statement]}).to_string()
     }
+}
+
+/// An event bus permission in its legacy form (CloudFormation's `AWS::Events::EventBusPolicy`
+/// with `Action`, `Principal` and `Condition` instead of `Statement`), as the one statement
+/// EventBridge's PutPermission writes for it: `Allow`, the `Principal` (`*`, or the account's
+/// root), the `Action` (`events:PutEvents`, the only one PutPermission takes, when none is
+/// given), the bus's ARN as `Resource`, and the condition `{Type: {Key: Value}}`.
+pub struct BusPermission<'a> {
+    pub sid: &'a str,
+    pub action: Option<&'a str>,
+    pub principal: &'a str,
+    pub bus_arn: &'a str,
+    pub partition: &'a str,
+    /// The condition's `Type`, `Key` and `Value`.
+    pub condition: Option<(&'a str, &'a str, &'a str)>,
+}
+
+impl BusPermission<'_> {
+    /// The policy document of this one statement.
+    pub fn policy(&self) -> String {
+        let p = self.principal;
+        let principal = if p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit()) {
+            json!({"AWS": format!("arn:{}:iam::{p}:root", self.partition)})
+        } else {
+            principal_value(p)
+        };
+        let mut statement = json!({"Sid": self.sid, "Effect": "Allow", "Principal": principal,
+                                   "Action": self.action.unwrap_or("events:PutEvents"), "Resource": self.bus_arn});
+        if let Some((op, key, value)) = self.condition {
+            statement["Condition"] = json!({ op: { key: value } });
+        }
+        json!({"Version": "2012-10-17", "Statement": [statement]}).to_string()
+    }
+}
+
+/// The policy of `statements`, for a resource that holds a statement instead of a policy
+/// (`AWS::Events::EventBusPolicy`'s `Statement`).
+pub fn policy_of(statements: &[Value]) -> String {
+    json!({"Version": "2012-10-17", "Statement": statements}).to_string()
+}
+
+/// Whether `arn` is a Kinesis data stream's (`arn:<partition>:kinesis:<region>:<account>:stream/<name>`),
+/// not a stream consumer's (`…:stream/<name>/consumer/<consumer>:<time>`) nor another service's.
+pub fn is_stream_arn(arn: &str) -> bool {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    matches!(parts.as_slice(), ["arn", _, "kinesis", _, _, resource] if resource.strip_prefix("stream/").is_some_and(|n| !n.is_empty() && !n.contains('/')))
 }
 
 /// The `Principal` of a permission: `*`, an account or ARN (`AWS`), or a service.
