@@ -53,6 +53,10 @@ fn an_unreachable_account_makes_the_scan_incomplete_and_resolves_nothing_in_it()
     let (_rt, endpoint) = start(Simulator::new(small()));
     let first = scan(&endpoint, dir.path());
     assert_eq!(first.status.code(), Some(1), "{}", stderr(&first));
+    // The simulated accounts hold no Glacier vault, and Glacier refuses them: the report lists
+    // those scopes as skipped (not enabled in the account), and the scan is still complete.
+    let report = std::fs::read_to_string(dir.path().join("out/report.html")).expect("report");
+    assert!(report.contains("AWS::Glacier::Vault not enabled in the account"), "the skipped list names Glacier");
     let before = rows(dir.path());
     let refused = "100000000002";
     let in_refused = before.iter().filter(|r| &r[4] == refused).count();
