@@ -389,13 +389,17 @@ fn container_targets(policy: &Policy, service: &str, types: &[&str], container_a
 /// share one list of ARNs.
 fn typed_targets(policy: &Policy, service: &str, by_type: &[(&str, &[String])]) -> Vec<Target> {
     let types: Vec<&str> = by_type.iter().map(|(t, _)| *t).collect();
-    let mut shared: Vec<(Vec<bool>, Arc<[String]>)> = Vec::new();
-    let mut resources_of = |applies: Vec<bool>| -> Arc<[String]> {
+    // Which types an action applies to, one bit per entry of `by_type` (at most a handful).
+    let mut shared: Vec<(u64, Arc<[String]>)> = Vec::new();
+    let mut resources_of = |applies: u64| -> Arc<[String]> {
         if let Some((_, r)) = shared.iter().find(|(a, _)| *a == applies) {
             return r.clone();
         }
         let mut arns: Vec<String> = Vec::new();
-        for ((_, resources), _) in by_type.iter().zip(&applies).filter(|(_, on)| **on) {
+        for (i, (_, resources)) in by_type.iter().enumerate() {
+            if applies & (1 << i) == 0 {
+                continue;
+            }
             for arn in resources.iter() {
                 if !arns.contains(arn) {
                     arns.push(arn.clone());
@@ -406,11 +410,10 @@ fn typed_targets(policy: &Policy, service: &str, by_type: &[(&str, &[String])]) 
         shared.push((applies, arns.clone()));
         arns
     };
-    let mut targets: Vec<Target> = grantable(policy, service, &types)
-        .into_iter()
-        .map(|a| catalog_target(a, resources_of(types.iter().map(|t| a.applies_to(t)).collect())))
-        .collect();
-    let every = resources_of(vec![true; types.len()]);
+    let mask = |a: &catalog::ActionInfo| types.iter().enumerate().filter(|(_, t)| a.applies_to(t)).fold(0u64, |m, (i, _)| m | 1 << i);
+    let mut targets: Vec<Target> =
+        grantable(policy, service, &types).into_iter().map(|a| catalog_target(a, resources_of(mask(a)))).collect();
+    let every = resources_of(u64::MAX >> (64 - types.len().clamp(1, 64)));
     add_unknown_literals(policy, service, &every, &mut targets, false);
     targets
 }
