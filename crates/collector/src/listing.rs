@@ -69,11 +69,13 @@ where
 }
 
 /// A policy document as a service returned it, or `None` for none: an absent, blank or `{}`
-/// document (some services answer `{}` for a resource without a policy).
+/// document (some services answer `{}` for a resource without a policy). The text is not parsed
+/// here: the evaluator reads it once, and names any error.
 pub fn policy_text(text: Option<&str>) -> Option<String> {
     let text = text?.trim();
-    let empty = text.is_empty() || serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| v.as_object().is_some_and(|m| m.is_empty()));
-    (!empty).then(|| text.to_string())
+    // `{}` with any whitespace inside; the evaluator reads (and judges) everything else.
+    let empty_object = text.strip_prefix('{').and_then(|t| t.strip_suffix('}')).is_some_and(|inner| inner.trim().is_empty());
+    (!text.is_empty() && !empty_object).then(|| text.to_string())
 }
 
 /// Reads each item of `items` with at most `fan_out` reads in flight.
@@ -124,5 +126,21 @@ where
             let f = classify(&e);
             if f.is_code(none) { Ok(None) } else { Err(f.reading(operation)) }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::policy_text;
+
+    #[test]
+    fn blank_and_empty_object_documents_are_no_policy() {
+        for none in [None, Some(""), Some("  \n"), Some("{}"), Some(" { \n } ")] {
+            assert_eq!(policy_text(none), None, "{none:?}");
+        }
+        let doc = r#"{"Version":"2012-10-17","Statement":[]}"#;
+        assert_eq!(policy_text(Some(&format!(" {doc}\n"))).as_deref(), Some(doc));
+        // Not a document at all: kept, for the evaluator to name the error.
+        assert_eq!(policy_text(Some("{oops")).as_deref(), Some("{oops"));
     }
 }

@@ -4,7 +4,7 @@
 //! listing). A state that cannot be read is an error for the scope: the images are still
 //! reported, judged without it (it never removes a finding).
 
-use aws_sdk_ec2::types::{ImageAttributeName, PermissionGroup};
+use aws_sdk_ec2::types::ImageAttributeName;
 use perimeter_model::{Ec2ImageInputs, ImageBlockPublicAccess, LaunchPermission, ResourceInputs, ResourceType};
 
 use crate::account::{AccountCtx, Collected, Read};
@@ -45,7 +45,7 @@ async fn image(ctx: &AccountCtx, region: &str, ec2: &aws_sdk_ec2::Client, id: St
         .launch_permissions()
         .iter()
         .map(|p| LaunchPermission {
-            group: p.group().map(|g| if *g == PermissionGroup::All { "all".to_string() } else { g.as_str().to_string() }),
+            group: p.group().map(|g| g.as_str().to_string()),
             user_id: p.user_id().map(str::to_string),
             organization_arn: p.organization_arn().map(str::to_string),
             organizational_unit_arn: p.organizational_unit_arn().map(str::to_string),

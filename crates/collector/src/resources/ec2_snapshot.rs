@@ -5,7 +5,7 @@
 //! cannot be read is an error for the scope: the snapshots are still reported, judged without
 //! it (their public findings kept).
 
-use aws_sdk_ec2::types::{PermissionGroup, SnapshotAttributeName, SnapshotBlockPublicAccessState};
+use aws_sdk_ec2::types::{SnapshotAttributeName, SnapshotBlockPublicAccessState};
 use perimeter_model::{Ec2SnapshotInputs, ResourceInputs, ResourceRecord, ResourceType, SnapshotBlockPublicAccess, VolumePermission};
 
 use crate::account::{AccountCtx, Collected, Read};
@@ -69,7 +69,7 @@ async fn snapshot(
         .create_volume_permissions()
         .iter()
         .map(|p| VolumePermission {
-            group: p.group().map(|g| if *g == PermissionGroup::All { "all".to_string() } else { g.as_str().to_string() }),
+            group: p.group().map(|g| g.as_str().to_string()),
             user_id: p.user_id().map(str::to_string),
         })
         .collect();
