@@ -27,7 +27,7 @@ pub(super) fn analyze(record: &ResourceRecord, x: &ApiGatewayRestApiInputs, zone
     let rewrite = |json: &mut Json| expand_shorthand(json, &prefix);
     let Some(policy) = out.parse_rewritten("API resource policy", text, ResourceElement::Required, rewrite) else { return };
     let routes = named_under(&policy, &prefix, WITNESS_ROUTE);
-    let targets = targets_for(&policy, SERVICES[0], &routes);
+    let targets = targets_for(&policy, zone, SERVICES[0], &routes);
     let from = out.findings.len();
     out.add(search::search(&policy, &scope(zone, &targets, out)), SharedVia::Policy);
     if x.is_private() {

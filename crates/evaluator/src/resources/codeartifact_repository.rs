@@ -38,7 +38,7 @@ pub(super) fn analyze(record: &ResourceRecord, x: &CodeArtifactRepositoryInputs,
                 }
             }
         }
-        let targets = container_targets(&policy, service, types, &record.arn, &packages);
+        let targets = container_targets(&policy, zone, service, types, &record.arn, &packages);
         out.add(search::search(&policy, &scope(zone, &targets, out)), SharedVia::Policy);
     }
 }

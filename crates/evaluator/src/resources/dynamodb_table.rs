@@ -19,7 +19,7 @@ pub(super) fn analyze(record: &ResourceRecord, x: &DynamoDbTableInputs, zone: &Z
     {
         let (service, types) = SERVICES[0];
         let indexes = named_under(&policy, &format!("{}/index/", record.arn), WITNESS_INDEX);
-        let targets = container_targets(&policy, service, types, &record.arn, &indexes);
+        let targets = container_targets(&policy, zone, service, types, &record.arn, &indexes);
         out.add(search::search(&policy, &scope(zone, &targets, out)), SharedVia::Policy);
     }
 }

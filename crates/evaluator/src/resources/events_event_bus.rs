@@ -26,7 +26,7 @@ pub(super) fn analyze(record: &ResourceRecord, x: &EventsEventBusInputs, zone: &
         };
         let prefix = format!("arn:aws:events:{}:{}:rule/{rules_under}", record.region, record.account);
         let rules = named_under(&policy, &prefix, WITNESS_RULE);
-        let targets = container_targets(&policy, service, &[all[0], rule_type], &record.arn, &rules);
+        let targets = container_targets(&policy, zone, service, &[all[0], rule_type], &record.arn, &rules);
         out.add(search::search(&policy, &scope(zone, &targets, out)), SharedVia::Policy);
     }
 }

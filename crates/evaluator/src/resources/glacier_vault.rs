@@ -23,7 +23,7 @@ pub(super) fn analyze(record: &ResourceRecord, x: &GlacierVaultInputs, zone: &Zo
     let documents = [("vault access policy", &x.access_policy), ("vault lock policy", &x.lock_policy)];
     let texts = documents.into_iter().filter_map(|(name, text)| Some((name.to_string(), text.as_deref()?)));
     if let Some(policy) = combined(out, texts, ResourceElement::Required) {
-        let mut targets = targets_for(&policy, SERVICES[0], &[record.arn.clone()]);
+        let mut targets = targets_for(&policy, zone, SERVICES[0], std::slice::from_ref(&record.arn));
         for t in targets.iter_mut().filter(|t| ARCHIVE_ACTIONS.iter().any(|a| a.eq_ignore_ascii_case(&t.action))) {
             t.present = ARCHIVE_AGE;
         }

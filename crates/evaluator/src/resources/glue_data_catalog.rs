@@ -35,6 +35,6 @@ pub(super) fn analyze(record: &ResourceRecord, x: &GlueDataCatalogInputs, zone: 
         CONTAINED.iter().map(|(t, part, witness)| (*t, named_under(&policy, &format!("{base}{part}"), witness))).collect();
     let mut by_type: Vec<(&str, &[String])> = vec![("rootcatalog", &catalog)];
     by_type.extend(contained.iter().map(|(t, arns)| (*t, arns.as_slice())));
-    let targets = typed_targets(&policy, SERVICES[0].0, &by_type);
+    let targets = typed_targets(&policy, zone, SERVICES[0].0, &by_type);
     out.add(search::search(&policy, &scope(zone, &targets, out)), SharedVia::Policy);
 }

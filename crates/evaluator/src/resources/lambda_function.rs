@@ -33,7 +33,7 @@ pub(super) fn analyze(record: &ResourceRecord, f: &LambdaFunctionInputs, zone: &
         };
         let Some(policy) = out.parse(&document, &qp.policy, ResourceElement::Required) else { continue };
         let url: Option<&FunctionUrl> = f.urls.iter().find(|u| u.qualifier == qp.qualifier);
-        let mut targets = targets_for(&policy, SERVICES[0], std::slice::from_ref(&arn));
+        let mut targets = targets_for(&policy, zone, SERVICES[0], std::slice::from_ref(&arn));
         for t in &mut targets {
             if ON_THE_URL.iter().any(|a| t.action.eq_ignore_ascii_case(a)) {
                 // No URL yet: one created later makes the grant live, whatever its auth type.

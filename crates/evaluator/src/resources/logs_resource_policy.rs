@@ -39,6 +39,6 @@ pub(super) fn analyze(record: &ResourceRecord, x: &LogsResourcePolicyInputs, zon
             streams.push(stream);
         }
     }
-    let targets = typed_targets(&policy, SERVICES[0].0, &[("log-group", &groups), ("log-stream", &streams)]);
+    let targets = typed_targets(&policy, zone, SERVICES[0].0, &[("log-group", &groups), ("log-stream", &streams)]);
     out.add(search::search(&policy, &scope(zone, &targets, out)), SharedVia::Policy);
 }

@@ -313,11 +313,11 @@ fn catalog_target(info: &'static catalog::ActionInfo, resources: Arc<[String]>) 
 /// action of the service on those types, one `<service>:*` target stands for all of them, and
 /// each wildcard the policy writes for the service (`sns:Get*`) is a target as written, so
 /// that the access is still found.
-fn targets_for(policy: &Policy, (service, resource_types): (&str, &[&str]), resources: &[String]) -> Vec<Target> {
+fn targets_for(policy: &Policy, zone: &Zone, (service, resource_types): (&str, &[&str]), resources: &[String]) -> Vec<Target> {
     let shared: Arc<[String]> = resources.into();
     let unknown_service = !catalog::knows_actions_on(service, resource_types);
     let mut targets: Vec<Target> =
-        grantable(policy, service, resource_types).into_iter().map(|a| catalog_target(a, shared.clone())).collect();
+        grantable(policy, zone, service, resource_types).into_iter().map(|a| catalog_target(a, shared.clone())).collect();
     if unknown_service {
         targets.push(whole_service_target(service, shared.clone()));
     }
@@ -326,12 +326,16 @@ fn targets_for(policy: &Policy, (service, resource_types): (&str, &[&str]), reso
 }
 
 /// The catalog actions of `service` on `resource_types` that some Allow statement of the policy
-/// can grant, in catalog order: the only targets a search can find an access for (an action no
-/// Allow matches is in no action group). When every Allow statement names its actions literally
-/// (most policies, and every synthetic one), those are looked up; an Allow with a wildcard or a
-/// `NotAction` keeps every action of the service on the types.
-fn grantable(policy: &Policy, service: &str, resource_types: &[&str]) -> Vec<&'static catalog::ActionInfo> {
-    let allows = policy.statements.iter().filter(|s| s.effect == crate::policy::Effect::Allow);
+/// can grant to a caller outside the zone, in catalog order: the only targets a search can find
+/// an access for (an action no such Allow matches is in no action group; an Allow whose
+/// principals are all inside the zone allows no external request). When every such Allow names
+/// its actions literally (most policies, and every synthetic one), those are looked up; one
+/// with a wildcard or a `NotAction` keeps every action of the service on the types.
+fn grantable(policy: &Policy, zone: &Zone, service: &str, resource_types: &[&str]) -> Vec<&'static catalog::ActionInfo> {
+    let allows = policy
+        .statements
+        .iter()
+        .filter(|s| s.effect == crate::policy::Effect::Allow && search::may_grant_outside(s, zone));
     let mut named: Vec<&'static catalog::ActionInfo> = Vec::new();
     for st in allows {
         if st.action.negated || st.action.patterns.iter().any(|p| p.has_wildcard()) {
@@ -375,19 +379,19 @@ fn add_unknown_literals(policy: &Policy, service: &str, resources: &Arc<[String]
 /// Targets of `service`'s actions on `types` (the container type first, then the types of what
 /// it contains: S3 objects, DynamoDB indexes): container-level actions on the container ARN,
 /// the others on the contained resources' ARNs (`contained`), an action of both kinds on both.
-fn container_targets(policy: &Policy, service: &str, types: &[&str], container_arn: &str, contained: &[String]) -> Vec<Target> {
+fn container_targets(policy: &Policy, zone: &Zone, service: &str, types: &[&str], container_arn: &str, contained: &[String]) -> Vec<Target> {
     let (container, inner) = types.split_at(1);
     let container_only: Vec<String> = vec![container_arn.to_string()];
     let mut by_type: Vec<(&str, &[String])> = vec![(container[0], &container_only)];
     by_type.extend(inner.iter().map(|t| (*t, contained)));
-    typed_targets(policy, service, &by_type)
+    typed_targets(policy, zone, service, &by_type)
 }
 
 /// Targets of `service`'s actions on the types of `by_type`, each action on the ARNs of every
 /// type it applies to (in `by_type`'s order, each ARN once), plus the literal actions of the
 /// policy that the catalog does not know, on every ARN. Actions that apply to the same types
 /// share one list of ARNs.
-fn typed_targets(policy: &Policy, service: &str, by_type: &[(&str, &[String])]) -> Vec<Target> {
+fn typed_targets(policy: &Policy, zone: &Zone, service: &str, by_type: &[(&str, &[String])]) -> Vec<Target> {
     let types: Vec<&str> = by_type.iter().map(|(t, _)| *t).collect();
     // Which types an action applies to, one bit per entry of `by_type` (at most a handful).
     let mut shared: Vec<(u64, Arc<[String]>)> = Vec::new();
@@ -412,7 +416,7 @@ fn typed_targets(policy: &Policy, service: &str, by_type: &[(&str, &[String])]) 
     };
     let mask = |a: &catalog::ActionInfo| types.iter().enumerate().filter(|(_, t)| a.applies_to(t)).fold(0u64, |m, (i, _)| m | 1 << i);
     let mut targets: Vec<Target> =
-        grantable(policy, service, &types).into_iter().map(|a| catalog_target(a, resources_of(mask(a)))).collect();
+        grantable(policy, zone, service, &types).into_iter().map(|a| catalog_target(a, resources_of(mask(a)))).collect();
     let every = resources_of(u64::MAX >> (64 - types.len().clamp(1, 64)));
     add_unknown_literals(policy, service, &every, &mut targets, false);
     targets
@@ -460,7 +464,7 @@ fn named_under(policy: &Policy, prefix: &str, witness: &str) -> Vec<String> {
 /// Searches a plain resource policy: every action of the service on the resource's types, all
 /// on the resource's ARN.
 fn simple(policy: &Policy, service: (&str, &[&str]), arn: &str, zone: &Zone, out: &mut PathResults) {
-    let targets = targets_for(policy, service, &[arn.to_string()]);
+    let targets = targets_for(policy, zone, service, &[arn.to_string()]);
     out.add(search::search(policy, &scope(zone, &targets, out)), SharedVia::Policy);
 }
 

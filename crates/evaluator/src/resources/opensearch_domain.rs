@@ -21,7 +21,7 @@ pub(super) fn analyze(record: &ResourceRecord, x: &OpenSearchDomainInputs, zone:
     let Some(policy) = out.parse("domain access policy", text, ResourceElement::Required) else { return };
     let mut http: Vec<String> = vec![record.arn.clone()];
     http.extend(named_under(&policy, &format!("{}/", record.arn), WITNESS_PATH));
-    let mut targets = targets_for(&policy, SERVICES[0], &http);
+    let mut targets = targets_for(&policy, zone, SERVICES[0], &http);
     let domain_only: std::sync::Arc<[String]> = std::sync::Arc::from([record.arn.clone()]);
     for t in &mut targets {
         let is_http = t.action.get(..9).is_some_and(|p| p.eq_ignore_ascii_case("es:ESHttp"));

@@ -82,7 +82,7 @@ pub(super) fn analyze(record: &ResourceRecord, b: &S3BucketInputs, zone: &Zone, 
 /// The bucket policy: direct findings, and those through another account's access points.
 fn bucket_policy(policy: &Policy, bucket_arn: &str, block: &PublicAccessBlock, zone: &Zone, out: &mut PathResults) {
     let objects = super::named_under(policy, &format!("{bucket_arn}/"), WITNESS_OBJECT);
-    let targets = super::container_targets(policy, "s3", BUCKET_TYPES, bucket_arn, &objects);
+    let targets = super::container_targets(policy, zone, "s3", BUCKET_TYPES, bucket_arn, &objects);
     let raws = search::search(policy, &scope(zone, &targets, out));
     add_bucket_policy_findings(raws, "s3:DataAccessPointAccount", block.restrict_public, out);
 }
@@ -180,7 +180,7 @@ fn access_point(
     let Some(bucket_policy) = bucket_policy else { return };
     let ap_prefix = format!("{}/object/", ap.arn);
     let ap_objects = super::named_under(&ap_policy, &ap_prefix, WITNESS_OBJECT);
-    let targets = super::container_targets(&ap_policy, "s3", ACCESS_POINT_TYPES, &ap.arn, &ap_objects);
+    let targets = super::container_targets(&ap_policy, zone, "s3", ACCESS_POINT_TYPES, &ap.arn, &ap_objects);
     let bucket_for = |resource: &str| match resource.strip_prefix(&ap_prefix) {
         Some(key) => format!("{bucket_arn}/{key}"),
         None => bucket_arn.to_string(),

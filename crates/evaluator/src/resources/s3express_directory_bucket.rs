@@ -22,7 +22,7 @@ pub const SERVICES: Services = &[("s3express", &["bucket"]), ("s3express", &["ac
 pub(super) fn analyze(record: &ResourceRecord, b: &S3ExpressDirectoryBucketInputs, zone: &Zone, out: &mut PathResults) {
     let policy = b.policy.as_deref().and_then(|text| out.parse("bucket policy", text, ResourceElement::Required));
     if let Some(policy) = &policy {
-        let targets = targets_for(policy, SERVICES[0], std::slice::from_ref(&record.arn));
+        let targets = targets_for(policy, zone, SERVICES[0], std::slice::from_ref(&record.arn));
         let raws = search::search(policy, &scope(zone, &targets, out));
         // RestrictPublicBuckets, always on: a public policy lets in only AWS services and the
         // owner's own principals.
@@ -40,7 +40,7 @@ fn access_point(ap: &S3AccessPoint, bucket_policy: Option<&Policy>, bucket_arn: 
     let document = format!("access point {} policy", ap.name);
     let Some(ap_policy) = out.parse(&document, text, ResourceElement::Required) else { return };
     let Some(bucket_policy) = bucket_policy else { return };
-    let targets = targets_for(&ap_policy, SERVICES[1], std::slice::from_ref(&ap.arn));
+    let targets = targets_for(&ap_policy, zone, SERVICES[1], std::slice::from_ref(&ap.arn));
     let to_bucket = |_: &str| bucket_arn.to_string();
     let gate = Gate {
         policy: bucket_policy,

@@ -5,9 +5,9 @@
 
 use std::sync::Arc;
 
-use perimeter_model::RequestPrincipal;
+use perimeter_model::{RequestPrincipal, Zone};
 
-use super::{ActionRule, Scope, Target};
+use super::{may_grant_outside, ActionRule, Scope, Target};
 use crate::policy::{Effect, Policy};
 
 /// Offset of the gate's statement indexes in a group signature, past the policy's own.
@@ -20,12 +20,14 @@ pub(super) struct Group<'t> {
     pub(super) denied_by: Vec<usize>,
 }
 
-/// Groups the targets that some Allow statement of the policy matches.
+/// Groups the targets that some Allow statement of the policy that can grant outside the zone
+/// matches ([`super::may_grant_outside`]; no other Allow lets in an external request).
 pub(super) fn group_targets<'t>(
     policy: &Policy,
     gate: Option<&Policy>,
     targets: &'t [Target],
     rule: Option<ActionRule>,
+    zone: &Zone,
 ) -> Vec<Group<'t>> {
     let mut groups: Vec<(Vec<usize>, &Target, Group<'t>)> = Vec::new();
     // The statements (policy and gate) whose Action matches the target: the group signature.
@@ -39,7 +41,7 @@ pub(super) fn group_targets<'t>(
             g.statements.iter().filter(|s| s.action.matches(&target.action)).map(|s| s.index + GATE_OFFSET)
         }));
         let matching = &signature[..own];
-        if !matching.iter().any(|i| policy.statements[*i].effect == Effect::Allow) {
+        if !matching.iter().any(|i| policy.statements[*i].effect == Effect::Allow && may_grant_outside(&policy.statements[*i], zone)) {
             continue;
         }
         let existing = groups.iter_mut().find(|(m, t, _)| *m == signature && alike(t, target, rule));

@@ -2,12 +2,38 @@
 //! statement, each with the identity keys AWS would set for it, and whether it pins (names an
 //! account, organization or identity that the policy wrote down).
 
-use perimeter_model::RequestPrincipal;
+use perimeter_model::{RequestPrincipal, Zone};
 
 use super::{Universe, PROFILE_BOUND};
 use crate::keys;
 use crate::pattern::Pattern;
-use crate::policy::PrincipalEntry;
+use crate::policy::{PrincipalClause, PrincipalEntry, Statement};
+
+/// Whether a principal the policy names is inside the zone: every request it can send is
+/// internal, so no statement that grants to it alone gives external access.
+pub fn entry_inside(entry: &PrincipalEntry, zone: &Zone) -> bool {
+    match entry {
+        PrincipalEntry::Account(a) => zone.contains_account(a),
+        PrincipalEntry::Arn { account, .. } => zone.contains_account(account),
+        PrincipalEntry::UniqueId(u) => zone.contains_principal_id(u),
+        PrincipalEntry::CanonicalUser(c) => zone.contains_canonical_id(c),
+        // Inside when the collector found the identity in a zone account; otherwise outside,
+        // with a note (semantics.md section 2).
+        PrincipalEntry::OriginAccessIdentity(oai) => zone.contains_origin_access_identity(oai),
+        PrincipalEntry::Anyone | PrincipalEntry::Service(_) | PrincipalEntry::Federated(_) => false,
+    }
+}
+
+/// Whether an Allow statement can grant anything to a caller outside the zone: it has a
+/// `NotPrincipal` (which grants to everyone it does not name) or names a principal outside.
+/// Only such statements can allow a witness, so only their actions are searched.
+pub fn may_grant_outside(st: &Statement, zone: &Zone) -> bool {
+    match &st.principal {
+        PrincipalClause::Principal(entries) => entries.iter().any(|e| !entry_inside(e, zone)),
+        PrincipalClause::NotPrincipal(_) => true,
+        PrincipalClause::Missing => false,
+    }
+}
 
 /// A concrete caller with the identity keys it carries.
 #[derive(Debug, Clone)]
@@ -27,17 +53,7 @@ pub const USER_NAME: &str = "perimeter-user";
 impl Universe<'_> {
     /// Whether a principal the policy names is inside the zone.
     pub(super) fn entry_is_internal(&self, entry: &PrincipalEntry) -> bool {
-        let zone = self.scope.zone;
-        match entry {
-            PrincipalEntry::Account(a) => zone.contains_account(a),
-            PrincipalEntry::Arn { account, .. } => zone.contains_account(account),
-            PrincipalEntry::UniqueId(u) => zone.contains_principal_id(u),
-            PrincipalEntry::CanonicalUser(c) => zone.contains_canonical_id(c),
-            // Inside when the collector found the identity in a zone account; otherwise outside,
-            // with a note (semantics.md section 2).
-            PrincipalEntry::OriginAccessIdentity(oai) => zone.contains_origin_access_identity(oai),
-            PrincipalEntry::Anyone | PrincipalEntry::Service(_) | PrincipalEntry::Federated(_) => false,
-        }
+        entry_inside(entry, self.scope.zone)
     }
 
     /// Instances of the `aws:PrincipalArn` values that can name a principal of `account`.

@@ -37,7 +37,7 @@ use self::enumerate::{Bound, Outcome};
 use self::fences::{Fenced, Fences};
 
 pub use self::budget::{Budget, RESOURCE_BOUND};
-pub use self::callers::USER_NAME;
+pub use self::callers::{may_grant_outside, USER_NAME};
 pub use self::candidates::arn_account;
 
 /// Requests evaluated for one (statement, principal, action group), or for one test of whether
@@ -206,7 +206,7 @@ pub fn search(policy: &Policy, scope: &Scope<'_>) -> Vec<RawFinding> {
 /// The search of one policy on its own (the RCP copies it holds included).
 fn search_policy(policy: &Policy, scope: &Scope<'_>) -> Vec<RawFinding> {
     let universe = Universe::new(policy, scope);
-    let groups = actions::group_targets(policy, scope.gate.as_ref().map(|g| g.policy), scope.targets, scope.rule);
+    let groups = actions::group_targets(policy, scope.gate.as_ref().map(|g| g.policy), scope.targets, scope.rule, scope.zone);
     let mut found = Vec::new();
     let mut fences = Fences::new(scope.rule.is_some());
     // (principal|condition) → action groups already proved with the best outcome.
