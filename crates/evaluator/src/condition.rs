@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use bigdecimal::{BigDecimal, RoundingMode, ToPrimitive, Zero};
 
-use crate::error::Error;
+use crate::error::{Error, Place};
 use crate::pattern::Pattern;
 
 /// The operator family and its exact variant.
@@ -143,7 +143,7 @@ pub struct Operator {
 impl Operator {
     /// Parses `ForAnyValue:StringLikeIfExists` and the like. Operator names are case-sensitive
     /// in IAM; an unknown name is an error, never "true".
-    pub fn parse(name: &str, pointer: &str) -> Result<Operator, Error> {
+    pub fn parse(name: &str, pointer: &Place<'_>) -> Result<Operator, Error> {
         let (qualifier, rest) = if let Some(r) = name.strip_prefix("ForAnyValue:") {
             (Some(SetQualifier::ForAnyValue), r)
         } else if let Some(r) = name.strip_prefix("ForAllValues:") {
@@ -159,9 +159,9 @@ impl Operator {
             .iter()
             .find(|(n, _)| *n == base_name)
             .map(|(_, op)| *op)
-            .ok_or_else(|| Error::parse(pointer, format!("unknown condition operator `{name}`")))?;
+            .ok_or_else(|| Error::at(pointer, format!("unknown condition operator `{name}`")))?;
         if base == BaseOp::Null && (if_exists || qualifier.is_some()) {
-            return Err(Error::parse(pointer, format!("`Null` takes no qualifier or IfExists: `{name}`")));
+            return Err(Error::at(pointer, format!("`Null` takes no qualifier or IfExists: `{name}`")));
         }
         Ok(Operator { base, qualifier, if_exists })
     }
@@ -284,8 +284,8 @@ impl Cidr {
 /// Parses a condition value of `family`. `raw` is the value as written (numbers and booleans
 /// already turned into their text). With `variables` false (a policy whose `Version` is not
 /// `2012-10-17`), `${…}` is literal text, as AWS reads it there.
-pub fn parse_value(op: BaseOp, raw: &str, pointer: &str, variables: bool) -> Result<Value, Error> {
-    let bad = |what: &str| Error::parse(pointer, format!("`{raw}` is not {what}"));
+pub fn parse_value(op: BaseOp, raw: &str, pointer: &Place<'_>, variables: bool) -> Result<Value, Error> {
+    let bad = |what: &str| Error::at(pointer, format!("`{raw}` is not {what}"));
     match op.family() {
         Family::String | Family::Arn | Family::Binary => {
             let ignore_case = op.ignores_case();
@@ -314,7 +314,7 @@ pub fn parse_value(op: BaseOp, raw: &str, pointer: &str, variables: bool) -> Res
 }
 
 /// Splits a value with `${…}` policy variables into parts.
-pub fn parse_template(raw: &str, pointer: &str) -> Result<Vec<TemplatePart>, Error> {
+pub fn parse_template(raw: &str, pointer: &Place<'_>) -> Result<Vec<TemplatePart>, Error> {
     let mut parts = Vec::new();
     let mut rest = raw;
     while let Some(start) = rest.find("${") {
@@ -324,7 +324,7 @@ pub fn parse_template(raw: &str, pointer: &str) -> Result<Vec<TemplatePart>, Err
         let after = &rest[start + 2..];
         let end = after
             .find('}')
-            .ok_or_else(|| Error::parse(pointer, format!("unclosed policy variable in `{raw}`")))?;
+            .ok_or_else(|| Error::at(pointer, format!("unclosed policy variable in `{raw}`")))?;
         let inner = after[..end].trim();
         match inner {
             "*" => parts.push(TemplatePart::Escape('*')),
@@ -335,14 +335,14 @@ pub fn parse_template(raw: &str, pointer: &str) -> Result<Vec<TemplatePart>, Err
                     Some((k, d)) => {
                         let d = d.trim();
                         let d = d.strip_prefix('\'').and_then(|d| d.strip_suffix('\'')).ok_or_else(|| {
-                            Error::parse(pointer, format!("policy variable default must be quoted: `{inner}`"))
+                            Error::at(pointer, format!("policy variable default must be quoted: `{inner}`"))
                         })?;
                         (k.trim(), Some(d.to_string()))
                     }
                     None => (inner, None),
                 };
                 if key.is_empty() {
-                    return Err(Error::parse(pointer, format!("empty policy variable in `{raw}`")));
+                    return Err(Error::at(pointer, format!("empty policy variable in `{raw}`")));
                 }
                 parts.push(TemplatePart::Variable { key: key.to_ascii_lowercase(), default });
             }
@@ -585,13 +585,13 @@ mod tests {
 
     #[test]
     fn operators_parse_with_qualifiers() {
-        let op = Operator::parse("ForAnyValue:StringLikeIfExists", "/x").expect("valid");
+        let op = Operator::parse("ForAnyValue:StringLikeIfExists", &Place::ROOT).expect("valid");
         assert_eq!(op.base, BaseOp::StringLike);
         assert_eq!(op.qualifier, Some(SetQualifier::ForAnyValue));
         assert!(op.if_exists);
-        assert!(Operator::parse("StringEqualz", "/x").is_err());
-        assert!(Operator::parse("stringequals", "/x").is_err());
-        assert!(Operator::parse("NullIfExists", "/x").is_err());
+        assert!(Operator::parse("StringEqualz", &Place::ROOT).is_err());
+        assert!(Operator::parse("stringequals", &Place::ROOT).is_err());
+        assert!(Operator::parse("NullIfExists", &Place::ROOT).is_err());
     }
 
     fn decimal(text: &str) -> BigDecimal {

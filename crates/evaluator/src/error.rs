@@ -22,6 +22,11 @@ impl Error {
         Error::Parse { pointer: pointer.to_string(), message: message.into() }
     }
 
+    /// A parse error at a place of the document.
+    pub(crate) fn at(place: &Place<'_>, message: impl Into<String>) -> Error {
+        Error::Parse { pointer: place.pointer(), message: message.into() }
+    }
+
     /// The error code reported in the findings' `error` column.
     pub fn code(&self) -> ErrorCode {
         match self {
@@ -42,4 +47,49 @@ impl Error {
 /// Escapes one JSON pointer segment (RFC 6901).
 pub(crate) fn segment(s: &str) -> String {
     s.replace('~', "~0").replace('/', "~1")
+}
+
+/// A place in a document: the chain of keys and indexes from the root. Its JSON pointer is
+/// written only when an error names it, so reading a valid document builds no pointer text.
+#[derive(Debug, Clone, Copy)]
+pub struct Place<'a> {
+    parent: Option<&'a Place<'a>>,
+    step: Step<'a>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Step<'a> {
+    Root,
+    Key(&'a str),
+    Index(usize),
+}
+
+impl<'a> Place<'a> {
+    /// The whole document.
+    pub const ROOT: Place<'static> = Place { parent: None, step: Step::Root };
+
+    /// The member `key` of the object here.
+    pub fn key(&'a self, key: &'a str) -> Place<'a> {
+        Place { parent: Some(self), step: Step::Key(key) }
+    }
+
+    /// The element `index` of the list here.
+    pub fn index(&'a self, index: usize) -> Place<'a> {
+        Place { parent: Some(self), step: Step::Index(index) }
+    }
+
+    /// The JSON pointer of this place (RFC 6901): empty for the root.
+    pub fn pointer(&self) -> String {
+        let mut steps = Vec::new();
+        let mut place = Some(self);
+        while let Some(p) = place {
+            match p.step {
+                Step::Root => {}
+                Step::Key(k) => steps.push(segment(k)),
+                Step::Index(i) => steps.push(i.to_string()),
+            }
+            place = p.parent;
+        }
+        steps.iter().rev().map(|s| format!("/{s}")).collect()
+    }
 }

@@ -24,7 +24,7 @@ pub mod search;
 
 use perimeter_model::{ResourceRecord, ResourceType, Zone};
 
-pub use error::{Error, MAX_DOCUMENT_BYTES};
+pub use error::{Error, Place, MAX_DOCUMENT_BYTES};
 pub use evaluate::{evaluate, Decision, Evaluation};
 pub use finding::{finding_id, Analysis, AnalysisError};
 pub use policy::Policy;

@@ -4,12 +4,15 @@
 //! (2012-10-17) or literal text (2008-10-17, or no `Version`), as in AWS. What only resource
 //! policies must contain is checked apart, by [`Policy::check_resource_policy`].
 
-use serde_json::{Map, Value as Json};
+use std::borrow::Cow;
+
+use serde_json::Value as Json;
 
 use perimeter_model::Principal;
 
 use crate::condition::{self, BaseOp, Operator, Value};
-use crate::error::{segment, Error, MAX_DOCUMENT_BYTES};
+use crate::error::{segment, Error, Place, MAX_DOCUMENT_BYTES};
+use crate::json::Doc;
 use crate::pattern::Pattern;
 
 /// A parsed policy document.
@@ -157,8 +160,6 @@ pub struct Condition {
     /// The values as written (numbers and booleans as text).
     pub written: Vec<String>,
     pub values: Vec<Value>,
-    /// JSON pointer of this key in the document.
-    pub pointer: String,
 }
 
 impl Condition {
@@ -170,7 +171,10 @@ impl Condition {
 impl Policy {
     /// Parses a policy document from its JSON text.
     pub fn parse(text: &str) -> Result<Policy, Error> {
-        Policy::parse_with(text, |_| {})
+        if text.len() > MAX_DOCUMENT_BYTES {
+            return Err(Error::TooLarge { size: text.len(), limit: MAX_DOCUMENT_BYTES });
+        }
+        Policy::from_doc(&crate::json::parse_doc(text)?)
     }
 
     /// [`Policy::parse`], with `rewrite` applied to the JSON before it is read as a policy.
@@ -185,10 +189,16 @@ impl Policy {
 
     /// Parses a policy document already read as JSON.
     pub fn from_json(json: &Json) -> Result<Policy, Error> {
+        Policy::from_doc(&Doc::from_value(json))
+    }
+
+    /// Parses a policy document read by [`crate::json::parse_doc`].
+    pub fn from_doc(json: &Doc<'_>) -> Result<Policy, Error> {
         let top = json.as_object().ok_or_else(|| Error::parse("", "a policy must be a JSON object"))?;
         let mut version = Version::Missing;
+        let mut statement = None;
         for (key, value) in top {
-            match key.as_str() {
+            match key.as_ref() {
                 "Version" => {
                     let v = value.as_str().ok_or_else(|| Error::parse("/Version", "`Version` must be a string"))?;
                     version = match v {
@@ -200,7 +210,7 @@ impl Policy {
                 "Id" => {
                     value.as_str().ok_or_else(|| Error::parse("/Id", "`Id` must be a string"))?;
                 }
-                "Statement" => {}
+                "Statement" => statement = Some(value),
                 other => {
                     return Err(Error::parse(
                         &format!("/{}", segment(other)),
@@ -210,14 +220,15 @@ impl Policy {
             }
         }
         let variables = version.has_variables();
-        let statements = match top.get("Statement") {
+        let at = Place::ROOT.key("Statement");
+        let statements = match statement {
             None => return Err(Error::parse("", "a policy needs a `Statement`")),
-            Some(Json::Array(list)) => list
+            Some(Doc::Array(list)) => list
                 .iter()
                 .enumerate()
-                .map(|(i, s)| parse_statement(s, i, &format!("/Statement/{i}"), variables))
+                .map(|(i, s)| parse_statement(s, i, &at.index(i), variables))
                 .collect::<Result<Vec<_>, _>>()?,
-            Some(s @ Json::Object(_)) => vec![parse_statement(s, 0, "/Statement", variables)?],
+            Some(s @ Doc::Object(_)) => vec![parse_statement(s, 0, &at, variables)?],
             Some(_) => return Err(Error::parse("/Statement", "`Statement` must be an object or a list of objects")),
         };
         Ok(Policy { version, statements })
@@ -257,97 +268,90 @@ impl Policy {
     }
 }
 
-fn parse_statement(json: &Json, index: usize, at: &str, variables: bool) -> Result<Statement, Error> {
-    let obj = json.as_object().ok_or_else(|| Error::parse(at, "a statement must be a JSON object"))?;
-    for key in obj.keys() {
+fn parse_statement(json: &Doc<'_>, index: usize, at: &Place<'_>, variables: bool) -> Result<Statement, Error> {
+    let obj = json.as_object().ok_or_else(|| Error::at(at, "a statement must be a JSON object"))?;
+    let element = |name: &str| obj.iter().find(|(k, _)| k == name).map(|(_, v)| v);
+    for (key, _) in obj {
         if !matches!(
-            key.as_str(),
+            key.as_ref(),
             "Sid" | "Effect" | "Principal" | "NotPrincipal" | "Action" | "NotAction" | "Resource"
                 | "NotResource" | "Condition"
         ) {
-            return Err(Error::parse(&format!("{at}/{}", segment(key)), format!("unknown statement element `{key}`")));
+            return Err(Error::at(&at.key(key), format!("unknown statement element `{key}`")));
         }
     }
-    let sid = match obj.get("Sid") {
+    let sid = match element("Sid") {
         None => None,
-        Some(Json::String(s)) => Some(s.clone()),
-        Some(_) => return Err(Error::parse(&format!("{at}/Sid"), "`Sid` must be a string")),
+        Some(Doc::String(s)) => Some(s.to_string()),
+        Some(_) => return Err(Error::at(&at.key("Sid"), "`Sid` must be a string")),
     };
-    let effect = match obj.get("Effect") {
-        Some(Json::String(s)) if s == "Allow" => Effect::Allow,
-        Some(Json::String(s)) if s == "Deny" => Effect::Deny,
+    let effect = match element("Effect") {
+        Some(Doc::String(s)) if s == "Allow" => Effect::Allow,
+        Some(Doc::String(s)) if s == "Deny" => Effect::Deny,
         Some(other) => {
-            return Err(Error::parse(&format!("{at}/Effect"), format!("`Effect` must be `Allow` or `Deny`, not {other}")))
+            return Err(Error::at(&at.key("Effect"), format!("`Effect` must be `Allow` or `Deny`, not {other}")))
         }
-        None => return Err(Error::parse(at, "a statement needs an `Effect`")),
+        None => return Err(Error::at(at, "a statement needs an `Effect`")),
     };
-    let principal = match (obj.get("Principal"), obj.get("NotPrincipal")) {
-        (Some(_), Some(_)) => {
-            return Err(Error::parse(at, "a statement cannot have both `Principal` and `NotPrincipal`"))
-        }
-        (Some(p), None) => PrincipalClause::Principal(parse_principal(p, &format!("{at}/Principal"))?),
-        (None, Some(p)) => PrincipalClause::NotPrincipal(parse_principal(p, &format!("{at}/NotPrincipal"))?),
+    let principal = match (element("Principal"), element("NotPrincipal")) {
+        (Some(_), Some(_)) => return Err(Error::at(at, "a statement cannot have both `Principal` and `NotPrincipal`")),
+        (Some(p), None) => PrincipalClause::Principal(parse_principal(p, &at.key("Principal"))?),
+        (None, Some(p)) => PrincipalClause::NotPrincipal(parse_principal(p, &at.key("NotPrincipal"))?),
         (None, None) => PrincipalClause::Missing,
     };
-    let action = match (obj.get("Action"), obj.get("NotAction")) {
-        (Some(_), Some(_)) => return Err(Error::parse(at, "a statement cannot have both `Action` and `NotAction`")),
-        (Some(a), None) => parse_actions(a, false, &format!("{at}/Action"))?,
-        (None, Some(a)) => parse_actions(a, true, &format!("{at}/NotAction"))?,
-        (None, None) => return Err(Error::parse(at, "a statement needs `Action` or `NotAction`")),
+    let action = match (element("Action"), element("NotAction")) {
+        (Some(_), Some(_)) => return Err(Error::at(at, "a statement cannot have both `Action` and `NotAction`")),
+        (Some(a), None) => parse_actions(a, false, &at.key("Action"))?,
+        (None, Some(a)) => parse_actions(a, true, &at.key("NotAction"))?,
+        (None, None) => return Err(Error::at(at, "a statement needs `Action` or `NotAction`")),
     };
-    let resource = match (obj.get("Resource"), obj.get("NotResource")) {
-        (Some(_), Some(_)) => {
-            return Err(Error::parse(at, "a statement cannot have both `Resource` and `NotResource`"))
-        }
-        (Some(r), None) => Some(parse_resources(r, false, &format!("{at}/Resource"), variables)?),
-        (None, Some(r)) => Some(parse_resources(r, true, &format!("{at}/NotResource"), variables)?),
+    let resource = match (element("Resource"), element("NotResource")) {
+        (Some(_), Some(_)) => return Err(Error::at(at, "a statement cannot have both `Resource` and `NotResource`")),
+        (Some(r), None) => Some(parse_resources(r, false, &at.key("Resource"), variables)?),
+        (None, Some(r)) => Some(parse_resources(r, true, &at.key("NotResource"), variables)?),
         (None, None) => None,
     };
-    let conditions = match obj.get("Condition") {
+    let conditions = match element("Condition") {
         None => Vec::new(),
-        Some(c) => parse_conditions(c, &format!("{at}/Condition"), variables)?,
+        Some(c) => parse_conditions(c, &at.key("Condition"), variables)?,
     };
-    Ok(Statement { index, pointer: at.to_string(), sid, effect, principal, action, resource, conditions, rcp: None })
+    Ok(Statement { index, pointer: at.pointer(), sid, effect, principal, action, resource, conditions, rcp: None })
 }
 
-/// A string or a non-empty list of strings.
-fn strings<'a>(json: &'a Json, at: &str, what: &str) -> Result<Vec<(&'a str, String)>, Error> {
+/// A string or a non-empty list of strings, each with its place.
+fn strings<'d, 'p>(json: &'d Doc<'_>, at: &'p Place<'p>, what: &str) -> Result<Vec<(&'d str, Place<'p>)>, Error> {
     match json {
-        Json::String(s) => Ok(vec![(s.as_str(), at.to_string())]),
-        Json::Array(list) if !list.is_empty() => list
+        Doc::String(s) => Ok(vec![(s.as_ref(), *at)]),
+        Doc::Array(list) if !list.is_empty() => list
             .iter()
             .enumerate()
-            .map(|(i, v)| {
-                v.as_str()
-                    .map(|s| (s, format!("{at}/{i}")))
-                    .ok_or_else(|| Error::parse(&format!("{at}/{i}"), format!("{what} must be a string")))
-            })
+            .map(|(i, v)| v.as_str().map(|s| (s, at.index(i))).ok_or_else(|| Error::at(&at.index(i), format!("{what} must be a string"))))
             .collect(),
-        Json::Array(_) => Err(Error::parse(at, format!("{what} list is empty"))),
-        _ => Err(Error::parse(at, format!("{what} must be a string or a list of strings"))),
+        Doc::Array(_) => Err(Error::at(at, format!("{what} list is empty"))),
+        _ => Err(Error::at(at, format!("{what} must be a string or a list of strings"))),
     }
 }
 
-fn parse_principal(json: &Json, at: &str) -> Result<Vec<PrincipalEntry>, Error> {
+fn parse_principal(json: &Doc<'_>, at: &Place<'_>) -> Result<Vec<PrincipalEntry>, Error> {
     match json {
-        Json::String(s) if s == "*" => Ok(vec![PrincipalEntry::Anyone]),
-        Json::String(s) => Err(Error::parse(at, format!("a principal string must be `*`, not `{s}`"))),
-        Json::Object(map) if map.is_empty() => Err(Error::parse(at, "the principal is empty")),
-        Json::Object(map) => {
+        Doc::String(s) if s == "*" => Ok(vec![PrincipalEntry::Anyone]),
+        Doc::String(s) => Err(Error::at(at, format!("a principal string must be `*`, not `{s}`"))),
+        Doc::Object(map) if map.is_empty() => Err(Error::at(at, "the principal is empty")),
+        Doc::Object(map) => {
             let mut entries = Vec::new();
             for (kind, value) in map {
-                let here = format!("{at}/{}", segment(kind));
-                for (text, pointer) in strings(value, &here, "a principal")? {
-                    entries.push(parse_principal_entry(kind, text, &pointer)?);
+                let here = at.key(kind);
+                for (text, place) in strings(value, &here, "a principal")? {
+                    entries.push(parse_principal_entry(kind, text, &place)?);
                 }
             }
             Ok(entries)
         }
-        _ => Err(Error::parse(at, "a principal must be `*` or an object")),
+        _ => Err(Error::at(at, "a principal must be `*` or an object")),
     }
 }
 
-fn parse_principal_entry(kind: &str, text: &str, at: &str) -> Result<PrincipalEntry, Error> {
+fn parse_principal_entry(kind: &str, text: &str, at: &Place<'_>) -> Result<PrincipalEntry, Error> {
     let text = text.trim();
     match kind {
         "AWS" => parse_aws_principal(text, at),
@@ -362,12 +366,12 @@ fn parse_principal_entry(kind: &str, text: &str, at: &str) -> Result<PrincipalEn
         } else {
             PrincipalEntry::CanonicalUser(text.to_string())
         }),
-        "Service" | "Federated" | "CanonicalUser" => Err(Error::parse(at, format!("empty `{kind}` principal"))),
-        other => Err(Error::parse(at, format!("unknown principal type `{other}`"))),
+        "Service" | "Federated" | "CanonicalUser" => Err(Error::at(at, format!("empty `{kind}` principal"))),
+        other => Err(Error::at(at, format!("unknown principal type `{other}`"))),
     }
 }
 
-fn parse_aws_principal(text: &str, at: &str) -> Result<PrincipalEntry, Error> {
+fn parse_aws_principal(text: &str, at: &Place<'_>) -> Result<PrincipalEntry, Error> {
     if text == "*" {
         return Ok(PrincipalEntry::Anyone);
     }
@@ -377,7 +381,7 @@ fn parse_aws_principal(text: &str, at: &str) -> Result<PrincipalEntry, Error> {
     if let Some(rest) = text.strip_prefix("arn:") {
         let parts: Vec<&str> = rest.splitn(5, ':').collect();
         if parts.len() != 5 || parts[0].is_empty() || !(parts[1] == "iam" || parts[1] == "sts") {
-            return Err(Error::parse(at, format!("`{text}` is not an IAM principal ARN")));
+            return Err(Error::at(at, format!("`{text}` is not an IAM principal ARN")));
         }
         if text.contains(['*', '?']) {
             // IAM allows no partial wildcard in a principal: treated as anyone (semantics.md 2).
@@ -389,11 +393,11 @@ fn parse_aws_principal(text: &str, at: &str) -> Result<PrincipalEntry, Error> {
                 Some(id) if !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric()) => {
                     Ok(PrincipalEntry::OriginAccessIdentity(text.to_string()))
                 }
-                _ => Err(Error::parse(at, format!("`{text}` is not a CloudFront origin access identity"))),
+                _ => Err(Error::at(at, format!("`{text}` is not a CloudFront origin access identity"))),
             };
         }
         if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(Error::parse(at, format!("`{text}` has no 12-digit account")));
+            return Err(Error::at(at, format!("`{text}` has no 12-digit account")));
         }
         if parts[4] == "root" {
             return Ok(PrincipalEntry::Account(account.to_string()));
@@ -406,16 +410,16 @@ fn parse_aws_principal(text: &str, at: &str) -> Result<PrincipalEntry, Error> {
     {
         return Ok(PrincipalEntry::UniqueId(text.to_string()));
     }
-    Err(Error::parse(at, format!("`{text}` is not an account ID, IAM ARN or unique ID")))
+    Err(Error::at(at, format!("`{text}` is not an account ID, IAM ARN or unique ID")))
 }
 
-fn parse_actions(json: &Json, negated: bool, at: &str) -> Result<ActionClause, Error> {
+fn parse_actions(json: &Doc<'_>, negated: bool, at: &Place<'_>) -> Result<ActionClause, Error> {
     let list = strings(json, at, "an action")?;
     let mut patterns = Vec::with_capacity(list.len());
     let mut written = Vec::with_capacity(list.len());
-    for (text, pointer) in list {
+    for (text, place) in list {
         if text != "*" && !text.contains(':') {
-            return Err(Error::parse(&pointer, format!("`{text}` is not an action (`service:Action`)")));
+            return Err(Error::at(&place, format!("`{text}` is not an action (`service:Action`)")));
         }
         patterns.push(Pattern::new(text, true));
         written.push(text.to_string());
@@ -423,87 +427,84 @@ fn parse_actions(json: &Json, negated: bool, at: &str) -> Result<ActionClause, E
     Ok(ActionClause { negated, patterns, written })
 }
 
-fn parse_resources(json: &Json, negated: bool, at: &str, variables: bool) -> Result<ResourceClause, Error> {
+fn parse_resources(json: &Doc<'_>, negated: bool, at: &Place<'_>, variables: bool) -> Result<ResourceClause, Error> {
     let list = strings(json, at, "a resource")?;
     let mut values = Vec::with_capacity(list.len());
     let mut written = Vec::with_capacity(list.len());
-    for (text, pointer) in list {
+    for (text, place) in list {
         if text != "*" && !text.starts_with("arn:") {
-            return Err(Error::parse(&pointer, format!("`{text}` is not a resource ARN")));
+            return Err(Error::at(&place, format!("`{text}` is not a resource ARN")));
         }
-        values.push(condition::parse_value(BaseOp::StringLike, text, &pointer, variables)?);
+        values.push(condition::parse_value(BaseOp::StringLike, text, &place, variables)?);
         written.push(text.to_string());
     }
     Ok(ResourceClause { negated, values, written })
 }
 
-fn parse_conditions(json: &Json, at: &str, variables: bool) -> Result<Vec<Condition>, Error> {
-    let block: &Map<String, Json> =
-        json.as_object().ok_or_else(|| Error::parse(at, "`Condition` must be an object"))?;
+fn parse_conditions(json: &Doc<'_>, at: &Place<'_>, variables: bool) -> Result<Vec<Condition>, Error> {
+    let block = json.as_object().ok_or_else(|| Error::at(at, "`Condition` must be an object"))?;
     let mut conditions = Vec::new();
     for (name, keys) in block {
-        let op_at = format!("{at}/{}", segment(name));
+        let op_at = at.key(name);
         let operator = Operator::parse(name, &op_at)?;
-        let keys = keys
-            .as_object()
-            .ok_or_else(|| Error::parse(&op_at, format!("`{name}` must map condition keys to values")))?;
+        let keys = keys.as_object().ok_or_else(|| Error::at(&op_at, format!("`{name}` must map condition keys to values")))?;
         for (key, values) in keys {
-            let key_at = format!("{op_at}/{}", segment(key));
+            let key_at = op_at.key(key);
             if key.is_empty() {
-                return Err(Error::parse(&key_at, "empty condition key"));
+                return Err(Error::at(&key_at, "empty condition key"));
             }
-            let raw: Vec<(String, String)> = match values {
+            let raw: Vec<(Cow<'_, str>, Place<'_>)> = match values {
                 // AWS documents an empty list only with `ForAllValues:`, `ForAnyValue:` and
                 // `…IfExists` (docs/findings.md, "Empty value lists").
-                Json::Array(list) if list.is_empty() && operator.qualifier.is_none() && !operator.if_exists => {
-                    return Err(Error::parse(
+                Doc::Array(list) if list.is_empty() && operator.qualifier.is_none() && !operator.if_exists => {
+                    return Err(Error::at(
                         &key_at,
                         format!("`{name}` gives `{key}` no values; AWS documents no meaning for an empty list here"),
                     ));
                 }
-                Json::Array(list) => list
+                Doc::Array(list) => list
                     .iter()
                     .enumerate()
-                    .map(|(i, v)| scalar(v, &format!("{key_at}/{i}")))
+                    .map(|(i, v)| scalar(v, &key_at.index(i)).map(|text| (text, key_at.index(i))))
                     .collect::<Result<_, _>>()?,
-                other => vec![scalar(other, &key_at)?],
+                other => vec![(scalar(other, &key_at)?, key_at)],
             };
             let mut parsed = Vec::with_capacity(raw.len());
             let mut written = Vec::with_capacity(raw.len());
-            for (text, pointer) in raw {
-                parsed.push(condition::parse_value(operator.base, &text, &pointer, variables)?);
-                written.push(text);
+            for (text, place) in raw {
+                parsed.push(condition::parse_value(operator.base, &text, &place, variables)?);
+                written.push(text.into_owned());
             }
             conditions.push(Condition {
                 operator,
-                operator_name: name.clone(),
-                key: key.clone(),
+                operator_name: name.to_string(),
+                key: key.to_string(),
                 key_lc: key.to_ascii_lowercase(),
                 written,
                 values: parsed,
-                pointer: key_at,
             });
         }
     }
     Ok(conditions)
 }
 
-fn scalar(json: &Json, at: &str) -> Result<(String, String), Error> {
+/// A condition value as text.
+fn scalar<'d>(json: &'d Doc<'_>, at: &Place<'_>) -> Result<Cow<'d, str>, Error> {
     match json {
-        Json::String(s) => Ok((s.clone(), at.to_string())),
+        Doc::String(s) => Ok(Cow::Borrowed(s.as_ref())),
         // An integer literal arrives as a 64-bit integer and keeps its digits. Any other number
         // literal (a fraction, an exponent, or an integer past 64 bits) arrives as a binary
         // double whose digits are lost, so it is not read (docs/findings.md, "Numbers").
-        Json::Number(n) if n.is_f64() => Err(Error::parse(
+        Doc::Number(n) if n.is_f64() => Err(Error::at(
             at,
             format!(
                 "the JSON number `{n}` cannot be read exactly (a fraction, an exponent or more than \
                  64 bits); write the value as a string such as \"2.5\""
             ),
         )),
-        Json::Number(n) => Ok((n.to_string(), at.to_string())),
-        Json::Bool(b) => Ok((b.to_string(), at.to_string())),
-        _ => Err(Error::parse(at, "a condition value must be a string, number or boolean")),
+        Doc::Number(n) => Ok(Cow::Owned(n.to_string())),
+        Doc::Bool(b) => Ok(Cow::Owned(b.to_string())),
+        _ => Err(Error::at(at, "a condition value must be a string, number or boolean")),
     }
 }
 

@@ -290,7 +290,7 @@ impl<'a> Universe<'a> {
         if !written.contains("${") {
             return written.to_string();
         }
-        let parts = condition::parse_template(written, "").unwrap_or_default();
+        let parts = condition::parse_template(written, &crate::error::Place::ROOT).unwrap_or_default();
         parts
             .iter()
             .map(|p| match p {
