@@ -1,6 +1,7 @@
 //! The concrete request evaluator: for one fully specified request, does the policy allow it,
 //! deny it explicitly, or leave it implicitly denied, and which statements decided.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use perimeter_model::{Request, RequestPrincipal};
@@ -28,27 +29,29 @@ const UNINDEXED_KEYS: usize = 24;
 
 /// Request context keyed by lowercased condition key. A few keys are searched in order; past
 /// [`UNINDEXED_KEYS`] they are also indexed by hash (a search sets and reads hundreds of keys
-/// per request when a policy names that many).
+/// per request when a policy names that many). Keys and values are borrowed where the search
+/// has them already (its callers' identities, the policy's candidate values), so that the many
+/// requests of one search copy no text.
 #[derive(Debug, Clone, Default)]
-pub struct Context {
-    entries: Vec<(String, Vec<String>)>,
+pub struct Context<'a> {
+    entries: Vec<(Cow<'a, str>, Cow<'a, [String]>)>,
     /// Position of each key in `entries`, once there are many.
     index: Option<HashMap<String, usize>>,
 }
 
-impl PartialEq for Context {
-    fn eq(&self, other: &Context) -> bool {
+impl PartialEq for Context<'_> {
+    fn eq(&self, other: &Context<'_>) -> bool {
         self.entries.len() == other.entries.len() && self.iter().all(|(k, v)| other.get(k) == Some(v))
     }
 }
 
-impl Eq for Context {}
+impl Eq for Context<'_> {}
 
-impl Context {
-    pub fn from_request(request: &Request) -> Context {
+impl<'a> Context<'a> {
+    pub fn from_request(request: &'a Request) -> Context<'a> {
         let mut ctx = Context::default();
         for (k, v) in &request.context {
-            ctx.set(&k.to_ascii_lowercase(), v.clone());
+            ctx.set(k.to_ascii_lowercase(), v.as_slice());
         }
         ctx
     }
@@ -62,21 +65,29 @@ impl Context {
 
     /// Values of a key (lowercase); `None` when absent.
     pub fn get(&self, key_lc: &str) -> Option<&[String]> {
-        self.position(key_lc).map(|i| self.entries[i].1.as_slice())
+        self.position(key_lc).map(|i| &*self.entries[i].1)
     }
 
-    pub fn set(&mut self, key_lc: &str, values: Vec<String>) {
-        match self.position(key_lc) {
+    /// Values of a key (lowercase) as held, to set in another context of the same search.
+    pub fn values(&self, key_lc: &str) -> Option<Cow<'a, [String]>> {
+        self.position(key_lc).map(|i| self.entries[i].1.clone())
+    }
+
+    pub fn set(&mut self, key_lc: impl Into<Cow<'a, str>>, values: impl Into<Cow<'a, [String]>>) {
+        let key_lc = key_lc.into();
+        let values = values.into();
+        match self.position(&key_lc) {
             Some(i) => self.entries[i].1 = values,
             None => {
-                self.entries.push((key_lc.to_string(), values));
+                let indexed = key_lc.to_string();
+                self.entries.push((key_lc, values));
                 let last = self.entries.len() - 1;
                 match &mut self.index {
                     Some(index) => {
-                        index.insert(key_lc.to_string(), last);
+                        index.insert(indexed, last);
                     }
                     None if self.entries.len() > UNINDEXED_KEYS => {
-                        self.index = Some(self.entries.iter().enumerate().map(|(i, (k, _))| (k.clone(), i)).collect());
+                        self.index = Some(self.entries.iter().enumerate().map(|(i, (k, _))| (k.to_string(), i)).collect());
                     }
                     None => {}
                 }
@@ -90,7 +101,7 @@ impl Context {
         if let Some(index) = &mut self.index {
             index.remove(key_lc);
             if let Some((moved, _)) = self.entries.get(i) {
-                index.insert(moved.clone(), i);
+                index.insert(moved.to_string(), i);
             }
         }
     }
@@ -98,7 +109,7 @@ impl Context {
     /// The keys and their values, in the order they were first set (a removal moves the last
     /// key into the removed one's place).
     pub fn iter(&self) -> impl Iterator<Item = (&str, &[String])> {
-        self.entries.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
+        self.entries.iter().map(|(k, v)| (k.as_ref(), v.as_ref()))
     }
 }
 
@@ -113,7 +124,7 @@ pub(crate) fn evaluate_parts(
     principal: &RequestPrincipal,
     action: &str,
     resource: &str,
-    ctx: &Context,
+    ctx: &Context<'_>,
 ) -> Evaluation {
     let mut allows = Vec::new();
     let mut denies = Vec::new();
@@ -140,7 +151,7 @@ pub fn statement_matches(
     principal: &RequestPrincipal,
     action: &str,
     resource: &str,
-    ctx: &Context,
+    ctx: &Context<'_>,
 ) -> bool {
     principal_matches(&st.principal, principal)
         && st.action.matches(action)
@@ -197,7 +208,7 @@ fn split_arn(arn: &str) -> Option<((&str, &str), &str)> {
     Some(((partition, account), resource))
 }
 
-pub fn resource_matches(clause: &ResourceClause, resource: &str, ctx: &Context) -> bool {
+pub fn resource_matches(clause: &ResourceClause, resource: &str, ctx: &Context<'_>) -> bool {
     let lookup = |k: &str| ctx.get(k);
     let hit = clause.values.iter().any(|v| match v {
         Value::Text { pattern: Some(p), .. } => p.matches(resource),
@@ -209,12 +220,12 @@ pub fn resource_matches(clause: &ResourceClause, resource: &str, ctx: &Context) 
     hit != clause.negated
 }
 
-pub fn conditions_hold(conditions: &[Condition], ctx: &Context) -> bool {
+pub fn conditions_hold(conditions: &[Condition], ctx: &Context<'_>) -> bool {
     conditions.iter().all(|c| condition_holds(c, ctx))
 }
 
 /// One condition against the request's values for its key (semantics.md section 3).
-pub fn condition_holds(c: &Condition, ctx: &Context) -> bool {
+pub fn condition_holds(c: &Condition, ctx: &Context<'_>) -> bool {
     let values = ctx.get(&c.key_lc).filter(|v| !v.is_empty());
     let op = c.operator;
     if op.base.family() == Family::Null {
@@ -270,7 +281,7 @@ mod tests {
     fn a_context_with_many_keys_is_indexed_and_stays_consistent() {
         let mut ctx = Context::default();
         for i in 0..100 {
-            ctx.set(&format!("k{i}"), vec![i.to_string()]);
+            ctx.set(format!("k{i}"), vec![i.to_string()]);
         }
         for i in (0..100).step_by(3) {
             ctx.remove(&format!("k{i}"));

@@ -55,7 +55,7 @@ impl Universe<'_> {
         // Each request checks the statement, the group's Denies and the gate's statements.
         let checked = 1 + group.denied_by.len() + self.scope.gate.as_ref().map_or(0, |g| g.policy.statements.len());
         let mut walk = Walk::new();
-        let accept = |profile: &Profile, target: &Target, resource: &str, ctx: &Context| {
+        let accept = |profile: &Profile, target: &Target, resource: &str, ctx: &Context<'_>| {
             self.try_request(st, &group.denied_by, profile, target, resource, ctx)
         };
         if can_be_public {
@@ -117,7 +117,7 @@ impl Universe<'_> {
         checked: usize,
         public_only: bool,
         walk: &mut Walk,
-        accept: &dyn Fn(&Profile, &Target, &str, &Context) -> Option<Request>,
+        accept: &dyn Fn(&Profile, &Target, &str, &Context<'_>) -> Option<Request>,
     ) -> Option<Request> {
         let target = group.targets[0];
         let cost = (1 + keys.len() + checked) as u64;
@@ -251,10 +251,10 @@ impl Universe<'_> {
 
     /// The context every request of a caller and action starts from: the caller's identity
     /// keys and the keys the resource fixes; the search then sets the keys it varies.
-    fn base_context(&self, profile: &Profile, target: &Target) -> Context {
+    fn base_context<'c>(&'c self, profile: &'c Profile, target: &'c Target) -> Context<'c> {
         let mut ctx = Context::default();
         for (k, v) in &profile.identity {
-            ctx.set(k, v.clone());
+            ctx.set(*k, v.as_slice());
         }
         if let RequestPrincipal::Service { service } = &profile.principal {
             ctx.set("aws:principalisawsservice", vec!["true".into()]);
@@ -266,12 +266,12 @@ impl Universe<'_> {
             if keys::classify(key) == keys::KeyClass::Resource
                 && let Some(value) = self.scope.resource.value(key)
             {
-                ctx.set(key, vec![value.to_string()]);
+                ctx.set(key.as_str(), vec![value.to_string()]);
             }
         }
         for (k, v) in &target.fixed {
             match v {
-                Some(v) => ctx.set(k, vec![v.clone()]),
+                Some(v) => ctx.set(k.as_str(), vec![v.clone()]),
                 None => ctx.remove(k),
             }
         }
@@ -281,12 +281,19 @@ impl Universe<'_> {
 
 /// Sets the first `upto` varied keys to the choice the odometer points at; an absent choice
 /// falls back to the base context's value.
-fn set_choices(ctx: &mut Context, base: &Context, keys: &[&str], choices: &[Vec<&Candidate>], index: &[usize], upto: usize) {
+fn set_choices<'c>(
+    ctx: &mut Context<'c>,
+    base: &Context<'c>,
+    keys: &[&'c str],
+    choices: &[Vec<&'c Candidate>],
+    index: &[usize],
+    upto: usize,
+) {
     for ((key, options), i) in keys.iter().zip(choices).zip(index).take(upto) {
         match &options[*i].values {
-            Some(values) => ctx.set(key, values.clone()),
-            None => match base.get(key) {
-                Some(values) => ctx.set(key, values.to_vec()),
+            Some(values) => ctx.set(*key, values.as_slice()),
+            None => match base.values(key) {
+                Some(values) => ctx.set(*key, values),
                 None => ctx.remove(key),
             },
         }
@@ -298,7 +305,7 @@ fn set_choices(ctx: &mut Context, base: &Context, keys: &[&str], choices: &[Vec<
         if candidate.template.is_some() {
             let values = candidate.resolve(|k| ctx.get(k));
             if let Some(values) = values {
-                ctx.set(key, values);
+                ctx.set(*key, values);
             }
         }
     }

@@ -24,7 +24,7 @@ impl Universe<'_> {
         profile: &Profile,
         target: &Target,
         resource: &str,
-        ctx: &Context,
+        ctx: &Context<'_>,
     ) -> Option<Request> {
         if !self.is_external(st, &profile.principal, ctx) {
             return None;
@@ -52,11 +52,11 @@ impl Universe<'_> {
     }
 
     /// Whether the gate (if any) allows the request, on its resource and with its context.
-    fn gate_allows(&self, profile: &Profile, target: &Target, resource: &str, ctx: &Context) -> bool {
+    fn gate_allows(&self, profile: &Profile, target: &Target, resource: &str, ctx: &Context<'_>) -> bool {
         let Some(gate) = &self.scope.gate else { return true };
         let mut gate_ctx = ctx.clone();
         for (k, v) in &gate.context {
-            gate_ctx.set(k, v.clone());
+            gate_ctx.set(k.as_str(), v.as_slice());
         }
         let mapped = (gate.map_resource)(resource);
         let d = evaluate::evaluate_parts(gate.policy, &profile.principal, &target.action, &mapped, &gate_ctx);
@@ -66,7 +66,7 @@ impl Universe<'_> {
     /// A request is external when its caller is outside the zone and it does not come in
     /// through the zone (a zone key of the scope names a zone account). A service is outside
     /// only when it acts for a source that the granting statement names, outside the zone.
-    pub(super) fn is_external(&self, st: &Statement, principal: &RequestPrincipal, ctx: &Context) -> bool {
+    pub(super) fn is_external(&self, st: &Statement, principal: &RequestPrincipal, ctx: &Context<'_>) -> bool {
         if self.comes_through_zone(ctx) {
             return false;
         }
@@ -77,7 +77,7 @@ impl Universe<'_> {
     }
 
     /// Whether a zone key of the scope names an account of the zone.
-    fn comes_through_zone(&self, ctx: &Context) -> bool {
+    fn comes_through_zone(&self, ctx: &Context<'_>) -> bool {
         let zone = self.scope.zone;
         self.scope.zone_keys.iter().any(|zk| {
             ctx.get(zk.key)
@@ -88,7 +88,7 @@ impl Universe<'_> {
     /// Outside when the granting statement names a source outside the zone, and no source value
     /// of the request places it inside (a bucket ARN has no account; `aws:SourceAccount` then
     /// tells).
-    fn service_acts_for_outside(&self, st: &Statement, ctx: &Context) -> bool {
+    fn service_acts_for_outside(&self, st: &Statement, ctx: &Context<'_>) -> bool {
         let zone = self.scope.zone;
         let sources = || keys::SOURCE_KEYS.iter().filter_map(|k| ctx.get(k).map(|v| (*k, v)));
         let named_outside =
@@ -99,7 +99,7 @@ impl Universe<'_> {
 }
 
 /// Whether a positive condition of the statement on `key` names `value`.
-fn named_by(st: &Statement, key: &str, value: &str, ctx: &Context) -> bool {
+fn named_by(st: &Statement, key: &str, value: &str, ctx: &Context<'_>) -> bool {
     let lookup = |k: &str| ctx.get(k);
     st.conditions.iter().any(|c| {
         c.key_lc == key
