@@ -3,8 +3,11 @@
 //! (`data/actions.tsv`, see `data/README.md` for the source). Used to expand wildcards into the
 //! actions a principal really gets.
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
+
+/// The catalog's maps: built once, read for every action of every policy (a fast hash; the
+/// keys are the catalog's own names, not a caller's input).
+type Map<K, V> = foldhash::HashMap<K, V>;
 
 /// One action of the catalog.
 #[derive(Debug, Clone)]
@@ -43,14 +46,21 @@ static CATALOG: LazyLock<Vec<ActionInfo>> = LazyLock::new(|| {
 });
 
 /// Position of each action in [`CATALOG`], by lowercase name.
-static BY_NAME: LazyLock<HashMap<String, usize>> =
+static BY_NAME: LazyLock<Map<String, usize>> =
     LazyLock::new(|| CATALOG.iter().enumerate().map(|(i, a)| (a.name.to_ascii_lowercase(), i)).collect());
 
-/// Positions in [`CATALOG`] of each service's actions.
-static BY_SERVICE: LazyLock<HashMap<&'static str, Vec<usize>>> = LazyLock::new(|| {
-    let mut map: HashMap<&'static str, Vec<usize>> = HashMap::new();
+/// Position of each action in [`CATALOG`], by its name as AWS spells it (most policies do).
+static BY_SPELLING: LazyLock<Map<&'static str, usize>> =
+    LazyLock::new(|| CATALOG.iter().enumerate().map(|(i, a)| (a.name, i)).collect());
+
+/// Positions in [`CATALOG`] (ascending) of each service's actions on each resource type.
+static BY_SERVICE_TYPE: LazyLock<Map<&'static str, Map<&'static str, Vec<usize>>>> = LazyLock::new(|| {
+    let mut map: Map<&'static str, Map<&'static str, Vec<usize>>> = Map::default();
     for (i, a) in CATALOG.iter().enumerate() {
-        map.entry(a.service()).or_default().push(i);
+        let of_service = map.entry(a.service()).or_default();
+        for t in &a.resource_types {
+            of_service.entry(*t).or_default().push(i);
+        }
     }
     map
 });
@@ -62,23 +72,29 @@ pub fn all() -> &'static [ActionInfo] {
 
 /// Finds an action by name, without regard to case.
 pub fn lookup(action: &str) -> Option<&'static ActionInfo> {
-    BY_NAME.get(&action.to_ascii_lowercase()).map(|i| &CATALOG[*i])
+    BY_SPELLING
+        .get(action)
+        .or_else(|| BY_NAME.get(&action.to_ascii_lowercase()))
+        .map(|i| &CATALOG[*i])
+}
+
+/// The positions of `service`'s actions on each of `resource_types` that it has.
+fn on_types(service: &str, resource_types: &[&str]) -> Vec<&'static [usize]> {
+    let Some(of_service) = BY_SERVICE_TYPE.get(service) else { return Vec::new() };
+    resource_types.iter().filter_map(|t| of_service.get(*t).map(Vec::as_slice)).collect()
 }
 
 /// Whether the catalog knows any action of `service` on one of `resource_types`.
 pub fn knows_actions_on(service: &str, resource_types: &[&str]) -> bool {
-    BY_SERVICE.get(service).into_iter().flatten().any(|i| resource_types.iter().any(|r| CATALOG[*i].applies_to(r)))
+    !on_types(service, resource_types).is_empty()
 }
 
-/// The actions of `service` that apply to any of `resource_types`.
+/// The actions of `service` that apply to any of `resource_types`, in catalog order.
 pub fn actions_on(service: &str, resource_types: &[&str]) -> Vec<&'static ActionInfo> {
-    BY_SERVICE
-        .get(service)
-        .into_iter()
-        .flatten()
-        .map(|i| &CATALOG[*i])
-        .filter(|a| resource_types.iter().any(|r| a.applies_to(r)))
-        .collect()
+    let mut positions: Vec<usize> = on_types(service, resource_types).into_iter().flatten().copied().collect();
+    positions.sort_unstable();
+    positions.dedup();
+    positions.into_iter().map(|i| &CATALOG[i]).collect()
 }
 
 #[cfg(test)]
@@ -95,5 +111,19 @@ mod tests {
         assert!(lookup("s3:ListBucket").is_some_and(|a| a.applies_to("bucket")));
         assert!(lookup("lambda:InvokeFunctionUrl").is_some());
         assert!(lookup("s3:NoSuchAction").is_none());
+        assert_eq!(lookup("kms:decrypt").map(|a| a.name), Some("kms:Decrypt"));
+    }
+
+    #[test]
+    fn actions_on_types_are_in_catalog_order_once() {
+        let both = actions_on("s3", &["bucket", "object"]);
+        let positions: Vec<usize> = both.iter().map(|a| all().iter().position(|b| b.name == a.name).expect("in catalog")).collect();
+        assert!(positions.windows(2).all(|w| w[0] < w[1]), "ascending and without repeats");
+        let expected: Vec<&str> =
+            all().iter().filter(|a| a.service() == "s3" && (a.applies_to("bucket") || a.applies_to("object"))).map(|a| a.name).collect();
+        assert_eq!(both.iter().map(|a| a.name).collect::<Vec<_>>(), expected);
+        assert!(knows_actions_on("kms", &["key"]));
+        assert!(!knows_actions_on("kms", &["bucket"]));
+        assert!(actions_on("nosuchservice", &["key"]).is_empty());
     }
 }

@@ -61,8 +61,8 @@ pub enum Effect {
 pub struct Statement {
     /// Position in the document's `Statement` list.
     pub index: usize,
-    /// JSON pointer of the statement (`/Statement/0`, or `/Statement` for a lone object).
-    pub pointer: String,
+    /// The document's `Statement` is this one object, not a list (for [`Statement::pointer`]).
+    pub lone: bool,
     pub sid: Option<String>,
     pub effect: Effect,
     pub principal: PrincipalClause,
@@ -74,6 +74,18 @@ pub struct Statement {
     /// On the copies of a resource control policy's Denies that a search adds to a resource's
     /// policy: which RCP of the search's scope it comes from. `None` on a document's own.
     pub rcp: Option<usize>,
+}
+
+impl Statement {
+    /// JSON pointer of the statement in its document (`/Statement/0`, or `/Statement` for a
+    /// lone object), written when an error names it.
+    pub fn pointer(&self) -> String {
+        if self.lone {
+            "/Statement".to_string()
+        } else {
+            format!("/Statement/{}", self.index)
+        }
+    }
 }
 
 /// `Principal`, `NotPrincipal`, or neither (identity-policy style; matches nobody, and a
@@ -226,9 +238,9 @@ impl Policy {
             Some(Doc::Array(list)) => list
                 .iter()
                 .enumerate()
-                .map(|(i, s)| parse_statement(s, i, &at.index(i), variables))
+                .map(|(i, s)| parse_statement(s, i, false, &at.index(i), variables))
                 .collect::<Result<Vec<_>, _>>()?,
-            Some(s @ Doc::Object(_)) => vec![parse_statement(s, 0, &at, variables)?],
+            Some(s @ Doc::Object(_)) => vec![parse_statement(s, 0, true, &at, variables)?],
             Some(_) => return Err(Error::parse("/Statement", "`Statement` must be an object or a list of objects")),
         };
         Ok(Policy { version, statements })
@@ -243,12 +255,12 @@ impl Policy {
         for st in &self.statements {
             if matches!(st.principal, PrincipalClause::Missing) {
                 return Err(Error::parse(
-                    &st.pointer,
+                    &st.pointer(),
                     "a statement of a resource-based policy needs `Principal` or `NotPrincipal`",
                 ));
             }
             if resource == ResourceElement::Required && st.resource.is_none() {
-                return Err(Error::parse(&st.pointer, "a statement of this policy needs `Resource` or `NotResource`"));
+                return Err(Error::parse(&st.pointer(), "a statement of this policy needs `Resource` or `NotResource`"));
             }
         }
         Ok(())
@@ -261,14 +273,14 @@ impl Policy {
         for st in &self.statements {
             match &st.principal {
                 PrincipalClause::Principal(entries) if entries.iter().all(|e| *e == PrincipalEntry::Anyone) => {}
-                _ => return Err(Error::parse(&st.pointer, "a statement of a resource control policy needs `Principal: \"*\"`")),
+                _ => return Err(Error::parse(&st.pointer(), "a statement of a resource control policy needs `Principal: \"*\"`")),
             }
         }
         Ok(())
     }
 }
 
-fn parse_statement(json: &Doc<'_>, index: usize, at: &Place<'_>, variables: bool) -> Result<Statement, Error> {
+fn parse_statement(json: &Doc<'_>, index: usize, lone: bool, at: &Place<'_>, variables: bool) -> Result<Statement, Error> {
     let obj = json.as_object().ok_or_else(|| Error::at(at, "a statement must be a JSON object"))?;
     let element = |name: &str| obj.iter().find(|(k, _)| k == name).map(|(_, v)| v);
     for (key, _) in obj {
@@ -315,7 +327,7 @@ fn parse_statement(json: &Doc<'_>, index: usize, at: &Place<'_>, variables: bool
         None => Vec::new(),
         Some(c) => parse_conditions(c, &at.key("Condition"), variables)?,
     };
-    Ok(Statement { index, pointer: at.pointer(), sid, effect, principal, action, resource, conditions, rcp: None })
+    Ok(Statement { index, lone, sid, effect, principal, action, resource, conditions, rcp: None })
 }
 
 /// A string or a non-empty list of strings, each with its place.
