@@ -145,6 +145,22 @@ pub(crate) fn evaluate_parts(
     }
 }
 
+/// Whether the policy allows the request: some Allow matches and no Deny does (the decision
+/// of [`evaluate_parts`], without the statements that made it).
+pub(crate) fn allows(policy: &Policy, principal: &RequestPrincipal, action: &str, resource: &str, ctx: &Context<'_>) -> bool {
+    let mut allowed = false;
+    for st in &policy.statements {
+        // A Deny decides whatever the Allows say; an Allow already matched needs no other.
+        if (st.effect == Effect::Deny || !allowed) && statement_matches(st, principal, action, resource, ctx) {
+            match st.effect {
+                Effect::Allow => allowed = true,
+                Effect::Deny => return false,
+            }
+        }
+    }
+    allowed
+}
+
 /// Whether a statement applies to the request (principal, action, resource and conditions).
 pub fn statement_matches(
     st: &Statement,
@@ -315,6 +331,27 @@ mod tests {
         assert_eq!(evaluate(&p, &request(RequestPrincipal::Anonymous, &[])).decision, Decision::ExplicitDeny);
         let inside = request(stranger(), &[("aws:PrincipalOrgID", &["o-own"])]);
         assert_eq!(evaluate(&p, &inside).decision, Decision::Allow);
+    }
+
+    #[test]
+    fn allows_says_what_the_full_evaluation_decides() {
+        let p = Policy::parse(
+            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},
+            {"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"s3:*","Resource":"*"},
+            {"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"*","Condition":{"StringNotEquals":{"aws:PrincipalOrgID":"o-own"}}}]}"#,
+        )
+        .expect("valid");
+        for action in ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "sqs:SendMessage"] {
+            for principal in [stranger(), RequestPrincipal::Anonymous] {
+                for context in [&[][..], &[("aws:PrincipalOrgID", &["o-own"][..])][..]] {
+                    let r = request(principal.clone(), context);
+                    let r = Request { action: action.to_string(), ..r };
+                    let ctx = Context::from_request(&r);
+                    let full = evaluate(&p, &r).decision == Decision::Allow;
+                    assert_eq!(allows(&p, &r.principal, &r.action, &r.resource, &ctx), full, "{action} {principal:?} {context:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! the same answer, so a policy of many Denies and many action groups is not tested again and
 //! again.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::sync::Arc;
 
 use super::actions::Group;

@@ -23,7 +23,9 @@ mod guarded;
 mod verdict;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::sync::Arc;
 
 use perimeter_model::{BlockedBy, Principal, Request, RequestPrincipal, Zone};

@@ -9,7 +9,7 @@ use perimeter_model::{Request, RequestPrincipal};
 use super::callers::Profile;
 use super::{Target, Universe};
 use crate::condition;
-use crate::evaluate::{self, Context, Decision};
+use crate::evaluate::{self, Context};
 use crate::keys;
 use crate::policy::Statement;
 
@@ -39,8 +39,7 @@ impl Universe<'_> {
         if !self.gate_allows(profile, target, resource, ctx) {
             return None;
         }
-        let decision = evaluate::evaluate_parts(self.policy, &profile.principal, &target.action, resource, ctx);
-        if decision.decision != Decision::Allow {
+        if !evaluate::allows(self.policy, &profile.principal, &target.action, resource, ctx) {
             return None;
         }
         Some(Request {
@@ -59,8 +58,7 @@ impl Universe<'_> {
             gate_ctx.set(k.as_str(), v.as_slice());
         }
         let mapped = (gate.map_resource)(resource);
-        let d = evaluate::evaluate_parts(gate.policy, &profile.principal, &target.action, &mapped, &gate_ctx);
-        d.decision == Decision::Allow
+        evaluate::allows(gate.policy, &profile.principal, &target.action, &mapped, &gate_ctx)
     }
 
     /// A request is external when its caller is outside the zone and it does not come in
