@@ -32,6 +32,18 @@ pub(crate) enum Bound {
     Resource,
 }
 
+/// Which requests a walk over one search's callers tries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    /// Only those with no pinning caller or value (a public access).
+    Public,
+    /// Every request, after a whole [`Pass::Public`] over the same callers: those it tried
+    /// are skipped.
+    AfterPublic,
+    /// Every request.
+    Any,
+}
+
 /// The requests one search may still evaluate, and the bound it stopped at, if any.
 struct Walk {
     left: usize,
@@ -59,14 +71,17 @@ impl Universe<'_> {
             self.try_request(st, &group.denied_by, profile, target, resource, ctx)
         };
         if can_be_public {
-            if let Some(request) = self.search_requests(profiles, group, &keys, checked, true, &mut walk, &accept) {
+            if let Some(request) = self.search_requests(profiles, group, &keys, checked, Pass::Public, &mut walk, &accept) {
                 return Outcome::Found { request, public: true };
             }
             if let Some(bound) = walk.stopped {
                 return Outcome::GaveUp(bound);
             }
         }
-        match self.search_requests(profiles, group, &keys, checked, false, &mut walk, &accept) {
+        // After a whole public pass, the requests it tried are known to fail: only those with a
+        // pinning caller or value are new.
+        let pass = if can_be_public { Pass::AfterPublic } else { Pass::Any };
+        match self.search_requests(profiles, group, &keys, checked, pass, &mut walk, &accept) {
             Some(request) => Outcome::Found { request, public: false },
             None => walk.stopped.map_or(Outcome::None, Outcome::GaveUp),
         }
@@ -87,7 +102,7 @@ impl Universe<'_> {
         }
         let keys = self.fence_keys(allow, deny, group.targets[0]);
         let mut walk = Walk::new();
-        let found = self.search_requests(profiles, group, &keys, 2, false, &mut walk, &|profile, target, resource, ctx| {
+        let found = self.search_requests(profiles, group, &keys, 2, Pass::Any, &mut walk, &|profile, target, resource, ctx| {
             let covered = self.is_external(allow, &profile.principal, ctx)
                 && evaluate::statement_matches(allow, &profile.principal, &target.action, resource, ctx)
                 && evaluate::statement_matches(deny, &profile.principal, &target.action, resource, ctx);
@@ -107,7 +122,8 @@ impl Universe<'_> {
 
     /// Enumerates the candidate requests of one (callers, action group) over `keys` until
     /// `accept` returns a request or a bound is reached (then `walk.stopped` says which). Each
-    /// request spends `1 + keys + checked` units of the resource's budget.
+    /// request spends `1 + keys + checked` units of the resource's budget; a request the pass
+    /// knows to have failed already is not evaluated again and spends nothing.
     #[expect(clippy::too_many_arguments, reason = "one walk, its keys, its cost and its verdict")]
     fn search_requests(
         &self,
@@ -115,12 +131,13 @@ impl Universe<'_> {
         group: &Group<'_>,
         keys: &[&str],
         checked: usize,
-        public_only: bool,
+        pass: Pass,
         walk: &mut Walk,
         accept: &dyn Fn(&Profile, &Target, &str, &Context<'_>) -> Option<Request>,
     ) -> Option<Request> {
         let target = group.targets[0];
         let cost = (1 + keys.len() + checked) as u64;
+        let public_only = pass == Pass::Public;
         for profile in profiles {
             if public_only && profile.pins {
                 continue;
@@ -132,12 +149,27 @@ impl Universe<'_> {
             if choices.iter().any(Vec::is_empty) {
                 continue;
             }
+            // A caller that does not pin, with values none of which pins: the public pass
+            // tried every such request.
+            let tried = |index: &[usize]| {
+                pass == Pass::AfterPublic && !profile.pins && index.iter().zip(&choices).all(|(i, options)| !options[*i].pins)
+            };
+            if pass == Pass::AfterPublic && !profile.pins && choices.iter().all(|options| options.iter().all(|c| !c.pins)) {
+                continue;
+            }
             let base = self.base_context(profile, target);
             for resource in target.resources.iter() {
                 let mut index = vec![0usize; choices.len()];
                 let mut ctx = base.clone();
                 set_choices(&mut ctx, &base, keys, &choices, &index, choices.len());
                 loop {
+                    if tried(&index) {
+                        match advance(&mut index, &choices) {
+                            Some(changed) => set_choices(&mut ctx, &base, keys, &choices, &index, changed),
+                            None => break,
+                        }
+                        continue;
+                    }
                     if walk.left == 0 {
                         walk.stopped = Some(Bound::Search);
                         return None;
