@@ -44,15 +44,17 @@ enum Pass {
     Any,
 }
 
-/// The requests one search may still evaluate, and the bound it stopped at, if any.
-struct Walk {
+/// The requests one search may still evaluate, the bound it stopped at, if any, and the base
+/// context of each caller once built (a second pass over the same callers reuses it).
+struct Walk<'c> {
     left: usize,
     stopped: Option<Bound>,
+    bases: Vec<Option<Context<'c>>>,
 }
 
-impl Walk {
-    fn new() -> Walk {
-        Walk { left: SEARCH_BOUND, stopped: None }
+impl Walk<'_> {
+    fn new(callers: usize) -> Self {
+        Walk { left: SEARCH_BOUND, stopped: None, bases: std::iter::repeat_with(|| None).take(callers).collect() }
     }
 }
 
@@ -66,7 +68,7 @@ impl Universe<'_> {
         let keys = self.deciding_keys(st, group, group.targets[0]);
         // Each request checks the statement, the group's Denies and the gate's statements.
         let checked = 1 + group.denied_by.len() + self.scope.gate.as_ref().map_or(0, |g| g.policy.statements.len());
-        let mut walk = Walk::new();
+        let mut walk = Walk::new(profiles.len());
         let accept = |profile: &Profile, target: &Target, resource: &str, ctx: &Context<'_>| {
             self.try_request(st, &group.denied_by, profile, target, resource, ctx)
         };
@@ -101,7 +103,7 @@ impl Universe<'_> {
             return Err(Bound::Resource);
         }
         let keys = self.fence_keys(allow, deny, group.targets[0]);
-        let mut walk = Walk::new();
+        let mut walk = Walk::new(profiles.len());
         let found = self.search_requests(profiles, group, &keys, 2, Pass::Any, &mut walk, &|profile, target, resource, ctx| {
             let covered = self.is_external(allow, &profile.principal, ctx)
                 && evaluate::statement_matches(allow, &profile.principal, &target.action, resource, ctx)
@@ -125,20 +127,20 @@ impl Universe<'_> {
     /// request spends `1 + keys + checked` units of the resource's budget; a request the pass
     /// knows to have failed already is not evaluated again and spends nothing.
     #[expect(clippy::too_many_arguments, reason = "one walk, its keys, its cost and its verdict")]
-    fn search_requests(
-        &self,
-        profiles: &[Profile],
-        group: &Group<'_>,
-        keys: &[&str],
+    fn search_requests<'c>(
+        &'c self,
+        profiles: &'c [Profile],
+        group: &Group<'c>,
+        keys: &[&'c str],
         checked: usize,
         pass: Pass,
-        walk: &mut Walk,
+        walk: &mut Walk<'c>,
         accept: &dyn Fn(&Profile, &Target, &str, &Context<'_>) -> Option<Request>,
     ) -> Option<Request> {
         let target = group.targets[0];
         let cost = (1 + keys.len() + checked) as u64;
         let public_only = pass == Pass::Public;
-        for profile in profiles {
+        for (caller, profile) in profiles.iter().enumerate() {
             if public_only && profile.pins {
                 continue;
             }
@@ -157,8 +159,16 @@ impl Universe<'_> {
             if pass == Pass::AfterPublic && !profile.pins && choices.iter().all(|options| options.iter().all(|c| !c.pins)) {
                 continue;
             }
-            let base = self.base_context(profile, target);
+            let base = walk.bases[caller].take().unwrap_or_else(|| self.base_context(profile, target));
             for resource in target.resources.iter() {
+                if choices.is_empty() {
+                    // No key varies: the one request is the base context itself.
+                    match self.try_one(walk, cost, profile, target, resource, &base, accept) {
+                        Ok(Some(request)) => return Some(request),
+                        Ok(None) => continue,
+                        Err(()) => return None,
+                    }
+                }
                 let mut index = vec![0usize; choices.len()];
                 let mut ctx = base.clone();
                 set_choices(&mut ctx, &base, keys, &choices, &index, choices.len());
@@ -170,17 +180,10 @@ impl Universe<'_> {
                         }
                         continue;
                     }
-                    if walk.left == 0 {
-                        walk.stopped = Some(Bound::Search);
-                        return None;
-                    }
-                    if !self.scope.budget.spend(cost) {
-                        walk.stopped = Some(Bound::Resource);
-                        return None;
-                    }
-                    walk.left -= 1;
-                    if let Some(request) = accept(profile, target, resource, &ctx) {
-                        return Some(request);
+                    match self.try_one(walk, cost, profile, target, resource, &ctx, accept) {
+                        Ok(Some(request)) => return Some(request),
+                        Ok(None) => {}
+                        Err(()) => return None,
                     }
                     match advance(&mut index, &choices) {
                         Some(changed) => set_choices(&mut ctx, &base, keys, &choices, &index, changed),
@@ -188,8 +191,34 @@ impl Universe<'_> {
                     }
                 }
             }
+            walk.bases[caller] = Some(base);
         }
         None
+    }
+
+    /// Spends one request of the walk and the budget on `ctx`, and asks `accept`; `Err` when a
+    /// bound is reached (`walk.stopped` says which).
+    #[expect(clippy::too_many_arguments, reason = "one request of a walk")]
+    fn try_one(
+        &self,
+        walk: &mut Walk<'_>,
+        cost: u64,
+        profile: &Profile,
+        target: &Target,
+        resource: &str,
+        ctx: &Context<'_>,
+        accept: &dyn Fn(&Profile, &Target, &str, &Context<'_>) -> Option<Request>,
+    ) -> Result<Option<Request>, ()> {
+        if walk.left == 0 {
+            walk.stopped = Some(Bound::Search);
+            return Err(());
+        }
+        if !self.scope.budget.spend(cost) {
+            walk.stopped = Some(Bound::Resource);
+            return Err(());
+        }
+        walk.left -= 1;
+        Ok(accept(profile, target, resource, ctx))
     }
 
     /// The keys that decide: those of the statement, of the Denies that cover the action and
