@@ -2,6 +2,8 @@
 //! statement, each with the identity keys AWS would set for it, and whether it pins (names an
 //! account, organization or identity that the policy wrote down).
 
+use std::sync::Arc;
+
 use perimeter_model::{RequestPrincipal, Zone};
 
 use super::{Universe, PROFILE_BOUND};
@@ -35,11 +37,19 @@ pub fn may_grant_outside(st: &Statement, zone: &Zone) -> bool {
     }
 }
 
+/// The values of one identity key: shared between the keys and callers that carry the same.
+pub(super) type Values = Arc<[String]>;
+
+/// One value.
+fn one(value: impl Into<String>) -> Values {
+    Arc::from([value.into()])
+}
+
 /// A concrete caller with the identity keys it carries.
 #[derive(Debug, Clone)]
 pub(super) struct Profile {
     pub(super) principal: RequestPrincipal,
-    pub(super) identity: Vec<(&'static str, Vec<String>)>,
+    pub(super) identity: Vec<(&'static str, Values)>,
     pub(super) pins: bool,
 }
 
@@ -114,7 +124,7 @@ impl Universe<'_> {
                     // A role of the fresh account (its session's `aws:PrincipalArn` is the role's).
                     self.aws_profiles(&self.fresh_account, None, None, *pins, &mut out);
                     for p in &mut out[start..] {
-                        p.identity.push(("aws:federatedprovider", vec![provider.clone()]));
+                        p.identity.push(("aws:federatedprovider", one(provider.as_str())));
                     }
                 }
                 let mut services = self.services.clone();
@@ -218,15 +228,14 @@ impl Universe<'_> {
             unique_id: None,
             canonical_id: None,
         };
-        let identity: Vec<(&'static str, Vec<String>)> = vec![
-            ("aws:principalarn", vec![oai.to_string()]),
-            ("aws:principalisawsservice", vec!["false".to_string()]),
-        ];
+        let identity: Vec<(&'static str, Values)> =
+            vec![("aws:principalarn", one(oai)), ("aws:principalisawsservice", one("false"))];
         out.push(Profile { principal: principal.clone(), identity: identity.clone(), pins: true });
         if let Some(account) = self.scope.zone.accounts.keys().next() {
             let mut identity = identity;
-            identity.push(("aws:principalaccount", vec![account.clone()]));
-            identity.push(("kms:calleraccount", vec![account.clone()]));
+            let account = one(account.as_str());
+            identity.push(("aws:principalaccount", account.clone()));
+            identity.push(("kms:calleraccount", account));
             out.push(Profile { principal, identity, pins: true });
         }
     }
@@ -250,23 +259,25 @@ impl Universe<'_> {
         } else {
             ("AssumedRole", None)
         };
+        let account_v = one(account);
+        let mut base: Vec<(&'static str, Values)> = vec![
+            ("aws:principalaccount", account_v.clone()),
+            ("kms:calleraccount", account_v),
+            ("aws:principalarn", one(arn.as_str())),
+            ("aws:principaltype", one(kind)),
+            ("aws:principalisawsservice", one("false")),
+            ("aws:userid", one(user_id.map_or("AROAPERIMETERWITNESS0:perimeter", String::as_str))),
+        ];
+        if let Some(u) = username {
+            base.push(("aws:username", one(u)));
+        }
         for (org, path, org_pins) in &self.orgs {
-            let mut identity: Vec<(&'static str, Vec<String>)> = vec![
-                ("aws:principalaccount", vec![account.to_string()]),
-                ("kms:calleraccount", vec![account.to_string()]),
-                ("aws:principalarn", vec![arn.clone()]),
-                ("aws:principaltype", vec![kind.to_string()]),
-                ("aws:principalisawsservice", vec!["false".to_string()]),
-                ("aws:userid", vec![user_id.cloned().unwrap_or_else(|| "AROAPERIMETERWITNESS0:perimeter".into())]),
-            ];
-            if let Some(u) = &username {
-                identity.push(("aws:username", vec![u.clone()]));
-            }
+            let mut identity = base.clone();
             if let Some(o) = org {
-                identity.push(("aws:principalorgid", vec![o.clone()]));
+                identity.push(("aws:principalorgid", one(o.as_str())));
             }
             if let Some(p) = path {
-                identity.push(("aws:principalorgpaths", vec![p.clone()]));
+                identity.push(("aws:principalorgpaths", one(p.as_str())));
             }
             out.push(Profile {
                 principal: RequestPrincipal::Aws {

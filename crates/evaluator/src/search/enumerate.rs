@@ -315,7 +315,7 @@ impl Universe<'_> {
     fn base_context<'c>(&'c self, profile: &'c Profile, target: &'c Target) -> Context<'c> {
         let mut ctx = Context::default();
         for (k, v) in &profile.identity {
-            ctx.set(*k, v.as_slice());
+            ctx.set(*k, &**v);
         }
         if let RequestPrincipal::Service { service } = &profile.principal {
             ctx.set("aws:principalisawsservice", vec!["true".into()]);
