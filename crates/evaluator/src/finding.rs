@@ -139,14 +139,45 @@ pub fn finding_id(
     conservative: bool,
     blocked: bool,
 ) -> String {
-    let text = format!(
-        "{resource_arn}\u{1f}{principal}\u{1f}{condition}\u{1f}{shared_via}\u{1f}{}{}{}",
+    // The hashed text: the fields joined by U+001F, then the kind of access.
+    let kind = [
         if is_public { "public" } else { "cross-account" },
         if conservative { "/conservative" } else { "" },
-        if blocked { "/blocked" } else { "" }
-    );
-    let fnv = |seed: u64| {
-        text.bytes().fold(seed, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
-    };
-    format!("{:016x}{:016x}", fnv(0xcbf2_9ce4_8422_2325), fnv(0x8422_2325_cbf2_9ce4))
+        if blocked { "/blocked" } else { "" },
+    ];
+    let parts = [resource_arn, "\u{1f}", principal, "\u{1f}", condition, "\u{1f}", shared_via, "\u{1f}"];
+    let (mut a, mut b) = (0xcbf2_9ce4_8422_2325_u64, 0x8422_2325_cbf2_9ce4_u64);
+    for byte in parts.iter().chain(&kind).flat_map(|p| p.bytes()) {
+        a = (a ^ u64::from(byte)).wrapping_mul(FNV_PRIME);
+        b = (b ^ u64::from(byte)).wrapping_mul(FNV_PRIME);
+    }
+    format!("{a:016x}{b:016x}")
+}
+
+/// The 64-bit FNV prime.
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// IDs live on in the findings store from run to run: these are the IDs of the text
+    /// `<arn>␟<principal>␟<condition>␟<path>␟<kind>` under both FNV-1a seeds, as every
+    /// earlier version computed them.
+    #[test]
+    fn finding_ids_stay_what_they_were() {
+        assert_eq!(finding_id("arn:aws:s3:::example-bucket", "*", "{}", "POLICY", true, false, false), "14f3c23cec4f085121080c140c23d9ac");
+        assert_eq!(
+            finding_id(
+                "arn:aws:sqs:us-east-1:111111111111:q",
+                "444455556666",
+                r#"{"StringEquals aws:SourceArn":["x"]}"#,
+                "POLICY",
+                false,
+                true,
+                true
+            ),
+            "992ae3e95492945d4f037c6c37c997e8"
+        );
+    }
 }
