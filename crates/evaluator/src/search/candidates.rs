@@ -47,21 +47,17 @@ impl<'a> Universe<'a> {
     /// Learns everything the policy and the gate name.
     pub(super) fn new(policy: &'a Policy, scope: &'a Scope<'a>) -> Universe<'a> {
         let zone = scope.zone;
-        let mut named_everywhere: BTreeSet<String> = BTreeSet::new();
         let gate_statements = scope.gate.as_ref().map(|g| g.policy.statements.as_slice()).unwrap_or_default();
         let all_statements = || policy.statements.iter().chain(gate_statements);
-        for st in all_statements() {
-            for c in &st.conditions {
-                named_everywhere.extend(c.written.iter().cloned());
-            }
-        }
+        // Every value the conditions write: a fresh account or organization is none of them.
+        let named_everywhere = || all_statements().flat_map(|st| &st.conditions).flat_map(|c| &c.written);
         let fresh_account = (0..1000u64)
-            .map(|n| format!("{}", 999_999_999_999 - n * 1_111))
-            .find(|a| !zone.contains_account(a) && !named_everywhere.iter().any(|w| w.contains(a.as_str())))
+            .map(|n| (999_999_999_999 - n * 1_111).to_string())
+            .find(|a| !zone.contains_account(a) && !named_everywhere().any(|w| w.contains(a.as_str())))
             .unwrap_or_else(|| "999999999999".to_string());
         let fresh_org = (0..1000)
             .map(|n| format!("o-perimeter{n:02}"))
-            .find(|o| !zone.is_own_org(o) && !named_everywhere.contains(o))
+            .find(|o| !zone.is_own_org(o) && !named_everywhere().any(|w| w == o))
             .unwrap_or_else(|| "o-perimeter00".to_string());
 
         let mut u = Universe {

@@ -211,16 +211,24 @@ fn search_policy(policy: &Policy, scope: &Scope<'_>) -> Vec<RawFinding> {
     let groups = actions::group_targets(policy, scope.gate.as_ref().map(|g| g.policy), scope.targets, scope.rule, scope.zone);
     let mut found = Vec::new();
     let mut fences = Fences::new(scope.rule.is_some());
-    // (principal|condition) → action groups already proved with the best outcome.
-    let mut settled_searches: HashMap<String, HashSet<usize>> = HashMap::new();
+    // (principal, condition) → action groups already proved with the best outcome; a
+    // condition is known by the first Allow that has it.
+    let mut settled_searches: HashMap<(Principal, usize), HashSet<usize>> = HashMap::new();
+    let mut conditions_seen: Vec<BTreeMap<String, Vec<String>>> = Vec::new();
     for st in policy.statements.iter().filter(|s| s.effect == Effect::Allow) {
         let condition = condition_of(st);
-        let condition_key = serde_json::to_string(&condition).unwrap_or_default();
+        let condition_key = match conditions_seen.iter().position(|c| *c == condition) {
+            Some(i) => i,
+            None => {
+                conditions_seen.push(condition.clone());
+                conditions_seen.len() - 1
+            }
+        };
         for (entry_index, (entry, reported)) in principal_entries(st).into_iter().enumerate() {
             if universe.entry_is_internal(&entry) {
                 continue;
             }
-            let settled_key = format!("{reported}|{condition_key}");
+            let settled_key = (reported.clone(), condition_key);
             let (profiles, capped) = universe.profiles(&entry);
             let can_be_public = matches!(entry, PrincipalEntry::Anyone | PrincipalEntry::Federated(_));
             for (group_index, group) in groups.iter().enumerate().filter(|(_, g)| g.allowed_by.contains(&st.index)) {
