@@ -56,6 +56,11 @@ impl<'a> Context<'a> {
         ctx
     }
 
+    /// An empty context with room for `keys` keys.
+    pub fn with_capacity(keys: usize) -> Context<'a> {
+        Context { entries: Vec::with_capacity(keys), index: None }
+    }
+
     fn position(&self, key_lc: &str) -> Option<usize> {
         match &self.index {
             Some(index) => index.get(key_lc).copied(),

@@ -313,7 +313,9 @@ impl Universe<'_> {
     /// The context every request of a caller and action starts from: the caller's identity
     /// keys and the keys the resource fixes; the search then sets the keys it varies.
     fn base_context<'c>(&'c self, profile: &'c Profile, target: &'c Target) -> Context<'c> {
-        let mut ctx = Context::default();
+        // The caller's keys, the service keys, the resource's and the fixed ones, and room for
+        // the keys the search varies.
+        let mut ctx = Context::with_capacity(profile.identity.len() + target.fixed.len() + 8);
         for (k, v) in &profile.identity {
             ctx.set(*k, &**v);
         }
