@@ -330,17 +330,30 @@ fn parse_statement(json: &Doc<'_>, index: usize, lone: bool, at: &Place<'_>, var
     Ok(Statement { index, lone, sid, effect, principal, action, resource, conditions, rcp: None })
 }
 
-/// A string or a non-empty list of strings, each with its place.
-fn strings<'d, 'p>(json: &'d Doc<'_>, at: &'p Place<'p>, what: &str) -> Result<Vec<(&'d str, Place<'p>)>, Error> {
+/// A string or a non-empty list of strings: `each` is given every string with its place.
+fn strings(json: &Doc<'_>, at: &Place<'_>, what: &str, mut each: impl FnMut(&str, &Place<'_>) -> Result<(), Error>) -> Result<(), Error> {
     match json {
-        Doc::String(s) => Ok(vec![(s.as_ref(), *at)]),
-        Doc::Array(list) if !list.is_empty() => list
-            .iter()
-            .enumerate()
-            .map(|(i, v)| v.as_str().map(|s| (s, at.index(i))).ok_or_else(|| Error::at(&at.index(i), format!("{what} must be a string"))))
-            .collect(),
+        Doc::String(s) => each(s, at),
+        Doc::Array(list) if !list.is_empty() => {
+            for (i, v) in list.iter().enumerate() {
+                let place = at.index(i);
+                match v.as_str() {
+                    Some(s) => each(s, &place)?,
+                    None => return Err(Error::at(&place, format!("{what} must be a string"))),
+                }
+            }
+            Ok(())
+        }
         Doc::Array(_) => Err(Error::at(at, format!("{what} list is empty"))),
         _ => Err(Error::at(at, format!("{what} must be a string or a list of strings"))),
+    }
+}
+
+/// How many strings [`strings`] gives (for the capacity of what is built from them).
+fn count(json: &Doc<'_>) -> usize {
+    match json {
+        Doc::Array(list) => list.len(),
+        _ => 1,
     }
 }
 
@@ -353,9 +366,10 @@ fn parse_principal(json: &Doc<'_>, at: &Place<'_>) -> Result<Vec<PrincipalEntry>
             let mut entries = Vec::new();
             for (kind, value) in map {
                 let here = at.key(kind);
-                for (text, place) in strings(value, &here, "a principal")? {
-                    entries.push(parse_principal_entry(kind, text, &place)?);
-                }
+                strings(value, &here, "a principal", |text, place| {
+                    entries.push(parse_principal_entry(kind, text, place)?);
+                    Ok(())
+                })?;
             }
             Ok(entries)
         }
@@ -391,8 +405,9 @@ fn parse_aws_principal(text: &str, at: &Place<'_>) -> Result<PrincipalEntry, Err
         return Ok(PrincipalEntry::Account(text.to_string()));
     }
     if let Some(rest) = text.strip_prefix("arn:") {
-        let parts: Vec<&str> = rest.splitn(5, ':').collect();
-        if parts.len() != 5 || parts[0].is_empty() || !(parts[1] == "iam" || parts[1] == "sts") {
+        let mut split = rest.splitn(5, ':');
+        let parts: [&str; 5] = std::array::from_fn(|_| split.next().unwrap_or_default());
+        if rest.matches(':').count() < 4 || parts[0].is_empty() || !(parts[1] == "iam" || parts[1] == "sts") {
             return Err(Error::at(at, format!("`{text}` is not an IAM principal ARN")));
         }
         if text.contains(['*', '?']) {
@@ -426,30 +441,30 @@ fn parse_aws_principal(text: &str, at: &Place<'_>) -> Result<PrincipalEntry, Err
 }
 
 fn parse_actions(json: &Doc<'_>, negated: bool, at: &Place<'_>) -> Result<ActionClause, Error> {
-    let list = strings(json, at, "an action")?;
-    let mut patterns = Vec::with_capacity(list.len());
-    let mut written = Vec::with_capacity(list.len());
-    for (text, place) in list {
+    let mut patterns = Vec::with_capacity(count(json));
+    let mut written = Vec::with_capacity(count(json));
+    strings(json, at, "an action", |text, place| {
         if text != "*" && !text.contains(':') {
-            return Err(Error::at(&place, format!("`{text}` is not an action (`service:Action`)")));
+            return Err(Error::at(place, format!("`{text}` is not an action (`service:Action`)")));
         }
         patterns.push(Pattern::new(text, true));
         written.push(text.to_string());
-    }
+        Ok(())
+    })?;
     Ok(ActionClause { negated, patterns, written })
 }
 
 fn parse_resources(json: &Doc<'_>, negated: bool, at: &Place<'_>, variables: bool) -> Result<ResourceClause, Error> {
-    let list = strings(json, at, "a resource")?;
-    let mut values = Vec::with_capacity(list.len());
-    let mut written = Vec::with_capacity(list.len());
-    for (text, place) in list {
+    let mut values = Vec::with_capacity(count(json));
+    let mut written = Vec::with_capacity(count(json));
+    strings(json, at, "a resource", |text, place| {
         if text != "*" && !text.starts_with("arn:") {
-            return Err(Error::at(&place, format!("`{text}` is not a resource ARN")));
+            return Err(Error::at(place, format!("`{text}` is not a resource ARN")));
         }
-        values.push(condition::parse_value(BaseOp::StringLike, text, &place, variables)?);
+        values.push(condition::parse_value(BaseOp::StringLike, text, place, variables)?);
         written.push(text.to_string());
-    }
+        Ok(())
+    })?;
     Ok(ResourceClause { negated, values, written })
 }
 
