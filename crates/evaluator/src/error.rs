@@ -45,7 +45,7 @@ impl Error {
 }
 
 /// Escapes one JSON pointer segment (RFC 6901).
-pub(crate) fn segment(s: &str) -> String {
+fn segment(s: &str) -> String {
     s.replace('~', "~0").replace('/', "~1")
 }
 

@@ -11,7 +11,7 @@ use serde_json::Value as Json;
 use perimeter_model::Principal;
 
 use crate::condition::{self, BaseOp, Operator, Value};
-use crate::error::{segment, Error, Place, MAX_DOCUMENT_BYTES};
+use crate::error::{Error, Place, MAX_DOCUMENT_BYTES};
 use crate::json::Doc;
 use crate::pattern::Pattern;
 
@@ -212,23 +212,19 @@ impl Policy {
         for (key, value) in top {
             match key.as_ref() {
                 "Version" => {
-                    let v = value.as_str().ok_or_else(|| Error::parse("/Version", "`Version` must be a string"))?;
+                    let at = Place::ROOT.key("Version");
+                    let v = value.as_str().ok_or_else(|| Error::at(&at, "`Version` must be a string"))?;
                     version = match v {
                         "2012-10-17" => Version::Current,
                         "2008-10-17" => Version::Legacy,
-                        _ => return Err(Error::parse("/Version", format!("unknown policy version `{v}`"))),
+                        _ => return Err(Error::at(&at, format!("unknown policy version `{v}`"))),
                     };
                 }
                 "Id" => {
-                    value.as_str().ok_or_else(|| Error::parse("/Id", "`Id` must be a string"))?;
+                    value.as_str().ok_or_else(|| Error::at(&Place::ROOT.key("Id"), "`Id` must be a string"))?;
                 }
                 "Statement" => statement = Some(value),
-                other => {
-                    return Err(Error::parse(
-                        &format!("/{}", segment(other)),
-                        format!("unknown policy element `{other}`"),
-                    ))
-                }
+                other => return Err(Error::at(&Place::ROOT.key(other), format!("unknown policy element `{other}`"))),
             }
         }
         let variables = version.has_variables();
@@ -241,7 +237,7 @@ impl Policy {
                 .map(|(i, s)| parse_statement(s, i, false, &at.index(i), variables))
                 .collect::<Result<Vec<_>, _>>()?,
             Some(s @ Doc::Object(_)) => vec![parse_statement(s, 0, true, &at, variables)?],
-            Some(_) => return Err(Error::parse("/Statement", "`Statement` must be an object or a list of objects")),
+            Some(_) => return Err(Error::at(&at, "`Statement` must be an object or a list of objects")),
         };
         Ok(Policy { version, statements })
     }
@@ -282,7 +278,7 @@ impl Policy {
 
 fn parse_statement(json: &Doc<'_>, index: usize, lone: bool, at: &Place<'_>, variables: bool) -> Result<Statement, Error> {
     let obj = json.as_object().ok_or_else(|| Error::at(at, "a statement must be a JSON object"))?;
-    let element = |name: &str| obj.iter().find(|(k, _)| k == name).map(|(_, v)| v);
+    let element = |name: &str| json.get(name);
     for (key, _) in obj {
         if !matches!(
             key.as_ref(),
