@@ -35,6 +35,12 @@ pub struct Analysis {
     /// The work units the searches spent, out of [`RESOURCE_BOUND`](crate::RESOURCE_BOUND):
     /// deterministic (counted, not timed).
     pub work: u64,
+    /// Some identifier the policies name that only the collection can place in the zone (a
+    /// unique ID, an S3 canonical user ID, a CloudFront origin access identity) was judged
+    /// outside because the zone does not list it. Facts only ever add to a zone, so an analysis
+    /// against a zone still being collected is final unless this is set: then it must be made
+    /// again once the zone is whole (a streaming scan holds such a resource until the end).
+    pub relies_on_absent_ids: bool,
 }
 
 /// What keeps two findings of one resource apart: principal, condition (as JSON), path,
@@ -55,7 +61,12 @@ pub(crate) fn analysis(record: &ResourceRecord, results: PathResults) -> Analysi
         }
     }
     let errors = results.errors.into_iter().map(|e| analysis_error(record, e)).collect();
-    Analysis { findings: merged.into_values().collect(), errors, work: results.budget.used() }
+    Analysis {
+        findings: merged.into_values().collect(),
+        errors,
+        work: results.budget.used(),
+        relies_on_absent_ids: results.budget.relies_on_absent_ids(),
+    }
 }
 
 fn merge_key(pf: &PathFinding) -> MergeKey {

@@ -647,3 +647,31 @@ fn i12_principal_service_names_list_and_federated_provider_are_identity_keys() {
     let found = checked_role_findings(&trust(json!({"StringLike": {"aws:FederatedProvider": "*"}})));
     assert!(found.len() == 1 && found[0].is_public, "{found:#?}");
 }
+
+/// Streaming scans (issue 18) evaluate a resource while the zone's collected identifiers are
+/// still arriving: an analysis that judged a canonical user ID, a unique ID or an aws:userid
+/// outside only because the zone did not list it says so, and the same analysis against a zone
+/// that lists the identifier has no finding and relies on nothing absent.
+#[test]
+fn i18_an_identifier_judged_outside_by_its_absence_from_the_zone_is_flagged() {
+    let canonical = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be";
+    let policies = [
+        (format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"CanonicalUser":"{canonical}"}},"Action":"s3:GetObject","Resource":"*"}}]}}"#), canonical),
+        (r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"AROAEXAMPLEROLEID0001"},"Action":"s3:GetObject","Resource":"*"}]}"#.to_string(), "AROAEXAMPLEROLEID0001"),
+        (allow_under("StringLike", "aws:userid", r#""AIDAEXAMPLEUSERID0001:*""#), "AIDAEXAMPLEUSERID0001"),
+    ];
+    for (policy, id) in &policies {
+        let record = ResourceRecord::from_policy(ResourceType::S3Bucket, policies::BUCKET_ARN, policies::OWNER, policy.clone());
+        let partial = analyze(&record, &zone());
+        assert!(partial.relies_on_absent_ids, "{policy}");
+        assert!(!partial.findings.is_empty(), "{policy}: outside while the zone does not list it");
+        let mut whole = zone();
+        whole.canonical_ids.insert(id.to_string());
+        whole.principal_ids.insert(id.to_string());
+        let after = analyze(&record, &whole);
+        assert!(after.findings.is_empty() && !after.relies_on_absent_ids, "{policy}: {:#?}", after.findings);
+    }
+    // A policy that names only accounts relies on nothing the collection adds.
+    let plain = bucket_analysis(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"999999999999"},"Action":"s3:GetObject","Resource":"*"}]}"#);
+    assert!(!plain.relies_on_absent_ids && plain.findings.len() == 1, "{:#?}", plain.findings);
+}

@@ -6,6 +6,7 @@ pub mod finding;
 pub mod inventory;
 pub mod resource;
 pub mod resource_control;
+pub mod scopes;
 pub mod zone;
 
 pub use finding::{ErrorCode, Finding, Principal, Request, RequestPrincipal, SharedVia};
@@ -25,4 +26,5 @@ pub use resource::{
     SesEmailIdentityInputs,
 };
 pub use resource_control::{rcp_governs, BlockedBy, ResourceControlPolicy, ResourceControls, RCP_SERVICES};
+pub use scopes::ScopeSet;
 pub use zone::{Zone, ZoneAccount, ZoneAccountKind};

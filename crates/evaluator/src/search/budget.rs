@@ -13,11 +13,14 @@ use std::cell::Cell;
 /// in a release build for the benchmark's policy that spends it).
 pub const RESOURCE_BOUND: u64 = 1 << 21;
 
-/// The work left for one resource's analysis.
+/// The work left for one resource's analysis, and what it learnt of the zone on the way.
 #[derive(Debug)]
 pub struct Budget {
     limit: u64,
     left: Cell<u64>,
+    /// An identifier that only the collection can place in the zone (a unique ID, a canonical
+    /// user ID, an origin access identity) was judged outside because the zone does not list it.
+    absent_ids: Cell<bool>,
 }
 
 impl Default for Budget {
@@ -28,7 +31,7 @@ impl Default for Budget {
 
 impl Budget {
     pub fn new(limit: u64) -> Budget {
-        Budget { limit, left: Cell::new(limit) }
+        Budget { limit, left: Cell::new(limit), absent_ids: Cell::new(false) }
     }
 
     /// Spends `units`; when fewer are left, the budget is spent (nothing is left) and this
@@ -58,6 +61,16 @@ impl Budget {
 
     pub fn limit(&self) -> u64 {
         self.limit
+    }
+
+    /// Notes that an identifier was judged outside because the zone's collected identifiers
+    /// do not list it (see [`Analysis::relies_on_absent_ids`](crate::Analysis)).
+    pub fn note_absent_id(&self) {
+        self.absent_ids.set(true);
+    }
+
+    pub fn relies_on_absent_ids(&self) -> bool {
+        self.absent_ids.get()
     }
 }
 

@@ -63,7 +63,13 @@ pub const USER_NAME: &str = "perimeter-user";
 impl Universe<'_> {
     /// Whether a principal the policy names is inside the zone.
     pub(super) fn entry_is_internal(&self, entry: &PrincipalEntry) -> bool {
-        entry_inside(entry, self.scope.zone)
+        let inside = entry_inside(entry, self.scope.zone);
+        if !inside
+            && matches!(entry, PrincipalEntry::UniqueId(_) | PrincipalEntry::CanonicalUser(_) | PrincipalEntry::OriginAccessIdentity(_))
+        {
+            self.scope.budget.note_absent_id();
+        }
+        inside
     }
 
     /// Instances of the `aws:PrincipalArn` values that can name a principal of `account`.
@@ -246,10 +252,12 @@ impl Universe<'_> {
         if zone.contains_account(account) || out.len() > PROFILE_BOUND {
             return;
         }
-        if let Some(id) = user_id
-            && zone.contains_principal_id(id.split(':').next().unwrap_or_default()) {
+        if let Some(id) = user_id {
+            if zone.contains_principal_id(id.split(':').next().unwrap_or_default()) {
                 return;
             }
+            self.scope.budget.note_absent_id();
+        }
         let arn = arn.cloned().unwrap_or_else(|| format!("arn:aws:iam::{account}:role/perimeter-witness"));
         let resource = arn.splitn(6, ':').nth(5).unwrap_or_default().to_string();
         let (kind, username) = if let Some(user) = resource.strip_prefix("user/") {
