@@ -4,6 +4,7 @@
 mod check_policy;
 mod config;
 mod console;
+mod evaluation;
 mod findings;
 mod output_files;
 mod plan;

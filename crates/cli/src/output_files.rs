@@ -81,16 +81,41 @@ fn new_private_temp(dir: &Path) -> anyhow::Result<tempfile::NamedTempFile> {
 /// flushed to disk and then renamed over `path` (a symlink at `path` is replaced, never
 /// followed). On any failure `path` is left as it was.
 pub fn write_file(path: &Path, write: impl FnOnce(&mut BufWriter<&File>) -> anyhow::Result<()>) -> anyhow::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let temp = new_private_temp(dir)?;
+    let pending = PendingFile::create(path)?;
     {
-        let mut out = BufWriter::new(temp.as_file());
+        let mut out = BufWriter::new(pending.temp.as_file());
         write(&mut out).with_context(|| format!("writing {}", path.display()))?;
         out.flush().with_context(|| format!("writing {}", path.display()))?;
     }
-    temp.as_file().sync_all().with_context(|| format!("writing {}", path.display()))?;
-    temp.persist(path).map_err(|e| e.error).with_context(|| format!("replacing {}", path.display()))?;
-    Ok(())
+    pending.commit()
+}
+
+/// A file being written over a longer time (a streaming scan's inventory): a private temporary
+/// file beside it, which replaces it only when complete ([`PendingFile::commit`]); dropped
+/// uncommitted, it is removed and the old file stays.
+pub struct PendingFile {
+    temp: tempfile::NamedTempFile,
+    path: PathBuf,
+}
+
+impl PendingFile {
+    pub fn create(path: &Path) -> anyhow::Result<PendingFile> {
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        Ok(PendingFile { temp: new_private_temp(dir)?, path: path.to_path_buf() })
+    }
+
+    /// A second handle to write through.
+    pub fn reopen(&self) -> anyhow::Result<File> {
+        self.temp.as_file().try_clone().with_context(|| format!("writing {}", self.path.display()))
+    }
+
+    /// Makes the written file the file of its path.
+    pub fn commit(self) -> anyhow::Result<()> {
+        let path = self.path;
+        self.temp.as_file().sync_all().with_context(|| format!("writing {}", path.display()))?;
+        self.temp.persist(&path).map_err(|e| e.error).with_context(|| format!("replacing {}", path.display()))?;
+        Ok(())
+    }
 }
 
 #[cfg(all(test, unix))]

@@ -9,21 +9,20 @@ use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
 use anyhow::Context;
-use perimeter_collector::{AwsSettings, Inventory, Progress};
-use perimeter_model::{ErrorRecord, Finding, ResourceType};
+use perimeter_collector::{Assembly, AwsSettings, Delivery, Inventory, Progress};
+use perimeter_model::{AccountRecord, ErrorRecord, ResourceType};
 use perimeter_report::output::{write_csv, write_json, JsonReport};
 use perimeter_report::exports;
 use perimeter_report::html::{write_html, HtmlReport};
 use perimeter_report::{Labeler, ScanInput, ScanOutcome, ScanRecord, Status, Store};
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::FailOn;
 use crate::console;
-use crate::output_files::{write_file, OutputDir};
+use crate::evaluation::Evaluation;
+use crate::output_files::{write_file, OutputDir, PendingFile};
 pub use crate::plan::Args;
 use crate::plan::{ScanPlan, Source};
-use crate::resource_controls::ScanGuardrails;
 
 /// The summary printed at the end and written into findings.json.
 #[derive(Debug, Serialize)]
@@ -51,71 +50,88 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     // Every place this run writes is checked before anything is read: the output directory,
     // the inventory's directory, and the store (whose lock stops overlapping runs at once).
     let out_dir = OutputDir::prepare(&plan.out_dir)?;
-    if let Some(path) = &plan.inventory_out {
-        OutputDir::of_file(path)?;
-    }
+    let inventory_file = match &plan.inventory_out {
+        Some(path) => {
+            OutputDir::of_file(path)?;
+            Some(PendingFile::create(path)?)
+        }
+        None => None,
+    };
     let mut store = Store::open(&plan.db)?;
     let log = Log::new();
 
-    let mut inventory = match &plan.source {
+    // Each account's resources are evaluated as its batch arrives (crate::evaluation); what is
+    // whole only at the end (the zone, the scopes, the held resources) is finished after.
+    let trusted = plan.trusted.iter().map(|(id, a)| (id.clone(), a.clone()));
+    let (mut scan, mut evaluation, rcp_errors) = match &plan.source {
         Source::Inventory(path) => {
             let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
-            Inventory::read_jsonl(BufReader::new(file)).with_context(|| format!("reading {}", path.display()))?
+            let inventory =
+                Inventory::read_jsonl(BufReader::new(file)).with_context(|| format!("reading {}", path.display()))?;
+            let (mut assembly, ready) = Assembly::from_inventory(inventory);
+            assembly.trust(trusted);
+            let (mut evaluation, rcp_errors) =
+                Evaluation::start(&assembly, &plan.resource_types, !plan.trusted.is_empty(), inventory_file)?;
+            evaluation.take(assembly.zone(), assembly.org_zone(), ready, true)?;
+            (assembly.finish()?, evaluation, rcp_errors)
         }
         Source::Live(options) => {
             let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")?;
             let progress = |p: Progress| log.progress(&p);
-            runtime.block_on(perimeter_collector::collect(&AwsSettings::default(), options, &progress))?
+            let (tx, mut rx) = tokio::sync::mpsc::channel(options.account_concurrency.max(1));
+            std::thread::scope(|threads| -> anyhow::Result<_> {
+                let collector = threads.spawn(|| runtime.block_on(perimeter_collector::scan(&AwsSettings::default(), options, &progress, tx)));
+                let consumed = (|| -> anyhow::Result<_> {
+                    let Some(Delivery::Head(head)) = rx.blocking_recv() else {
+                        anyhow::bail!("the scan ended before it read the organization");
+                    };
+                    let mut assembly = Assembly::new(head, perimeter_collector::UNREPORTED);
+                    assembly.trust(trusted);
+                    let (mut evaluation, rcp_errors) =
+                        Evaluation::start(&assembly, &plan.resource_types, !plan.trusted.is_empty(), inventory_file)?;
+                    while let Some(delivery) = rx.blocking_recv() {
+                        if let Delivery::Account(batch) = delivery {
+                            let ready = assembly.add(batch)?;
+                            for r in evaluation.take(assembly.zone(), assembly.org_zone(), ready, false)? {
+                                assembly.hold(&r)?;
+                            }
+                        }
+                    }
+                    Ok((assembly.finish()?, evaluation, rcp_errors))
+                })();
+                // A consumer that gave up closes the channel, which stops the accounts not yet
+                // started; the collector's own error (it could not start) comes first.
+                drop(rx);
+                let calls = collector.join().map_err(|_| anyhow::anyhow!("the collector panicked"))?;
+                calls?;
+                consumed
+            })?
         }
     };
     log.finish_collect();
-    if let Some(path) = &plan.inventory_out {
-        write_file(path, |w| Ok(inventory.write_jsonl(w)?))?;
-    }
-
-    // The zone: the organization plus the trusted accounts of the config.
-    let org_zone = inventory.zone.clone();
-    for (id, account) in &plan.trusted {
-        inventory.zone.accounts.entry(id.clone()).or_insert_with(|| account.clone());
-    }
-    // The organization's resource control policies: their Denies join each resource's analysis.
-    let (guardrails, rcp_errors) = ScanGuardrails::new(&inventory, &plan.resource_types);
-    let zone = &inventory.zone;
-    let analyses: Vec<_> = inventory
-        .resources
-        .par_iter()
-        .filter(|r| plan.resource_types.contains(&r.resource_type()))
-        .map(|r| (r, perimeter_evaluator::analyze_guarded(r, zone, &guardrails.in_force(&r.account))))
-        .collect();
-    let mut findings: Vec<Finding> = Vec::new();
-    let mut errors: Vec<ErrorRecord> = inventory.errors.clone();
+    evaluation.finish(&mut scan)?;
+    let findings = std::mem::take(&mut evaluation.findings);
+    let mut errors: Vec<ErrorRecord> = std::mem::take(&mut scan.errors);
     errors.extend(rcp_errors.iter().cloned());
-    for (record, analysis) in analyses {
-        findings.extend(analysis.findings);
-        errors.extend(analysis.errors.into_iter().map(|e| ErrorRecord {
-            account: record.account.clone(),
-            region: Some(record.region.clone()),
-            resource_type: Some(record.resource_type()),
-            resource_arn: Some(e.resource_arn.clone()),
-            code: e.code,
-            message: format!("{} at `{}`: {}", e.document, e.pointer, e.message),
-        }));
-    }
-    log.evaluated(inventory.resources.len(), findings.len(), errors.len());
-    let unused_trusted = unused_trusted_accounts(&plan, &inventory, &org_zone);
+    errors.append(&mut evaluation.errors);
+    log.evaluated(scan.resources, findings.len(), errors.len());
+    let unused_trusted = unused_trusted_accounts(&plan, &evaluation.named);
     // Names people recognise: account names and OU paths, known vendors, trusted accounts.
-    let labeler = Labeler::new(inventory.accounts.iter().map(|a| (a.id.clone(), a.name.clone(), a.org_path.clone())), &inventory.zone);
+    let labeler = Labeler::new(scan.accounts.iter().map(|a| (a.id.clone(), a.name.clone(), a.org_path.clone())), &scan.zone);
+    // Only the types this scan evaluates can resolve their findings, and a scope that an
+    // unreadable RCP governs resolves nothing.
+    let mut complete_scopes = std::mem::take(&mut scan.scopes);
+    for t in ResourceType::ALL.iter().filter(|t| !plan.resource_types.contains(t)) {
+        for a in &scan.accounts {
+            complete_scopes.remove(&a.id, None, Some(*t));
+        }
+    }
+    for e in &rcp_errors {
+        complete_scopes.remove(&e.account, e.region.as_deref(), e.resource_type);
+    }
     let scan_input = ScanInput {
         findings,
-        // Only the types this scan evaluates can resolve their findings.
-        complete_scopes: inventory
-            .scopes
-            .iter()
-            .filter(|s| plan.resource_types.contains(&s.resource_type))
-            // A scope that an unreadable RCP governs resolves nothing.
-            .filter(|s| !rcp_errors.iter().any(|e| perimeter_collector::completeness::covers(e, s)))
-            .map(|s| (s.account.clone(), s.region.clone(), s.resource_type))
-            .collect(),
+        complete_scopes,
         errored_resources: errors.iter().filter_map(|e| e.resource_arn.clone()).collect(),
         complete: errors.is_empty(),
         labeler: labeler.clone(),
@@ -127,7 +143,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let ocsf_path = out_dir.path.join("findings.ocsf.json");
     let asff_path = out_dir.path.join("findings.asff.json");
     let history = store.history()?;
-    let skipped: Vec<String> = inventory
+    let skipped: Vec<String> = scan
         .accounts
         .iter()
         .flat_map(|a| {
@@ -141,13 +157,13 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
                 }))
                 .collect::<Vec<_>>()
         })
-        .chain(not_offered(&inventory, &plan.resource_types))
+        .chain(not_offered(&scan.accounts, &plan.resource_types))
         .collect();
     let summary_of = |outcome: &ScanOutcome| Summary {
         complete: errors.is_empty(),
-        accounts_scanned: inventory.accounts.iter().filter(|a| a.skipped.is_none()).count(),
-        accounts_skipped: inventory.accounts.iter().filter(|a| a.skipped.is_some()).count(),
-        resources: inventory.resources.len(),
+        accounts_scanned: scan.accounts.iter().filter(|a| a.skipped.is_none()).count(),
+        accounts_skipped: scan.accounts.iter().filter(|a| a.skipped.is_some()).count(),
+        resources: scan.resources,
         new: outcome.new,
         reopened: outcome.reopened,
         active: outcome.active,
@@ -195,7 +211,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let outcome = store.apply_scan(&scan_input, &plan.archive_rules, &now, &mut write_reports)?;
     let summary = summary_of(&outcome);
 
-    log.summary(&summary, &inventory, &errors, &csv_path, &html_path, &plan.db);
+    log.summary(&summary, &scan.accounts, &errors, &csv_path, &html_path, &plan.db);
     // An access the organization's RCPs stop entirely is reported, but is nothing to fix now.
     let to_report = outcome.findings.iter().filter(|f| !f.finding.is_blocked()).any(|f| match plan.fail_on {
         FailOn::Active => matches!(f.status, Status::New | Status::Active),
@@ -267,7 +283,7 @@ impl Log {
         }
     }
 
-    fn summary(&self, s: &Summary, inventory: &Inventory, errors: &[ErrorRecord], csv: &std::path::Path, html: &std::path::Path, db: &std::path::Path) {
+    fn summary(&self, s: &Summary, accounts: &[AccountRecord], errors: &[ErrorRecord], csv: &std::path::Path, html: &std::path::Path, db: &std::path::Path) {
         let incomplete: BTreeSet<&str> = errors.iter().map(|e| e.account.as_str()).collect();
         console::err(&format!(
             "perimeter: {} in {:.1} s: {} accounts scanned, {} skipped, {} resources",
@@ -286,7 +302,7 @@ impl Log {
             s.resolved,
             if s.blocked > 0 { format!("; {} of the open ones stopped by resource control policies", s.blocked) } else { String::new() }
         ));
-        for a in inventory.accounts.iter().filter(|a| a.skipped.is_some()) {
+        for a in accounts.iter().filter(|a| a.skipped.is_some()) {
             console::err(&format!("perimeter: skipped account {}: {}", a.id, console::printable(a.skipped.as_deref().unwrap_or_default())));
         }
         if !errors.is_empty() {
@@ -331,26 +347,10 @@ fn die_here_if_asked() {
     }
 }
 
-/// Trusted accounts of the config that no policy of the scan names: the resources are analysed
-/// once more with the organization alone as the zone, and a trusted account that none of those
-/// findings names is likely stale (a vendor since dropped). Nothing to do without trusted accounts.
-fn unused_trusted_accounts(plan: &ScanPlan, inventory: &Inventory, org_zone: &perimeter_model::Zone) -> Vec<String> {
-    if plan.trusted.is_empty() {
-        return Vec::new();
-    }
-    let named: BTreeSet<String> = inventory
-        .resources
-        .par_iter()
-        .filter(|r| plan.resource_types.contains(&r.resource_type()))
-        .flat_map_iter(|r| perimeter_evaluator::analyze(r, org_zone).findings)
-        .filter_map(|f| match f.principal {
-            perimeter_model::Principal::Aws(p) => {
-                let account = if p.len() == 12 { p } else { p.split(':').nth(4).unwrap_or_default().to_string() };
-                Some(account)
-            }
-            _ => None,
-        })
-        .collect();
+/// Trusted accounts of the config that no policy of the scan names: each resource is analysed
+/// once more with the organization alone as the zone ([`Evaluation`]), and a trusted account
+/// that none of those findings names is likely stale (a vendor since dropped).
+fn unused_trusted_accounts(plan: &ScanPlan, named: &BTreeSet<String>) -> Vec<String> {
     plan.trusted
         .iter()
         .filter(|(id, _)| !named.contains(id))
@@ -360,9 +360,8 @@ fn unused_trusted_accounts(plan: &ScanPlan, inventory: &Inventory, org_zone: &pe
 
 /// The types skipped in scanned regions that do not offer them (S3 Express One Zone is in a
 /// few Regions only): one line per type, with those regions.
-fn not_offered(inventory: &Inventory, types: &[ResourceType]) -> Vec<String> {
-    let regions: BTreeSet<&str> = inventory
-        .accounts
+fn not_offered(accounts: &[AccountRecord], types: &[ResourceType]) -> Vec<String> {
+    let regions: BTreeSet<&str> = accounts
         .iter()
         .filter(|a| a.skipped.is_none())
         .flat_map(|a| a.regions.iter().flatten())

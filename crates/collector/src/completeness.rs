@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use perimeter_model::{ErrorCode, ErrorRecord, ResourceType, ScopeRecord, GLOBAL_REGION};
+use perimeter_model::{AccountRecord, ErrorCode, ErrorRecord, ResourceType, ScopeRecord, GLOBAL_REGION};
 
 /// The scopes of one account that a scan of `regions` for `types` must read.
 pub fn planned(account: &str, regions: &[String], types: &[ResourceType]) -> Vec<ScopeRecord> {
@@ -22,6 +22,29 @@ pub fn planned(account: &str, regions: &[String], types: &[ResourceType]) -> Vec
         }
     }
     out
+}
+
+/// The scopes of one scanned account: in the regions its record names, or, for an older
+/// inventory whose account records name none, in the regions its scopes and errors name.
+pub fn planned_for(
+    account: &AccountRecord,
+    finished: &BTreeSet<ScopeRecord>,
+    errors: &[ErrorRecord],
+    types: &[ResourceType],
+) -> Vec<ScopeRecord> {
+    let regions = match &account.regions {
+        Some(regions) => regions.clone(),
+        None => finished
+            .iter()
+            .filter(|s| s.account == account.id && s.region != GLOBAL_REGION)
+            .map(|s| s.region.clone())
+            .chain(errors.iter().filter(|e| e.account == account.id).filter_map(|e| e.region.clone()))
+            .filter(|r| r != GLOBAL_REGION)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect(),
+    };
+    planned(&account.id, &regions, types)
 }
 
 /// Whether an error record covers the scope (it names the scope or something wider).

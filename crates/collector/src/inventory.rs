@@ -1,6 +1,8 @@
-//! The inventory: everything a scan read, as JSON Lines of [`InventoryRecord`]s (zone first,
-//! then accounts, resources, complete scopes and errors), written out and read back for an
-//! offline evaluation (`perimeter scan --from-inventory`).
+//! The inventory: everything a scan read, as JSON Lines of [`InventoryRecord`]s, written out and
+//! read back for an offline evaluation (`perimeter scan --from-inventory`). The records may come
+//! in any order but one: the end record is last, and counts the others (a file cut short is never
+//! a smaller complete scan). A streaming scan writes the plan first, each resource as it is
+//! read, and the accounts, scopes, errors and zone (only whole at the end) last ([`Writer`]).
 
 use std::io::{BufRead, Write};
 
@@ -9,11 +11,48 @@ use std::collections::BTreeSet;
 use perimeter_model::{
     AccountRecord, EndRecord, ErrorRecord, InventoryRecord, PlanRecord, ResourceControls, ResourceRecord, ResourceType,
     ScopeRecord, Zone,
-    GLOBAL_REGION,
 };
 
 use crate::calls::CallLog;
 use crate::Error;
+
+/// Writes an inventory one record at a time, and the end record that counts them.
+#[derive(Debug)]
+pub struct Writer<W: Write> {
+    out: W,
+    counts: EndRecord,
+}
+
+impl<W: Write> Writer<W> {
+    pub fn new(out: W) -> Writer<W> {
+        Writer { out, counts: EndRecord::default() }
+    }
+
+    /// Writes one record (an end record is written by [`Writer::finish`] only).
+    pub fn record(&mut self, record: &InventoryRecord) -> Result<(), Error> {
+        match record {
+            InventoryRecord::Account(_) => self.counts.accounts += 1,
+            InventoryRecord::Resource(_) => self.counts.resources += 1,
+            InventoryRecord::Scope(_) => self.counts.scopes += 1,
+            InventoryRecord::Error(_) => self.counts.errors += 1,
+            InventoryRecord::ResourceControls(_) => self.counts.resource_controls += 1,
+            InventoryRecord::Zone(_) | InventoryRecord::Plan(_) => {}
+            InventoryRecord::End(_) => return Ok(()),
+        }
+        serde_json::to_writer(&mut self.out, record).map_err(std::io::Error::from)?;
+        self.out.write_all(b"\n")?;
+        Ok(())
+    }
+
+    /// Writes the end record and flushes.
+    pub fn finish(mut self) -> Result<(), Error> {
+        let end = InventoryRecord::End(std::mem::take(&mut self.counts));
+        serde_json::to_writer(&mut self.out, &end).map_err(std::io::Error::from)?;
+        self.out.write_all(b"\n")?;
+        self.out.flush()?;
+        Ok(())
+    }
+}
 
 /// Everything one scan read.
 #[derive(Debug, Default)]
@@ -53,13 +92,12 @@ impl Inventory {
     }
 
     /// Writes JSON Lines.
-    pub fn write_jsonl(&self, mut out: impl Write) -> Result<(), Error> {
-        for record in self.records() {
-            serde_json::to_writer(&mut out, &record).map_err(std::io::Error::from)?;
-            out.write_all(b"\n")?;
+    pub fn write_jsonl(&self, out: impl Write) -> Result<(), Error> {
+        let mut writer = Writer::new(out);
+        for record in self.records().filter(|r| !matches!(r, InventoryRecord::End(_))) {
+            writer.record(&record)?;
         }
-        out.flush()?;
-        Ok(())
+        writer.finish()
     }
 
     /// Reads JSON Lines written by [`Inventory::write_jsonl`]; a bad line is an error naming it.
@@ -153,20 +191,7 @@ impl Inventory {
     pub fn settle(&mut self, finished: &BTreeSet<ScopeRecord>, unreported: &str) {
         let mut planned = Vec::new();
         for account in self.accounts.iter().filter(|a| a.skipped.is_none()) {
-            let regions = match &account.regions {
-                Some(regions) => regions.clone(),
-                // An older inventory: the regions its records name.
-                None => finished
-                    .iter()
-                    .filter(|s| s.account == account.id && s.region != GLOBAL_REGION)
-                    .map(|s| s.region.clone())
-                    .chain(self.errors.iter().filter(|e| e.account == account.id).filter_map(|e| e.region.clone()))
-                    .filter(|r| r != GLOBAL_REGION)
-                    .collect::<BTreeSet<_>>()
-                    .into_iter()
-                    .collect(),
-            };
-            planned.extend(crate::completeness::planned(&account.id, &regions, &self.resource_types));
+            planned.extend(crate::completeness::planned_for(account, finished, &self.errors, &self.resource_types));
         }
         self.scopes = crate::completeness::settle(planned, finished, &mut self.errors, unreported);
     }

@@ -1,11 +1,13 @@
 //! perimeter-collector: everything perimeter reads from AWS, and the only crate that links the
 //! AWS SDK. It discovers the organization, assumes the audit role in every member account,
 //! collects the resource policies of every scanned region concurrently (bounded accounts in
-//! flight and requests per account), and returns inventory records: resources, the zone, the
-//! scopes read to the end, and an error record for anything that could not be read, as narrow
-//! as the failure.
+//! flight and requests per account), and hands over inventory records as they are read
+//! ([`scan`]: the head, then one batch per account, which [`Assembly`] puts together):
+//! resources, the zone, the scopes read to the end, and an error record for anything that
+//! could not be read, as narrow as the failure. [`collect`] gathers a whole scan in memory.
 
 pub mod access;
+pub mod assembly;
 pub mod account;
 pub mod aws;
 pub mod calls;
@@ -22,18 +24,23 @@ mod resources;
 use std::collections::BTreeSet;
 
 use futures::stream::{self, StreamExt};
+use futures::FutureExt;
 use perimeter_model::{
-    AccountRecord, AccountStatus, ErrorCode, ErrorRecord, ResourceType, ScopeRecord, Zone, ZoneAccount, ZoneAccountKind,
+    AccountRecord, AccountStatus, ErrorCode, ErrorRecord, ResourceControls, ResourceType, ScopeRecord, Zone, ZoneAccount,
+    ZoneAccountKind,
 };
+use tokio::sync::mpsc;
 
 pub use access::RoleSpec;
+pub use assembly::{Assembled, Assembly, Held};
 pub use aws::AwsSettings;
 pub use calls::{required_action, CallLog};
 pub use inventory::Inventory;
 pub use perimeter_model::GLOBAL_REGION;
 pub use resources::lambda_function::normalize_policy as normalize_lambda_policy;
 
-use account::{AccountCtx, Collected};
+pub use account::Collected;
+use account::AccountCtx;
 use failure::Failure;
 
 /// A failure that stops the whole scan (nothing can be read at all).
@@ -94,8 +101,95 @@ pub enum Progress {
     AccountDone { account: String, resources: usize, errors: usize },
 }
 
-/// Scans the organization with the standard credential chain (or `settings`' test credentials).
+/// What a streaming scan hands over, in this order: the head, then one batch per account.
+#[derive(Debug)]
+pub enum Delivery {
+    Head(Head),
+    Account(AccountBatch),
+}
+
+/// What is known before any account is read.
+#[derive(Debug, Clone)]
+pub struct Head {
+    /// The organization and its accounts; the identifiers and networks collected in the
+    /// accounts join it as their batches arrive ([`Assembly::add`]).
+    pub zone: Zone,
+    /// Every account of the organization, the skipped ones with the reason.
+    pub accounts: Vec<AccountRecord>,
+    /// The organization's resource control policies; `None` outside an organization or when
+    /// they could not be read (error records then cover the scopes they govern).
+    pub resource_controls: Option<ResourceControls>,
+    pub resource_types: Vec<ResourceType>,
+    /// The errors known before any account is read (RCPs that could not be read).
+    pub errors: Vec<ErrorRecord>,
+}
+
+/// One account's reads, handed over when the account is done.
+#[derive(Debug)]
+pub struct AccountBatch {
+    pub account: String,
+    /// The regions scanned; `None` when the account could not be entered.
+    pub regions: Option<Vec<String>>,
+    pub skipped_regions: Vec<String>,
+    pub collected: Collected,
+}
+
+/// Scans the organization and gathers the whole scan in memory (tests and benchmarks; the
+/// `perimeter` binary streams with [`scan`]).
 pub async fn collect(settings: &AwsSettings, options: &CollectOptions, progress: &(dyn Fn(Progress) + Sync)) -> Result<Inventory, Error> {
+    let (tx, mut rx) = mpsc::channel(options.account_concurrency.max(1));
+    let gather = async move {
+        let mut out = Vec::new();
+        while let Some(d) = rx.recv().await {
+            out.push(d);
+        }
+        out
+    };
+    let (calls, deliveries) = tokio::join!(scan(settings, options, progress, tx), gather);
+    let calls = calls?;
+    let mut deliveries = deliveries.into_iter();
+    let Some(Delivery::Head(head)) = deliveries.next() else {
+        return Err(Error::Organization("the scan handed over no head (a bug in perimeter: please report it)".into()));
+    };
+    let mut assembly = Assembly::new(head, UNREPORTED);
+    let mut resources = Vec::new();
+    for d in deliveries {
+        if let Delivery::Account(batch) = d {
+            resources.extend(assembly.add(batch)?);
+        }
+    }
+    let mut assembled = assembly.finish()?;
+    for r in assembled.held.by_ref() {
+        resources.push(r?);
+    }
+    resources.sort_by(|a, b| (&a.account, &a.region, &a.arn).cmp(&(&b.account, &b.region, &b.arn)));
+    let mut scopes: Vec<ScopeRecord> = assembled.scopes.records().collect();
+    scopes.sort();
+    Ok(Inventory {
+        zone: assembled.zone,
+        resource_types: assembled.resource_types,
+        resource_controls: assembled.resource_controls,
+        accounts: assembled.accounts,
+        resources,
+        scopes,
+        errors: assembled.errors,
+        calls,
+    })
+}
+
+/// Why a planned scope that no reader reported was not read.
+pub const UNREPORTED: &str = "no reader reported this scope as read (a bug in perimeter: please report it)";
+
+/// Scans the organization with the standard credential chain (or `settings`' test
+/// credentials), handing over the head and then each account's batch as soon as the account is
+/// read. A closed channel (the receiver gave up) stops the accounts not yet started. Returns
+/// the log of the API calls made.
+pub async fn scan(
+    settings: &AwsSettings,
+    options: &CollectOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+    deliver: mpsc::Sender<Delivery>,
+) -> Result<CallLog, Error> {
     let base = aws::load_base_config(settings).await;
     let home_region = base.region().map_or_else(|| "us-east-1".to_string(), |r| r.to_string());
     let log = CallLog::default();
@@ -120,7 +214,7 @@ pub async fn collect(settings: &AwsSettings, options: &CollectOptions, progress:
     let org = organization::discover(&base_clients, &caller).await.map_err(|f| Error::Organization(f.message))?;
 
     check_selection(&org, options)?;
-    let mut inventory = Inventory::default();
+    let mut accounts = Vec::new();
     let mut to_scan = Vec::new();
     for a in &org.accounts {
         let skipped = if a.status != AccountStatus::Active {
@@ -133,7 +227,7 @@ pub async fn collect(settings: &AwsSettings, options: &CollectOptions, progress:
             to_scan.push(a.id.clone());
             None
         };
-        inventory.accounts.push(AccountRecord {
+        accounts.push(AccountRecord {
             id: a.id.clone(),
             name: a.name.clone(),
             status: a.status,
@@ -154,35 +248,9 @@ pub async fn collect(settings: &AwsSettings, options: &CollectOptions, progress:
     }
     progress(Progress::Discovered { accounts: to_scan.len() });
 
-    // The organization's RCPs are read while the accounts are scanned.
-    let rcps = resource_controls::read(&base_clients, org.rcps_enabled);
-    let scans = stream::iter(to_scan.iter().map(|account| {
-        let (base, log, base_clients, home_region, caller) = (&base, &log, &base_clients, &home_region, &caller);
-        async move {
-            let result = scan_account(base, base_clients, log, caller, account, home_region, options).await;
-            progress(Progress::AccountDone {
-                account: account.clone(),
-                resources: result.collected.resources.len(),
-                errors: result.collected.errors.len(),
-            });
-            result
-        }
-    }))
-    .buffer_unordered(options.account_concurrency.max(1))
-    .collect::<Vec<_>>();
-    let (rcps, scans) = tokio::join!(rcps, scans);
-
-    let mut all = Collected::default();
-    for mut s in scans {
-        if let Some(record) = inventory.accounts.iter_mut().find(|a| a.id == s.account) {
-            record.skipped_regions = s.skipped_regions;
-            record.skipped_types = std::mem::take(&mut s.collected.not_enabled);
-            record.regions = s.regions;
-        }
-        all.merge(s.collected);
-    }
-    resources::s3_bucket::attach_access_points(&mut all);
-    inventory.zone = Zone {
+    // The organization's RCPs are read while the accounts are scanned; the head goes out once
+    // they are, and no account's batch before it.
+    let zone = Zone {
         org_id: org.id.clone(),
         accounts: org
             .accounts
@@ -192,22 +260,38 @@ pub async fn collect(settings: &AwsSettings, options: &CollectOptions, progress:
                 (a.id.clone(), ZoneAccount { name: a.name.clone(), kind })
             })
             .collect(),
-        canonical_ids: all.canonical_ids,
-        principal_ids: all.principal_ids,
-        origin_access_identities: all.origin_access_identities,
-        networks: all.networks,
+        ..Zone::default()
     };
-    all.resources.sort_by(|a, b| (&a.account, &a.region, &a.arn).cmp(&(&b.account, &b.region, &b.arn)));
-    inventory.resources = all.resources;
-    inventory.errors = all.errors;
-    inventory.errors.extend(rcp_errors(&rcps, &inventory.accounts, &org.management_account, &options.resource_types));
-    inventory.resource_controls = rcps.controls;
-    inventory.resource_types = options.resource_types.clone();
-    let finished: BTreeSet<ScopeRecord> = all.finished.into_iter().collect();
-    inventory.settle(&finished, "no reader reported this scope as read (a bug in perimeter: please report it)");
-    inventory.errors.sort_by(|a, b| (&a.account, &a.region, &a.resource_arn).cmp(&(&b.account, &b.region, &b.resource_arn)));
-    inventory.calls = log;
-    Ok(inventory)
+    let head = {
+        let deliver = deliver.clone();
+        let (base_clients, org, types) = (&base_clients, &org, &options.resource_types);
+        async move {
+            let rcps = resource_controls::read(base_clients, org.rcps_enabled).await;
+            let errors = rcp_errors(&rcps, &accounts, &org.management_account, types);
+            let head = Head { zone, accounts, resource_controls: rcps.controls, resource_types: types.clone(), errors };
+            let _ = deliver.send(Delivery::Head(head)).await;
+        }
+    }
+    .shared();
+    let scans = stream::iter(to_scan.iter()).for_each_concurrent(options.account_concurrency.max(1), |account| {
+        let (base, log, base_clients, home_region, caller, head, deliver) =
+            (&base, &log, &base_clients, &home_region, &caller, head.clone(), &deliver);
+        async move {
+            if deliver.is_closed() {
+                return;
+            }
+            let batch = scan_account(base, base_clients, log, caller, account, home_region, options).await;
+            progress(Progress::AccountDone {
+                account: account.clone(),
+                resources: batch.collected.resources.len(),
+                errors: batch.collected.errors.len(),
+            });
+            head.await;
+            let _ = deliver.send(Delivery::Account(batch)).await;
+        }
+    });
+    tokio::join!(head.clone(), scans);
+    Ok(log)
 }
 
 /// The error records of the RCPs that could not be read: one for each scanned member account
@@ -264,13 +348,6 @@ fn check_selection(org: &organization::Organization, options: &CollectOptions) -
     Ok(())
 }
 
-struct AccountScan {
-    account: String,
-    /// The regions scanned; `None` when the account could not be entered.
-    regions: Option<Vec<String>>,
-    skipped_regions: Vec<String>,
-    collected: Collected,
-}
 
 async fn scan_account(
     base: &aws_config::SdkConfig,
@@ -280,8 +357,8 @@ async fn scan_account(
     account: &str,
     home_region: &str,
     options: &CollectOptions,
-) -> AccountScan {
-    let mut scan = AccountScan { account: account.to_string(), regions: None, skipped_regions: Vec::new(), collected: Collected::default() };
+) -> AccountBatch {
+    let mut scan = AccountBatch { account: account.to_string(), regions: None, skipped_regions: Vec::new(), collected: Collected::default() };
     let config = if account == caller {
         base.clone()
     } else {

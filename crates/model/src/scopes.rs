@@ -83,17 +83,28 @@ impl ScopeSet {
         self.len == 0
     }
 
+    /// The scopes of one account, as records in order.
+    pub fn records_of(&self, account: &str) -> Vec<ScopeRecord> {
+        let mut out: Vec<ScopeRecord> = match self.by_account.get(account) {
+            Some(entries) => entries
+                .iter()
+                .flat_map(|(r, bits)| {
+                    ResourceType::ALL.iter().filter(move |t| bits & bit(**t) != 0).map(move |t| ScopeRecord {
+                        account: account.to_string(),
+                        region: self.regions[*r as usize].clone(),
+                        resource_type: *t,
+                    })
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        out.sort();
+        out
+    }
+
     /// Every scope, as records (unordered).
     pub fn records(&self) -> impl Iterator<Item = ScopeRecord> + '_ {
-        self.by_account.iter().flat_map(move |(account, entries)| {
-            entries.iter().flat_map(move |(r, bits)| {
-                ResourceType::ALL.iter().filter(move |t| bits & bit(**t) != 0).map(move |t| ScopeRecord {
-                    account: account.clone(),
-                    region: self.regions[*r as usize].clone(),
-                    resource_type: *t,
-                })
-            })
-        })
+        self.by_account.keys().flat_map(|account| self.records_of(account))
     }
 }
 

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use perimeter_model::{Finding, ResourceType};
+use perimeter_model::{Finding, ResourceType, ScopeSet};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
@@ -72,7 +72,7 @@ pub struct StoredFinding {
 pub struct ScanInput {
     pub findings: Vec<Finding>,
     /// (account, region, type) scopes read to the end.
-    pub complete_scopes: BTreeSet<(String, String, ResourceType)>,
+    pub complete_scopes: ScopeSet,
     /// Resources with a read or analysis error in this scan.
     pub errored_resources: BTreeSet<String>,
     /// Whether the scan as a whole had no error.
@@ -349,11 +349,10 @@ impl Store {
                 continue;
             }
             let f = &old.finding;
-            let scope = (f.resource_owner_account.clone(), f.region.clone(), f.resource_type);
             let mut kept = old.clone();
             // Names as of this scan (an account renamed, a vendor listed since).
             kept.labels = scan.labeler.label(f);
-            if scan.complete_scopes.contains(&scope) && !scan.errored_resources.contains(&f.resource_arn) {
+            if scan.complete_scopes.contains(&f.resource_owner_account, &f.region, f.resource_type) && !scan.errored_resources.contains(&f.resource_arn) {
                 kept.status = Status::Resolved;
                 kept.resolved_at = Some(now.to_string());
                 outcome.resolved += 1;

@@ -10,7 +10,7 @@ use perimeter_report::{ArchiveRule, Criterion, FindingFilter, ScanInput, Status,
 
 use support::finding;
 
-fn complete(accounts: &[&str]) -> BTreeSet<(String, String, ResourceType)> {
+fn complete(accounts: &[&str]) -> perimeter_model::ScopeSet {
     accounts.iter().map(|a| (a.to_string(), "us-east-1".to_string(), ResourceType::SqsQueue)).collect()
 }
 

@@ -16,7 +16,7 @@ fn finding(id: &str) -> Finding {
 }
 
 fn scan(findings: Vec<Finding>) -> ScanInput {
-    let scopes = [("111111111111".to_string(), "us-east-1".to_string(), ResourceType::SqsQueue)].into();
+    let scopes = [("111111111111", "us-east-1", ResourceType::SqsQueue)].into_iter().collect();
     ScanInput { findings, complete_scopes: scopes, errored_resources: BTreeSet::new(), complete: true, labeler: Default::default() }
 }
 

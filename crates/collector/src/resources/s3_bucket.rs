@@ -5,7 +5,6 @@
 //! may serve a bucket of another account of the organization: it is attached to its bucket
 //! once every account is read ([`attach_access_points`]).
 
-use std::collections::BTreeMap;
 
 use perimeter_model::{
     AclGrant, AclGrantee, AclPermission, BlockPublicAccess, NetworkOrigin, ObjectOwnership, ResourceInputs, ResourceRecord,
@@ -269,18 +268,3 @@ pub struct FoundAccessPoint {
     pub access_point: S3AccessPoint,
 }
 
-/// Attaches every access point found to its bucket, wherever in the organization it was found.
-pub fn attach_access_points(all: &mut Collected) {
-    let mut by_bucket: BTreeMap<(String, String), Vec<S3AccessPoint>> = BTreeMap::new();
-    for ap in all.access_points.drain(..) {
-        by_bucket.entry((ap.bucket_account, ap.bucket)).or_default().push(ap.access_point);
-    }
-    for r in &mut all.resources {
-        if let ResourceInputs::S3Bucket(b) = &mut r.inputs
-            && let Some(mut aps) = by_bucket.remove(&(r.account.clone(), b.name.clone()))
-        {
-            aps.sort_by(|a, b| a.arn.cmp(&b.arn));
-            b.access_points = aps;
-        }
-    }
-}
