@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 pub use archive::{ArchiveRule, Criterion};
 pub use labels::{Labeler, Labels, NetworkKind, PrincipalKind};
-pub use store::{FindingFilter, ScanInput, ScanOutcome, ScanRecord, Status, Store, StoredFinding};
+pub use store::{FindingFilter, ScanInput, ScanMerge, ScanOutcome, ScanRecord, Status, Store, StoredFinding};
 
 /// Everything that can go wrong in this crate.
 #[derive(Debug, thiserror::Error)]

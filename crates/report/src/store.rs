@@ -103,7 +103,16 @@ pub struct ScanOutcome {
     pub unmatched_rules: Vec<String>,
     /// Archive rules past their `expires` date: they match nothing any more.
     pub lapsed_rules: Vec<String>,
-    /// The findings of this report: everything not resolved before this scan.
+    /// Open findings (NEW or ACTIVE) that the organization's RCPs stop entirely.
+    pub blocked_open: usize,
+    /// Open findings that no RCP stops entirely: what needs a fix.
+    pub open_unblocked: usize,
+    /// Of those, the NEW ones.
+    pub new_unblocked: usize,
+    /// Of those, the public ones.
+    pub public_open: usize,
+    /// The findings of this report (everything not resolved before this scan), when collected
+    /// ([`Store::apply_scan`]; a streaming scan reads them with [`ScanMerge::with_report`]).
     pub findings: Vec<StoredFinding>,
 }
 
@@ -276,10 +285,12 @@ impl Store {
         Ok(())
     }
 
-    /// Applies one scan in one transaction. `now` is the scan's time (RFC 3339).
-    /// `before_commit` runs inside the transaction with the outcome, just before it commits: the
-    /// scan writes its reports there, so that a report that cannot be written leaves the store as
-    /// it was (its NEW findings are NEW again next time), and tests use it to die midway.
+    /// Applies one scan in one transaction: [`Store::begin_scan`], all of `scan`'s findings at
+    /// once, [`ScanMerge::close`], and the report's findings collected into the outcome (tests
+    /// and small scans; `perimeter scan` streams them). `before_commit` runs inside the
+    /// transaction with the outcome, just before it commits: the scan writes its reports there,
+    /// so that a report that cannot be written leaves the store as it was (its NEW findings are
+    /// NEW again next time), and tests use it to die midway.
     pub fn apply_scan(
         &mut self,
         scan: &ScanInput,
@@ -287,110 +298,39 @@ impl Store {
         now: &str,
         before_commit: &mut dyn FnMut(&ScanOutcome) -> Result<(), Error>,
     ) -> Result<ScanOutcome, Error> {
+        let mut merge = self.begin_scan(rules, now)?;
+        merge.add(&scan.findings, &scan.labeler)?;
+        let mut outcome = merge.close(&scan.complete_scopes, &scan.errored_resources, scan.complete, &scan.labeler)?;
+        outcome.findings = merge.with_report(|rows| rows.collect::<Result<Vec<_>, Error>>())??;
+        before_commit(&outcome)?;
+        merge.commit()?;
+        Ok(outcome)
+    }
+
+    /// Starts merging one scan, in one transaction that only [`ScanMerge::commit`] commits (a
+    /// scan killed midway leaves the store as it was). `now` is the scan's time (RFC 3339).
+    pub fn begin_scan(&mut self, rules: &[ArchiveRule], now: &str) -> Result<ScanMerge<'_>, Error> {
         let path = self.path.clone();
         let sql = |e: rusqlite::Error| Error::Sql { path: path.clone(), source: e };
         let tx = self.conn.transaction().map_err(sql)?;
-        let mut previous: BTreeMap<String, StoredFinding> = BTreeMap::new();
-        {
-            let mut stmt = tx.prepare("SELECT finding, status, first_seen, last_seen, resolved_at, archive_rule, archive_reason, labels FROM findings").map_err(sql)?;
-            let rows = stmt.query_map([], row_to_stored).map_err(sql)?;
-            for row in rows {
-                let f = row.map_err(sql)??;
-                previous.insert(f.finding.id.clone(), f);
-            }
-        }
-        let mut outcome = ScanOutcome::default();
-        // A rule past its expiry date matches nothing: its findings come back ACTIVE.
-        let (lapsed, rules): (Vec<&ArchiveRule>, Vec<&ArchiveRule>) = rules.iter().partition(|r| r.lapsed(now));
-        outcome.lapsed_rules = lapsed.iter().map(|r| r.name.clone()).collect();
-        let mut rule_hits: BTreeMap<&str, usize> = rules.iter().map(|r| (r.name.as_str(), 0)).collect();
-        let rules = &rules;
-        let mut seen = BTreeSet::new();
-        let mut report = Vec::new();
-        for f in &scan.findings {
-            // A finding seen twice (a repeated record) is one finding.
-            if !seen.insert(f.id.clone()) {
-                continue;
-            }
-            let old = previous.get(&f.id);
-            let labels = scan.labeler.label(f);
-            let rule = rules.iter().find(|r| r.matches(f, &labels));
-            let (status, reopened) = match (rule, old.map(|o| o.status)) {
-                (Some(_), _) => (Status::Archived, false),
-                (None, None) => (Status::New, false),
-                (None, Some(Status::Resolved)) => (Status::New, true),
-                (None, Some(_)) => (Status::Active, false),
-            };
-            if let Some(r) = rule {
-                *rule_hits.entry(r.name.as_str()).or_insert(0) += 1;
-            }
-            let stored = StoredFinding {
-                finding: f.clone(),
-                status,
-                first_seen: old.map_or_else(|| now.to_string(), |o| o.first_seen.clone()),
-                last_seen: now.to_string(),
-                resolved_at: None,
-                archive_rule: rule.map(|r| r.name.clone()),
-                archive_reason: rule.map(|r| r.reason.clone()),
-                labels,
-            };
-            match status {
-                Status::New => outcome.new += 1,
-                Status::Active => outcome.active += 1,
-                Status::Archived => outcome.archived += 1,
-                Status::Resolved => {}
-            }
-            outcome.reopened += usize::from(reopened);
-            upsert(&tx, &stored).map_err(sql)?;
-            report.push(stored);
-        }
-        for (id, old) in &previous {
-            if seen.contains(id) || old.status == Status::Resolved {
-                continue;
-            }
-            let f = &old.finding;
-            let mut kept = old.clone();
-            // Names as of this scan (an account renamed, a vendor listed since).
-            kept.labels = scan.labeler.label(f);
-            if scan.complete_scopes.contains(&f.resource_owner_account, &f.region, f.resource_type) && !scan.errored_resources.contains(&f.resource_arn) {
-                kept.status = Status::Resolved;
-                kept.resolved_at = Some(now.to_string());
-                outcome.resolved += 1;
-            } else {
-                // Not read this time: unchanged, but the archive rules still apply to it.
-                let rule = rules.iter().find(|r| r.matches(f, &kept.labels));
-                if let Some(r) = rule {
-                    *rule_hits.entry(r.name.as_str()).or_insert(0) += 1;
-                }
-                // NEW means "new in this scan", which a finding carried over is not.
-                kept.status = if rule.is_some() { Status::Archived } else { Status::Active };
-                kept.archive_rule = rule.map(|r| r.name.clone());
-                kept.archive_reason = rule.map(|r| r.reason.clone());
-                match kept.status {
-                    Status::New => outcome.new += 1,
-                    Status::Active => outcome.active += 1,
-                    Status::Archived => outcome.archived += 1,
-                    Status::Resolved => {}
-                }
-            }
-            upsert(&tx, &kept).map_err(sql)?;
-            report.push(kept);
-        }
-        outcome.unmatched_rules = rule_hits.into_iter().filter(|(_, n)| *n == 0).map(|(r, _)| r.to_string()).collect();
-        report.sort_by(|a, b| (&a.finding.resource_arn, &a.finding.id).cmp(&(&b.finding.resource_arn, &b.finding.id)));
-        outcome.findings = report;
-        let summary = serde_json::json!({
-            "new": outcome.new, "reopened": outcome.reopened, "active": outcome.active,
-            "archived": outcome.archived, "resolved": outcome.resolved,
-        });
-        tx.execute(
-            "INSERT INTO scans (finished, complete, outcome) VALUES (?1, ?2, ?3)",
-            params![now, scan.complete, summary.to_string()],
+        // The findings of this scan's report: seen by it (1), or open before it (0). A
+        // temporary table lives on disk beside the store, not in memory.
+        tx.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS scan_report (id TEXT PRIMARY KEY, seen INTEGER NOT NULL);
+             DELETE FROM scan_report;",
         )
         .map_err(sql)?;
-        before_commit(&outcome)?;
-        tx.commit().map_err(sql)?;
-        Ok(outcome)
+        // A rule past its expiry date matches nothing: its findings come back ACTIVE.
+        let (lapsed, rules): (Vec<&ArchiveRule>, Vec<&ArchiveRule>) = rules.iter().partition(|r| r.lapsed(now));
+        let outcome = ScanOutcome { lapsed_rules: lapsed.iter().map(|r| r.name.clone()).collect(), ..ScanOutcome::default() };
+        Ok(ScanMerge {
+            rule_hits: rules.iter().map(|r| (r.name.clone(), 0)).collect(),
+            rules: rules.into_iter().cloned().collect(),
+            tx,
+            path,
+            now: now.to_string(),
+            outcome,
+        })
     }
 
     /// Findings in the store, filtered, ordered by resource and ID.
@@ -436,6 +376,192 @@ impl Store {
     /// How many scans the store has recorded.
     pub fn scan_count(&self) -> Result<i64, Error> {
         self.sql(self.conn.query_row("SELECT COUNT(*) FROM scans", [], |r| r.get(0)))
+    }
+}
+
+/// One scan being merged into the store: its findings are added part by part (an account at
+/// a time), then [`ScanMerge::close`] carries over or resolves what it did not see, the report
+/// is read back in order ([`ScanMerge::with_report`]), and [`ScanMerge::commit`] commits.
+/// Nothing is held in memory but the counts.
+#[derive(Debug)]
+pub struct ScanMerge<'s> {
+    tx: rusqlite::Transaction<'s>,
+    path: PathBuf,
+    now: String,
+    rules: Vec<ArchiveRule>,
+    rule_hits: BTreeMap<String, usize>,
+    outcome: ScanOutcome,
+}
+
+impl ScanMerge<'_> {
+    fn sql(&self) -> impl Fn(rusqlite::Error) -> Error + '_ {
+        |e| Error::Sql { path: self.path.clone(), source: e }
+    }
+
+    /// Merges findings of this scan: NEW, ACTIVE (seen before), NEW and reopened (resolved
+    /// before), or ARCHIVED by the first rule that matches. A finding seen twice in one scan
+    /// (a repeated record) is one finding.
+    pub fn add(&mut self, findings: &[Finding], labeler: &Labeler) -> Result<(), Error> {
+        let sql = |e: rusqlite::Error| Error::Sql { path: self.path.clone(), source: e };
+        for f in findings {
+            let fresh = self.tx.prepare_cached("INSERT OR IGNORE INTO scan_report (id, seen) VALUES (?1, 1)").and_then(|mut st| st.execute([&f.id])).map_err(sql)?;
+            if fresh == 0 {
+                continue;
+            }
+            let old: Option<(String, String)> = self
+                .tx
+                .prepare_cached("SELECT status, first_seen FROM findings WHERE id = ?1")
+                .and_then(|mut st| st.query_row([&f.id], |r| Ok((r.get(0)?, r.get(1)?))).optional())
+                .map_err(sql)?;
+            let old_status = old.as_ref().and_then(|(s, _)| Status::parse(s));
+            let labels = labeler.label(f);
+            let rule = self.rules.iter().find(|r| r.matches(f, &labels));
+            let (status, reopened) = match (rule, old_status) {
+                (Some(_), _) => (Status::Archived, false),
+                (None, None) => (Status::New, false),
+                (None, Some(Status::Resolved)) => (Status::New, true),
+                (None, Some(_)) => (Status::Active, false),
+            };
+            if let Some(r) = rule {
+                *self.rule_hits.entry(r.name.clone()).or_insert(0) += 1;
+            }
+            let stored = StoredFinding {
+                finding: f.clone(),
+                status,
+                first_seen: old.map_or_else(|| self.now.clone(), |(_, first)| first),
+                last_seen: self.now.clone(),
+                resolved_at: None,
+                archive_rule: rule.map(|r| r.name.clone()),
+                archive_reason: rule.map(|r| r.reason.clone()),
+                labels,
+            };
+            self.outcome.reopened += usize::from(reopened);
+            self.outcome.count(&stored);
+            upsert(&self.tx, &stored).map_err(sql)?;
+        }
+        Ok(())
+    }
+
+    /// Ends the scan's findings: each finding open before it that it did not see is RESOLVED
+    /// when its scope was read to the end without an error on its resource, and otherwise
+    /// carried over (ACTIVE, or ARCHIVED by a rule); every row gets the names of this scan.
+    /// Records the scan and returns its counts.
+    pub fn close(
+        &mut self,
+        complete_scopes: &ScopeSet,
+        errored_resources: &BTreeSet<String>,
+        complete: bool,
+        labeler: &Labeler,
+    ) -> Result<ScanOutcome, Error> {
+        let sql = |e: rusqlite::Error| Error::Sql { path: self.path.clone(), source: e };
+        self.tx
+            .execute(
+                "INSERT INTO scan_report (id, seen) SELECT id, 0 FROM findings
+                 WHERE status != 'RESOLVED' AND id NOT IN (SELECT id FROM scan_report)",
+                [],
+            )
+            .map_err(sql)?;
+        // In slices, so that the findings table is never changed under an open query.
+        let mut after: i64 = 0;
+        loop {
+            let slice: Vec<(i64, StoredFinding)> = {
+                let mut st = self
+                    .tx
+                    .prepare_cached(
+                        "SELECT f.finding, f.status, f.first_seen, f.last_seen, f.resolved_at, f.archive_rule, f.archive_reason, f.labels, r.rowid
+                         FROM scan_report r JOIN findings f ON f.id = r.id WHERE r.seen = 0 AND r.rowid > ?1 ORDER BY r.rowid LIMIT 512",
+                    )
+                    .map_err(sql)?;
+                let rows = st.query_map([after], |row| Ok((row.get::<_, i64>(8)?, row_to_stored(row)?))).map_err(sql)?;
+                let mut out = Vec::new();
+                for row in rows {
+                    let (rowid, stored) = row.map_err(sql)?;
+                    out.push((rowid, stored?));
+                }
+                out
+            };
+            let Some((last, _)) = slice.last() else { break };
+            after = *last;
+            for (_, old) in slice {
+                let f = &old.finding;
+                let mut kept = old.clone();
+                // Names as of this scan (an account renamed, a vendor listed since).
+                kept.labels = labeler.label(f);
+                if complete_scopes.contains(&f.resource_owner_account, &f.region, f.resource_type) && !errored_resources.contains(&f.resource_arn) {
+                    kept.status = Status::Resolved;
+                    kept.resolved_at = Some(self.now.clone());
+                    self.outcome.resolved += 1;
+                } else {
+                    // Not read this time: unchanged, but the archive rules still apply to it.
+                    let rule = self.rules.iter().find(|r| r.matches(f, &kept.labels));
+                    if let Some(r) = rule {
+                        *self.rule_hits.entry(r.name.clone()).or_insert(0) += 1;
+                    }
+                    // NEW means "new in this scan", which a finding carried over is not.
+                    kept.status = if rule.is_some() { Status::Archived } else { Status::Active };
+                    kept.archive_rule = rule.map(|r| r.name.clone());
+                    kept.archive_reason = rule.map(|r| r.reason.clone());
+                    self.outcome.count(&kept);
+                }
+                upsert(&self.tx, &kept).map_err(sql)?;
+            }
+        }
+        self.outcome.unmatched_rules = self.rule_hits.iter().filter(|(_, n)| **n == 0).map(|(r, _)| r.clone()).collect();
+        let o = &self.outcome;
+        let summary = serde_json::json!({
+            "new": o.new, "reopened": o.reopened, "active": o.active,
+            "archived": o.archived, "resolved": o.resolved,
+        });
+        self.tx
+            .execute("INSERT INTO scans (finished, complete, outcome) VALUES (?1, ?2, ?3)", params![self.now, complete, summary.to_string()])
+            .map_err(sql)?;
+        Ok(self.outcome.clone())
+    }
+
+    /// Calls `f` with the findings of this scan's report (everything not resolved before it),
+    /// ordered by resource and ID, read from the store one at a time.
+    pub fn with_report<T>(&self, f: impl FnOnce(&mut dyn Iterator<Item = Result<StoredFinding, Error>>) -> T) -> Result<T, Error> {
+        let sql = self.sql();
+        let mut st = self
+            .tx
+            .prepare(
+                "SELECT f.finding, f.status, f.first_seen, f.last_seen, f.resolved_at, f.archive_rule, f.archive_reason, f.labels
+                 FROM scan_report r JOIN findings f ON f.id = r.id ORDER BY f.resource_arn, f.id",
+            )
+            .map_err(&sql)?;
+        let rows = st.query_map([], row_to_stored).map_err(&sql)?;
+        let mut rows = rows.map(|row| match row {
+            Ok(stored) => stored,
+            Err(e) => Err(Error::Sql { path: self.path.clone(), source: e }),
+        });
+        Ok(f(&mut rows))
+    }
+
+    /// Commits the scan.
+    pub fn commit(self) -> Result<(), Error> {
+        let path = self.path.clone();
+        self.tx.commit().map_err(|e| Error::Sql { path, source: e })
+    }
+}
+
+impl ScanOutcome {
+    /// Counts one finding of the report that is not resolved.
+    fn count(&mut self, f: &StoredFinding) {
+        match f.status {
+            Status::New => self.new += 1,
+            Status::Active => self.active += 1,
+            Status::Archived => self.archived += 1,
+            Status::Resolved => return,
+        }
+        let open = matches!(f.status, Status::New | Status::Active);
+        if open && f.finding.is_blocked() {
+            self.blocked_open += 1;
+        }
+        if open && !f.finding.is_blocked() {
+            self.open_unblocked += 1;
+            self.new_unblocked += usize::from(f.status == Status::New);
+            self.public_open += usize::from(f.finding.is_public);
+        }
     }
 }
 
