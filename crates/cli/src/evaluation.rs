@@ -13,6 +13,7 @@ use std::io::BufWriter;
 use perimeter_collector::inventory::Writer;
 use perimeter_collector::{Assembled, Assembly};
 use perimeter_model::{ErrorRecord, Finding, InventoryRecord, PlanRecord, ResourceRecord, ResourceType, Zone};
+use perimeter_report::{Labeler, ScanMerge};
 use rayon::prelude::*;
 
 use crate::output_files::PendingFile;
@@ -26,7 +27,14 @@ pub struct Evaluation {
     /// policy names (likely stale).
     trusted: bool,
     guardrails: ScanGuardrails,
-    pub findings: Vec<Finding>,
+    /// Names the findings merged as the scan goes: the organization's accounts, the trusted
+    /// accounts and the known vendors, all known before any account is read.
+    labeler: Labeler,
+    /// The findings merged into the store so far.
+    pub findings: usize,
+    /// Findings pinned by a condition to networks (`aws:SourceVpc`, `aws:SourceVpce`), whose
+    /// owners are known only once every account is read: merged at the end.
+    pub naming_networks: Vec<Finding>,
     /// The analysis errors (unparseable documents), as error rows.
     pub errors: Vec<ErrorRecord>,
     /// The accounts that findings name when the zone is the organization alone.
@@ -54,11 +62,14 @@ impl Evaluation {
             }
             None => None,
         };
+        let labeler = Labeler::new(scan.accounts().iter().map(|a| (a.id.clone(), a.name.clone(), a.org_path.clone())), scan.zone());
         let evaluation = Evaluation {
             types: types.to_vec(),
             trusted,
             guardrails,
-            findings: Vec::new(),
+            labeler,
+            findings: 0,
+            naming_networks: Vec::new(),
             errors: Vec::new(),
             named: BTreeSet::new(),
             inventory,
@@ -68,7 +79,14 @@ impl Evaluation {
 
     /// Analyses resources against `zone` (and `org_zone`, the organization alone). Unless the
     /// zone is `whole`, returns the resources to hold until it is (their results are dropped).
-    pub fn take(&mut self, zone: &Zone, org_zone: &Zone, records: Vec<ResourceRecord>, whole: bool) -> anyhow::Result<Vec<ResourceRecord>> {
+    pub fn take(
+        &mut self,
+        zone: &Zone,
+        org_zone: &Zone,
+        records: Vec<ResourceRecord>,
+        whole: bool,
+        merge: &mut ScanMerge<'_>,
+    ) -> anyhow::Result<Vec<ResourceRecord>> {
         let (types, guardrails, trusted) = (&self.types, &self.guardrails, self.trusted);
         let analyses: Vec<_> = records
             .into_par_iter()
@@ -82,6 +100,7 @@ impl Evaluation {
             })
             .collect();
         let mut held = Vec::new();
+        let mut findings = Vec::new();
         for (record, result) in analyses {
             if let Some((analysis, org_analysis)) = result {
                 let relies = analysis.relies_on_absent_ids || org_analysis.as_ref().is_some_and(|a| a.relies_on_absent_ids);
@@ -89,7 +108,13 @@ impl Evaluation {
                     held.push(record);
                     continue;
                 }
-                self.findings.extend(analysis.findings);
+                for f in analysis.findings {
+                    if Labeler::names_networks(&f) {
+                        self.naming_networks.push(f);
+                    } else {
+                        findings.push(f);
+                    }
+                }
                 self.errors.extend(analysis.errors.into_iter().map(|e| ErrorRecord {
                     account: record.account.clone(),
                     region: Some(record.region.clone()),
@@ -104,13 +129,15 @@ impl Evaluation {
                 writer.record(&InventoryRecord::Resource(record))?;
             }
         }
+        self.findings += findings.len();
+        merge.add(&findings, &self.labeler)?;
         Ok(held)
     }
 
     /// Analyses the held resources against the whole zone, and finishes the inventory file
     /// with what is whole only now: the accounts, scopes, errors and zone (the organization's,
     /// without the trusted accounts, as the scan read it).
-    pub fn finish(&mut self, scan: &mut Assembled) -> anyhow::Result<()> {
+    pub fn finish(&mut self, scan: &mut Assembled, merge: &mut ScanMerge<'_>) -> anyhow::Result<()> {
         let zone = scan.zone.clone();
         let org_zone = scan.org_zone.clone().unwrap_or_else(|| zone.clone());
         let mut chunk = Vec::new();
@@ -119,7 +146,7 @@ impl Evaluation {
             let done = next.is_none();
             chunk.extend(next);
             if chunk.len() >= 1024 || (done && !chunk.is_empty()) {
-                self.take(&zone, &org_zone, std::mem::take(&mut chunk), true)?;
+                self.take(&zone, &org_zone, std::mem::take(&mut chunk), true, merge)?;
             }
             if done {
                 break;

@@ -11,10 +11,10 @@ use std::time::{Duration, SystemTime};
 use anyhow::Context;
 use perimeter_collector::{Assembly, AwsSettings, Delivery, Inventory, Progress};
 use perimeter_model::{AccountRecord, ErrorRecord, ResourceType};
-use perimeter_report::output::{write_csv, write_json, JsonReport};
+use perimeter_report::output::{write_csv_rows, write_json, JsonReport};
 use perimeter_report::exports;
-use perimeter_report::html::{write_html, HtmlReport};
-use perimeter_report::{Labeler, ScanInput, ScanOutcome, ScanRecord, Status, Store};
+use perimeter_report::html::{write_html, HtmlReport, PageFindings, PAGE_ROWS};
+use perimeter_report::{Labeler, ScanOutcome, ScanRecord, Store};
 use serde::Serialize;
 
 use crate::config::FailOn;
@@ -58,7 +58,13 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let mut store = Store::open(&plan.db)?;
+    let history = store.history()?;
     let log = Log::new();
+    // The scan's time is when it starts; its findings are merged into the store as its
+    // accounts are evaluated, in one transaction that commits only after the reports are
+    // written (a killed scan leaves the store as it was).
+    let now = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
+    let mut merge = store.begin_scan(&plan.archive_rules, &now)?;
 
     // Each account's resources are evaluated as its batch arrives (crate::evaluation); what is
     // whole only at the end (the zone, the scopes, the held resources) is finished after.
@@ -72,7 +78,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             assembly.trust(trusted);
             let (mut evaluation, rcp_errors) =
                 Evaluation::start(&assembly, &plan.resource_types, !plan.trusted.is_empty(), inventory_file)?;
-            evaluation.take(assembly.zone(), assembly.org_zone(), ready, true)?;
+            evaluation.take(assembly.zone(), assembly.org_zone(), ready, true, &mut merge)?;
             (assembly.finish()?, evaluation, rcp_errors)
         }
         Source::Live(options) => {
@@ -92,7 +98,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
                     while let Some(delivery) = rx.blocking_recv() {
                         if let Delivery::Account(batch) = delivery {
                             let ready = assembly.add(batch)?;
-                            for r in evaluation.take(assembly.zone(), assembly.org_zone(), ready, false)? {
+                            for r in evaluation.take(assembly.zone(), assembly.org_zone(), ready, false, &mut merge)? {
                                 assembly.hold(&r)?;
                             }
                         }
@@ -109,15 +115,17 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         }
     };
     log.finish_collect();
-    evaluation.finish(&mut scan)?;
-    let findings = std::mem::take(&mut evaluation.findings);
+    evaluation.finish(&mut scan, &mut merge)?;
+    // Names people recognise: account names and OU paths, known vendors, trusted accounts, and
+    // the owners of the zone's networks (whole only now).
+    let labeler = Labeler::new(scan.accounts.iter().map(|a| (a.id.clone(), a.name.clone(), a.org_path.clone())), &scan.zone);
+    let naming_networks = std::mem::take(&mut evaluation.naming_networks);
+    merge.add(&naming_networks, &labeler)?;
     let mut errors: Vec<ErrorRecord> = std::mem::take(&mut scan.errors);
     errors.extend(rcp_errors.iter().cloned());
     errors.append(&mut evaluation.errors);
-    log.evaluated(scan.resources, findings.len(), errors.len());
+    log.evaluated(scan.resources, evaluation.findings + naming_networks.len(), errors.len());
     let unused_trusted = unused_trusted_accounts(&plan, &evaluation.named);
-    // Names people recognise: account names and OU paths, known vendors, trusted accounts.
-    let labeler = Labeler::new(scan.accounts.iter().map(|a| (a.id.clone(), a.name.clone(), a.org_path.clone())), &scan.zone);
     // Only the types this scan evaluates can resolve their findings, and a scope that an
     // unreadable RCP governs resolves nothing.
     let mut complete_scopes = std::mem::take(&mut scan.scopes);
@@ -129,20 +137,13 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     for e in &rcp_errors {
         complete_scopes.remove(&e.account, e.region.as_deref(), e.resource_type);
     }
-    let scan_input = ScanInput {
-        findings,
-        complete_scopes,
-        errored_resources: errors.iter().filter_map(|e| e.resource_arn.clone()).collect(),
-        complete: errors.is_empty(),
-        labeler: labeler.clone(),
-    };
-    let now = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
+    let errored_resources: BTreeSet<String> = errors.iter().filter_map(|e| e.resource_arn.clone()).collect();
+    let outcome = merge.close(&complete_scopes, &errored_resources, errors.is_empty(), &labeler)?;
     let csv_path = out_dir.path.join("findings.csv");
     let json_path = out_dir.path.join("findings.json");
     let html_path = out_dir.path.join("report.html");
     let ocsf_path = out_dir.path.join("findings.ocsf.json");
     let asff_path = out_dir.path.join("findings.asff.json");
-    let history = store.history()?;
     let skipped: Vec<String> = scan
         .accounts
         .iter()
@@ -169,55 +170,49 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         active: outcome.active,
         archived: outcome.archived,
         resolved: outcome.resolved,
-        blocked: outcome
-            .findings
-            .iter()
-            .filter(|f| matches!(f.status, Status::New | Status::Active) && f.finding.is_blocked())
-            .count(),
+        blocked: outcome.blocked_open,
         errors: errors.len(),
         unmatched_archive_rules: outcome.unmatched_rules.clone(),
         lapsed_archive_rules: outcome.lapsed_rules.clone(),
         unused_trusted_accounts: unused_trusted.clone(),
     };
     // The reports are written inside the store's transaction, before it commits: a report that
-    // cannot be written leaves the store as it was, so this scan's NEW findings stay NEW.
-    let mut write_reports = |outcome: &ScanOutcome| -> Result<(), perimeter_report::Error> {
-        let summary = summary_of(outcome);
-        let mut history = history.clone();
-        history.push(ScanRecord { finished: now.clone(), complete: summary.complete, open: outcome.new + outcome.active });
-        let page = HtmlReport {
-            generated: &now,
-            complete: summary.complete,
-            new: outcome.new,
-            reopened: outcome.reopened,
-            resolved: outcome.resolved,
-            findings: &outcome.findings,
-            errors: &errors,
-            rules: &plan.archive_rules,
-            lapsed_rules: &outcome.lapsed_rules,
-            history: &history,
-            unused_trusted: &unused_trusted,
-            skipped: &skipped,
-        };
-        let written = write_file(&csv_path, |w| Ok(write_csv(w, &outcome.findings, &errors, &labeler, &now, plan.csv_bom)?))
-            .and_then(|()| write_file(&json_path, |w| Ok(write_json(w, &JsonReport::new(&summary, &outcome.findings, &errors, &labeler))?)))
-            .and_then(|()| write_file(&html_path, |w| Ok(write_html(w, &page)?)))
-            .and_then(|()| write_file(&ocsf_path, |w| Ok(serde_json::to_writer_pretty(w, &exports::ocsf(&outcome.findings))?)))
-            .and_then(|()| write_file(&asff_path, |w| Ok(serde_json::to_writer_pretty(w, &exports::asff(&outcome.findings))?)));
-        written.map_err(|e| perimeter_report::Error::Output(format!("{e:#}")))?;
-        die_here_if_asked();
-        Ok(())
-    };
-    let outcome = store.apply_scan(&scan_input, &plan.archive_rules, &now, &mut write_reports)?;
+    // cannot be written leaves the store as it was, so this scan's NEW findings stay NEW. Each
+    // reads the scan's findings back from the store, one at a time.
     let summary = summary_of(&outcome);
+    let mut history = history;
+    history.push(ScanRecord { finished: now.clone(), complete: summary.complete, open: outcome.new + outcome.active });
+    let report = |e: perimeter_report::Error| anyhow::Error::from(e);
+    let page_findings = merge.with_report(|rows| PageFindings::collect(rows, PAGE_ROWS))?.map_err(report)?;
+    let page = HtmlReport {
+        generated: &now,
+        complete: summary.complete,
+        new: outcome.new,
+        reopened: outcome.reopened,
+        resolved: outcome.resolved,
+        findings: &page_findings,
+        errors: &errors,
+        rules: &plan.archive_rules,
+        lapsed_rules: &outcome.lapsed_rules,
+        history: &history,
+        unused_trusted: &unused_trusted,
+        skipped: &skipped,
+    };
+    write_file(&csv_path, |w| Ok(merge.with_report(|rows| write_csv_rows(w, rows, &errors, &labeler, &now, plan.csv_bom))??))?;
+    write_file(&json_path, |w| Ok(merge.with_report(|rows| write_json(w, &JsonReport::streamed(&summary, rows, &errors, &labeler)))??))?;
+    write_file(&html_path, |w| Ok(write_html(w, &page)?))?;
+    write_file(&ocsf_path, |w| Ok(merge.with_report(|rows| exports::write_ocsf(w, rows))??))?;
+    write_file(&asff_path, |w| Ok(merge.with_report(|rows| exports::write_asff(w, rows))??))?;
+    die_here_if_asked();
+    merge.commit()?;
 
     log.summary(&summary, &scan.accounts, &errors, &csv_path, &html_path, &plan.db);
     // An access the organization's RCPs stop entirely is reported, but is nothing to fix now.
-    let to_report = outcome.findings.iter().filter(|f| !f.finding.is_blocked()).any(|f| match plan.fail_on {
-        FailOn::Active => matches!(f.status, Status::New | Status::Active),
-        FailOn::New => f.status == Status::New,
+    let to_report = match plan.fail_on {
+        FailOn::Active => outcome.open_unblocked > 0,
+        FailOn::New => outcome.new_unblocked > 0,
         FailOn::None => false,
-    });
+    };
     Ok(if !summary.complete {
         ExitCode::from(2)
     } else if to_report {

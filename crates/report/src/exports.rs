@@ -7,7 +7,9 @@
 
 use serde_json::{json, Value};
 
+use crate::output::Seq;
 use crate::store::{Status, StoredFinding};
+use crate::Error;
 
 /// The OCSF version the events follow.
 pub const OCSF_VERSION: &str = "1.6.0";
@@ -154,6 +156,11 @@ pub fn ocsf(findings: &[StoredFinding]) -> Value {
     Value::Array(findings.iter().map(ocsf_event).collect())
 }
 
+/// Writes [`ocsf`] of findings read one at a time (from the store).
+pub fn write_ocsf(out: impl std::io::Write, findings: &mut dyn Iterator<Item = Result<StoredFinding, Error>>) -> Result<(), Error> {
+    serde_json::to_writer_pretty(out, &Seq::new(findings, ocsf_event)).map_err(|e| Error::Output(e.to_string()))
+}
+
 /// ASFF's name of a resource type.
 fn asff_type(t: perimeter_model::ResourceType) -> &'static str {
     use perimeter_model::ResourceType::*;
@@ -228,6 +235,16 @@ pub fn asff_finding(f: &StoredFinding) -> Value {
 /// Every finding as an ASFF batch.
 pub fn asff(findings: &[StoredFinding]) -> Value {
     json!({"Findings": findings.iter().map(asff_finding).collect::<Vec<_>>()})
+}
+
+/// Writes [`asff`] of findings read one at a time (from the store).
+pub fn write_asff(out: impl std::io::Write, findings: &mut dyn Iterator<Item = Result<StoredFinding, Error>>) -> Result<(), Error> {
+    #[derive(serde::Serialize)]
+    struct Batch<S> {
+        #[serde(rename = "Findings")]
+        findings: S,
+    }
+    serde_json::to_writer_pretty(out, &Batch { findings: Seq::new(findings, asff_finding) }).map_err(|e| Error::Output(e.to_string()))
 }
 
 #[cfg(test)]

@@ -25,7 +25,7 @@ pub struct HtmlReport<'a> {
     pub new: usize,
     pub reopened: usize,
     pub resolved: usize,
-    pub findings: &'a [StoredFinding],
+    pub findings: &'a PageFindings,
     pub errors: &'a [ErrorRecord],
     pub rules: &'a [ArchiveRule],
     pub lapsed_rules: &'a [String],
@@ -35,6 +35,100 @@ pub struct HtmlReport<'a> {
     pub unused_trusted: &'a [String],
     /// Accounts and regions not scanned, with why.
     pub skipped: &'a [String],
+}
+
+/// At most this many findings are listed on the page, in the page's order (open first, those no
+/// RCP stops first, public first); the counts and charts cover every finding, and the CSV and
+/// JSON list every one. A page of more rows is too large for a browser to be of use.
+pub const PAGE_ROWS: usize = 5000;
+
+/// What the page shows of a report's findings: counts and charts of them all, and the rows
+/// it lists (read one at a time, so that only [`PAGE_ROWS`] of them are ever held).
+#[derive(Debug, Clone, Default)]
+pub struct PageFindings {
+    /// The rows listed, in page order.
+    pub rows: Vec<StoredFinding>,
+    pub total: usize,
+    pub open: usize,
+    /// Public and open, and not stopped by the organization's RCPs: what needs a fix.
+    pub public_open: usize,
+    pub blocked_open: usize,
+    pub archived: usize,
+    /// Open findings by account (its name when known) and by type.
+    pub by_account: BTreeMap<String, usize>,
+    pub by_type: BTreeMap<String, usize>,
+    /// Findings by the archive rule that archived them.
+    pub by_rule: BTreeMap<String, usize>,
+}
+
+/// A row's place on the page.
+type RowKey = (bool, bool, bool, String, String);
+
+fn row_key(f: &StoredFinding) -> RowKey {
+    (!is_open(f), f.finding.is_blocked(), !f.finding.is_public, f.finding.resource_arn.clone(), f.finding.id.clone())
+}
+
+struct Ranked(RowKey, StoredFinding);
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Ranked) -> bool {
+        self.0 == other.0
+    }
+}
+impl Eq for Ranked {}
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Ranked) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Ranked {
+    fn cmp(&self, other: &Ranked) -> std::cmp::Ordering {
+        self.0.cmp(&other.0)
+    }
+}
+
+impl PageFindings {
+    /// The page's view of findings read one at a time, listing at most `limit` of them.
+    pub fn collect(findings: &mut dyn Iterator<Item = Result<StoredFinding, Error>>, limit: usize) -> Result<PageFindings, Error> {
+        let mut page = PageFindings::default();
+        // The `limit` first rows in page order: a max-heap whose top is the last of them.
+        let mut kept: std::collections::BinaryHeap<Ranked> = std::collections::BinaryHeap::new();
+        for f in findings {
+            let f = f?;
+            page.total += 1;
+            if is_open(&f) {
+                page.open += 1;
+                page.public_open += usize::from(f.finding.is_public && !f.finding.is_blocked());
+                page.blocked_open += usize::from(f.finding.is_blocked());
+                let name = if f.labels.account_name.is_empty() { f.finding.resource_owner_account.clone() } else { f.labels.account_name.clone() };
+                *page.by_account.entry(name).or_default() += 1;
+                *page.by_type.entry(f.finding.resource_type.as_str().trim_start_matches("AWS::").to_string()).or_default() += 1;
+            }
+            if f.status == Status::Archived {
+                page.archived += 1;
+            }
+            if let Some(rule) = &f.archive_rule {
+                *page.by_rule.entry(rule.clone()).or_default() += 1;
+            }
+            if limit == 0 {
+                continue;
+            }
+            let key = row_key(&f);
+            if kept.len() < limit {
+                kept.push(Ranked(key, f));
+            } else if kept.peek().is_some_and(|last| key < last.0) {
+                kept.pop();
+                kept.push(Ranked(key, f));
+            }
+        }
+        page.rows = kept.into_sorted_vec().into_iter().map(|r| r.1).collect();
+        Ok(page)
+    }
+
+    /// The page's view of findings in memory, every one listed.
+    pub fn of(findings: &[StoredFinding]) -> PageFindings {
+        PageFindings::collect(&mut findings.iter().cloned().map(Ok), usize::MAX).unwrap_or_default()
+    }
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -81,11 +175,7 @@ fn is_open(f: &StoredFinding) -> bool {
 
 /// The page as text.
 pub fn render(r: &HtmlReport<'_>) -> String {
-    let open: Vec<&StoredFinding> = r.findings.iter().filter(|f| is_open(f)).collect();
-    // Public and open, and not stopped by the organization's RCPs: what needs a fix.
-    let public_open = open.iter().filter(|f| f.finding.is_public && !f.finding.is_blocked()).count();
-    let blocked_open = open.iter().filter(|f| f.finding.is_blocked()).count();
-    let archived = r.findings.iter().filter(|f| f.status == Status::Archived).count();
+    let page = r.findings;
     let mut h = String::new();
     let _ = write!(
         h,
@@ -104,11 +194,11 @@ pub fn render(r: &HtmlReport<'_>) -> String {
     };
     h.push_str("<div class=\"cards\">");
     card(&mut h, "new", "new this scan", r.new, true);
-    card(&mut h, "public", "public and open", public_open, true);
-    card(&mut h, "open", "still open", open.len(), false);
-    card(&mut h, "blocked", "open, but stopped by RCPs", blocked_open, false);
+    card(&mut h, "public", "public and open", page.public_open, true);
+    card(&mut h, "open", "still open", page.open, false);
+    card(&mut h, "blocked", "open, but stopped by RCPs", page.blocked_open, false);
     card(&mut h, "resolved", "resolved this scan", r.resolved, false);
-    card(&mut h, "archived", "archived", archived, false);
+    card(&mut h, "archived", "archived", page.archived, false);
     card(&mut h, "errors", "not read (errors)", r.errors.len(), true);
     h.push_str("</div>");
     if r.reopened > 0 {
@@ -118,25 +208,15 @@ pub fn render(r: &HtmlReport<'_>) -> String {
     h.push_str("<div class=\"charts\">");
     let history: Vec<(String, usize)> = r.history.iter().map(|s| (s.finished.get(..10).unwrap_or(&s.finished).to_string(), s.open)).collect();
     chart(&mut h, "chart-history", "Open findings per scan", &history);
-    let mut by_account: BTreeMap<String, usize> = BTreeMap::new();
-    let mut by_type: BTreeMap<String, usize> = BTreeMap::new();
-    for f in &open {
-        let name = if f.labels.account_name.is_empty() { f.finding.resource_owner_account.clone() } else { f.labels.account_name.clone() };
-        *by_account.entry(name).or_default() += 1;
-        *by_type.entry(f.finding.resource_type.as_str().trim_start_matches("AWS::").to_string()).or_default() += 1;
-    }
-    let mut accounts: Vec<(String, usize)> = by_account.into_iter().collect();
+    let mut accounts: Vec<(String, usize)> = page.by_account.iter().map(|(k, v)| (k.clone(), *v)).collect();
     accounts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     accounts.truncate(10);
     chart(&mut h, "chart-accounts", "Open findings by account", &accounts);
-    chart(&mut h, "chart-types", "Open findings by type", &by_type.into_iter().collect::<Vec<_>>());
+    chart(&mut h, "chart-types", "Open findings by type", &page.by_type.iter().map(|(k, v)| (k.clone(), *v)).collect::<Vec<_>>());
     h.push_str("</div>");
 
     // Findings: open first, those no RCP stops first, public first, then by resource.
-    let mut rows: Vec<&StoredFinding> = r.findings.iter().collect();
-    rows.sort_by_key(|f| {
-        (!is_open(f), f.finding.is_blocked(), !f.finding.is_public, f.finding.resource_arn.clone(), f.finding.id.clone())
-    });
+    let rows = &page.rows;
     let _ = write!(
         h,
         "<h2>Findings</h2><p><input id=\"filter\" type=\"search\" placeholder=\"Filter: account, principal, action, resource…\" aria-label=\"filter\"> \
@@ -146,7 +226,7 @@ pub fn render(r: &HtmlReport<'_>) -> String {
         rows.len(),
         rows.len()
     );
-    for f in rows {
+    for f in rows.iter() {
         let x = &f.finding;
         let account = if f.labels.account_name.is_empty() { x.resource_owner_account.clone() } else { format!("{} ({})", f.labels.account_name, x.resource_owner_account) };
         let principal = if f.labels.principal_label.is_empty() || x.principal.to_string().contains(&f.labels.principal_label) {
@@ -194,6 +274,14 @@ pub fn render(r: &HtmlReport<'_>) -> String {
         );
     }
     h.push_str("</tbody></table>");
+    if page.total > rows.len() {
+        let _ = write!(
+            h,
+            "<p id=\"truncated\">The page lists the first {} of {} findings, in this order; findings.csv and findings.json list every one.</p>",
+            rows.len(),
+            page.total
+        );
+    }
 
     let _ = write!(h, "<h2>Not read ({})</h2>", r.errors.len());
     if r.errors.is_empty() {
@@ -238,7 +326,7 @@ pub fn render(r: &HtmlReport<'_>) -> String {
     } else {
         h.push_str("<table id=\"rules\"><thead><tr><th>rule</th><th>reason</th><th>expires</th><th>matched</th></tr></thead><tbody>");
         for rule in r.rules {
-            let matched = r.findings.iter().filter(|f| f.archive_rule.as_deref() == Some(rule.name.as_str())).count();
+            let matched = page.by_rule.get(&rule.name).copied().unwrap_or(0);
             let state = if r.lapsed_rules.contains(&rule.name) { " (lapsed)".to_string() } else { String::new() };
             let _ = write!(
                 h,

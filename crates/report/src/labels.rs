@@ -153,6 +153,15 @@ impl Labeler {
         Labels { account_name, ou_path, principal_label, principal_kind, network, network_owner }
     }
 
+    /// Whether a condition of the finding names networks (`aws:SourceVpc`, `aws:SourceVpce`):
+    /// only such a finding has network labels, which depend on the zone's networks.
+    pub fn names_networks(f: &Finding) -> bool {
+        f.condition.keys().any(|entry| {
+            let key = entry.rsplit(' ').next().unwrap_or_default();
+            key.eq_ignore_ascii_case("aws:SourceVpc") || key.eq_ignore_ascii_case("aws:SourceVpce")
+        })
+    }
+
     /// Whose networks the finding is pinned to. Only conditions that admit a request from the
     /// named networks alone count: an Allow's `StringEquals`/`StringLike` family, or a Deny's
     /// (or an RCP's) negated one, without `IfExists` (a request without the key passes those).

@@ -3,6 +3,7 @@
 //! UTF-8 BOM) and `findings.json` (the same fields, lists and maps as JSON, in a frozen type with
 //! a `schema_version`).
 
+use std::cell::RefCell;
 use std::io::Write;
 
 use std::collections::BTreeMap;
@@ -120,6 +121,18 @@ pub fn write_csv(
     now: &str,
     bom: bool,
 ) -> Result<(), Error> {
+    write_csv_rows(out, &mut findings.iter().cloned().map(Ok), errors, labeler, now, bom)
+}
+
+/// [`write_csv`] of findings read one at a time (from the store).
+pub fn write_csv_rows(
+    out: impl Write,
+    findings: &mut dyn Iterator<Item = Result<StoredFinding, Error>>,
+    errors: &[ErrorRecord],
+    labeler: &Labeler,
+    now: &str,
+    bom: bool,
+) -> Result<(), Error> {
     let mut out = out;
     if bom {
         out.write_all("\u{feff}".as_bytes()).map_err(|e| Error::Output(e.to_string()))?;
@@ -128,13 +141,45 @@ pub fn write_csv(
     let csv_err = |e: csv::Error| Error::Output(e.to_string());
     w.write_record(COLUMNS).map_err(csv_err)?;
     for f in findings {
-        w.write_record(finding_cells(f).iter().map(|c| neutralise(c))).map_err(csv_err)?;
+        w.write_record(finding_cells(&f?).iter().map(|c| neutralise(c))).map_err(csv_err)?;
     }
     for e in errors {
         w.write_record(error_cells(e, now, labeler).iter().map(|c| neutralise(c))).map_err(csv_err)?;
     }
     w.flush().map_err(|e| Error::Output(e.to_string()))?;
     Ok(())
+}
+
+/// A JSON array serialized as its findings are read (from the store), each turned into JSON by
+/// `each`: a report's findings are never all in memory at once.
+pub struct Seq<'r, F> {
+    rows: RefCell<&'r mut dyn Iterator<Item = Result<StoredFinding, Error>>>,
+    each: F,
+}
+
+impl<'r, F: Fn(&StoredFinding) -> serde_json::Value> Seq<'r, F> {
+    pub fn new(rows: &'r mut dyn Iterator<Item = Result<StoredFinding, Error>>, each: F) -> Seq<'r, F> {
+        Seq { rows: RefCell::new(rows), each }
+    }
+}
+
+impl<F: Fn(&StoredFinding) -> serde_json::Value> Serialize for Seq<'_, F> {
+    fn serialize<Z: serde::Serializer>(&self, z: Z) -> Result<Z::Ok, Z::Error> {
+        use serde::ser::{Error as _, SerializeSeq};
+        let mut seq = z.serialize_seq(None)?;
+        let mut rows = self.rows.borrow_mut();
+        for row in &mut **rows {
+            let f = row.map_err(Z::Error::custom)?;
+            seq.serialize_element(&(self.each)(&f))?;
+        }
+        seq.end()
+    }
+}
+
+impl std::fmt::Debug for Seq<'_, fn(&StoredFinding) -> serde_json::Value> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Seq")
+    }
 }
 
 /// The version of `findings.json`'s shape. Raise it when a field is renamed, removed or changes
@@ -144,13 +189,32 @@ pub const JSON_SCHEMA_VERSION: u32 = 1;
 /// `findings.json`, version [`JSON_SCHEMA_VERSION`]: a frozen type of its own, so that a field
 /// added to the model's findings reaches the report only when it is added here.
 #[derive(Debug, Serialize)]
-pub struct JsonReport<'a, S: Serialize> {
+pub struct JsonReport<'a, S: Serialize, F: Serialize = Vec<JsonFinding<'a>>> {
     pub schema_version: u32,
     /// The source commit of the known-accounts list that labelled the principals.
     pub known_accounts_version: &'static str,
     pub summary: &'a S,
-    pub findings: Vec<JsonFinding<'a>>,
+    pub findings: F,
     pub errors: Vec<JsonError<'a>>,
+}
+
+impl<'a, 'r, S: Serialize> JsonReport<'a, S, Seq<'r, fn(&StoredFinding) -> serde_json::Value>> {
+    /// The report of findings read one at a time (from the store).
+    pub fn streamed(
+        summary: &'a S,
+        findings: &'r mut dyn Iterator<Item = Result<StoredFinding, Error>>,
+        errors: &'a [ErrorRecord],
+        labeler: &Labeler,
+    ) -> Self {
+        let each: fn(&StoredFinding) -> serde_json::Value = |f| serde_json::to_value(JsonFinding::from(f)).unwrap_or_default();
+        JsonReport {
+            schema_version: JSON_SCHEMA_VERSION,
+            known_accounts_version: known_accounts_version(),
+            summary,
+            findings: Seq::new(findings, each),
+            errors: errors.iter().map(|e| JsonError::new(e, labeler)).collect(),
+        }
+    }
 }
 
 impl<'a, S: Serialize> JsonReport<'a, S> {
@@ -273,7 +337,7 @@ impl<'a> JsonError<'a> {
 }
 
 /// Writes `findings.json`.
-pub fn write_json<S: Serialize>(out: impl Write, report: &JsonReport<'_, S>) -> Result<(), Error> {
+pub fn write_json<S: Serialize, F: Serialize>(out: impl Write, report: &JsonReport<'_, S, F>) -> Result<(), Error> {
     serde_json::to_writer_pretty(out, report).map_err(|e| Error::Output(e.to_string()))
 }
 

@@ -133,3 +133,47 @@ fn findings_asff() {
     }
     insta::assert_snapshot!(serde_json::to_string_pretty(&v).expect("json"));
 }
+
+/// The streamed writers (findings read one at a time from the store) write byte for byte what
+/// the in-memory ones write, so the snapshots above pin both.
+#[test]
+fn streamed_reports_are_the_same_bytes() {
+    let (findings, errors) = (findings(), errors());
+    let rows = || findings.clone().into_iter().map(Ok);
+    let summary = serde_json::json!({"complete": false});
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    write_csv(&mut a, &findings, &errors, &labeler(), "2026-11-29T06:00:00Z", true).expect("csv");
+    perimeter_report::output::write_csv_rows(&mut b, &mut rows(), &errors, &labeler(), "2026-11-29T06:00:00Z", true).expect("csv");
+    assert_eq!(a, b);
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    write_json(&mut a, &JsonReport::new(&summary, &findings, &errors, &labeler())).expect("json");
+    write_json(&mut b, &JsonReport::streamed(&summary, &mut rows(), &errors, &labeler())).expect("json");
+    assert_eq!(String::from_utf8(a).expect("UTF-8"), String::from_utf8(b).expect("UTF-8"));
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    serde_json::to_writer_pretty(&mut a, &perimeter_report::exports::ocsf(&findings)).expect("ocsf");
+    perimeter_report::exports::write_ocsf(&mut b, &mut rows()).expect("ocsf");
+    assert_eq!(String::from_utf8(a).expect("UTF-8"), String::from_utf8(b).expect("UTF-8"));
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    serde_json::to_writer_pretty(&mut a, &perimeter_report::exports::asff(&findings)).expect("asff");
+    perimeter_report::exports::write_asff(&mut b, &mut rows()).expect("asff");
+    assert_eq!(String::from_utf8(a).expect("UTF-8"), String::from_utf8(b).expect("UTF-8"));
+    // No finding at all is an empty array, as before.
+    let mut empty = Vec::new();
+    perimeter_report::exports::write_ocsf(&mut empty, &mut std::iter::empty()).expect("ocsf");
+    assert_eq!(empty, b"[]");
+}
+
+/// The page lists its first rows in page order (open, not stopped by RCPs, public first) and
+/// counts every finding, however few it lists.
+#[test]
+fn the_page_keeps_its_first_rows_and_counts_them_all() {
+    let all = findings();
+    let whole = perimeter_report::html::PageFindings::of(&all);
+    let page = perimeter_report::html::PageFindings::collect(&mut all.clone().into_iter().map(Ok), 1).expect("page");
+    assert_eq!(page.total, all.len());
+    assert_eq!((page.open, page.public_open, page.archived), (whole.open, whole.public_open, whole.archived));
+    assert_eq!(page.by_account, whole.by_account);
+    assert_eq!(page.rows.len(), 1);
+    assert_eq!(page.rows[0], whole.rows[0], "the first row of the whole page");
+    assert!(whole.rows.len() == all.len() && whole.rows[0].finding.is_public, "{:?}", whole.rows[0]);
+}
