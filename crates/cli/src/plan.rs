@@ -164,6 +164,8 @@ impl ScanPlan {
                 resource_types: resource_types.clone(),
                 account_concurrency,
                 request_concurrency,
+                // The binary only counts its calls: it does not keep millions of them.
+                keep_calls: false,
             }),
         };
         Ok(ScanPlan {

@@ -69,7 +69,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     // Each account's resources are evaluated as its batch arrives (crate::evaluation); what is
     // whole only at the end (the zone, the scopes, the held resources) is finished after.
     let trusted = plan.trusted.iter().map(|(id, a)| (id.clone(), a.clone()));
-    let (mut scan, mut evaluation, rcp_errors) = match &plan.source {
+    let (mut scan, mut evaluation, rcp_errors, api_calls) = match &plan.source {
         Source::Inventory(path) => {
             let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
             let inventory =
@@ -79,7 +79,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             let (mut evaluation, rcp_errors) =
                 Evaluation::start(&assembly, &plan.resource_types, !plan.trusted.is_empty(), inventory_file)?;
             evaluation.take(assembly.zone(), assembly.org_zone(), ready, true, &mut merge)?;
-            (assembly.finish()?, evaluation, rcp_errors)
+            (assembly.finish()?, evaluation, rcp_errors, None)
         }
         Source::Live(options) => {
             let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")?;
@@ -108,9 +108,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
                 // A consumer that gave up closes the channel, which stops the accounts not yet
                 // started; the collector's own error (it could not start) comes first.
                 drop(rx);
-                let calls = collector.join().map_err(|_| anyhow::anyhow!("the collector panicked"))?;
-                calls?;
-                consumed
+                let calls = collector.join().map_err(|_| anyhow::anyhow!("the collector panicked"))??;
+                let (assembled, evaluation, rcp_errors) = consumed?;
+                Ok((assembled, evaluation, rcp_errors, Some(calls.total())))
             })?
         }
     };
@@ -206,7 +206,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     die_here_if_asked();
     merge.commit()?;
 
-    log.summary(&summary, &scan.accounts, &errors, &csv_path, &html_path, &plan.db);
+    log.summary(&summary, api_calls, &scan.accounts, &errors, &csv_path, &html_path, &plan.db);
     // An access the organization's RCPs stop entirely is reported, but is nothing to fix now.
     let to_report = match plan.fail_on {
         FailOn::Active => outcome.open_unblocked > 0,
@@ -278,15 +278,16 @@ impl Log {
         }
     }
 
-    fn summary(&self, s: &Summary, accounts: &[AccountRecord], errors: &[ErrorRecord], csv: &std::path::Path, html: &std::path::Path, db: &std::path::Path) {
+    fn summary(&self, s: &Summary, api_calls: Option<usize>, accounts: &[AccountRecord], errors: &[ErrorRecord], csv: &std::path::Path, html: &std::path::Path, db: &std::path::Path) {
         let incomplete: BTreeSet<&str> = errors.iter().map(|e| e.account.as_str()).collect();
         console::err(&format!(
-            "perimeter: {} in {:.1} s: {} accounts scanned, {} skipped, {} resources",
+            "perimeter: {} in {:.1} s: {} accounts scanned, {} skipped, {} resources{}",
             if s.complete { "complete scan" } else { "INCOMPLETE scan" },
             self.started.elapsed().as_secs_f64(),
             s.accounts_scanned,
             s.accounts_skipped,
-            s.resources
+            s.resources,
+            api_calls.map_or_else(String::new, |n| format!(", {n} API calls"))
         ));
         console::err(&format!(
             "perimeter: findings: {} new ({} reopened), {} active, {} archived, {} resolved{}",

@@ -77,6 +77,8 @@ pub struct CollectOptions {
     pub account_concurrency: usize,
     /// Requests in flight per account.
     pub request_concurrency: usize,
+    /// Keep every call in the call log (tests, benchmarks); otherwise it only counts them.
+    pub keep_calls: bool,
 }
 
 impl Default for CollectOptions {
@@ -89,6 +91,7 @@ impl Default for CollectOptions {
             resource_types: ResourceType::ALL.to_vec(),
             account_concurrency: 8,
             request_concurrency: 16,
+            keep_calls: true,
         }
     }
 }
@@ -192,7 +195,7 @@ pub async fn scan(
 ) -> Result<CallLog, Error> {
     let base = aws::load_base_config(settings).await;
     let home_region = base.region().map_or_else(|| "us-east-1".to_string(), |r| r.to_string());
-    let log = CallLog::default();
+    let log = if options.keep_calls { CallLog::default() } else { CallLog::counting() };
     let caller_clients = aws::Clients::new(&base, &log, "caller");
     // The first call fails fast on a dead or silent endpoint, and says which endpoint it was.
     let startup = aws_config::timeout::TimeoutConfig::builder()

@@ -39,6 +39,10 @@ pub struct SimConfig {
     pub deny_params: BTreeSet<String>,
     /// How long the credentials that AssumeRole issues last (AWS's default: one hour).
     pub credential_lifetime: Duration,
+    /// Only the first this many enabled regions hold resources; the others hold only their
+    /// default VPC, as the many regions a real organization enables but does not use (`None`:
+    /// every region holds resources).
+    pub populated_regions: Option<usize>,
 }
 
 impl Default for SimConfig {
@@ -59,6 +63,7 @@ impl Default for SimConfig {
             disabled_regions: BTreeSet::new(),
             deny_params: BTreeSet::new(),
             credential_lifetime: Duration::from_secs(3600),
+            populated_regions: None,
         }
     }
 }

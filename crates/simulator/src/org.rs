@@ -690,7 +690,7 @@ impl Org {
         let mut accounts = Vec::with_capacity(count);
         for (i, id) in ids.iter().enumerate() {
             let parent = if i == 0 { ROOT_ID.to_string() } else { ous[(i - 1) / ACCOUNTS_PER_OU].id.clone() };
-            accounts.push(generator.account(id, i, parent, &regions, config.resources_per_account_region));
+            accounts.push(generator.account(id, i, parent, &regions, config.resources_per_account_region, config.populated_regions));
         }
         let (external_grants, resource_count) = (generator.external_grants, generator.resource_count);
         let index = ids.iter().enumerate().map(|(i, id)| (id.clone(), i)).collect();
@@ -860,7 +860,7 @@ struct Generator<'a> {
 }
 
 impl Generator<'_> {
-    fn account(&mut self, id: &str, index: usize, parent: String, regions: &[String], per_region: usize) -> Account {
+    fn account(&mut self, id: &str, index: usize, parent: String, regions: &[String], per_region: usize, populated: Option<usize>) -> Account {
         let name = if index == 0 { "management".to_string() } else { format!("member-{index:05}") };
         let mut account = Account {
             id: id.to_string(),
@@ -886,6 +886,11 @@ impl Generator<'_> {
             let kinds: &[Kind] = if r == 0 { &FIRST_REGION_KINDS } else { &OTHER_REGION_KINDS };
             let mut res = RegionResources::default();
             res.vpcs.push(vpc(id, region, index));
+            // A region enabled but not used: its default VPC only.
+            if populated.is_some_and(|n| r >= n) {
+                account.regions.insert(region.clone(), res);
+                continue;
+            }
             res.vpc_endpoints.push(VpcEndpoint {
                 id: vpc_endpoint_id(id, region),
                 vpc: vpc_id(id, region),
@@ -1825,6 +1830,19 @@ mod tests {
         assert_eq!(a, b);
         let c = Org::generate(&config(25, 8, 0.2));
         assert_ne!(a, c, "another seed gives another organization");
+    }
+
+    /// Regions past `populated_regions` are enabled but unused: their default VPC only.
+    #[test]
+    fn unpopulated_regions_hold_only_their_default_vpc() {
+        let c = SimConfig { populated_regions: Some(1), ..config(4, 1, 0.1) };
+        let org = Org::generate(&c);
+        assert_eq!(org.resource_count(), 4 * 12, "12 slots in the first region only");
+        for a in &org.accounts {
+            let second = a.region("eu-west-1").expect("enabled");
+            assert_eq!(second.vpcs.len(), 1);
+            assert!(second.keys.is_empty() && second.queues.is_empty() && second.vpc_endpoints.is_empty(), "{second:?}");
+        }
     }
 
     #[test]

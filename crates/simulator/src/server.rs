@@ -17,6 +17,9 @@ use tokio::net::TcpListener;
 use crate::{Error, Outcome, Simulator};
 
 /// Serves `sim` on `listener` until the task is dropped (one task per connection).
+/// The path of the simulator's counters (requests, per operation, made twice, unsupported), as JSON.
+pub const STATS_PATH: &str = "/_simulator/stats";
+
 pub async fn serve(sim: Arc<Simulator>, listener: TcpListener) {
     loop {
         let stream = match listener.accept().await {
@@ -40,6 +43,18 @@ pub async fn serve(sim: Arc<Simulator>, listener: TcpListener) {
 async fn answer(sim: Arc<Simulator>, req: hyper::Request<Incoming>) -> Result<hyper::Response<Full<Bytes>>, Error> {
     let (parts, body) = req.into_parts();
     let body = body.collect().await?.to_bytes();
+    // The simulator's own counters, for a benchmark that runs it as a process: not an AWS
+    // request, not counted, no latency.
+    if parts.method == http::Method::GET && parts.uri.path() == STATS_PATH {
+        let stats = serde_json::json!({
+            "requests": sim.total(),
+            "counts": sim.counts(),
+            "repeated": sim.repeated(),
+            "unsupported": sim.unsupported(),
+            "resources": sim.resource_count(),
+        });
+        return Ok(hyper::Response::new(Full::new(Bytes::from(stats.to_string()))));
+    }
     match sim.handle(http::Request::from_parts(parts, body)) {
         Outcome::Respond { response, delay } => {
             if !delay.is_zero() {

@@ -36,6 +36,9 @@ struct Args {
     hang_regions: Vec<String>,
     #[arg(long, value_delimiter = ',')]
     disabled_regions: Vec<String>,
+    /// Only the first N regions hold resources; the others only their default VPC.
+    #[arg(long)]
+    populated_regions: Option<usize>,
 }
 
 #[tokio::main]
@@ -55,6 +58,7 @@ async fn main() -> std::io::Result<()> {
         refuse_assume_role: set(a.refuse_assume_role),
         hang_regions: set(a.hang_regions),
         disabled_regions: set(a.disabled_regions),
+        populated_regions: a.populated_regions,
         ..SimConfig::default()
     };
     let sim = Arc::new(Simulator::new(config));
