@@ -224,7 +224,8 @@ impl Store {
     /// Reads every stored finding and the scan log once: a store that does not read back is
     /// corrupt, and is refused now rather than after an hour of collection.
     fn check(&self) -> Result<(), Error> {
-        self.findings(&FindingFilter::default())?;
+        // Every row must parse; none is kept (a store may hold hundreds of thousands).
+        self.each_finding(&FindingFilter::default(), &mut |_| Ok(()))?;
         self.scan_count()?;
         Ok(())
     }
@@ -335,12 +336,22 @@ impl Store {
 
     /// Findings in the store, filtered, ordered by resource and ID.
     pub fn findings(&self, filter: &FindingFilter) -> Result<Vec<StoredFinding>, Error> {
+        let mut out = Vec::new();
+        self.each_finding(filter, &mut |f| {
+            out.push(f);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Calls `each` with every finding in the store that `filter` keeps, ordered by resource
+    /// and ID, read one at a time.
+    pub fn each_finding(&self, filter: &FindingFilter, each: &mut dyn FnMut(StoredFinding) -> Result<(), Error>) -> Result<(), Error> {
         let labels = if self.labels_column { "labels" } else { "NULL" };
         let mut stmt = self.sql(self.conn.prepare(&format!(
             "SELECT finding, status, first_seen, last_seen, resolved_at, archive_rule, archive_reason, {labels} FROM findings ORDER BY resource_arn, id",
         )))?;
         let rows = self.sql(stmt.query_map([], row_to_stored))?;
-        let mut out = Vec::new();
         for row in rows {
             let f = self.sql(row)??;
             let keep = (filter.statuses.is_empty() || filter.statuses.contains(&f.status))
@@ -348,10 +359,10 @@ impl Store {
                 && (filter.accounts.is_empty() || filter.accounts.contains(&f.finding.resource_owner_account))
                 && filter.changed_since(&f);
             if keep {
-                out.push(f);
+                each(f)?;
             }
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Every stored scan, oldest first.
