@@ -138,15 +138,15 @@ impl Evaluation {
     /// with what is whole only now: the accounts, scopes, errors and zone (the organization's,
     /// without the trusted accounts, as the scan read it).
     pub fn finish(&mut self, scan: &mut Assembled, merge: &mut ScanMerge<'_>) -> anyhow::Result<()> {
-        let zone = scan.zone.clone();
-        let org_zone = scan.org_zone.clone().unwrap_or_else(|| zone.clone());
+        let (zone, held) = (&scan.zone, &mut scan.held);
+        let org_zone = scan.org_zone.as_ref().unwrap_or(zone);
         let mut chunk = Vec::new();
         loop {
-            let next = scan.held.next().transpose()?;
+            let next = held.next().transpose()?;
             let done = next.is_none();
             chunk.extend(next);
             if chunk.len() >= 1024 || (done && !chunk.is_empty()) {
-                self.take(&zone, &org_zone, std::mem::take(&mut chunk), true, merge)?;
+                self.take(zone, org_zone, std::mem::take(&mut chunk), true, merge)?;
             }
             if done {
                 break;
@@ -164,7 +164,7 @@ impl Evaluation {
             for e in &scan.errors {
                 writer.record(&InventoryRecord::Error(e.clone()))?;
             }
-            writer.record(&InventoryRecord::Zone(org_zone))?;
+            writer.record(&InventoryRecord::Zone(org_zone.clone()))?;
             writer.finish()?;
             file.commit()?;
         }

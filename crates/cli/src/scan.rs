@@ -59,7 +59,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     };
     let mut store = Store::open(&plan.db)?;
     let history = store.history()?;
-    let log = Log::new();
+    let mut log = Log::new();
     // The scan's time is when it starts; its findings are merged into the store as its
     // accounts are evaluated, in one transaction that commits only after the reports are
     // written (a killed scan leaves the store as it was).
@@ -208,7 +208,8 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     die_here_if_asked();
     merge.commit()?;
 
-    log.summary(&summary, api_calls, &scan.accounts, &errors, &csv_path, &html_path, &plan.db);
+    log.api_calls = api_calls;
+    log.summary(&summary, &scan.accounts, &errors, &csv_path, &html_path, &plan.db);
     // An access the organization's RCPs stop entirely is reported, but is nothing to fix now.
     let to_report = match plan.fail_on {
         FailOn::Active => outcome.open_unblocked > 0,
@@ -230,6 +231,8 @@ struct Log {
     started: std::time::Instant,
     /// Resources and errors read so far, over all accounts.
     totals: std::sync::Mutex<(usize, usize)>,
+    /// The API calls a live scan made.
+    api_calls: Option<usize>,
 }
 
 impl Log {
@@ -243,7 +246,7 @@ impl Log {
             bar.enable_steady_tick(Duration::from_millis(200));
             bar
         });
-        Log { bar, started: std::time::Instant::now(), totals: std::sync::Mutex::new((0, 0)) }
+        Log { bar, started: std::time::Instant::now(), totals: std::sync::Mutex::new((0, 0)), api_calls: None }
     }
 
     fn progress(&self, p: &Progress) {
@@ -280,7 +283,7 @@ impl Log {
         }
     }
 
-    fn summary(&self, s: &Summary, api_calls: Option<usize>, accounts: &[AccountRecord], errors: &[ErrorRecord], csv: &std::path::Path, html: &std::path::Path, db: &std::path::Path) {
+    fn summary(&self, s: &Summary, accounts: &[AccountRecord], errors: &[ErrorRecord], csv: &std::path::Path, html: &std::path::Path, db: &std::path::Path) {
         let incomplete: BTreeSet<&str> = errors.iter().map(|e| e.account.as_str()).collect();
         console::err(&format!(
             "perimeter: {} in {:.1} s: {} accounts scanned, {} skipped, {} resources{}",
@@ -289,7 +292,7 @@ impl Log {
             s.accounts_scanned,
             s.accounts_skipped,
             s.resources,
-            api_calls.map_or_else(String::new, |n| format!(", {n} API calls"))
+            self.api_calls.map_or_else(String::new, |n| format!(", {n} API calls"))
         ));
         console::err(&format!(
             "perimeter: findings: {} new ({} reopened), {} active, {} archived, {} resolved{}",

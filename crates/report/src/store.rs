@@ -493,11 +493,10 @@ impl ScanMerge<'_> {
             };
             let Some((last, _)) = slice.last() else { break };
             after = *last;
-            for (_, old) in slice {
-                let f = &old.finding;
-                let mut kept = old.clone();
+            for (_, mut kept) in slice {
                 // Names as of this scan (an account renamed, a vendor listed since).
-                kept.labels = labeler.label(f);
+                kept.labels = labeler.label(&kept.finding);
+                let f = &kept.finding;
                 if complete_scopes.contains(&f.resource_owner_account, &f.region, f.resource_type) && !errored_resources.contains(&f.resource_arn) {
                     kept.status = Status::Resolved;
                     kept.resolved_at = Some(self.now.clone());
