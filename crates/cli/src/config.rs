@@ -57,6 +57,8 @@ pub struct ScanSection {
     pub concurrency: Option<usize>,
     /// Requests in flight per account.
     pub requests_per_account: Option<usize>,
+    /// The share (0 to 1] of each AWS request quota the scan may use (docs/performance.md).
+    pub quota_share: Option<f64>,
     pub fail_on: Option<FailOn>,
 }
 

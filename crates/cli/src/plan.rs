@@ -139,6 +139,11 @@ impl ScanPlan {
             (1..=MAX_REQUEST_CONCURRENCY).contains(&request_concurrency),
             "scan.requests_per_account must be between 1 and {MAX_REQUEST_CONCURRENCY} (it is {request_concurrency})"
         );
+        let quota_share = config.scan.quota_share.unwrap_or(perimeter_collector::pacing::DEFAULT_QUOTA_SHARE);
+        ensure!(
+            quota_share > 0.0 && quota_share <= 1.0,
+            "scan.quota_share must be more than 0 and at most 1 (it is {quota_share}): the share of each AWS request quota the scan may use"
+        );
         let regions = args.regions.clone().or(config.scan.regions.clone());
         if let Some(regions) = &regions {
             ensure!(!regions.is_empty(), "--regions / scan.regions is empty (leave it out to scan every enabled region)");
@@ -164,6 +169,7 @@ impl ScanPlan {
                 resource_types: resource_types.clone(),
                 account_concurrency,
                 request_concurrency,
+                quota_share,
                 // The binary only counts its calls: it does not keep millions of them.
                 keep_calls: false,
             }),
@@ -247,6 +253,8 @@ mod tests {
             (&["--exclude-accounts", "1111111111111"][..], "", "`1111111111111`"),
             (&["--concurrency", "0"][..], "", "--concurrency"),
             (&["--concurrency", "100000"][..], "", "between 1 and"),
+            (&[][..], "[scan]\nquota_share = 0.0\n", "quota_share"),
+            (&[][..], "[scan]\nquota_share = 1.5\n", "quota_share"),
             (&[][..], "[scan]\nrequests_per_account = 0\n", "requests_per_account"),
             (&["--regions", "us-east1"][..], "", "`us-east1`"),
             (&[][..], "[scan]\nregions = []\n", "empty"),

@@ -10,7 +10,9 @@ use aws_config::SdkConfig;
 use aws_credential_types::provider::{error::CredentialsError, future, ProvideCredentials};
 use aws_sdk_sts::config::{Credentials, SharedCredentialsProvider};
 
+use crate::aws::Clients;
 use crate::failure::{classify, Failure};
+use crate::pacing::{Api, Pacing};
 
 /// The role to assume in member accounts.
 #[derive(Debug, Clone)]
@@ -19,11 +21,14 @@ pub struct RoleSpec {
     pub external_id: Option<String>,
 }
 
-/// Assumes `role` in `account` with the base credentials' STS client and returns a config whose
-/// credentials are that role's, renewed when they expire.
-pub async fn assume(base: &SdkConfig, sts: &aws_sdk_sts::Client, account: &str, role: &RoleSpec) -> Result<SdkConfig, Failure> {
+/// Assumes `role` in `account` with the base credentials' STS client (paced as the scanner's
+/// own account's calls) and returns a config whose credentials are that role's, renewed when
+/// they expire.
+pub async fn assume(base: &SdkConfig, caller: &Clients, account: &str, role: &RoleSpec) -> Result<SdkConfig, Failure> {
     let provider = AssumedRole {
-        sts: sts.clone(),
+        sts: caller.sts.clone(),
+        pacing: caller.pacing.clone(),
+        region: base.region().map_or_else(|| "us-east-1".to_string(), |r| r.to_string()),
         role_arn: format!("arn:aws:iam::{account}:role/{}", role.name),
         external_id: role.external_id.clone(),
         cached: tokio::sync::Mutex::new(None),
@@ -35,6 +40,8 @@ pub async fn assume(base: &SdkConfig, sts: &aws_sdk_sts::Client, account: &str, 
 #[derive(Debug)]
 struct AssumedRole {
     sts: aws_sdk_sts::Client,
+    pacing: std::sync::Arc<Pacing>,
+    region: String,
     role_arn: String,
     external_id: Option<String>,
     /// The current credentials; the lock is held while they are renewed, so one AssumeRole
@@ -58,13 +65,16 @@ impl AssumedRole {
     }
 
     async fn call(&self) -> Result<Credentials, Failure> {
-        let out = self
+        let call = self
             .sts
             .assume_role()
             .role_arn(&self.role_arn)
             .role_session_name("perimeter")
             .set_external_id(self.external_id.clone())
-            .send()
+            .send();
+        let out = self
+            .pacing
+            .call(Api::at(&self.region, "sts:AssumeRole"), call)
             .await
             .map_err(|e| classify(&e).reading(&format!("AssumeRole {}", self.role_arn)))?;
         let c = out.credentials().ok_or_else(|| {

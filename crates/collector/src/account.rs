@@ -1,5 +1,6 @@
-//! One account being scanned: its credentials, its clients per region (made once), the bound on
-//! requests in flight, and what its collection produced.
+//! One account being scanned: its credentials, its clients per region (made once), the pacing
+//! of its requests within AWS's quotas, the bound on requests in flight, and what its
+//! collection produced.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::future::Future;
@@ -12,6 +13,7 @@ use tokio::sync::Semaphore;
 use crate::aws::{in_region, Clients};
 use crate::calls::CallLog;
 use crate::failure::Failure;
+use crate::pacing::{Api, Pacing};
 use crate::resources::s3_bucket::FoundAccessPoint;
 
 /// The scanning context of one account.
@@ -23,17 +25,19 @@ pub struct AccountCtx {
     config: SdkConfig,
     log: CallLog,
     permits: Arc<Semaphore>,
+    pacing: Arc<Pacing>,
     clients: Mutex<HashMap<String, Clients>>,
 }
 
 impl AccountCtx {
-    pub fn new(account: &str, home_region: &str, config: SdkConfig, log: CallLog, requests_in_flight: usize) -> AccountCtx {
+    pub fn new(account: &str, home_region: &str, config: SdkConfig, log: CallLog, requests_in_flight: usize, quota_share: f64) -> AccountCtx {
         AccountCtx {
             account: account.to_string(),
             home_region: home_region.to_string(),
             config,
             log,
             permits: Arc::new(Semaphore::new(requests_in_flight.max(1))),
+            pacing: Arc::new(Pacing::new(quota_share)),
             clients: Mutex::new(HashMap::new()),
         }
     }
@@ -45,14 +49,19 @@ impl AccountCtx {
             Err(poisoned) => poisoned.into_inner(),
         };
         map.entry(region.to_string())
-            .or_insert_with(|| Clients::new(&in_region(&self.config, region), &self.log, &self.account))
+            .or_insert_with(|| Clients::new(&in_region(&self.config, region), &self.log, &self.account, &self.pacing))
             .clone()
     }
 
-    /// Runs one request under the account's bound on requests in flight.
-    pub async fn call<F: Future>(&self, request: F) -> F::Output {
-        let _permit = self.permits.acquire().await;
-        request.await
+    /// Runs one request of `api`: it waits for its turn under the API's quota (per account and
+    /// region), then for a place among the account's requests in flight.
+    pub async fn call<F: Future>(&self, api: Api<'_>, request: F) -> F::Output {
+        self.pacing
+            .call(api, async {
+                let _permit = self.permits.acquire().await;
+                request.await
+            })
+            .await
     }
 
     /// The error record of something read beside the resources (the zone's networks, origin

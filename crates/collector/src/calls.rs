@@ -25,6 +25,17 @@ pub struct Call {
     pub operation: String,
     /// The request's parameters, as the SDK prints them.
     pub input: String,
+    /// The API the call was paced as (`service:Operation`, [`crate::pacing`]), `None` for a
+    /// call that went around the pacing. [`Call::paced_as_itself`] checks it.
+    pub paced_as: Option<&'static str>,
+}
+
+impl Call {
+    /// Whether the call was paced as the API it is: its service (lowercased, without spaces)
+    /// and operation.
+    pub fn paced_as_itself(&self) -> bool {
+        self.paced_as == Some(format!("{}:{}", self.service.to_ascii_lowercase().replace(' ', ""), self.operation).as_str())
+    }
 }
 
 /// Shared log of calls; cheap to clone. It counts calls per operation, and keeps every call
@@ -121,7 +132,8 @@ impl Intercept for CallInterceptor {
         let input = format!("{:?}", context.input());
         let input = input.split_once("]:").map_or(input.as_str(), |(_, rest)| rest).to_string();
         if let Ok(mut calls) = self.log.calls.lock() {
-            calls.push(Call { account: self.account.clone(), region, service, operation, input });
+            let paced_as = crate::pacing::declared();
+            calls.push(Call { account: self.account.clone(), region, service, operation, input, paced_as });
         }
         Ok(())
     }

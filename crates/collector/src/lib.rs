@@ -17,11 +17,13 @@ pub mod inventory;
 mod listing;
 mod networks;
 pub mod organization;
+pub mod pacing;
 mod origin_access_identities;
 pub mod resource_controls;
 mod resources;
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use futures::stream::{self, StreamExt};
 use futures::FutureExt;
@@ -77,6 +79,9 @@ pub struct CollectOptions {
     pub account_concurrency: usize,
     /// Requests in flight per account.
     pub request_concurrency: usize,
+    /// The share (0 to 1] of each AWS request quota the scan may use ([`pacing`]); the
+    /// account's own workloads keep the rest.
+    pub quota_share: f64,
     /// Keep every call in the call log (tests, benchmarks); otherwise it only counts them.
     pub keep_calls: bool,
 }
@@ -91,6 +96,7 @@ impl Default for CollectOptions {
             resource_types: ResourceType::ALL.to_vec(),
             account_concurrency: 8,
             request_concurrency: 16,
+            quota_share: pacing::DEFAULT_QUOTA_SHARE,
             keep_calls: true,
         }
     }
@@ -196,24 +202,24 @@ pub async fn scan(
     let base = aws::load_base_config(settings).await;
     let home_region = base.region().map_or_else(|| "us-east-1".to_string(), |r| r.to_string());
     let log = if options.keep_calls { CallLog::default() } else { CallLog::counting() };
-    let caller_clients = aws::Clients::new(&base, &log, "caller");
+    // The scanner's own account: STS and Organizations calls count against it, whatever account
+    // they are about.
+    let caller_pacing = Arc::new(pacing::Pacing::new(options.quota_share));
+    let caller_clients = aws::Clients::new(&base, &log, "caller", &caller_pacing);
     // The first call fails fast on a dead or silent endpoint, and says which endpoint it was.
     let startup = aws_config::timeout::TimeoutConfig::builder()
         .operation_timeout(settings.startup_timeout.unwrap_or(aws::STARTUP_TIMEOUT))
         .build();
-    let identity = caller_clients
-        .sts
-        .get_caller_identity()
-        .customize()
-        .config_override(aws_sdk_sts::config::Builder::default().timeout_config(startup))
-        .send()
+    let identity = caller_clients.sts.get_caller_identity().customize().config_override(aws_sdk_sts::config::Builder::default().timeout_config(startup));
+    let identity = caller_pacing
+        .call(pacing::Api::at(&home_region, "sts:GetCallerIdentity"), identity.send())
         .await
         .map_err(|e| {
             let endpoint = base.endpoint_url().map_or_else(|| format!("the AWS endpoint of region {home_region}"), |u| format!("endpoint {u}"));
             Error::Caller(format!("{endpoint}: {}", failure::classify(&e).message))
         })?;
     let caller = identity.account().unwrap_or_default().to_string();
-    let base_clients = aws::Clients::new(&base, &log, &caller);
+    let base_clients = aws::Clients::new(&base, &log, &caller, &caller_pacing);
     let org = organization::discover(&base_clients, &caller).await.map_err(|f| Error::Organization(f.message))?;
 
     check_selection(&org, options)?;
@@ -365,7 +371,7 @@ async fn scan_account(
     let config = if account == caller {
         base.clone()
     } else {
-        match access::assume(base, &base_clients.sts, account, &options.role).await {
+        match access::assume(base, base_clients, account, &options.role).await {
             Ok(c) => c,
             Err(f) => {
                 scan.collected.errors.push(ErrorRecord {
@@ -380,7 +386,7 @@ async fn scan_account(
             }
         }
     };
-    let ctx = AccountCtx::new(account, home_region, config, log.clone(), options.request_concurrency);
+    let ctx = AccountCtx::new(account, home_region, config, log.clone(), options.request_concurrency, options.quota_share);
     match &options.regions {
         // Configured regions: read them while asking which are enabled (one round trip less),
         // then drop what was read in a region that turns out not enabled: it is skipped.
@@ -444,7 +450,7 @@ async fn enabled_regions(ctx: &AccountCtx) -> Result<BTreeSet<String>, Failure> 
         .region_opt_status_contains(RegionOptStatus::EnabledByDefault)
         .into_paginator()
         .send();
-    let regions = listing::all_pages(ctx, "ListRegions", pages, |p| {
+    let regions = listing::all_pages(ctx, pacing::Api::at(&ctx.home_region, "account:ListRegions"), pages, |p| {
         p.regions().iter().filter_map(|r| r.region_name().map(str::to_string)).collect()
     })
     .await?;

@@ -13,12 +13,13 @@ use perimeter_model::ResourceType;
 
 use crate::account::{AccountCtx, Collected, Read};
 use crate::failure::{classify, Failure};
+use crate::pacing::Api;
 
 /// Every item of every page of a listing, or the failure of the first page that failed
-/// (prefixed with the operation's name).
+/// (prefixed with the operation's name). Each page request is paced as `api`.
 pub async fn all_pages<O, E, T>(
     ctx: &AccountCtx,
-    operation: &str,
+    api: Api<'_>,
     mut pages: PaginationStream<Result<O, SdkError<E, Response>>>,
     mut items: impl FnMut(O) -> Vec<T>,
 ) -> Result<Vec<T>, Failure>
@@ -26,8 +27,8 @@ where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
     let mut out = Vec::new();
-    while let Some(page) = ctx.call(pages.next()).await {
-        let page = page.map_err(|e| classify(&e).reading(operation))?;
+    while let Some(page) = ctx.call(api, pages.next()).await {
+        let page = page.map_err(|e| classify(&e).reading(api.operation()))?;
         out.extend(items(page));
     }
     Ok(out)
@@ -39,7 +40,7 @@ where
 /// in a circle would otherwise never end).
 pub async fn token_pages<O, E, T, F, Fut>(
     ctx: &AccountCtx,
-    operation: &str,
+    api: Api<'_>,
     mut send: F,
     mut items: impl FnMut(O) -> (Vec<T>, Option<String>),
 ) -> Result<Vec<T>, Failure>
@@ -48,11 +49,12 @@ where
     Fut: Future<Output = Result<O, SdkError<E, Response>>>,
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
+    let operation = api.operation();
     let mut out = Vec::new();
     let mut seen: Vec<String> = Vec::new();
     let mut token: Option<String> = None;
     loop {
-        let page = ctx.call(send(token.clone())).await.map_err(|e| classify(&e).reading(operation))?;
+        let page = ctx.call(api, send(token.clone())).await.map_err(|e| classify(&e).reading(operation))?;
         let (page_items, next) = items(page);
         out.extend(page_items);
         match next.filter(|t| !t.is_empty()) {

@@ -9,6 +9,7 @@ use perimeter_model::AccountStatus;
 
 use crate::aws::Clients;
 use crate::failure::{classify, Failure};
+use crate::pacing::{Api, GLOBAL};
 
 /// One account of the organization.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,7 +33,7 @@ pub struct Organization {
 
 /// Reads the organization with the base credentials; `caller` is the base credentials' account.
 pub async fn discover(clients: &Clients, caller: &str) -> Result<Organization, Failure> {
-    let org = match clients.organizations.describe_organization().send().await {
+    let org = match clients.pacing.call(Api::at(GLOBAL, "organizations:DescribeOrganization"), clients.organizations.describe_organization().send()).await {
         Ok(out) => out.organization,
         Err(e) => {
             let failure = classify(&e);
@@ -70,7 +71,7 @@ pub async fn discover(clients: &Clients, caller: &str) -> Result<Organization, F
 async fn list_accounts(clients: &Clients) -> Result<Vec<OrgAccount>, Failure> {
     let mut accounts = Vec::new();
     let mut pages = clients.organizations.list_accounts().into_paginator().send();
-    while let Some(page) = pages.next().await {
+    while let Some(page) = clients.pacing.call(Api::at(GLOBAL, "organizations:ListAccounts"), pages.next()).await {
         let page = page.map_err(|e| classify(&e).reading("ListAccounts"))?;
         for a in page.accounts() {
             let Some(id) = a.id() else { continue };
@@ -96,7 +97,7 @@ async fn ou_paths(clients: &Clients, org_id: &str) -> Result<(BTreeMap<String, S
     let mut parents: Vec<(String, String)> = Vec::new();
     let mut rcps_enabled = false;
     let mut pages = org.list_roots().into_paginator().send();
-    while let Some(page) = pages.next().await {
+    while let Some(page) = clients.pacing.call(Api::at(GLOBAL, "organizations:ListRoots"), pages.next()).await {
         let page = page.map_err(|e| classify(&e).reading("ListRoots"))?;
         for root in page.roots() {
             rcps_enabled |= root.policy_types().iter().any(|p| {
@@ -109,7 +110,7 @@ async fn ou_paths(clients: &Clients, org_id: &str) -> Result<(BTreeMap<String, S
     }
     let mut paths = BTreeMap::new();
     while !parents.is_empty() {
-        let level = futures::future::join_all(parents.iter().map(|(parent, path)| children(org, parent, path))).await;
+        let level = futures::future::join_all(parents.iter().map(|(parent, path)| children(clients, parent, path))).await;
         parents = Vec::new();
         for result in level {
             let (accounts, ous) = result?;
@@ -123,16 +124,17 @@ async fn ou_paths(clients: &Clients, org_id: &str) -> Result<(BTreeMap<String, S
 type Children = (Vec<(String, String)>, Vec<(String, String)>);
 
 /// The accounts (with their path) and the OUs (with theirs) right under one parent.
-async fn children(org: &aws_sdk_organizations::Client, parent: &str, path: &str) -> Result<Children, Failure> {
+async fn children(clients: &Clients, parent: &str, path: &str) -> Result<Children, Failure> {
+    let org = &clients.organizations;
     let mut accounts = Vec::new();
     let mut pages = org.list_accounts_for_parent().parent_id(parent).into_paginator().send();
-    while let Some(page) = pages.next().await {
+    while let Some(page) = clients.pacing.call(Api::at(GLOBAL, "organizations:ListAccountsForParent"), pages.next()).await {
         let page = page.map_err(|e| classify(&e).reading(&format!("ListAccountsForParent {parent}")))?;
         accounts.extend(page.accounts().iter().filter_map(|a| a.id()).map(|id| (id.to_string(), path.to_string())));
     }
     let mut ous = Vec::new();
     let mut pages = org.list_organizational_units_for_parent().parent_id(parent).into_paginator().send();
-    while let Some(page) = pages.next().await {
+    while let Some(page) = clients.pacing.call(Api::at(GLOBAL, "organizations:ListOrganizationalUnitsForParent"), pages.next()).await {
         let page = page.map_err(|e| classify(&e).reading(&format!("ListOrganizationalUnitsForParent {parent}")))?;
         ous.extend(page.organizational_units().iter().filter_map(|ou| ou.id()).map(|id| (id.to_string(), format!("{path}{id}/"))));
     }

@@ -13,6 +13,7 @@ use perimeter_model::{ResourceControlPolicy, ResourceControls};
 
 use crate::aws::Clients;
 use crate::failure::{classify, Failure};
+use crate::pacing::{Api, GLOBAL};
 
 /// Something of the RCPs that could not be read.
 #[derive(Debug, Clone)]
@@ -39,7 +40,7 @@ pub async fn read(clients: &Clients, enabled: bool) -> RcpRead {
     let org = &clients.organizations;
     let mut summaries = Vec::new();
     let mut pages = org.list_policies().filter(PolicyType::ResourceControlPolicy).into_paginator().send();
-    while let Some(page) = pages.next().await {
+    while let Some(page) = clients.pacing.call(Api::at(GLOBAL, "organizations:ListPolicies"), pages.next()).await {
         match page {
             Ok(page) => summaries.extend(page.policies().iter().cloned()),
             Err(e) => {
@@ -57,10 +58,10 @@ pub async fn read(clients: &Clients, enabled: bool) -> RcpRead {
     let reads = summaries.iter().map(|s| async move {
         let id = s.id().unwrap_or_default().to_string();
         let name = s.name().unwrap_or_default().to_string();
-        let document = describe(org, &id).await;
+        let document = describe(clients, &id).await;
         let targets = match &document {
             Ok(text) if !may_deny(text) => Ok(Vec::new()),
-            _ => targets(org, &id).await,
+            _ => targets(clients, &id).await,
         };
         (id, name, s.aws_managed(), document, targets)
     });
@@ -90,18 +91,19 @@ fn may_deny(text: &str) -> bool {
     statements.iter().any(|st| st.get("Effect").and_then(serde_json::Value::as_str) != Some("Allow"))
 }
 
-async fn describe(org: &aws_sdk_organizations::Client, id: &str) -> Result<String, Failure> {
-    let out = org.describe_policy().policy_id(id).send().await.map_err(|e| classify(&e).reading(&format!("DescribePolicy {id}")))?;
+async fn describe(clients: &Clients, id: &str) -> Result<String, Failure> {
+    let call = clients.organizations.describe_policy().policy_id(id).send();
+    let out = clients.pacing.call(Api::at(GLOBAL, "organizations:DescribePolicy"), call).await.map_err(|e| classify(&e).reading(&format!("DescribePolicy {id}")))?;
     out.policy()
         .and_then(|p| p.content())
         .map(str::to_string)
         .ok_or_else(|| Failure::new(perimeter_model::ErrorCode::ServiceError, format!("DescribePolicy {id} returned no document")))
 }
 
-async fn targets(org: &aws_sdk_organizations::Client, id: &str) -> Result<Vec<String>, Failure> {
+async fn targets(clients: &Clients, id: &str) -> Result<Vec<String>, Failure> {
     let mut out = Vec::new();
-    let mut pages = org.list_targets_for_policy().policy_id(id).into_paginator().send();
-    while let Some(page) = pages.next().await {
+    let mut pages = clients.organizations.list_targets_for_policy().policy_id(id).into_paginator().send();
+    while let Some(page) = clients.pacing.call(Api::at(GLOBAL, "organizations:ListTargetsForPolicy"), pages.next()).await {
         let page = page.map_err(|e| classify(&e).reading(&format!("ListTargetsForPolicy {id}")))?;
         out.extend(page.targets().iter().filter_map(|t| t.target_id()).map(str::to_string));
     }

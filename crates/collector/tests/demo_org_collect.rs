@@ -412,6 +412,11 @@ async fn demo_organization_is_collected_exactly() {
     // No API call twice for the same thing.
     let repeated = inventory.calls.repeated();
     assert!(repeated.is_empty(), "calls made more than once: {repeated:#?}");
+    // Every call went through the pacing under its own API's quota (GetBucketLocation, which
+    // only moto's answers need, included).
+    let astray: Vec<_> =
+        inventory.calls.calls().into_iter().filter(|c| !c.paced_as_itself()).map(|c| (c.service, c.operation, c.paced_as)).collect();
+    assert!(astray.is_empty(), "calls not paced as themselves (service, operation, paced as): {astray:?}");
     let counts = inventory.calls.counts();
     let total: usize = counts.values().sum();
     println!(

@@ -43,9 +43,10 @@ async fn assume_member(config: SimConfig) -> (aws_config::SdkConfig, perimeter_c
     let (_sim, settings) = simulator(config, AwsSettings::default()).await;
     let base = perimeter_collector::aws::load_base_config(&settings).await;
     let log = perimeter_collector::CallLog::default();
-    let clients = perimeter_collector::aws::Clients::new(&base, &log, "caller");
+    let pacing = std::sync::Arc::new(perimeter_collector::pacing::Pacing::new(perimeter_collector::pacing::DEFAULT_QUOTA_SHARE));
+    let clients = perimeter_collector::aws::Clients::new(&base, &log, "caller", &pacing);
     let role = perimeter_collector::RoleSpec { name: "OrganizationAccountAccessRole".into(), external_id: None };
-    let member = perimeter_collector::access::assume(&base, &clients.sts, "100000000001", &role).await.expect("assume");
+    let member = perimeter_collector::access::assume(&base, &clients, "100000000001", &role).await.expect("assume");
     (member, log)
 }
 
@@ -297,6 +298,12 @@ async fn the_simulator_serves_every_resource_type_and_the_collector_reads_it() {
     // answers; the simulator's give it): the demo test against the emulator sends it.
     let unused: Vec<&String> = listed.difference(&used).filter(|a| *a != "s3:GetBucketLocation").collect();
     assert!(unused.is_empty(), "audit role actions the simulator scan never sent: {unused:?}");
+
+    // Every call of every type went through the pacing, under its own API's quota.
+    let calls = inventory.calls.calls();
+    let astray: Vec<_> = calls.iter().filter(|c| !c.paced_as_itself()).map(|c| (&c.service, &c.operation, c.paced_as)).collect();
+    assert!(astray.is_empty(), "calls not paced as themselves (service, operation, paced as): {astray:?}");
+    assert!(calls.len() > 100, "{} calls", calls.len());
 }
 
 /// D3 of the reliability probe: a selection that names an account outside the organization (a
@@ -355,4 +362,59 @@ async fn d20_a_silent_endpoint_fails_the_first_call_fast_and_is_named() {
         other => panic!("expected the first call to fail, got {:?}", other.map(|i| i.accounts.len())),
     }
     assert!(elapsed < Duration::from_secs(10), "it took {elapsed:?}");
+}
+
+/// Issue 18: raising the concurrency never turns into a storm. Twelve accounts at once, 32
+/// requests in flight each, at a fifth of each quota: the simulator's clock shows no second in
+/// which an account (or the scanner's own account, for STS) sent more requests to one quota
+/// than its bucket allows, and the pacing did hold requests back (the twelve AssumeRoles of
+/// the scanner's account are spread over seconds instead of sent at once).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_stay_within_each_quota_whatever_the_concurrency() {
+    use perimeter_collector::pacing::quota;
+    const SHARE: f64 = 0.2;
+    let config = SimConfig { resources_per_account_region: 30, record_arrivals: true, ..org(12) };
+    let (sim, settings) = simulator(config, AwsSettings::default()).await;
+    let options = CollectOptions {
+        regions: Some(REGIONS.map(str::to_string).to_vec()),
+        account_concurrency: 12,
+        request_concurrency: 32,
+        quota_share: SHARE,
+        ..CollectOptions::default()
+    };
+    let inventory = collect(&settings, &options, &|_| {}).await.expect("the scan runs");
+    assert!(inventory.errors.is_empty(), "{:?}", inventory.errors);
+
+    let mut paced_keys = 0;
+    let mut held_back = 0;
+    for (key, times) in sim.arrivals() {
+        // `account|region|Service:Operation`, the service as the SDK names it.
+        let api = key.rsplit('|').next().unwrap_or_default();
+        let (service, operation) = api.split_once(':').unwrap_or_default();
+        let name: &'static str = Box::leak(format!("{}:{operation}", service.to_ascii_lowercase().replace(' ', "")).into_boxed_str());
+        let Some(q) = quota(name) else { continue };
+        paced_keys += 1;
+        // Keys of one quota shared by several APIs (Lambda's control plane) are checked
+        // together below; here each API alone must fit.
+        let (rate, burst) = (q.per_second * SHARE, (q.burst * SHARE).floor().max(1.0));
+        let allowed = (burst + rate).floor() as usize + 1; // one for the network's jitter
+        let mut times = times.clone();
+        times.sort();
+        let busiest = (0..times.len()).map(|i| times[i..].iter().take_while(|t| **t < times[i] + Duration::from_secs(1)).count()).max().unwrap_or(0);
+        assert!(busiest <= allowed, "{key}: {busiest} requests within one second, the quota allows {allowed}");
+        if times.len() > burst as usize {
+            held_back += 1;
+        }
+    }
+    assert!(paced_keys > 20, "only {paced_keys} paced keys were seen");
+    assert!(held_back > 0, "no key had more requests than its burst: the test proves nothing");
+    let management = &sim.org().accounts[0].id;
+    let assumes = &sim.arrivals()[&format!("{management}|us-east-1|STS:AssumeRole")];
+    let (Some(last), Some(first)) = (assumes.iter().max(), assumes.iter().min()) else { panic!("no AssumeRole arrived") };
+    let spread = *last - *first;
+    // One AssumeRole per member at 4 per second after a burst of 4 (less the token of
+    // GetCallerIdentity, plus what refilled while the organization was read): unpaced, they
+    // would all come within a few milliseconds.
+    let least = Duration::from_secs_f64((assumes.len() as f64 - 4.0 - 2.0) / 4.0);
+    assert!(assumes.len() >= 11 && spread >= least, "the {} AssumeRoles came within {spread:?}", assumes.len());
 }

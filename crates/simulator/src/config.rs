@@ -43,6 +43,9 @@ pub struct SimConfig {
     /// default VPC, as the many regions a real organization enables but does not use (`None`:
     /// every region holds resources).
     pub populated_regions: Option<usize>,
+    /// Keep the arrival time of every request, per caller account, region and operation
+    /// ([`crate::Simulator::arrivals`]): tests check the client's pacing with it.
+    pub record_arrivals: bool,
 }
 
 impl Default for SimConfig {
@@ -64,6 +67,7 @@ impl Default for SimConfig {
             deny_params: BTreeSet::new(),
             credential_lifetime: Duration::from_secs(3600),
             populated_regions: None,
+            record_arrivals: false,
         }
     }
 }

@@ -12,6 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
+use std::time::Instant;
 
 use fastrand::Rng;
 
@@ -106,6 +107,8 @@ pub struct Ledger {
     answered: Mutex<HashMap<u64, u64>>,
     /// Logical requests answered more than once, with how often.
     repeated: Mutex<BTreeMap<String, u64>>,
+    /// Arrival times per `account|region|Service:Operation`, when the config asks for them.
+    arrivals: Mutex<BTreeMap<String, Vec<Instant>>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -120,6 +123,15 @@ impl Ledger {
     pub fn request(&self, operation: &str) -> u64 {
         *lock(&self.counts).entry(operation.to_string()).or_insert(0) += 1;
         self.total.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// A request of `account|region|Service:Operation` arrived now.
+    pub fn arrived(&self, key: String) {
+        lock(&self.arrivals).entry(key).or_default().push(Instant::now());
+    }
+
+    pub fn arrivals(&self) -> BTreeMap<String, Vec<Instant>> {
+        lock(&self.arrivals).clone()
     }
 
     pub fn unsupported(&self, what: &str) {

@@ -217,6 +217,12 @@ impl Simulator {
         self.ledger.unsupported_list()
     }
 
+    /// When each request arrived, per `account|region|Service:Operation` (the calling account,
+    /// the signing region), if the config asked to record it (`record_arrivals`).
+    pub fn arrivals(&self) -> BTreeMap<String, Vec<std::time::Instant>> {
+        self.ledger.arrivals()
+    }
+
     /// Logical requests (`account|region|Service:Operation|parameters`) that got a real answer
     /// more than once, with how many: empty when no API call was made twice for the same thing.
     pub fn repeated(&self) -> Vec<(String, u64)> {
@@ -257,6 +263,9 @@ impl Simulator {
             .and_then(|s| services::sts::key_account(&s.access_key))
             .and_then(|a| self.org.account(a))
             .unwrap_or_else(|| self.org.management());
+        if self.config.record_arrivals {
+            self.ledger.arrived(format!("{}|{region}|{name}", caller.id));
+        }
         let params = service.params(&incoming);
         if self.config.deny_params.iter().any(|d| params.contains(d.as_str())) {
             let err = ApiError::new(403, "AccessDenied", format!("Access Denied ({name}, simulated)"));

@@ -7,13 +7,14 @@ use perimeter_model::{ApiGatewayRestApiInputs, ResourceInputs, ResourceType};
 
 use crate::account::{AccountCtx, Collected};
 use crate::listing;
+use crate::pacing::Api;
 
 const TYPE: ResourceType = ResourceType::ApiGatewayRestApi;
 
 pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
     let apigw = ctx.clients(region).apigateway;
     let pages = apigw.get_rest_apis().limit(500).into_paginator().send();
-    let apis = listing::all_pages(ctx, "GetRestApis", pages, |p| {
+    let apis = listing::all_pages(ctx, Api::at(region, "apigateway:GetRestApis"), pages, |p| {
         p.items()
             .iter()
             .filter_map(|api| {

@@ -6,13 +6,14 @@ use perimeter_model::{BackupVaultInputs, ResourceInputs, ResourceType};
 
 use crate::account::{AccountCtx, Collected, Read};
 use crate::listing;
+use crate::pacing::Api;
 
 const TYPE: ResourceType = ResourceType::BackupVault;
 
 pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
     let backup = ctx.clients(region).backup;
     let pages = backup.list_backup_vaults().into_paginator().send();
-    let vaults = listing::all_pages(ctx, "ListBackupVaults", pages, |p| {
+    let vaults = listing::all_pages(ctx, Api::at(region, "backup:ListBackupVaults"), pages, |p| {
         p.backup_vault_list()
             .iter()
             .filter_map(|v| Some((v.backup_vault_arn()?.to_string(), v.backup_vault_name()?.to_string())))
@@ -26,7 +27,7 @@ async fn vault(ctx: &AccountCtx, region: &str, backup: &aws_sdk_backup::Client, 
     let call = backup.get_backup_vault_access_policy().backup_vault_name(&name).send();
     // The same code says "no policy" and "no vault": a vault deleted meanwhile is reported
     // without a policy, which grants nothing.
-    let out = listing::unless_absent(ctx.call(call).await, &["ResourceNotFoundException"], "GetBackupVaultAccessPolicy")
+    let out = listing::unless_absent(ctx.call(Api::at(region, "backup:GetBackupVaultAccessPolicy"), call).await, &["ResourceNotFoundException"], "GetBackupVaultAccessPolicy")
         .map_err(|f| ctx.resource_error(region, TYPE, &arn, f))?;
     let policy = out.and_then(|o| listing::policy_text(o.policy()));
     Ok(Some(ctx.record(region, arn, ResourceInputs::BackupVault(BackupVaultInputs { name, policy }))))

@@ -6,13 +6,14 @@ use perimeter_model::{CodeArtifactDomainInputs, ResourceInputs, ResourceType};
 
 use crate::account::{AccountCtx, Collected, Read};
 use crate::listing;
+use crate::pacing::Api;
 
 const TYPE: ResourceType = ResourceType::CodeArtifactDomain;
 
 pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
     let ca = ctx.clients(region).codeartifact;
     let pages = ca.list_domains().into_paginator().send();
-    let domains = listing::all_pages(ctx, "ListDomains", pages, |p| {
+    let domains = listing::all_pages(ctx, Api::at(region, "codeartifact:ListDomains"), pages, |p| {
         p.domains()
             .iter()
             .filter_map(|d| Some((d.arn()?.to_string(), d.name()?.to_string(), d.owner().unwrap_or(&ctx.account).to_string())))
@@ -26,7 +27,7 @@ async fn domain(ctx: &AccountCtx, region: &str, ca: &aws_sdk_codeartifact::Clien
     let call = ca.get_domain_permissions_policy().domain(&name).domain_owner(&owner).send();
     // The same code says "no policy" and "no domain": a domain deleted meanwhile is reported
     // without a policy, which grants nothing.
-    let out = listing::unless_absent(ctx.call(call).await, &["ResourceNotFoundException"], "GetDomainPermissionsPolicy")
+    let out = listing::unless_absent(ctx.call(Api::at(region, "codeartifact:GetDomainPermissionsPolicy"), call).await, &["ResourceNotFoundException"], "GetDomainPermissionsPolicy")
         .map_err(|f| ctx.resource_error(region, TYPE, &arn, f))?;
     let policy = out.and_then(|o| listing::policy_text(o.policy().and_then(|p| p.document())));
     Ok(Some(ctx.record(region, arn, ResourceInputs::CodeArtifactDomain(CodeArtifactDomainInputs { name, policy }))))

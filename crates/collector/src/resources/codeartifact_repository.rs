@@ -6,6 +6,7 @@ use perimeter_model::{CodeArtifactRepositoryInputs, ResourceInputs, ResourceType
 
 use crate::account::{AccountCtx, Collected, Read};
 use crate::listing;
+use crate::pacing::Api;
 
 const TYPE: ResourceType = ResourceType::CodeArtifactRepository;
 
@@ -15,7 +16,7 @@ type Listed = (String, String, String, String);
 pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
     let ca = ctx.clients(region).codeartifact;
     let pages = ca.list_repositories().into_paginator().send();
-    let repositories = listing::all_pages(ctx, "ListRepositories", pages, |p| {
+    let repositories = listing::all_pages(ctx, Api::at(region, "codeartifact:ListRepositories"), pages, |p| {
         p.repositories()
             .iter()
             .filter_map(|r| {
@@ -32,7 +33,7 @@ async fn repository(ctx: &AccountCtx, region: &str, ca: &aws_sdk_codeartifact::C
     let call = ca.get_repository_permissions_policy().domain(&domain).domain_owner(&owner).repository(&name).send();
     // The same code says "no policy" and "no repository": one deleted meanwhile is reported
     // without a policy, which grants nothing.
-    let out = listing::unless_absent(ctx.call(call).await, &["ResourceNotFoundException"], "GetRepositoryPermissionsPolicy")
+    let out = listing::unless_absent(ctx.call(Api::at(region, "codeartifact:GetRepositoryPermissionsPolicy"), call).await, &["ResourceNotFoundException"], "GetRepositoryPermissionsPolicy")
         .map_err(|f| ctx.resource_error(region, TYPE, &arn, f))?;
     let policy = out.and_then(|o| listing::policy_text(o.policy().and_then(|p| p.document())));
     let inputs = CodeArtifactRepositoryInputs { name, domain, policy };

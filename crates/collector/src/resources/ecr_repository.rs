@@ -5,13 +5,14 @@ use perimeter_model::{EcrRepositoryInputs, ResourceInputs, ResourceRecord, Resou
 
 use crate::account::{AccountCtx, Collected, Read};
 use crate::listing;
+use crate::pacing::Api;
 
 const TYPE: ResourceType = ResourceType::EcrRepository;
 
 pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
     let ecr = ctx.clients(region).ecr;
     let pages = ecr.describe_repositories().into_paginator().send();
-    let repositories = listing::all_pages(ctx, "DescribeRepositories", pages, |p| {
+    let repositories = listing::all_pages(ctx, Api::at(region, "ecr:DescribeRepositories"), pages, |p| {
         p.repositories()
             .iter()
             .filter_map(|r| Some((r.repository_arn()?.to_string(), r.repository_name()?.to_string())))
@@ -23,7 +24,7 @@ pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
 
 async fn repository(ctx: &AccountCtx, region: &str, ecr: &aws_sdk_ecr::Client, arn: String, name: String) -> Read {
     let out = listing::unless_absent(
-        ctx.call(ecr.get_repository_policy().repository_name(&name).send()).await,
+        ctx.call(Api::at(region, "ecr:GetRepositoryPolicy"), ecr.get_repository_policy().repository_name(&name).send()).await,
         &["RepositoryPolicyNotFoundException"],
         "GetRepositoryPolicy",
     )

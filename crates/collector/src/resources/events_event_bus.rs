@@ -7,13 +7,14 @@ use perimeter_model::{EventsEventBusInputs, ResourceInputs, ResourceType};
 
 use crate::account::{AccountCtx, Collected};
 use crate::listing;
+use crate::pacing::Api;
 
 const TYPE: ResourceType = ResourceType::EventsEventBus;
 
 pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
     let events = ctx.clients(region).events;
     let send = |token: Option<String>| events.list_event_buses().set_next_token(token).limit(100).send();
-    let buses = listing::token_pages(ctx, "ListEventBuses", send, |p| {
+    let buses = listing::token_pages(ctx, Api::at(region, "eventbridge:ListEventBuses"), send, |p| {
         let buses = p
             .event_buses()
             .iter()

@@ -5,13 +5,14 @@ use perimeter_model::{KinesisStreamInputs, ResourceInputs, ResourceType};
 
 use crate::account::{AccountCtx, Collected, Read};
 use crate::listing;
+use crate::pacing::Api;
 
 const TYPE: ResourceType = ResourceType::KinesisStream;
 
 pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
     let kinesis = ctx.clients(region).kinesis;
     let pages = kinesis.list_streams().into_paginator().send();
-    let streams = listing::all_pages(ctx, "ListStreams", pages, |p| {
+    let streams = listing::all_pages(ctx, Api::at(region, "kinesis:ListStreams"), pages, |p| {
         p.stream_summaries().iter().map(|s| (s.stream_arn().to_string(), s.stream_name().to_string())).collect()
     })
     .await;
@@ -20,7 +21,7 @@ pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
 
 async fn stream(ctx: &AccountCtx, region: &str, kinesis: &aws_sdk_kinesis::Client, arn: String, name: String) -> Read {
     let call = kinesis.get_resource_policy().resource_arn(&arn).send();
-    let out = listing::unless_absent(ctx.call(call).await, &["ResourceNotFoundException"], "GetResourcePolicy")
+    let out = listing::unless_absent(ctx.call(Api::at(region, "kinesis:GetResourcePolicy"), call).await, &["ResourceNotFoundException"], "GetResourcePolicy")
         .map_err(|f| ctx.resource_error(region, TYPE, &arn, f))?;
     // A stream deleted between the listing and the read is gone: nothing to report.
     let Some(out) = out else { return Ok(None) };

@@ -7,13 +7,14 @@ use perimeter_model::{LogsResourcePolicyInputs, ResourceInputs, ResourceType};
 
 use crate::account::{AccountCtx, Collected};
 use crate::listing;
+use crate::pacing::Api;
 
 const TYPE: ResourceType = ResourceType::LogsResourcePolicy;
 
 pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
     let logs = ctx.clients(region).logs;
     let send = |token: Option<String>| logs.describe_resource_policies().set_next_token(token).limit(50).send();
-    let policies = listing::token_pages(ctx, "DescribeResourcePolicies", send, |p| {
+    let policies = listing::token_pages(ctx, Api::at(region, "cloudwatchlogs:DescribeResourcePolicies"), send, |p| {
         let items = p
             .resource_policies()
             .iter()
