@@ -16,6 +16,17 @@ use crate::failure::Failure;
 use crate::pacing::{Api, Pacing};
 use crate::resources::s3_bucket::FoundAccessPoint;
 
+/// How hard one account's scan may push.
+#[derive(Debug, Clone)]
+pub struct Bounds {
+    /// The account's requests in flight.
+    pub requests_in_flight: usize,
+    /// The whole scan's requests in flight, shared with the other accounts.
+    pub scan_in_flight: Arc<Semaphore>,
+    /// The share of each AWS request quota the scan may use ([`crate::pacing`]).
+    pub quota_share: f64,
+}
+
 /// The scanning context of one account.
 #[derive(Debug)]
 pub struct AccountCtx {
@@ -25,19 +36,22 @@ pub struct AccountCtx {
     config: SdkConfig,
     log: CallLog,
     permits: Arc<Semaphore>,
+    /// The whole scan's requests in flight, shared by every account.
+    scan_permits: Arc<Semaphore>,
     pacing: Arc<Pacing>,
     clients: Mutex<HashMap<String, Clients>>,
 }
 
 impl AccountCtx {
-    pub fn new(account: &str, home_region: &str, config: SdkConfig, log: CallLog, requests_in_flight: usize, quota_share: f64) -> AccountCtx {
+    pub fn new(account: &str, home_region: &str, config: SdkConfig, log: CallLog, bounds: Bounds) -> AccountCtx {
         AccountCtx {
             account: account.to_string(),
             home_region: home_region.to_string(),
             config,
             log,
-            permits: Arc::new(Semaphore::new(requests_in_flight.max(1))),
-            pacing: Arc::new(Pacing::new(quota_share)),
+            permits: Arc::new(Semaphore::new(bounds.requests_in_flight.max(1))),
+            scan_permits: bounds.scan_in_flight,
+            pacing: Arc::new(Pacing::new(bounds.quota_share)),
             clients: Mutex::new(HashMap::new()),
         }
     }
@@ -54,11 +68,12 @@ impl AccountCtx {
     }
 
     /// Runs one request of `api`: it waits for its turn under the API's quota (per account and
-    /// region), then for a place among the account's requests in flight.
+    /// region), then for a place among the account's requests in flight, then among the scan's.
     pub async fn call<F: Future>(&self, api: Api<'_>, request: F) -> F::Output {
         self.pacing
             .call(api, async {
-                let _permit = self.permits.acquire().await;
+                let _account = self.permits.acquire().await;
+                let _scan = self.scan_permits.acquire().await;
                 request.await
             })
             .await

@@ -42,7 +42,7 @@ pub use perimeter_model::GLOBAL_REGION;
 pub use resources::lambda_function::normalize_policy as normalize_lambda_policy;
 
 pub use account::Collected;
-use account::AccountCtx;
+use account::{AccountCtx, Bounds};
 use failure::Failure;
 
 /// A failure that stops the whole scan (nothing can be read at all).
@@ -282,14 +282,19 @@ pub async fn scan(
         }
     }
     .shared();
-    let scans = stream::iter(to_scan.iter()).for_each_concurrent(options.account_concurrency.max(1), |account| {
-        let (base, log, base_clients, home_region, caller, head, deliver) =
-            (&base, &log, &base_clients, &home_region, &caller, head.clone(), &deliver);
+    // The scan's requests in flight are `account_concurrency` accounts' worth, and twice as many
+    // accounts are read at once: an account's first and last rounds of calls (AssumeRole and
+    // ListRegions; the reads that wait on a listing) have fewer requests than its share, and
+    // another account's take up the rest, so that the scan's budget is never left idle.
+    let in_flight = Arc::new(tokio::sync::Semaphore::new(options.account_concurrency.max(1) * options.request_concurrency.max(1)));
+    let scan_wide = ScanWide { base: &base, base_clients: &base_clients, log: &log, caller: &caller, home_region: &home_region, options, in_flight: &in_flight };
+    let scans = stream::iter(to_scan.iter()).for_each_concurrent(options.account_concurrency.max(1) * ACCOUNTS_PER_SHARE, |account| {
+        let (scan_wide, head, deliver) = (&scan_wide, head.clone(), &deliver);
         async move {
             if deliver.is_closed() {
                 return;
             }
-            let batch = scan_account(base, base_clients, log, caller, account, home_region, options).await;
+            let batch = scan_account(scan_wide, account).await;
             progress(Progress::AccountDone {
                 account: account.clone(),
                 resources: batch.collected.resources.len(),
@@ -358,15 +363,23 @@ fn check_selection(org: &organization::Organization, options: &CollectOptions) -
 }
 
 
-async fn scan_account(
-    base: &aws_config::SdkConfig,
-    base_clients: &aws::Clients,
-    log: &CallLog,
-    caller: &str,
-    account: &str,
-    home_region: &str,
-    options: &CollectOptions,
-) -> AccountBatch {
+/// Accounts read at once per account's share of the requests in flight (see [`scan`]).
+const ACCOUNTS_PER_SHARE: usize = 2;
+
+/// What every account's scan shares.
+struct ScanWide<'a> {
+    base: &'a aws_config::SdkConfig,
+    base_clients: &'a aws::Clients,
+    log: &'a CallLog,
+    caller: &'a str,
+    home_region: &'a str,
+    options: &'a CollectOptions,
+    /// The scan's requests in flight.
+    in_flight: &'a Arc<tokio::sync::Semaphore>,
+}
+
+async fn scan_account(scan_wide: &ScanWide<'_>, account: &str) -> AccountBatch {
+    let ScanWide { base, base_clients, log, caller, home_region, options, in_flight } = *scan_wide;
     let mut scan = AccountBatch { account: account.to_string(), regions: None, skipped_regions: Vec::new(), collected: Collected::default() };
     let config = if account == caller {
         base.clone()
@@ -386,7 +399,11 @@ async fn scan_account(
             }
         }
     };
-    let ctx = AccountCtx::new(account, home_region, config, log.clone(), options.request_concurrency, options.quota_share);
+    let ctx = AccountCtx::new(account, home_region, config, log.clone(), Bounds {
+        requests_in_flight: options.request_concurrency,
+        scan_in_flight: in_flight.clone(),
+        quota_share: options.quota_share,
+    });
     match &options.regions {
         // Configured regions: read them while asking which are enabled (one round trip less),
         // then drop what was read in a region that turns out not enabled: it is skipped.
