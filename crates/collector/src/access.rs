@@ -4,6 +4,7 @@
 //! otherwise assume the role again for each service and region); they are renewed by a new
 //! AssumeRole, through the same logged STS client, when less than five minutes remain.
 
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use aws_config::SdkConfig;
@@ -24,10 +25,10 @@ pub struct RoleSpec {
 /// Assumes `role` in `account` with the base credentials' STS client (paced as the scanner's
 /// own account's calls) and returns a config whose credentials are that role's, renewed when
 /// they expire.
-pub async fn assume(base: &SdkConfig, caller: &Clients, account: &str, role: &RoleSpec) -> Result<SdkConfig, Failure> {
+pub async fn assume(base: &SdkConfig, caller: &Clients, pacing: &Arc<Pacing>, account: &str, role: &RoleSpec) -> Result<SdkConfig, Failure> {
     let provider = AssumedRole {
         sts: caller.sts.clone(),
-        pacing: caller.pacing.clone(),
+        pacing: pacing.clone(),
         region: base.region().map_or_else(|| "us-east-1".to_string(), |r| r.to_string()),
         role_arn: format!("arn:aws:iam::{account}:role/{}", role.name),
         external_id: role.external_id.clone(),
@@ -37,10 +38,46 @@ pub async fn assume(base: &SdkConfig, caller: &Clients, account: &str, role: &Ro
     Ok(base.to_builder().credentials_provider(SharedCredentialsProvider::new(provider)).build())
 }
 
+/// The scanner's own credentials, for the account it runs in (the pooled clients have no
+/// identity cache of their own): resolved on first use and kept until five minutes before they
+/// expire, like an assumed role's. `None` when the config has no credentials provider.
+pub fn kept(base: &SdkConfig) -> Option<SharedCredentialsProvider> {
+    let inner = base.credentials_provider()?;
+    Some(SharedCredentialsProvider::new(Kept { inner, cached: tokio::sync::Mutex::new(None) }))
+}
+
+#[derive(Debug)]
+struct Kept {
+    inner: SharedCredentialsProvider,
+    cached: tokio::sync::Mutex<Option<Credentials>>,
+}
+
+impl ProvideCredentials for Kept {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::new(async move {
+            let mut slot = self.cached.lock().await;
+            if let Some(c) = slot.as_ref().filter(|c| still_good(c)) {
+                return Ok(c.clone());
+            }
+            let fresh = self.inner.provide_credentials().await?;
+            *slot = Some(fresh.clone());
+            Ok(fresh)
+        })
+    }
+}
+
+/// Whether credentials have more than [`RENEW_BEFORE`] left (or never expire).
+fn still_good(c: &Credentials) -> bool {
+    c.expiry().is_none_or(|e| e > SystemTime::now() + RENEW_BEFORE)
+}
+
 #[derive(Debug)]
 struct AssumedRole {
     sts: aws_sdk_sts::Client,
-    pacing: std::sync::Arc<Pacing>,
+    pacing: Arc<Pacing>,
     region: String,
     role_arn: String,
     external_id: Option<String>,
@@ -55,10 +92,9 @@ const RENEW_BEFORE: Duration = Duration::from_secs(300);
 impl AssumedRole {
     async fn current(&self) -> Result<Credentials, Failure> {
         let mut slot = self.cached.lock().await;
-        if let Some(c) = slot.as_ref()
-            && c.expiry().is_none_or(|e| e > SystemTime::now() + RENEW_BEFORE) {
-                return Ok(c.clone());
-            }
+        if let Some(c) = slot.as_ref().filter(|c| still_good(c)) {
+            return Ok(c.clone());
+        }
         let fresh = self.call().await?;
         *slot = Some(fresh.clone());
         Ok(fresh)

@@ -1,17 +1,16 @@
-//! One account being scanned: its credentials, its clients per region (made once), the pacing
-//! of its requests within AWS's quotas, the bound on requests in flight, and what its
-//! collection produced.
+//! One account being scanned: its credentials (every call it sends acts for it), the pacing of
+//! its requests within AWS's quotas, the bound on requests in flight, and what its collection
+//! produced. Its clients are the scan's, one set per region ([`ClientPool`]).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use aws_config::SdkConfig;
+use aws_sdk_sts::config::SharedCredentialsProvider;
 use perimeter_model::{ErrorRecord, ResourceRecord, ResourceType, ScopeRecord, SkippedType};
 use tokio::sync::Semaphore;
 
-use crate::aws::{in_region, Clients};
-use crate::calls::CallLog;
+use crate::aws::{acting, Acting, ClientPool, Clients};
 use crate::failure::Failure;
 use crate::pacing::{Api, Pacing};
 use crate::resources::s3_bucket::FoundAccessPoint;
@@ -33,48 +32,43 @@ pub struct AccountCtx {
     pub account: String,
     /// Region for global services (IAM, S3 ListBuckets, S3 Control account settings).
     pub home_region: String,
-    config: SdkConfig,
-    log: CallLog,
+    /// Who the account's calls act as.
+    acting: Acting,
+    pool: Arc<ClientPool>,
     permits: Arc<Semaphore>,
     /// The whole scan's requests in flight, shared by every account.
     scan_permits: Arc<Semaphore>,
-    pacing: Arc<Pacing>,
-    clients: Mutex<HashMap<String, Clients>>,
+    pacing: Pacing,
 }
 
 impl AccountCtx {
-    pub fn new(account: &str, home_region: &str, config: SdkConfig, log: CallLog, bounds: Bounds) -> AccountCtx {
+    pub fn new(account: &str, home_region: &str, credentials: SharedCredentialsProvider, pool: Arc<ClientPool>, bounds: Bounds) -> AccountCtx {
         AccountCtx {
             account: account.to_string(),
             home_region: home_region.to_string(),
-            config,
-            log,
+            acting: Acting { account: account.into(), credentials },
+            pool,
             permits: Arc::new(Semaphore::new(bounds.requests_in_flight.max(1))),
             scan_permits: bounds.scan_in_flight,
-            pacing: Arc::new(Pacing::new(bounds.quota_share)),
-            clients: Mutex::new(HashMap::new()),
+            pacing: Pacing::new(bounds.quota_share),
         }
     }
 
-    /// The clients of one region, made on first use.
+    /// The clients of one region (the scan's; each call made through [`AccountCtx::call`]
+    /// acts for this account).
     pub fn clients(&self, region: &str) -> Clients {
-        let mut map = match self.clients.lock() {
-            Ok(map) => map,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        map.entry(region.to_string())
-            .or_insert_with(|| Clients::new(&in_region(&self.config, region), &self.log, &self.account, &self.pacing))
-            .clone()
+        self.pool.clients(region)
     }
 
-    /// Runs one request of `api`: it waits for its turn under the API's quota (per account and
-    /// region), then for a place among the account's requests in flight, then among the scan's.
+    /// Runs one request of `api` for this account: it waits for its turn under the API's quota
+    /// (per account and region), then for a place among the account's requests in flight, then
+    /// among the scan's, and is sent with the account's credentials.
     pub async fn call<F: Future>(&self, api: Api<'_>, request: F) -> F::Output {
         self.pacing
             .call(api, async {
                 let _account = self.permits.acquire().await;
                 let _scan = self.scan_permits.acquire().await;
-                request.await
+                acting(self.acting.clone(), request).await
             })
             .await
     }

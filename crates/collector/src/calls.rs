@@ -127,13 +127,15 @@ impl Intercept for CallInterceptor {
         if !self.log.keep {
             return Ok(());
         }
+        // The pooled clients act for the account of the call being sent.
+        let account = if self.account.is_empty() { crate::aws::acting_account().map(|a| a.to_string()).unwrap_or_default() } else { self.account.clone() };
         let region = cfg.load::<Region>().map(|r| r.to_string()).unwrap_or_default();
         // The SDK prints an input as `TypeErasedBox[…]:Struct { … }`; keep the struct.
         let input = format!("{:?}", context.input());
         let input = input.split_once("]:").map_or(input.as_str(), |(_, rest)| rest).to_string();
         if let Ok(mut calls) = self.log.calls.lock() {
             let paced_as = crate::pacing::declared();
-            calls.push(Call { account: self.account.clone(), region, service, operation, input, paced_as });
+            calls.push(Call { account, region, service, operation, input, paced_as });
         }
         Ok(())
     }

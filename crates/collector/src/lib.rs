@@ -205,7 +205,7 @@ pub async fn scan(
     // The scanner's own account: STS and Organizations calls count against it, whatever account
     // they are about.
     let caller_pacing = Arc::new(pacing::Pacing::new(options.quota_share));
-    let caller_clients = aws::Clients::new(&base, &log, "caller", &caller_pacing);
+    let caller_clients = aws::Clients::new(&base, &log, "caller");
     // The first call fails fast on a dead or silent endpoint, and says which endpoint it was.
     let startup = aws_config::timeout::TimeoutConfig::builder()
         .operation_timeout(settings.startup_timeout.unwrap_or(aws::STARTUP_TIMEOUT))
@@ -219,8 +219,8 @@ pub async fn scan(
             Error::Caller(format!("{endpoint}: {}", failure::classify(&e).message))
         })?;
     let caller = identity.account().unwrap_or_default().to_string();
-    let base_clients = aws::Clients::new(&base, &log, &caller, &caller_pacing);
-    let org = organization::discover(&base_clients, &caller).await.map_err(|f| Error::Organization(f.message))?;
+    let base_clients = aws::Clients::new(&base, &log, &caller);
+    let org = organization::discover(&base_clients, &caller_pacing, &caller).await.map_err(|f| Error::Organization(f.message))?;
 
     check_selection(&org, options)?;
     let mut accounts = Vec::new();
@@ -273,9 +273,9 @@ pub async fn scan(
     };
     let head = {
         let deliver = deliver.clone();
-        let (base_clients, org, types) = (&base_clients, &org, &options.resource_types);
+        let (base_clients, caller_pacing, org, types) = (&base_clients, &caller_pacing, &org, &options.resource_types);
         async move {
-            let rcps = resource_controls::read(base_clients, org.rcps_enabled).await;
+            let rcps = resource_controls::read(base_clients, caller_pacing, org.rcps_enabled).await;
             let errors = rcp_errors(&rcps, &accounts, &org.management_account, types);
             let head = Head { zone, accounts, resource_controls: rcps.controls, resource_types: types.clone(), errors };
             let _ = deliver.send(Delivery::Head(head)).await;
@@ -287,7 +287,19 @@ pub async fn scan(
     // ListRegions; the reads that wait on a listing) have fewer requests than its share, and
     // another account's take up the rest, so that the scan's budget is never left idle.
     let in_flight = Arc::new(tokio::sync::Semaphore::new(options.account_concurrency.max(1) * options.request_concurrency.max(1)));
-    let scan_wide = ScanWide { base: &base, base_clients: &base_clients, log: &log, caller: &caller, home_region: &home_region, options, in_flight: &in_flight };
+    // Every account's calls go through one set of clients per region, each call with its
+    // account's credentials.
+    let pool = Arc::new(aws::ClientPool::new(&base, &log));
+    let scan_wide = ScanWide {
+        base: &base,
+        base_clients: &base_clients,
+        caller_pacing: &caller_pacing,
+        pool: &pool,
+        caller: &caller,
+        home_region: &home_region,
+        options,
+        in_flight: &in_flight,
+    };
     let scans = stream::iter(to_scan.iter()).for_each_concurrent(options.account_concurrency.max(1) * ACCOUNTS_PER_SHARE, |account| {
         let (scan_wide, head, deliver) = (&scan_wide, head.clone(), &deliver);
         async move {
@@ -370,7 +382,9 @@ const ACCOUNTS_PER_SHARE: usize = 2;
 struct ScanWide<'a> {
     base: &'a aws_config::SdkConfig,
     base_clients: &'a aws::Clients,
-    log: &'a CallLog,
+    /// The pacing of the scanner's own account (STS, Organizations).
+    caller_pacing: &'a Arc<pacing::Pacing>,
+    pool: &'a Arc<aws::ClientPool>,
     caller: &'a str,
     home_region: &'a str,
     options: &'a CollectOptions,
@@ -379,13 +393,13 @@ struct ScanWide<'a> {
 }
 
 async fn scan_account(scan_wide: &ScanWide<'_>, account: &str) -> AccountBatch {
-    let ScanWide { base, base_clients, log, caller, home_region, options, in_flight } = *scan_wide;
+    let ScanWide { base, base_clients, caller_pacing, pool, caller, home_region, options, in_flight } = *scan_wide;
     let mut scan = AccountBatch { account: account.to_string(), regions: None, skipped_regions: Vec::new(), collected: Collected::default() };
-    let config = if account == caller {
-        base.clone()
+    let credentials = if account == caller {
+        access::kept(base)
     } else {
-        match access::assume(base, base_clients, account, &options.role).await {
-            Ok(c) => c,
+        match access::assume(base, base_clients, caller_pacing, account, &options.role).await {
+            Ok(c) => c.credentials_provider(),
             Err(f) => {
                 scan.collected.errors.push(ErrorRecord {
                     account: account.to_string(),
@@ -399,7 +413,18 @@ async fn scan_account(scan_wide: &ScanWide<'_>, account: &str) -> AccountBatch {
             }
         }
     };
-    let ctx = AccountCtx::new(account, home_region, config, log.clone(), Bounds {
+    let Some(credentials) = credentials else {
+        scan.collected.errors.push(ErrorRecord {
+            account: account.to_string(),
+            region: None,
+            resource_type: None,
+            resource_arn: None,
+            code: ErrorCode::Internal,
+            message: "no credentials provider for the account: nothing in this account was read".to_string(),
+        });
+        return scan;
+    };
+    let ctx = AccountCtx::new(account, home_region, credentials, pool.clone(), Bounds {
         requests_in_flight: options.request_concurrency,
         scan_in_flight: in_flight.clone(),
         quota_share: options.quota_share,

@@ -9,7 +9,7 @@ use perimeter_model::AccountStatus;
 
 use crate::aws::Clients;
 use crate::failure::{classify, Failure};
-use crate::pacing::{Api, GLOBAL};
+use crate::pacing::{Api, Pacing, GLOBAL};
 
 /// One account of the organization.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,8 +32,8 @@ pub struct Organization {
 }
 
 /// Reads the organization with the base credentials; `caller` is the base credentials' account.
-pub async fn discover(clients: &Clients, caller: &str) -> Result<Organization, Failure> {
-    let org = match clients.pacing.call(Api::at(GLOBAL, "organizations:DescribeOrganization"), clients.organizations.describe_organization().send()).await {
+pub async fn discover(clients: &Clients, pacing: &Pacing, caller: &str) -> Result<Organization, Failure> {
+    let org = match pacing.call(Api::at(GLOBAL, "organizations:DescribeOrganization"), clients.organizations.describe_organization().send()).await {
         Ok(out) => out.organization,
         Err(e) => {
             let failure = classify(&e);
@@ -58,7 +58,7 @@ pub async fn discover(clients: &Clients, caller: &str) -> Result<Organization, F
     let management_account = org.master_account_id().unwrap_or(caller).to_string();
 
     // The account list and the OU tree are independent: read them at the same time.
-    let (accounts, tree) = tokio::join!(list_accounts(clients), ou_paths(clients, &org_id));
+    let (accounts, tree) = tokio::join!(list_accounts(clients, pacing), ou_paths(clients, pacing, &org_id));
     let mut accounts = accounts?;
     let (paths, rcps_enabled) = tree?;
     for a in &mut accounts {
@@ -68,10 +68,10 @@ pub async fn discover(clients: &Clients, caller: &str) -> Result<Organization, F
     Ok(Organization { id: Some(org_id), management_account, accounts, rcps_enabled })
 }
 
-async fn list_accounts(clients: &Clients) -> Result<Vec<OrgAccount>, Failure> {
+async fn list_accounts(clients: &Clients, pacing: &Pacing) -> Result<Vec<OrgAccount>, Failure> {
     let mut accounts = Vec::new();
     let mut pages = clients.organizations.list_accounts().into_paginator().send();
-    while let Some(page) = clients.pacing.call(Api::at(GLOBAL, "organizations:ListAccounts"), pages.next()).await {
+    while let Some(page) = pacing.call(Api::at(GLOBAL, "organizations:ListAccounts"), pages.next()).await {
         let page = page.map_err(|e| classify(&e).reading("ListAccounts"))?;
         for a in page.accounts() {
             let Some(id) = a.id() else { continue };
@@ -91,13 +91,13 @@ async fn list_accounts(clients: &Clients) -> Result<Vec<OrgAccount>, Failure> {
 /// the parents of a level read at the same time (two paginated calls per root or OU, fewer
 /// than one call per account in any organization with more accounts than OUs); and whether the
 /// root has the resource control policy type enabled.
-async fn ou_paths(clients: &Clients, org_id: &str) -> Result<(BTreeMap<String, String>, bool), Failure> {
+async fn ou_paths(clients: &Clients, pacing: &Pacing, org_id: &str) -> Result<(BTreeMap<String, String>, bool), Failure> {
     use aws_sdk_organizations::types::{PolicyType, PolicyTypeStatus};
     let org = &clients.organizations;
     let mut parents: Vec<(String, String)> = Vec::new();
     let mut rcps_enabled = false;
     let mut pages = org.list_roots().into_paginator().send();
-    while let Some(page) = clients.pacing.call(Api::at(GLOBAL, "organizations:ListRoots"), pages.next()).await {
+    while let Some(page) = pacing.call(Api::at(GLOBAL, "organizations:ListRoots"), pages.next()).await {
         let page = page.map_err(|e| classify(&e).reading("ListRoots"))?;
         for root in page.roots() {
             rcps_enabled |= root.policy_types().iter().any(|p| {
@@ -110,7 +110,7 @@ async fn ou_paths(clients: &Clients, org_id: &str) -> Result<(BTreeMap<String, S
     }
     let mut paths = BTreeMap::new();
     while !parents.is_empty() {
-        let level = futures::future::join_all(parents.iter().map(|(parent, path)| children(clients, parent, path))).await;
+        let level = futures::future::join_all(parents.iter().map(|(parent, path)| children(clients, pacing, parent, path))).await;
         parents = Vec::new();
         for result in level {
             let (accounts, ous) = result?;
@@ -124,17 +124,17 @@ async fn ou_paths(clients: &Clients, org_id: &str) -> Result<(BTreeMap<String, S
 type Children = (Vec<(String, String)>, Vec<(String, String)>);
 
 /// The accounts (with their path) and the OUs (with theirs) right under one parent.
-async fn children(clients: &Clients, parent: &str, path: &str) -> Result<Children, Failure> {
+async fn children(clients: &Clients, pacing: &Pacing, parent: &str, path: &str) -> Result<Children, Failure> {
     let org = &clients.organizations;
     let mut accounts = Vec::new();
     let mut pages = org.list_accounts_for_parent().parent_id(parent).into_paginator().send();
-    while let Some(page) = clients.pacing.call(Api::at(GLOBAL, "organizations:ListAccountsForParent"), pages.next()).await {
+    while let Some(page) = pacing.call(Api::at(GLOBAL, "organizations:ListAccountsForParent"), pages.next()).await {
         let page = page.map_err(|e| classify(&e).reading(&format!("ListAccountsForParent {parent}")))?;
         accounts.extend(page.accounts().iter().filter_map(|a| a.id()).map(|id| (id.to_string(), path.to_string())));
     }
     let mut ous = Vec::new();
     let mut pages = org.list_organizational_units_for_parent().parent_id(parent).into_paginator().send();
-    while let Some(page) = clients.pacing.call(Api::at(GLOBAL, "organizations:ListOrganizationalUnitsForParent"), pages.next()).await {
+    while let Some(page) = pacing.call(Api::at(GLOBAL, "organizations:ListOrganizationalUnitsForParent"), pages.next()).await {
         let page = page.map_err(|e| classify(&e).reading(&format!("ListOrganizationalUnitsForParent {parent}")))?;
         ous.extend(page.organizational_units().iter().filter_map(|ou| ou.id()).map(|id| (id.to_string(), format!("{path}{id}/"))));
     }

@@ -13,7 +13,7 @@ use perimeter_model::{ResourceControlPolicy, ResourceControls};
 
 use crate::aws::Clients;
 use crate::failure::{classify, Failure};
-use crate::pacing::{Api, GLOBAL};
+use crate::pacing::{Api, Pacing, GLOBAL};
 
 /// Something of the RCPs that could not be read.
 #[derive(Debug, Clone)]
@@ -33,14 +33,14 @@ pub struct RcpRead {
     pub failures: Vec<RcpFailure>,
 }
 
-pub async fn read(clients: &Clients, enabled: bool) -> RcpRead {
+pub async fn read(clients: &Clients, pacing: &Pacing, enabled: bool) -> RcpRead {
     if !enabled {
         return RcpRead { controls: Some(ResourceControls { enabled: false, policies: Vec::new() }), failures: Vec::new() };
     }
     let org = &clients.organizations;
     let mut summaries = Vec::new();
     let mut pages = org.list_policies().filter(PolicyType::ResourceControlPolicy).into_paginator().send();
-    while let Some(page) = clients.pacing.call(Api::at(GLOBAL, "organizations:ListPolicies"), pages.next()).await {
+    while let Some(page) = pacing.call(Api::at(GLOBAL, "organizations:ListPolicies"), pages.next()).await {
         match page {
             Ok(page) => summaries.extend(page.policies().iter().cloned()),
             Err(e) => {
@@ -58,10 +58,10 @@ pub async fn read(clients: &Clients, enabled: bool) -> RcpRead {
     let reads = summaries.iter().map(|s| async move {
         let id = s.id().unwrap_or_default().to_string();
         let name = s.name().unwrap_or_default().to_string();
-        let document = describe(clients, &id).await;
+        let document = describe(clients, pacing, &id).await;
         let targets = match &document {
             Ok(text) if !may_deny(text) => Ok(Vec::new()),
-            _ => targets(clients, &id).await,
+            _ => targets(clients, pacing, &id).await,
         };
         (id, name, s.aws_managed(), document, targets)
     });
@@ -91,19 +91,19 @@ fn may_deny(text: &str) -> bool {
     statements.iter().any(|st| st.get("Effect").and_then(serde_json::Value::as_str) != Some("Allow"))
 }
 
-async fn describe(clients: &Clients, id: &str) -> Result<String, Failure> {
+async fn describe(clients: &Clients, pacing: &Pacing, id: &str) -> Result<String, Failure> {
     let call = clients.organizations.describe_policy().policy_id(id).send();
-    let out = clients.pacing.call(Api::at(GLOBAL, "organizations:DescribePolicy"), call).await.map_err(|e| classify(&e).reading(&format!("DescribePolicy {id}")))?;
+    let out = pacing.call(Api::at(GLOBAL, "organizations:DescribePolicy"), call).await.map_err(|e| classify(&e).reading(&format!("DescribePolicy {id}")))?;
     out.policy()
         .and_then(|p| p.content())
         .map(str::to_string)
         .ok_or_else(|| Failure::new(perimeter_model::ErrorCode::ServiceError, format!("DescribePolicy {id} returned no document")))
 }
 
-async fn targets(clients: &Clients, id: &str) -> Result<Vec<String>, Failure> {
+async fn targets(clients: &Clients, pacing: &Pacing, id: &str) -> Result<Vec<String>, Failure> {
     let mut out = Vec::new();
     let mut pages = clients.organizations.list_targets_for_policy().policy_id(id).into_paginator().send();
-    while let Some(page) = clients.pacing.call(Api::at(GLOBAL, "organizations:ListTargetsForPolicy"), pages.next()).await {
+    while let Some(page) = pacing.call(Api::at(GLOBAL, "organizations:ListTargetsForPolicy"), pages.next()).await {
         let page = page.map_err(|e| classify(&e).reading(&format!("ListTargetsForPolicy {id}")))?;
         out.extend(page.targets().iter().filter_map(|t| t.target_id()).map(str::to_string));
     }

@@ -44,9 +44,9 @@ async fn assume_member(config: SimConfig) -> (aws_config::SdkConfig, perimeter_c
     let base = perimeter_collector::aws::load_base_config(&settings).await;
     let log = perimeter_collector::CallLog::default();
     let pacing = std::sync::Arc::new(perimeter_collector::pacing::Pacing::new(perimeter_collector::pacing::DEFAULT_QUOTA_SHARE));
-    let clients = perimeter_collector::aws::Clients::new(&base, &log, "caller", &pacing);
+    let clients = perimeter_collector::aws::Clients::new(&base, &log, "caller");
     let role = perimeter_collector::RoleSpec { name: "OrganizationAccountAccessRole".into(), external_id: None };
-    let member = perimeter_collector::access::assume(&base, &clients, "100000000001", &role).await.expect("assume");
+    let member = perimeter_collector::access::assume(&base, &clients, &pacing, "100000000001", &role).await.expect("assume");
     (member, log)
 }
 
