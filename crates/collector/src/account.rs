@@ -62,13 +62,16 @@ impl AccountCtx {
 
     /// Runs one request of `api` for this account: it waits for its turn under the API's quota
     /// (per account and region), then for a place among the account's requests in flight, then
-    /// among the scan's, and is sent with the account's credentials.
-    pub async fn call<F: Future>(&self, api: Api<'_>, request: F) -> F::Output {
+    /// among the scan's, and is sent with the account's credentials. The request is made (by
+    /// `request`) only once it may go, and on the heap: an SDK call's future is about 5 KB, and
+    /// a scan has thousands of calls waiting (every listing of every region of every account in
+    /// flight), which would otherwise each hold one from the start.
+    pub async fn call<F: Future>(&self, api: Api<'_>, request: impl FnOnce() -> F) -> F::Output {
         self.pacing
             .call(api, async {
                 let _account = self.permits.acquire().await;
                 let _scan = self.scan_permits.acquire().await;
-                acting(self.acting.clone(), request).await
+                acting(self.acting.clone(), Box::pin(request())).await
             })
             .await
     }

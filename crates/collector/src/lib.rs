@@ -486,7 +486,7 @@ async fn collect_parts(ctx: &AccountCtx, regions: &[String], options: &CollectOp
 async fn enabled_regions(ctx: &AccountCtx) -> Result<BTreeSet<String>, Failure> {
     use aws_sdk_account::types::RegionOptStatus;
     let client = ctx.clients(&ctx.home_region).account;
-    let pages = client
+    let pages = || client
         .list_regions()
         .region_opt_status_contains(RegionOptStatus::Enabled)
         .region_opt_status_contains(RegionOptStatus::EnabledByDefault)

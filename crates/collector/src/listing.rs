@@ -16,18 +16,26 @@ use crate::failure::{classify, Failure};
 use crate::pacing::Api;
 
 /// Every item of every page of a listing, or the failure of the first page that failed
-/// (prefixed with the operation's name). Each page request is paced as `api`.
+/// (prefixed with the operation's name). Each page request is paced as `api`; the paginator is
+/// made (by `pages`) when the first page may be asked for (an unpolled one holds 10 KB).
 pub async fn all_pages<O, E, T>(
     ctx: &AccountCtx,
     api: Api<'_>,
-    mut pages: PaginationStream<Result<O, SdkError<E, Response>>>,
+    mut pages: impl FnMut() -> PaginationStream<Result<O, SdkError<E, Response>>>,
     mut items: impl FnMut(O) -> Vec<T>,
 ) -> Result<Vec<T>, Failure>
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
     let mut out = Vec::new();
-    while let Some(page) = ctx.call(api, pages.next()).await {
+    let mut stream = None;
+    loop {
+        let (slot, make) = (&mut stream, &mut pages);
+        let next = ctx.call(api, move || {
+            let slot: &mut Option<_> = slot;
+            slot.get_or_insert_with(make).next()
+        });
+        let Some(page) = next.await else { break };
         let page = page.map_err(|e| classify(&e).reading(api.operation()))?;
         out.extend(items(page));
     }
@@ -54,7 +62,7 @@ where
     let mut seen: Vec<String> = Vec::new();
     let mut token: Option<String> = None;
     loop {
-        let page = ctx.call(api, send(token.clone())).await.map_err(|e| classify(&e).reading(operation))?;
+        let page = ctx.call(api, || send(token.clone())).await.map_err(|e| classify(&e).reading(operation))?;
         let (page_items, next) = items(page);
         out.extend(page_items);
         match next.filter(|t| !t.is_empty()) {

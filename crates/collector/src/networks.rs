@@ -12,11 +12,11 @@ use crate::pacing::Api;
 
 pub async fn read(ctx: &AccountCtx, region: &str) -> Collected {
     let ec2 = ctx.clients(region).ec2;
-    let vpcs = listing::all_pages(ctx, Api::at(region, "ec2:DescribeVpcs"), ec2.describe_vpcs().max_results(1000).into_paginator().send(), |p| {
+    let vpcs = listing::all_pages(ctx, Api::at(region, "ec2:DescribeVpcs"), || ec2.describe_vpcs().max_results(1000).into_paginator().send(), |p| {
         p.vpcs().iter().filter_map(|v| Some((v.vpc_id()?.to_string(), v.owner_id()?.to_string()))).collect()
     });
     let endpoints = listing::all_pages(ctx, Api::at(region, "ec2:DescribeVpcEndpoints"),
-        ec2.describe_vpc_endpoints().max_results(1000).into_paginator().send(),
+        || ec2.describe_vpc_endpoints().max_results(1000).into_paginator().send(),
         |p| p.vpc_endpoints().iter().filter_map(|e| Some((e.vpc_endpoint_id()?.to_string(), e.owner_id()?.to_string()))).collect(),
     );
     let (vpcs, endpoints) = tokio::join!(vpcs, endpoints);

@@ -16,7 +16,7 @@ const PAGE: i32 = 100;
 
 pub async fn read(ctx: &AccountCtx) -> Collected {
     let cloudfront = ctx.clients(&ctx.home_region).cloudfront;
-    let pages = cloudfront.list_cloud_front_origin_access_identities().max_items(PAGE).into_paginator().send();
+    let pages = || cloudfront.list_cloud_front_origin_access_identities().max_items(PAGE).into_paginator().send();
     let listed = listing::all_pages(ctx, Api::at(&ctx.home_region, "cloudfront:ListCloudFrontOriginAccessIdentities"), pages, |p| {
         p.cloud_front_origin_access_identity_list().map(|l| l.items().to_vec()).unwrap_or_default()
     })

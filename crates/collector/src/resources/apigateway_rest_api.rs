@@ -13,7 +13,7 @@ const TYPE: ResourceType = ResourceType::ApiGatewayRestApi;
 
 pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
     let apigw = ctx.clients(region).apigateway;
-    let pages = apigw.get_rest_apis().limit(500).into_paginator().send();
+    let pages = || apigw.get_rest_apis().limit(500).into_paginator().send();
     let apis = listing::all_pages(ctx, Api::at(region, "apigateway:GetRestApis"), pages, |p| {
         p.items()
             .iter()

@@ -12,7 +12,7 @@ const TYPE: ResourceType = ResourceType::BackupVault;
 
 pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
     let backup = ctx.clients(region).backup;
-    let pages = backup.list_backup_vaults().into_paginator().send();
+    let pages = || backup.list_backup_vaults().into_paginator().send();
     let vaults = listing::all_pages(ctx, Api::at(region, "backup:ListBackupVaults"), pages, |p| {
         p.backup_vault_list()
             .iter()
@@ -24,7 +24,7 @@ pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
 }
 
 async fn vault(ctx: &AccountCtx, region: &str, backup: &aws_sdk_backup::Client, arn: String, name: String) -> Read {
-    let call = backup.get_backup_vault_access_policy().backup_vault_name(&name).send();
+    let call = || backup.get_backup_vault_access_policy().backup_vault_name(&name).send();
     // The same code says "no policy" and "no vault": a vault deleted meanwhile is reported
     // without a policy, which grants nothing.
     let out = listing::unless_absent(ctx.call(Api::at(region, "backup:GetBackupVaultAccessPolicy"), call).await, &["ResourceNotFoundException"], "GetBackupVaultAccessPolicy")

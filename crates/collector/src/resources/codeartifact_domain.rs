@@ -12,7 +12,7 @@ const TYPE: ResourceType = ResourceType::CodeArtifactDomain;
 
 pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
     let ca = ctx.clients(region).codeartifact;
-    let pages = ca.list_domains().into_paginator().send();
+    let pages = || ca.list_domains().into_paginator().send();
     let domains = listing::all_pages(ctx, Api::at(region, "codeartifact:ListDomains"), pages, |p| {
         p.domains()
             .iter()
@@ -24,7 +24,7 @@ pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
 }
 
 async fn domain(ctx: &AccountCtx, region: &str, ca: &aws_sdk_codeartifact::Client, arn: String, name: String, owner: String) -> Read {
-    let call = ca.get_domain_permissions_policy().domain(&name).domain_owner(&owner).send();
+    let call = || ca.get_domain_permissions_policy().domain(&name).domain_owner(&owner).send();
     // The same code says "no policy" and "no domain": a domain deleted meanwhile is reported
     // without a policy, which grants nothing.
     let out = listing::unless_absent(ctx.call(Api::at(region, "codeartifact:GetDomainPermissionsPolicy"), call).await, &["ResourceNotFoundException"], "GetDomainPermissionsPolicy")

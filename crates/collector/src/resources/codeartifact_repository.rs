@@ -15,7 +15,7 @@ type Listed = (String, String, String, String);
 
 pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
     let ca = ctx.clients(region).codeartifact;
-    let pages = ca.list_repositories().into_paginator().send();
+    let pages = || ca.list_repositories().into_paginator().send();
     let repositories = listing::all_pages(ctx, Api::at(region, "codeartifact:ListRepositories"), pages, |p| {
         p.repositories()
             .iter()
@@ -30,7 +30,7 @@ pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
 }
 
 async fn repository(ctx: &AccountCtx, region: &str, ca: &aws_sdk_codeartifact::Client, (arn, name, domain, owner): Listed) -> Read {
-    let call = ca.get_repository_permissions_policy().domain(&domain).domain_owner(&owner).repository(&name).send();
+    let call = || ca.get_repository_permissions_policy().domain(&domain).domain_owner(&owner).repository(&name).send();
     // The same code says "no policy" and "no repository": one deleted meanwhile is reported
     // without a policy, which grants nothing.
     let out = listing::unless_absent(ctx.call(Api::at(region, "codeartifact:GetRepositoryPermissionsPolicy"), call).await, &["ResourceNotFoundException"], "GetRepositoryPermissionsPolicy")

@@ -27,7 +27,7 @@ async fn list(ctx: &AccountCtx, region: &str, streams: &aws_sdk_dynamodbstreams:
     let mut start: Option<String> = None;
     loop {
         let page = ctx
-            .call(Api::at(region, "dynamodbstreams:ListStreams"), streams.list_streams().set_exclusive_start_stream_arn(start.clone()).send())
+            .call(Api::at(region, "dynamodbstreams:ListStreams"), || streams.list_streams().set_exclusive_start_stream_arn(start.clone()).send())
             .await
             .map_err(|e| classify(&e).reading("ListStreams"))?;
         out.extend(page.streams().iter().filter_map(|s| {

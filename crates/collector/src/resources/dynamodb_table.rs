@@ -11,7 +11,7 @@ const TYPE: ResourceType = ResourceType::DynamoDbTable;
 
 pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
     let ddb = ctx.clients(region).dynamodb;
-    let pages = ddb.list_tables().into_paginator().send();
+    let pages = || ddb.list_tables().into_paginator().send();
     let names = listing::all_pages(ctx, Api::at(region, "dynamodb:ListTables"), pages, |p| p.table_names().to_vec()).await;
     listing::scope(ctx, region, TYPE, names, fan_out, |name| table(ctx, region, &ddb, name)).await
 }
@@ -32,7 +32,7 @@ async fn table(ctx: &AccountCtx, region: &str, ddb: &aws_sdk_dynamodb::Client, n
 /// The resource-based policy of a table or stream: `Ok(Some(None))` when it has none,
 /// `Ok(None)` when the resource is gone.
 pub(super) async fn policy_of(ctx: &AccountCtx, region: &str, ddb: &aws_sdk_dynamodb::Client, arn: &str) -> Result<Option<Option<String>>, crate::failure::Failure> {
-    match ctx.call(Api::at(region, "dynamodb:GetResourcePolicy"), ddb.get_resource_policy().resource_arn(arn).send()).await {
+    match ctx.call(Api::at(region, "dynamodb:GetResourcePolicy"), || ddb.get_resource_policy().resource_arn(arn).send()).await {
         Ok(out) => Ok(Some(out.policy().filter(|p| !p.trim().is_empty()).map(str::to_string))),
         Err(e) => {
             let f = crate::failure::classify(&e);

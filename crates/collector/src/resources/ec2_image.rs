@@ -16,9 +16,9 @@ const TYPE: ResourceType = ResourceType::Ec2Image;
 
 pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
     let ec2 = ctx.clients(region).ec2;
-    let pages = ec2.describe_images().owners("self").into_paginator().send();
+    let pages = || ec2.describe_images().owners("self").into_paginator().send();
     let listing = listing::all_pages(ctx, Api::at(region, "ec2:DescribeImages"), pages, |p| p.images().iter().filter_map(|i| i.image_id().map(str::to_string)).collect());
-    let (state, images) = tokio::join!(ctx.call(Api::at(region, "ec2:GetImageBlockPublicAccessState"), ec2.get_image_block_public_access_state().send()), listing);
+    let (state, images) = tokio::join!(ctx.call(Api::at(region, "ec2:GetImageBlockPublicAccessState"), || ec2.get_image_block_public_access_state().send()), listing);
     let (state, state_error) = match state {
         Ok(out) => (
             out.image_block_public_access_state().map(|s| {
@@ -37,7 +37,7 @@ pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
 
 async fn image(ctx: &AccountCtx, region: &str, ec2: &aws_sdk_ec2::Client, id: String, state: Option<ImageBlockPublicAccess>) -> Read {
     let arn = format!("arn:aws:ec2:{region}::image/{id}");
-    let call = ec2.describe_image_attribute().image_id(&id).attribute(ImageAttributeName::LaunchPermission).send();
+    let call = || ec2.describe_image_attribute().image_id(&id).attribute(ImageAttributeName::LaunchPermission).send();
     let out = listing::unless_absent(ctx.call(Api::at(region, "ec2:DescribeImageAttribute"), call).await, &["InvalidAMIID.NotFound", "InvalidAMIID.Unavailable"], "DescribeImageAttribute")
         .map_err(|f| ctx.resource_error(region, TYPE, &arn, f))?;
     // Deregistered between the listing and the read: gone, nothing to report.

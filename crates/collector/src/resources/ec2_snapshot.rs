@@ -20,7 +20,7 @@ type Listed = (String, bool, Option<String>);
 
 pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
     let ec2 = ctx.clients(region).ec2;
-    let pages = ec2.describe_snapshots().owner_ids("self").into_paginator().send();
+    let pages = || ec2.describe_snapshots().owner_ids("self").into_paginator().send();
     let listing = listing::all_pages(ctx, Api::at(region, "ec2:DescribeSnapshots"), pages, |p| {
         p.snapshots()
             .iter()
@@ -30,7 +30,7 @@ pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
             })
             .collect::<Vec<Listed>>()
     });
-    let (state, snapshots) = tokio::join!(ctx.call(Api::at(region, "ec2:GetSnapshotBlockPublicAccessState"), ec2.get_snapshot_block_public_access_state().send()), listing);
+    let (state, snapshots) = tokio::join!(ctx.call(Api::at(region, "ec2:GetSnapshotBlockPublicAccessState"), || ec2.get_snapshot_block_public_access_state().send()), listing);
     let (state, state_error) = match state {
         Ok(out) => (
             out.state().map(|s| match s {
@@ -61,7 +61,7 @@ async fn snapshot(
     state: Option<SnapshotBlockPublicAccess>,
 ) -> Read {
     let arn = format!("arn:aws:ec2:{region}:{}:snapshot/{id}", ctx.account);
-    let call = ec2.describe_snapshot_attribute().snapshot_id(&id).attribute(SnapshotAttributeName::CreateVolumePermission).send();
+    let call = || ec2.describe_snapshot_attribute().snapshot_id(&id).attribute(SnapshotAttributeName::CreateVolumePermission).send();
     let out = listing::unless_absent(ctx.call(Api::at(region, "ec2:DescribeSnapshotAttribute"), call).await, &["InvalidSnapshot.NotFound"], "DescribeSnapshotAttribute")
         .map_err(|f| Box::new(ctx.error(Some(region), Some(TYPE), Some(&arn), f)))?;
     // Deleted between the listing and the read: gone, nothing to report.

@@ -11,7 +11,7 @@ const TYPE: ResourceType = ResourceType::EcrRepository;
 
 pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
     let ecr = ctx.clients(region).ecr;
-    let pages = ecr.describe_repositories().into_paginator().send();
+    let pages = || ecr.describe_repositories().into_paginator().send();
     let repositories = listing::all_pages(ctx, Api::at(region, "ecr:DescribeRepositories"), pages, |p| {
         p.repositories()
             .iter()
@@ -24,7 +24,7 @@ pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
 
 async fn repository(ctx: &AccountCtx, region: &str, ecr: &aws_sdk_ecr::Client, arn: String, name: String) -> Read {
     let out = listing::unless_absent(
-        ctx.call(Api::at(region, "ecr:GetRepositoryPolicy"), ecr.get_repository_policy().repository_name(&name).send()).await,
+        ctx.call(Api::at(region, "ecr:GetRepositoryPolicy"), || ecr.get_repository_policy().repository_name(&name).send()).await,
         &["RepositoryPolicyNotFoundException"],
         "GetRepositoryPolicy",
     )

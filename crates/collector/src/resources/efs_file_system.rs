@@ -11,7 +11,7 @@ const TYPE: ResourceType = ResourceType::EfsFileSystem;
 
 pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
     let efs = ctx.clients(region).efs;
-    let pages = efs.describe_file_systems().into_paginator().send();
+    let pages = || efs.describe_file_systems().into_paginator().send();
     let account = ctx.account.clone();
     let file_systems = listing::all_pages(ctx, Api::at(region, "efs:DescribeFileSystems"), pages, |p| {
         p.file_systems()
@@ -31,7 +31,7 @@ pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
 
 async fn file_system(ctx: &AccountCtx, region: &str, efs: &aws_sdk_efs::Client, arn: String, id: String) -> Read {
     let out = listing::unless_absent(
-        ctx.call(Api::at(region, "efs:DescribeFileSystemPolicy"), efs.describe_file_system_policy().file_system_id(&id).send()).await,
+        ctx.call(Api::at(region, "efs:DescribeFileSystemPolicy"), || efs.describe_file_system_policy().file_system_id(&id).send()).await,
         &["PolicyNotFound"],
         "DescribeFileSystemPolicy",
     )

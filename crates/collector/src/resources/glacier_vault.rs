@@ -16,7 +16,7 @@ const TYPE: ResourceType = ResourceType::GlacierVault;
 
 pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
     let glacier = ctx.clients(region).glacier;
-    let pages = glacier.list_vaults().account_id("-").into_paginator().send();
+    let pages = || glacier.list_vaults().account_id("-").into_paginator().send();
     let vaults = listing::all_pages(ctx, Api::at(region, "glacier:ListVaults"), pages, |p| {
         p.vault_list().iter().filter_map(|v| Some((v.vault_arn()?.to_string(), v.vault_name()?.to_string()))).collect()
     })
@@ -39,8 +39,8 @@ fn not_enabled_reason(f: &Failure) -> String {
 }
 
 async fn vault(ctx: &AccountCtx, region: &str, glacier: &aws_sdk_glacier::Client, arn: String, name: String) -> Read {
-    let access = ctx.call(Api::at(region, "glacier:GetVaultAccessPolicy"), glacier.get_vault_access_policy().account_id("-").vault_name(&name).send());
-    let lock = ctx.call(Api::at(region, "glacier:GetVaultLock"), glacier.get_vault_lock().account_id("-").vault_name(&name).send());
+    let access = ctx.call(Api::at(region, "glacier:GetVaultAccessPolicy"), || glacier.get_vault_access_policy().account_id("-").vault_name(&name).send());
+    let lock = ctx.call(Api::at(region, "glacier:GetVaultLock"), || glacier.get_vault_lock().account_id("-").vault_name(&name).send());
     let (access, lock) = tokio::join!(access, lock);
     // The same code says "no such policy" and "no vault": a vault deleted meanwhile is reported
     // without policies, which grant nothing.

@@ -14,7 +14,7 @@ const TYPE: ResourceType = ResourceType::GlueDataCatalog;
 pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
     let glue = ctx.clients(region).glue;
     let arn = format!("arn:aws:glue:{region}:{}:catalog", ctx.account);
-    let answer = listing::unless_absent(ctx.call(Api::at(region, "glue:GetResourcePolicy"), glue.get_resource_policy().send()).await, &["EntityNotFoundException"], "GetResourcePolicy");
+    let answer = listing::unless_absent(ctx.call(Api::at(region, "glue:GetResourcePolicy"), || glue.get_resource_policy().send()).await, &["EntityNotFoundException"], "GetResourcePolicy");
     let catalog = answer.map(|out| listing::policy_text(out.as_ref().and_then(|o| o.policy_in_json())).into_iter().collect::<Vec<_>>());
     listing::scope(ctx, region, TYPE, catalog, fan_out, |policy| {
         let arn = arn.clone();

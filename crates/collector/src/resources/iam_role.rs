@@ -14,8 +14,8 @@ const TYPE: ResourceType = ResourceType::IamRole;
 pub async fn read(ctx: &AccountCtx) -> Collected {
     let iam = ctx.clients(&ctx.home_region).iam;
     let (roles, users) = tokio::join!(
-        listing::all_pages(ctx, Api::at(&ctx.home_region, "iam:ListRoles"), iam.list_roles().into_paginator().send(), |p| p.roles().to_vec()),
-        listing::all_pages(ctx, Api::at(&ctx.home_region, "iam:ListUsers"), iam.list_users().into_paginator().send(), |p| {
+        listing::all_pages(ctx, Api::at(&ctx.home_region, "iam:ListRoles"), || iam.list_roles().into_paginator().send(), |p| p.roles().to_vec()),
+        listing::all_pages(ctx, Api::at(&ctx.home_region, "iam:ListUsers"), || iam.list_users().into_paginator().send(), |p| {
             p.users().iter().map(|u| u.user_id().to_string()).collect()
         }),
     );

@@ -11,7 +11,7 @@ const TYPE: ResourceType = ResourceType::KinesisStream;
 
 pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
     let kinesis = ctx.clients(region).kinesis;
-    let pages = kinesis.list_streams().into_paginator().send();
+    let pages = || kinesis.list_streams().into_paginator().send();
     let streams = listing::all_pages(ctx, Api::at(region, "kinesis:ListStreams"), pages, |p| {
         p.stream_summaries().iter().map(|s| (s.stream_arn().to_string(), s.stream_name().to_string())).collect()
     })
@@ -20,7 +20,7 @@ pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
 }
 
 async fn stream(ctx: &AccountCtx, region: &str, kinesis: &aws_sdk_kinesis::Client, arn: String, name: String) -> Read {
-    let call = kinesis.get_resource_policy().resource_arn(&arn).send();
+    let call = || kinesis.get_resource_policy().resource_arn(&arn).send();
     let out = listing::unless_absent(ctx.call(Api::at(region, "kinesis:GetResourcePolicy"), call).await, &["ResourceNotFoundException"], "GetResourcePolicy")
         .map_err(|f| ctx.resource_error(region, TYPE, &arn, f))?;
     // A stream deleted between the listing and the read is gone: nothing to report.

@@ -14,7 +14,7 @@ const TYPE: Option<ResourceType> = Some(ResourceType::KmsKey);
 
 pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
     let kms = ctx.clients(region).kms;
-    let keys = listing::all_pages(ctx, Api::at(region, "kms:ListKeys"), kms.list_keys().into_paginator().send(), |p| {
+    let keys = listing::all_pages(ctx, Api::at(region, "kms:ListKeys"), || kms.list_keys().into_paginator().send(), |p| {
         p.keys().iter().filter_map(|k| k.key_id().map(str::to_string)).collect()
     })
     .await;
@@ -23,7 +23,7 @@ pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
 
 async fn key(ctx: &AccountCtx, region: &str, kms: &aws_sdk_kms::Client, id: String) -> Read {
     let mut arn = format!("arn:aws:kms:{region}:{}:key/{id}", ctx.account);
-    let described = ctx.call(Api::at(region, "kms:DescribeKey"), kms.describe_key().key_id(&id).send()).await;
+    let described = ctx.call(Api::at(region, "kms:DescribeKey"), || kms.describe_key().key_id(&id).send()).await;
     let described = described.map_err(|e| Box::new(ctx.error(Some(region), TYPE, Some(&arn), classify(&e).reading("DescribeKey"))))?;
     if let Some(meta) = described.key_metadata() {
         if meta.key_manager().is_some_and(|m| m.as_str() == "AWS") {
@@ -36,7 +36,7 @@ async fn key(ctx: &AccountCtx, region: &str, kms: &aws_sdk_kms::Client, id: Stri
     let fail = |f: Failure| Box::new(ctx.error(Some(region), TYPE, Some(&arn), f));
     // moto needs the policy name; AWS's only name is `default`. Policy and grants are independent.
     let (policy, grants) = tokio::join!(
-        ctx.call(Api::at(region, "kms:GetKeyPolicy"), kms.get_key_policy().key_id(&id).policy_name("default").send()),
+        ctx.call(Api::at(region, "kms:GetKeyPolicy"), || kms.get_key_policy().key_id(&id).policy_name("default").send()),
         grants_of(ctx, region, kms, &id),
     );
     let policy = policy.map_err(|e| fail(classify(&e).reading("GetKeyPolicy")))?.policy().map(str::to_string);
@@ -50,7 +50,7 @@ async fn key(ctx: &AccountCtx, region: &str, kms: &aws_sdk_kms::Client, id: Stri
 }
 
 async fn grants_of(ctx: &AccountCtx, region: &str, kms: &aws_sdk_kms::Client, id: &str) -> Result<Vec<KmsGrant>, Failure> {
-    listing::all_pages(ctx, Api::at(region, "kms:ListGrants"), kms.list_grants().key_id(id).into_paginator().send(), |p| {
+    listing::all_pages(ctx, Api::at(region, "kms:ListGrants"), || kms.list_grants().key_id(id).into_paginator().send(), |p| {
         p.grants().iter().map(grant).collect()
     })
     .await

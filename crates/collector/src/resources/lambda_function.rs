@@ -22,7 +22,7 @@ pub const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];
 
 pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
     let lambda = ctx.clients(region).lambda;
-    let functions = listing::all_pages(ctx, Api::at(region, "lambda:ListFunctions"), lambda.list_functions().into_paginator().send(), |p| {
+    let functions = listing::all_pages(ctx, Api::at(region, "lambda:ListFunctions"), || lambda.list_functions().into_paginator().send(), |p| {
         p.functions().iter().filter_map(|f| Some((f.function_name()?.to_string(), f.function_arn()?.to_string()))).collect()
     })
     .await;
@@ -41,13 +41,13 @@ async fn function(ctx: &AccountCtx, region: &str, lambda: &aws_sdk_lambda::Clien
     let url_qualifiers: Vec<Option<String>> = std::iter::once(None).chain(aliases.into_iter().map(Some)).collect();
     let name = name.as_str();
     let policy_reads = policy_qualifiers.into_iter().map(|qualifier| async move {
-        let got = ctx.call(Api::at(region, "lambda:GetPolicy"), lambda.get_policy().function_name(name).set_qualifier(qualifier.clone()).send()).await;
+        let got = ctx.call(Api::at(region, "lambda:GetPolicy"), || lambda.get_policy().function_name(name).set_qualifier(qualifier.clone()).send()).await;
         let operation = format!("GetPolicy {}", qualifier.as_deref().unwrap_or("(function)"));
         let got = listing::unless_absent(got, NOT_FOUND, &operation)?;
         Ok(got.and_then(|o| o.policy().map(|p| QualifiedPolicy { qualifier, policy: normalize_policy(p) })))
     });
     let url_reads = url_qualifiers.into_iter().map(|qualifier| async move {
-        let got = ctx.call(Api::at(region, "lambda:GetFunctionUrlConfig"), lambda.get_function_url_config().function_name(name).set_qualifier(qualifier.clone()).send()).await;
+        let got = ctx.call(Api::at(region, "lambda:GetFunctionUrlConfig"), || lambda.get_function_url_config().function_name(name).set_qualifier(qualifier.clone()).send()).await;
         let operation = format!("GetFunctionUrlConfig {}", qualifier.as_deref().unwrap_or("(function)"));
         let got = listing::unless_absent(got, NOT_FOUND, &operation)?;
         Ok::<_, Failure>(got.map(|o| FunctionUrl {
@@ -73,7 +73,7 @@ async fn function(ctx: &AccountCtx, region: &str, lambda: &aws_sdk_lambda::Clien
 }
 
 async fn aliases_of(ctx: &AccountCtx, region: &str, lambda: &aws_sdk_lambda::Client, name: &str) -> Result<Vec<String>, Failure> {
-    listing::all_pages(ctx, Api::at(region, "lambda:ListAliases"), lambda.list_aliases().function_name(name).into_paginator().send(), |p| {
+    listing::all_pages(ctx, Api::at(region, "lambda:ListAliases"), || lambda.list_aliases().function_name(name).into_paginator().send(), |p| {
         p.aliases().iter().filter_map(|a| a.name().map(str::to_string)).collect()
     })
     .await
@@ -81,7 +81,7 @@ async fn aliases_of(ctx: &AccountCtx, region: &str, lambda: &aws_sdk_lambda::Cli
 
 /// Published versions (not `$LATEST`, whose policy is the function's).
 async fn versions_of(ctx: &AccountCtx, region: &str, lambda: &aws_sdk_lambda::Client, name: &str) -> Result<Vec<String>, Failure> {
-    let pages = lambda.list_versions_by_function().function_name(name).into_paginator().send();
+    let pages = || lambda.list_versions_by_function().function_name(name).into_paginator().send();
     listing::all_pages(ctx, Api::at(region, "lambda:ListVersionsByFunction"), pages, |p| {
         p.versions().iter().filter_map(|v| v.version()).filter(|v| *v != "$LATEST").map(str::to_string).collect()
     })

@@ -13,7 +13,7 @@ const LAYER: Option<ResourceType> = Some(ResourceType::LambdaLayerVersion);
 
 pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
     let lambda = ctx.clients(region).lambda;
-    let layers = listing::all_pages(ctx, Api::at(region, "lambda:ListLayers"), lambda.list_layers().into_paginator().send(), |p| {
+    let layers = listing::all_pages(ctx, Api::at(region, "lambda:ListLayers"), || lambda.list_layers().into_paginator().send(), |p| {
         p.layers().iter().filter_map(|l| l.layer_name().map(str::to_string)).collect()
     })
     .await;
@@ -30,7 +30,7 @@ pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
     let listings = listing::each(layers, fan_out, |layer| {
         let lambda = lambda.clone();
         async move {
-            let pages = lambda.list_layer_versions().layer_name(&layer).into_paginator().send();
+            let pages = || lambda.list_layer_versions().layer_name(&layer).into_paginator().send();
             let versions = listing::all_pages(ctx, Api::at(region, "lambda:ListLayerVersions"), pages, |p| {
                 p.layer_versions()
                     .iter()
@@ -68,7 +68,7 @@ async fn version_of(
     version: i64,
     arn: String,
 ) -> crate::account::Read {
-    let got = ctx.call(Api::at(region, "lambda:GetLayerVersionPolicy"), lambda.get_layer_version_policy().layer_name(&layer).version_number(version).send()).await;
+    let got = ctx.call(Api::at(region, "lambda:GetLayerVersionPolicy"), || lambda.get_layer_version_policy().layer_name(&layer).version_number(version).send()).await;
     let policy = listing::unless_absent(got, NOT_FOUND, "GetLayerVersionPolicy")
         .map_err(|f| Box::new(ctx.error(Some(region), LAYER, Some(&arn), f)))?
         .and_then(|o| o.policy().map(normalize_policy));

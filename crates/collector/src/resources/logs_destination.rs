@@ -11,7 +11,7 @@ const TYPE: ResourceType = ResourceType::LogsDestination;
 
 pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
     let logs = ctx.clients(region).logs;
-    let pages = logs.describe_destinations().into_paginator().send();
+    let pages = || logs.describe_destinations().into_paginator().send();
     let destinations = listing::all_pages(ctx, Api::at(region, "cloudwatchlogs:DescribeDestinations"), pages, |p| {
         p.destinations()
             .iter()

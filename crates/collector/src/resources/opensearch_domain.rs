@@ -16,7 +16,7 @@ const PER_CALL: usize = 5;
 
 pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
     let os = ctx.clients(region).opensearch;
-    let names = match ctx.call(Api::at(region, "opensearch:ListDomainNames"), os.list_domain_names().send()).await {
+    let names = match ctx.call(Api::at(region, "opensearch:ListDomainNames"), || os.list_domain_names().send()).await {
         Ok(out) => Ok(out.domain_names().iter().filter_map(|d| d.domain_name().map(str::to_string)).collect::<Vec<_>>()),
         Err(e) => Err(classify(&e).reading("ListDomainNames")),
     };
@@ -38,7 +38,7 @@ pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
 /// error of each domain it named.
 async fn describe(ctx: &AccountCtx, region: &str, os: &aws_sdk_opensearch::Client, batch: Vec<String>) -> Collected {
     let mut out = Collected::default();
-    match ctx.call(Api::at(region, "opensearch:DescribeDomains"), os.describe_domains().set_domain_names(Some(batch.clone())).send()).await {
+    match ctx.call(Api::at(region, "opensearch:DescribeDomains"), || os.describe_domains().set_domain_names(Some(batch.clone())).send()).await {
         Ok(described) => {
             for d in described.domain_status_list() {
                 let inputs = OpenSearchDomainInputs {

@@ -12,7 +12,7 @@ const TYPE: ResourceType = ResourceType::RdsDbSnapshot;
 
 pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
     let rds = ctx.clients(region).rds;
-    let pages = rds.describe_db_snapshots().snapshot_type("manual").into_paginator().send();
+    let pages = || rds.describe_db_snapshots().snapshot_type("manual").into_paginator().send();
     let snapshots = listing::all_pages(ctx, Api::at(region, "rds:DescribeDBSnapshots"), pages, |p| {
         p.db_snapshots()
             .iter()
@@ -28,7 +28,7 @@ pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
 }
 
 async fn snapshot(ctx: &AccountCtx, region: &str, rds: &aws_sdk_rds::Client, arn: String, mut inputs: RdsSnapshotInputs) -> Read {
-    let call = rds.describe_db_snapshot_attributes().db_snapshot_identifier(&inputs.snapshot_id).send();
+    let call = || rds.describe_db_snapshot_attributes().db_snapshot_identifier(&inputs.snapshot_id).send();
     let out = listing::unless_absent(ctx.call(Api::at(region, "rds:DescribeDBSnapshotAttributes"), call).await, &["DBSnapshotNotFound"], "DescribeDBSnapshotAttributes")
         .map_err(|f| Box::new(ctx.error(Some(region), Some(TYPE), Some(&arn), f)))?;
     let Some(out) = out else { return Ok(None) };

@@ -64,7 +64,7 @@ pub async fn read(ctx: &AccountCtx, regions: &[String], fan_out: usize) -> Colle
 async fn account_block_public_access(ctx: &AccountCtx) -> (Option<BlockPublicAccess>, Collected) {
     let mut out = Collected::default();
     let home = ctx.clients(&ctx.home_region);
-    let got = ctx.call(Api::at(&ctx.home_region, "s3control:GetPublicAccessBlock"), home.s3control.get_public_access_block().account_id(&ctx.account).send()).await;
+    let got = ctx.call(Api::at(&ctx.home_region, "s3control:GetPublicAccessBlock"), || home.s3control.get_public_access_block().account_id(&ctx.account).send()).await;
     let bpa = match listing::unless_absent(got, NO_BPA, "GetPublicAccessBlock (account)") {
         Ok(o) => o.and_then(|o| {
             o.public_access_block_configuration().map(|c| {
@@ -83,7 +83,7 @@ async fn account_block_public_access(ctx: &AccountCtx) -> (Option<BlockPublicAcc
 async fn list_buckets(ctx: &AccountCtx) -> Result<(Vec<(String, Option<String>)>, Option<String>), Box<perimeter_model::ErrorRecord>> {
     let home = ctx.clients(&ctx.home_region);
     let list = ctx
-        .call(Api::at(&ctx.home_region, "s3:ListBuckets"), home.s3.list_buckets().send())
+        .call(Api::at(&ctx.home_region, "s3:ListBuckets"), || home.s3.list_buckets().send())
         .await
         .map_err(|e| Box::new(ctx.error(None, TYPE, None, classify(&e).reading("ListBuckets"))))?;
     let owner = list.owner().and_then(|o| o.id()).map(str::to_string);
@@ -112,7 +112,7 @@ async fn bucket(
         Some(r) if !r.is_empty() => r,
         _ => {
             let home = ctx.clients(&ctx.home_region);
-            let o = ctx.call(Api::at(&ctx.home_region, "s3:GetBucketLocation"), home.s3.get_bucket_location().bucket(&name).send()).await;
+            let o = ctx.call(Api::at(&ctx.home_region, "s3:GetBucketLocation"), || home.s3.get_bucket_location().bucket(&name).send()).await;
             let o = o.map_err(|e| fail(classify(&e).reading("GetBucketLocation")))?;
             match o.location_constraint().map(|c| c.as_str()) {
                 None | Some("") => "us-east-1".to_string(),
@@ -127,10 +127,10 @@ async fn bucket(
     let fail = |f: Failure| Box::new(ctx.error(Some(&region), TYPE, Some(&arn), f));
     let s3 = ctx.clients(&region).s3;
     let (policy, acl, block, ownership) = tokio::join!(
-        ctx.call(Api::at(&region, "s3:GetBucketPolicy"), s3.get_bucket_policy().bucket(&name).send()),
-        ctx.call(Api::at(&region, "s3:GetBucketAcl"), s3.get_bucket_acl().bucket(&name).send()),
-        ctx.call(Api::at(&region, "s3:GetPublicAccessBlock"), s3.get_public_access_block().bucket(&name).send()),
-        ctx.call(Api::at(&region, "s3:GetBucketOwnershipControls"), s3.get_bucket_ownership_controls().bucket(&name).send()),
+        ctx.call(Api::at(&region, "s3:GetBucketPolicy"), || s3.get_bucket_policy().bucket(&name).send()),
+        ctx.call(Api::at(&region, "s3:GetBucketAcl"), || s3.get_bucket_acl().bucket(&name).send()),
+        ctx.call(Api::at(&region, "s3:GetPublicAccessBlock"), || s3.get_public_access_block().bucket(&name).send()),
+        ctx.call(Api::at(&region, "s3:GetBucketOwnershipControls"), || s3.get_bucket_ownership_controls().bucket(&name).send()),
     );
     let policy = listing::unless_absent(policy, NO_POLICY, "GetBucketPolicy").map_err(fail)?.and_then(|o| o.policy().map(str::to_string));
     let acl = acl.map_err(|e| fail(classify(&e).reading("GetBucketAcl")))?;
@@ -201,7 +201,7 @@ fn grant(g: &aws_sdk_s3::types::Grant) -> Option<AclGrant> {
 async fn access_points(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
     let mut out = Collected::default();
     let control = ctx.clients(region).s3control;
-    let pages = control.list_access_points().account_id(&ctx.account).into_paginator().send();
+    let pages = || control.list_access_points().account_id(&ctx.account).into_paginator().send();
     let listed = match listing::all_pages(ctx, Api::at(region, "s3control:ListAccessPoints"), pages, |p| p.access_point_list().to_vec()).await {
         Ok(listed) => listed,
         Err(f) => {
@@ -218,8 +218,8 @@ async fn access_points(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collec
                 .map_or_else(|| format!("arn:aws:s3:{region}:{}:accesspoint/{name}", ctx.account), str::to_string);
             let fail = |f: Failure| ctx.error(Some(region), TYPE, Some(&arn), f);
             let (details, policy) = tokio::join!(
-                ctx.call(Api::at(region, "s3control:GetAccessPoint"), control.get_access_point().account_id(&ctx.account).name(&name).send()),
-                ctx.call(Api::at(region, "s3control:GetAccessPointPolicy"), control.get_access_point_policy().account_id(&ctx.account).name(&name).send()),
+                ctx.call(Api::at(region, "s3control:GetAccessPoint"), || control.get_access_point().account_id(&ctx.account).name(&name).send()),
+                ctx.call(Api::at(region, "s3control:GetAccessPointPolicy"), || control.get_access_point_policy().account_id(&ctx.account).name(&name).send()),
             );
             let details = details.map_err(|e| fail(classify(&e).reading("GetAccessPoint")))?;
             let policy = listing::unless_absent(policy, NO_AP_POLICY, "GetAccessPointPolicy")

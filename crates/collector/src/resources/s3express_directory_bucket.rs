@@ -28,7 +28,7 @@ struct Listed {
 
 pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
     let s3 = ctx.clients(region).s3express;
-    let pages = s3.list_directory_buckets().into_paginator().send();
+    let pages = || s3.list_directory_buckets().into_paginator().send();
     let names = listing::all_pages(ctx, Api::at(region, "s3express:ListDirectoryBuckets"), pages, |p| {
         p.buckets().iter().filter_map(|b| b.name().map(str::to_string)).collect()
     })
@@ -50,7 +50,7 @@ pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
 /// The region's directory-bucket access points of this account, by bucket name.
 async fn access_points(ctx: &AccountCtx, region: &str) -> Result<BTreeMap<String, Vec<Listed>>, Failure> {
     let control = ctx.clients(region).s3express_control;
-    let pages = control.list_access_points_for_directory_buckets().account_id(&ctx.account).into_paginator().send();
+    let pages = || control.list_access_points_for_directory_buckets().account_id(&ctx.account).into_paginator().send();
     let listed = listing::all_pages(ctx, Api::at(region, "s3expresscontrol:ListAccessPointsForDirectoryBuckets"), pages, |p| p.access_point_list().to_vec()).await?;
     let mut by_bucket: BTreeMap<String, Vec<Listed>> = BTreeMap::new();
     for ap in listed {
@@ -71,7 +71,7 @@ async fn access_points(ctx: &AccountCtx, region: &str) -> Result<BTreeMap<String
 async fn bucket(ctx: &AccountCtx, region: &str, s3: &aws_sdk_s3::Client, name: String, aps: Vec<Listed>) -> Read {
     let arn = format!("arn:aws:s3express:{region}:{}:bucket/{name}", ctx.account);
     let fail = |f: Failure| Box::new(ctx.error(Some(region), Some(TYPE), Some(&arn), f));
-    let got = ctx.call(Api::at(region, "s3express:GetBucketPolicy"), s3.get_bucket_policy().bucket(&name).send()).await;
+    let got = ctx.call(Api::at(region, "s3express:GetBucketPolicy"), || s3.get_bucket_policy().bucket(&name).send()).await;
     // A bucket deleted since the listing is gone: nothing to report.
     if let Err(e) = &got
         && classify(e).is_code(&["NoSuchBucket"])
@@ -85,7 +85,7 @@ async fn bucket(ctx: &AccountCtx, region: &str, s3: &aws_sdk_s3::Client, name: S
     let control = ctx.clients(region).s3express_control;
     let mut access_points = Vec::new();
     for ap in aps {
-        let got = ctx.call(Api::at(region, "s3expresscontrol:GetAccessPointPolicy"), control.get_access_point_policy().account_id(&ctx.account).name(&ap.name).send()).await;
+        let got = ctx.call(Api::at(region, "s3expresscontrol:GetAccessPointPolicy"), || control.get_access_point_policy().account_id(&ctx.account).name(&ap.name).send()).await;
         // An access point deleted since the listing is gone too.
         if let Err(e) = &got
             && classify(e).is_code(&["NoSuchAccessPoint"])

@@ -13,7 +13,7 @@ const TYPE: ResourceType = ResourceType::SesEmailIdentity;
 
 pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
     let ses = ctx.clients(region).ses;
-    let pages = ses.list_email_identities().into_paginator().send();
+    let pages = || ses.list_email_identities().into_paginator().send();
     let names = listing::all_pages(ctx, Api::at(region, "sesv2:ListEmailIdentities"), pages, |p| {
         p.email_identities().iter().filter_map(|i| i.identity_name().map(str::to_string)).collect()
     })
@@ -23,7 +23,7 @@ pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
 
 async fn identity(ctx: &AccountCtx, region: &str, ses: &aws_sdk_sesv2::Client, name: String) -> Read {
     let arn = format!("arn:aws:ses:{region}:{}:identity/{name}", ctx.account);
-    let call = ses.get_email_identity_policies().email_identity(&name).send();
+    let call = || ses.get_email_identity_policies().email_identity(&name).send();
     let out = listing::unless_absent(ctx.call(Api::at(region, "sesv2:GetEmailIdentityPolicies"), call).await, &["NotFoundException"], "GetEmailIdentityPolicies")
         .map_err(|f| ctx.resource_error(region, TYPE, &arn, f))?;
     // An identity deleted between the listing and the read is gone: nothing to report.

@@ -14,7 +14,7 @@ const TYPE: ResourceType = ResourceType::SqsQueue;
 pub async fn read(ctx: &AccountCtx, region: &str, fan_out: usize) -> Collected {
     let sqs = ctx.clients(region).sqs;
     let urls =
-        listing::all_pages(ctx, Api::at(region, "sqs:ListQueues"), sqs.list_queues().into_paginator().send(), |p| p.queue_urls().to_vec()).await;
+        listing::all_pages(ctx, Api::at(region, "sqs:ListQueues"), || sqs.list_queues().into_paginator().send(), |p| p.queue_urls().to_vec()).await;
     listing::scope(ctx, region, TYPE, urls, fan_out, |url| queue(ctx, region, &sqs, url)).await
 }
 
@@ -24,7 +24,7 @@ async fn queue(ctx: &AccountCtx, region: &str, sqs: &aws_sdk_sqs::Client, url: S
     let attrs = ctx
         .call(
             Api::at(region, "sqs:GetQueueAttributes"),
-            sqs.get_queue_attributes()
+            || sqs.get_queue_attributes()
                 .queue_url(&url)
                 .attribute_names(QueueAttributeName::Policy)
                 .attribute_names(QueueAttributeName::QueueArn)
