@@ -470,13 +470,20 @@ async fn scan_account(scan_wide: &ScanWide<'_>, account: &str) -> AccountBatch {
 /// Everything of one account in `regions`: every part of every requested type at the same time.
 async fn collect_parts(ctx: &AccountCtx, regions: &[String], options: &CollectOptions) -> Collected {
     let fan_out = options.request_concurrency.max(1) * 2;
-    let mut parts: Vec<resources::Part<'_>> =
+    let mut parts: Vec<resources::Deferred<'_>> =
         options.resource_types.iter().flat_map(|t| resources::parts(*t, ctx, regions, fan_out)).collect();
     // What places a principal or a network in the zone: read beside the resources.
-    parts.push(Box::pin(origin_access_identities::read(ctx)));
-    parts.extend(regions.iter().map(|r| -> resources::Part<'_> { Box::pin(networks::read(ctx, r)) }));
+    parts.push(Box::new(|| Box::pin(origin_access_identities::read(ctx))));
+    parts.extend(regions.iter().map(|r| -> resources::Deferred<'_> { Box::new(move || Box::pin(networks::read(ctx, r))) }));
+    // Four times as many parts at once as the account has requests in flight: every request
+    // slot stays busy (a part of an empty region is one call), and only those parts are made.
+    let at_once = options.request_concurrency.max(1) * 4;
+    let mut done: Vec<(usize, Collected)> =
+        stream::iter(parts.into_iter().enumerate()).map(|(i, start)| async move { (i, start().await) }).buffer_unordered(at_once).collect().await;
+    // Merged in the order of the parts, whatever order they ended in.
+    done.sort_by_key(|(i, _)| *i);
     let mut out = Collected::default();
-    for part in futures::future::join_all(parts).await {
+    for (_, part) in done {
         out.merge(part);
     }
     out

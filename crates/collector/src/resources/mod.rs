@@ -44,15 +44,25 @@ use crate::account::{AccountCtx, Collected};
 /// One independent part of an account's reading.
 pub type Part<'a> = Pin<Box<dyn Future<Output = Collected> + Send + 'a>>;
 
+/// A part not started yet: it is made when it starts. A part's future reserves room for every
+/// call it may wait on (a few KB); an account has about 30 parts per region, and made all at
+/// once they held about half a MiB per region for the whole of the account's scan.
+pub type Deferred<'a> = Box<dyn FnOnce() -> Part<'a> + Send + 'a>;
+
 /// The reads of one resource type in one account over `regions` (global types once).
-pub fn parts<'a>(resource_type: ResourceType, ctx: &'a AccountCtx, regions: &'a [String], fan_out: usize) -> Vec<Part<'a>> {
+pub fn parts<'a>(resource_type: ResourceType, ctx: &'a AccountCtx, regions: &'a [String], fan_out: usize) -> Vec<Deferred<'a>> {
     // A region that does not offer the type is not read (the plan skips it, and says so).
-    let per_region = |read: fn(&'a AccountCtx, &'a str, usize) -> Part<'a>| -> Vec<Part<'a>> {
-        regions.iter().filter(|r| resource_type.offered_in(r)).map(|r| read(ctx, r, fan_out)).collect()
+    let per_region = |read: fn(&'a AccountCtx, &'a str, usize) -> Part<'a>| -> Vec<Deferred<'a>> {
+        regions
+            .iter()
+            .filter(|r| resource_type.offered_in(r))
+            .map(|r| -> Deferred<'a> { Box::new(move || read(ctx, r, fan_out)) })
+            .collect()
     };
+    let once = |start: Deferred<'a>| vec![start];
     match resource_type {
-        ResourceType::S3Bucket => vec![Box::pin(s3_bucket::read(ctx, regions, fan_out))],
-        ResourceType::IamRole => vec![Box::pin(iam_role::read(ctx))],
+        ResourceType::S3Bucket => once(Box::new(move || Box::pin(s3_bucket::read(ctx, regions, fan_out)))),
+        ResourceType::IamRole => once(Box::new(move || Box::pin(iam_role::read(ctx)))),
         ResourceType::KmsKey => per_region(|c, r, f| Box::pin(kms_key::read(c, r, f))),
         ResourceType::LambdaFunction => per_region(|c, r, f| Box::pin(lambda_function::read(c, r, f))),
         ResourceType::LambdaLayerVersion => per_region(|c, r, f| Box::pin(lambda_layer_version::read(c, r, f))),
