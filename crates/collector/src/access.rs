@@ -1,8 +1,9 @@
 //! Access to a member account: an STS AssumeRole into the audit role, made once up front so that
-//! a refusal is known before anything else is tried. The credentials are cached here and shared
-//! by every client of the account (the SDK keeps one identity cache per client, which would
-//! otherwise assume the role again for each service and region); they are renewed by a new
-//! AssumeRole, through the same logged STS client, when less than five minutes remain.
+//! a refusal is known before anything else is tried. The credentials are cached here and serve
+//! every call of the account (the scan's clients are shared by all accounts and have no identity
+//! cache: each call asks its account's provider); they are renewed by a new AssumeRole, through
+//! the same logged and paced STS client, when less than five minutes remain. The scanner's own
+//! account keeps its base credentials the same way ([`kept`]).
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
