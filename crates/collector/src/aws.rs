@@ -289,9 +289,9 @@ impl Clients {
 /// The HTTP client, which builds its TLS connector once, on the first request. The SDK's
 /// client checks its HTTP client each time a service client is made, and the hyper client
 /// answers by building a whole TLS configuration (the root certificates parsed) that it throws
-/// away: a scan makes about 30 service clients per account and region, and those builds were
-/// a fifth of a scan's CPU time (perf, 17 regions). Requests get their connector from the
-/// hyper client's own cache, shared by every service client.
+/// away: when every account made its own clients (about 30 per region), those builds were a
+/// fifth of a scan's CPU time (perf, 17 regions). Requests get their connector from the hyper
+/// client's own cache, shared by every service client.
 #[derive(Debug)]
 struct ConnectorOnce(SharedHttpClient);
 
