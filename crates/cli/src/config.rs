@@ -53,7 +53,8 @@ pub struct ScanSection {
     pub exclude_accounts: Vec<String>,
     /// Access Analyzer type names (`AWS::S3::Bucket`, …); absent = all.
     pub resource_types: Option<Vec<String>>,
-    /// Accounts scanned at the same time.
+    /// Accounts' worth of requests in flight for the whole scan (times the requests per
+    /// account); up to twice as many accounts are read at once.
     pub concurrency: Option<usize>,
     /// Requests in flight per account.
     pub requests_per_account: Option<usize>,

@@ -52,7 +52,8 @@ pub struct Args {
     /// Resource types (comma separated Access Analyzer names); default: every type.
     #[arg(long, value_delimiter = ',', value_parser = resource_type, long_help = resource_types_help())]
     pub resource_types: Option<Vec<ResourceType>>,
-    /// Accounts scanned at the same time.
+    /// Accounts' worth of requests in flight for the whole scan (times the requests per
+    /// account); up to twice as many accounts are read at once.
     #[arg(long)]
     pub concurrency: Option<usize>,
     /// Directory for findings.csv and findings.json.

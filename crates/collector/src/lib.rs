@@ -75,7 +75,8 @@ pub struct CollectOptions {
     pub accounts: Vec<String>,
     pub exclude_accounts: Vec<String>,
     pub resource_types: Vec<ResourceType>,
-    /// Accounts scanned at the same time.
+    /// Accounts' worth of requests in flight for the whole scan (times the requests per
+    /// account); up to twice as many accounts are read at once.
     pub account_concurrency: usize,
     /// Requests in flight per account.
     pub request_concurrency: usize,
