@@ -124,7 +124,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let mut errors: Vec<ErrorRecord> = std::mem::take(&mut scan.errors);
     errors.extend(rcp_errors.iter().cloned());
     // The analysis errors in resource order, whatever order the accounts arrived in.
-    evaluation.errors.sort_by(|a, b| (&a.account, &a.region, &a.resource_arn).cmp(&(&b.account, &b.region, &b.resource_arn)));
+    ErrorRecord::sort(&mut evaluation.errors);
     errors.append(&mut evaluation.errors);
     log.evaluated(scan.resources, evaluation.findings + naming_networks.len(), errors.len());
     let unused_trusted = unused_trusted_accounts(&plan, &evaluation.named);

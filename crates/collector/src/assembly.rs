@@ -235,7 +235,7 @@ impl Assembly {
             }
             None => None,
         };
-        self.errors.sort_by(|a, b| (&a.account, &a.region, &a.resource_arn).cmp(&(&b.account, &b.region, &b.resource_arn)));
+        ErrorRecord::sort(&mut self.errors);
         Ok(Assembled {
             zone: self.zone,
             org_zone: self.org_zone,

@@ -117,3 +117,11 @@ pub struct ErrorRecord {
     pub code: ErrorCode,
     pub message: String,
 }
+
+impl ErrorRecord {
+    /// The order error rows are listed in: by account, region and resource (the order in which
+    /// accounts or resources were read does not show).
+    pub fn sort(errors: &mut [ErrorRecord]) {
+        errors.sort_by(|a, b| (&a.account, &a.region, &a.resource_arn).cmp(&(&b.account, &b.region, &b.resource_arn)));
+    }
+}
