@@ -14,7 +14,7 @@ use aws_sdk_sts::config::{Credentials, SharedCredentialsProvider};
 
 use crate::aws::Clients;
 use crate::failure::{classify, Failure};
-use crate::pacing::{Api, Pacing};
+use crate::pacing::{Api, Pacing, GLOBAL};
 
 /// The role to assume in member accounts.
 #[derive(Debug, Clone)]
@@ -30,10 +30,9 @@ pub async fn assume(base: &SdkConfig, caller: &Clients, pacing: &Arc<Pacing>, ac
     let provider = AssumedRole {
         sts: caller.sts.clone(),
         pacing: pacing.clone(),
-        region: base.region().map_or_else(|| "us-east-1".to_string(), |r| r.to_string()),
         role_arn: format!("arn:aws:iam::{account}:role/{}", role.name),
         external_id: role.external_id.clone(),
-        cached: tokio::sync::Mutex::new(None),
+        cached: Renewed::default(),
     };
     provider.current().await?;
     Ok(base.to_builder().credentials_provider(SharedCredentialsProvider::new(provider)).build())
@@ -44,13 +43,13 @@ pub async fn assume(base: &SdkConfig, caller: &Clients, pacing: &Arc<Pacing>, ac
 /// expire, like an assumed role's. `None` when the config has no credentials provider.
 pub fn kept(base: &SdkConfig) -> Option<SharedCredentialsProvider> {
     let inner = base.credentials_provider()?;
-    Some(SharedCredentialsProvider::new(Kept { inner, cached: tokio::sync::Mutex::new(None) }))
+    Some(SharedCredentialsProvider::new(Kept { inner, cached: Renewed::default() }))
 }
 
 #[derive(Debug)]
 struct Kept {
     inner: SharedCredentialsProvider,
-    cached: tokio::sync::Mutex<Option<Credentials>>,
+    cached: Renewed,
 }
 
 impl ProvideCredentials for Kept {
@@ -58,33 +57,36 @@ impl ProvideCredentials for Kept {
     where
         Self: 'a,
     {
-        future::ProvideCredentials::new(async move {
-            let mut slot = self.cached.lock().await;
-            if let Some(c) = slot.as_ref().filter(|c| still_good(c)) {
-                return Ok(c.clone());
-            }
-            let fresh = self.inner.provide_credentials().await?;
-            *slot = Some(fresh.clone());
-            Ok(fresh)
-        })
+        future::ProvideCredentials::new(self.cached.get(|| self.inner.provide_credentials()))
     }
 }
 
-/// Whether credentials have more than [`RENEW_BEFORE`] left (or never expire).
-fn still_good(c: &Credentials) -> bool {
-    c.expiry().is_none_or(|e| e > SystemTime::now() + RENEW_BEFORE)
+/// Credentials kept until less than [`RENEW_BEFORE`] is left of them; the lock is held while
+/// they are renewed, so one renewal serves every waiting request.
+#[derive(Debug, Default)]
+struct Renewed(tokio::sync::Mutex<Option<Credentials>>);
+
+impl Renewed {
+    /// The kept credentials, or fresh ones from `renew` when they are about to expire.
+    async fn get<E, F: std::future::Future<Output = Result<Credentials, E>>>(&self, renew: impl FnOnce() -> F) -> Result<Credentials, E> {
+        let mut slot = self.0.lock().await;
+        if let Some(c) = slot.as_ref().filter(|c| c.expiry().is_none_or(|e| e > SystemTime::now() + RENEW_BEFORE)) {
+            return Ok(c.clone());
+        }
+        let fresh = renew().await?;
+        *slot = Some(fresh.clone());
+        Ok(fresh)
+    }
 }
 
 #[derive(Debug)]
 struct AssumedRole {
     sts: aws_sdk_sts::Client,
     pacing: Arc<Pacing>,
-    region: String,
     role_arn: String,
     external_id: Option<String>,
-    /// The current credentials; the lock is held while they are renewed, so one AssumeRole
-    /// serves every waiting request.
-    cached: tokio::sync::Mutex<Option<Credentials>>,
+    /// The current credentials; one AssumeRole renews them for every waiting request.
+    cached: Renewed,
 }
 
 /// Credentials are renewed when less than this remains of them.
@@ -92,13 +94,7 @@ const RENEW_BEFORE: Duration = Duration::from_secs(300);
 
 impl AssumedRole {
     async fn current(&self) -> Result<Credentials, Failure> {
-        let mut slot = self.cached.lock().await;
-        if let Some(c) = slot.as_ref().filter(|c| still_good(c)) {
-            return Ok(c.clone());
-        }
-        let fresh = self.call().await?;
-        *slot = Some(fresh.clone());
-        Ok(fresh)
+        self.cached.get(|| self.call()).await
     }
 
     async fn call(&self) -> Result<Credentials, Failure> {
@@ -111,7 +107,7 @@ impl AssumedRole {
             .send();
         let out = self
             .pacing
-            .call(Api::at(&self.region, "sts:AssumeRole"), call)
+            .call(Api::at(GLOBAL, "sts:AssumeRole"), call)
             .await
             .map_err(|e| classify(&e).reading(&format!("AssumeRole {}", self.role_arn)))?;
         let c = out.credentials().ok_or_else(|| {

@@ -213,7 +213,7 @@ pub async fn scan(
         .build();
     let identity = caller_clients.sts.get_caller_identity().customize().config_override(aws_sdk_sts::config::Builder::default().timeout_config(startup));
     let identity = caller_pacing
-        .call(pacing::Api::at(&home_region, "sts:GetCallerIdentity"), identity.send())
+        .call(pacing::Api::at(pacing::GLOBAL, "sts:GetCallerIdentity"), identity.send())
         .await
         .map_err(|e| {
             let endpoint = base.endpoint_url().map_or_else(|| format!("the AWS endpoint of region {home_region}"), |u| format!("endpoint {u}"));

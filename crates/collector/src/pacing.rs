@@ -36,8 +36,8 @@ impl<'a> Api<'a> {
     }
 }
 
-/// The region under which the calls of a service with one endpoint for the whole account are
-/// paced (Organizations).
+/// The region under which the scanner's own account's calls are paced (Organizations, and STS:
+/// one budget for the whole scan, whatever endpoint serves it).
 pub const GLOBAL: &str = "global";
 
 /// The quota an API's requests count against, per account and region.
