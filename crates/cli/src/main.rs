@@ -16,7 +16,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 /// Policy analysis allocates many small strings; mimalloc makes it about a third faster than the
-/// system allocator (measured with the evaluator's corpus benchmark, which uses it too).
+/// system allocator (measured with the evaluator's corpus benchmark, which uses it too). Without the
+/// default `mimalloc` feature the binary uses the system allocator, for heap profilers.
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
